@@ -1,0 +1,59 @@
+"""The ``jiuzhu`` command: serve the API, issue local tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from domain.values import Role
+from infrastructure.settings import DEV_SECRET, Settings
+from infrastructure.tokens import TokenIssuer
+
+cli = typer.Typer(help="jiuzhu 救助 — social assistance service", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _issuer(settings: Settings) -> TokenIssuer:
+    return TokenIssuer(secret=settings.token_secret, ttl=timedelta(minutes=settings.token_ttl_minutes))
+
+
+@cli.command()
+def token(
+    role: Role = typer.Option(Role.CASEWORKER, help="caseworker, approver, auditor, analyst or admin"),
+    jurisdiction: str = typer.Option("430112", help="division-code prefix the token may act in"),
+    user: str = typer.Option("dev-caseworker", help="user id"),
+) -> None:
+    """Print a bearer token signed with the configured secret (for local use)."""
+    print(_issuer(Settings()).issue(user, role, jurisdiction))
+
+
+@cli.command()
+def serve(
+    host: str | None = None, port: int | None = None, dev: bool = typer.Option(False, help="print a dev token")
+) -> None:
+    """Start the HTTP API with the configured database."""
+    from api.app import create_app
+    from api.composition import build_services
+
+    settings = Settings()
+    host, port = host or settings.host, port or settings.port
+    if dev:
+        issuer = _issuer(settings)
+        console.print(f"[bold]jiuzhu[/] on {settings.database} — API docs: http://{host}:{port}/docs")
+        for role, user in (
+            (Role.CASEWORKER, "dev-caseworker"),
+            (Role.APPROVER, "dev-approver"),
+            (Role.ADMIN, "dev-admin"),
+        ):
+            console.print(f"{role.value:>10} token: {issuer.issue(user, role, '430112')}")
+        if settings.token_secret == DEV_SECRET:
+            console.print("[yellow]using the built-in development secret; set JIUZHU_TOKEN_SECRET in production[/]")
+    app = create_app(lambda: build_services(settings))
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    cli()

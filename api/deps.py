@@ -1,0 +1,107 @@
+"""Dependencies: the services, the calling actor, permissions, If-Match."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from api.problems import Problem
+from application.casework import Casework
+from domain.values import Actor, Role
+from infrastructure.settings import Settings
+from infrastructure.tokens import TokenInvalid, TokenIssuer
+
+
+@dataclass
+class Services:
+    """Everything the routes use, built once by the composition root."""
+
+    settings: Settings
+    casework: Casework
+    tokens: TokenIssuer
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def current_actor(
+    services: ServicesDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Actor:
+    challenge = {"WWW-Authenticate": 'Bearer realm="jiuzhu"'}
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Problem(
+            401, "unauthenticated", "Authentication required", "send Authorization: Bearer <token>", headers=challenge
+        )
+    try:
+        return services.tokens.verify(authorization[7:].strip())
+    except TokenInvalid as e:
+        raise Problem(
+            401, "unauthenticated", "Invalid token", f"the bearer token is not valid: {e}", headers=challenge
+        ) from None
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def require_role(actor: Actor, allowed: frozenset[Role], operation: str) -> None:
+    if actor.role not in allowed:
+        raise Problem(
+            403,
+            "forbidden-role",
+            "Forbidden",
+            f"role {actor.role} may not {operation}",
+            field="role",
+            rule="role-permitted",
+        )
+
+
+def require_jurisdiction(actor: Actor, division_code: str) -> None:
+    if not division_code.startswith(actor.jurisdiction):
+        raise Problem(
+            403,
+            "forbidden-jurisdiction",
+            "Outside jurisdiction",
+            f"division {division_code} is outside the caller's jurisdiction {actor.jurisdiction}",
+            field="division_code",
+            rule="jurisdiction",
+        )
+
+
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,12})"?\s*$')
+
+
+def if_match(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:
+    """The version the caller last saw, from ``If-Match: "N"``; None when absent."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    m = _IF_MATCH.match(if_match)
+    if not m:
+        raise Problem(
+            400,
+            "invalid-if-match",
+            "Invalid If-Match",
+            'If-Match takes the ETag, e.g. "3"',
+            field="If-Match",
+            rule="if-match-format",
+        )
+    return int(m.group(1))
+
+
+IfMatchDep = Annotated[int | None, Depends(if_match)]
+
+
+def request_id(request: Request) -> str:
+    rid: str = request.state.request_id
+    return rid
+
+
+RequestIdDep = Annotated[str, Depends(request_id)]

@@ -1,0 +1,142 @@
+"""RFC 9457 problem responses: one stable ``type`` per kind of error, the field and rule named."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from application.errors import (
+    ConcurrentUpdate,
+    HouseholdNotFound,
+    OutsideJurisdiction,
+    ProgramNotAvailable,
+    StaleVersion,
+)
+from domain.errors import DomainError, FourEyesViolation, InvalidValue, NotFound, RuleViolation, TransitionForbidden
+
+PROBLEM_JSON = "application/problem+json"
+PATH_FIELDS = {"household_id", "person_id", "enrolment_id", "decision_id"}
+
+
+def problem_type(kind: str) -> str:
+    return f"urn:jiuzhu:problem:{kind}"
+
+
+class Problem(Exception):
+    """An HTTP-level refusal raised by the API layer itself (auth, headers)."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        title: str,
+        detail: str,
+        *,
+        field: str | None = None,
+        rule: str | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(detail)
+        self.status, self.kind, self.title, self.detail = status, kind, title, detail
+        self.field, self.rule, self.headers = field, rule or kind, headers or {}
+
+
+def problem_response(
+    status: int,
+    kind: str,
+    title: str,
+    detail: str,
+    request: Request,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": problem_type(kind),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = errors
+    rid = getattr(request.state, "request_id", None)
+    if rid:
+        body["request_id"] = rid
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _domain_status(exc: DomainError) -> tuple[int, str]:
+    if isinstance(exc, StaleVersion):
+        return 412, "Precondition failed"
+    if isinstance(exc, ConcurrentUpdate):
+        return 409, "Concurrent update"
+    if isinstance(exc, HouseholdNotFound):
+        return 404, "Household not found"
+    if isinstance(exc, NotFound):
+        return (404, "Not found") if exc.field in PATH_FIELDS else (422, "Unknown reference")
+    if isinstance(exc, TransitionForbidden):
+        return 409, "Transition forbidden"
+    if isinstance(exc, OutsideJurisdiction):
+        return 403, "Outside jurisdiction"
+    if isinstance(exc, FourEyesViolation):
+        return 403, "Four eyes required"
+    if isinstance(exc, (InvalidValue, RuleViolation, ProgramNotAvailable)):
+        return 422, "Request refused by a rule"
+    return 422, "Request refused"
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        field = ".".join(loc) or "body"
+        out.append({"field": field, "rule": err.get("type", "invalid"), "message": err.get("msg", "invalid")})
+    return out
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        status, title = _domain_status(exc)
+        headers = {"ETag": f'"{exc.current}"'} if isinstance(exc, StaleVersion) else None
+        return problem_response(
+            status,
+            exc.kind,
+            title,
+            exc.message,
+            request,
+            [{"field": exc.field or "body", "rule": exc.rule, "message": exc.message}],
+            headers,
+        )
+
+    @app.exception_handler(Problem)
+    async def api_problem(request: Request, exc: Problem) -> JSONResponse:
+        errors = [{"field": exc.field, "rule": exc.rule, "message": exc.detail}] if exc.field else None
+        return problem_response(exc.status, exc.kind, exc.title, exc.detail, request, errors, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        if any(e["rule"] == "json_invalid" for e in errors):
+            return problem_response(
+                400, "malformed-json", "Malformed JSON", "the request body is not valid JSON", request, errors
+            )
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem_response(422, "validation-error", "Invalid request", detail, request, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+        return problem_response(exc.status_code, kind, detail, detail, request, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
+        return problem_response(
+            500, "internal-error", "Internal error", "an unexpected error occurred; it was logged", request
+        )

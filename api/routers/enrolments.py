@@ -1,0 +1,254 @@
+"""Enrolments: application, township review, county decision, reviews, suspension, termination."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep, require_role
+from api.permissions import PERMISSIONS
+from api.schemas import Apply, Decide, DecideWithReason, TownshipReviewIn
+from api.views import EnrolmentOut, EnrolmentResult
+from domain.household import Household
+
+router = APIRouter(prefix="/api/v1/households/{household_id}", tags=["enrolments"])
+
+
+def result(
+    services: ServicesDep, h: Household, enrolment_id: UUID, response: Response, decision_id: UUID | None = None
+) -> EnrolmentResult:
+    response.headers["ETag"] = f'"{h.version}"'
+    return EnrolmentResult(
+        household_id=h.id,
+        household_version=h.version,
+        decision_id=decision_id,
+        enrolment=EnrolmentOut.of(h.enrolment(enrolment_id), services.casework.clock().date()),
+    )
+
+
+@router.post("/applications", status_code=status.HTTP_201_CREATED, operation_id="apply", response_model=EnrolmentResult)
+def apply(
+    household_id: UUID,
+    body: Apply,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> EnrolmentResult:
+    require_role(actor, PERMISSIONS["apply"], "file applications")
+    eid, h = services.casework.apply(
+        household_id,
+        body.program,
+        tuple(body.beneficiaries),
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        reason=body.reason,
+        request_id=rid,
+    )
+    response.headers["Location"] = f"/api/v1/households/{household_id}/enrolments/{eid}"
+    return result(services, h, eid, response)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/withdrawal", operation_id="withdraw_application", response_model=EnrolmentResult
+)
+def withdraw(
+    household_id: UUID,
+    enrolment_id: UUID,
+    body: Decide,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> EnrolmentResult:
+    require_role(actor, PERMISSIONS["withdraw_application"], "withdraw applications")
+    h = services.casework.withdraw(
+        household_id,
+        enrolment_id,
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        reason=body.reason,
+        request_id=rid,
+    )
+    return result(services, h, enrolment_id, response)
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/township-review", operation_id="record_township_review", response_model=EnrolmentResult
+)
+def township_review(
+    household_id: UUID,
+    enrolment_id: UUID,
+    body: TownshipReviewIn,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> EnrolmentResult:
+    require_role(actor, PERMISSIONS["record_township_review"], "record township reviews")
+    did, h = services.casework.record_township_review(
+        household_id,
+        enrolment_id,
+        investigated_on=body.investigated_on,
+        findings=body.findings,
+        opinion=body.opinion,
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        reason=body.reason,
+        request_id=rid,
+    )
+    return result(services, h, enrolment_id, response, did)
+
+
+@router.post("/enrolments/{enrolment_id}/approval", operation_id="approve", response_model=EnrolmentResult)
+def approve(
+    household_id: UUID,
+    enrolment_id: UUID,
+    body: Decide,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> EnrolmentResult:
+    require_role(actor, PERMISSIONS["approve"], "approve applications")
+    did, h = services.casework.approve(
+        household_id,
+        enrolment_id,
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        reason=body.reason,
+        request_id=rid,
+    )
+    return result(services, h, enrolment_id, response, did)
+
+
+@router.post("/enrolments/{enrolment_id}/rejection", operation_id="reject", response_model=EnrolmentResult)
+def reject(
+    household_id: UUID,
+    enrolment_id: UUID,
+    body: DecideWithReason,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> EnrolmentResult:
+    require_role(actor, PERMISSIONS["reject"], "reject applications")
+    did, h = services.casework.reject(
+        household_id,
+        enrolment_id,
+        reason_code=body.reason_code,
+        reason=body.reason,
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        request_id=rid,
+    )
+    return result(services, h, enrolment_id, response, did)
+
+
+@router.post("/enrolments/{enrolment_id}/reviews", operation_id="review", response_model=EnrolmentResult)
+def review(
+    household_id: UUID,
+    enrolment_id: UUID,
+    body: Decide,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> EnrolmentResult:
+    require_role(actor, PERMISSIONS["review"], "review enrolments")
+    did, h = services.casework.review(
+        household_id,
+        enrolment_id,
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        reason=body.reason,
+        request_id=rid,
+    )
+    return result(services, h, enrolment_id, response, did)
+
+
+@router.post("/enrolments/{enrolment_id}/suspension", operation_id="suspend", response_model=EnrolmentResult)
+def suspend(
+    household_id: UUID,
+    enrolment_id: UUID,
+    body: DecideWithReason,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> EnrolmentResult:
+    require_role(actor, PERMISSIONS["suspend"], "suspend benefits")
+    h = services.casework.suspend(
+        household_id,
+        enrolment_id,
+        reason_code=body.reason_code,
+        reason=body.reason,
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        request_id=rid,
+    )
+    return result(services, h, enrolment_id, response)
+
+
+@router.post("/enrolments/{enrolment_id}/resumption", operation_id="resume", response_model=EnrolmentResult)
+def resume(
+    household_id: UUID,
+    enrolment_id: UUID,
+    body: Decide,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> EnrolmentResult:
+    require_role(actor, PERMISSIONS["resume"], "resume benefits")
+    h = services.casework.resume(
+        household_id,
+        enrolment_id,
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        reason=body.reason,
+        request_id=rid,
+    )
+    return result(services, h, enrolment_id, response)
+
+
+@router.post("/enrolments/{enrolment_id}/termination", operation_id="terminate", response_model=EnrolmentResult)
+def terminate(
+    household_id: UUID,
+    enrolment_id: UUID,
+    body: DecideWithReason,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> EnrolmentResult:
+    require_role(actor, PERMISSIONS["terminate"], "terminate enrolments")
+    did, h = services.casework.terminate(
+        household_id,
+        enrolment_id,
+        reason_code=body.reason_code,
+        reason=body.reason,
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        request_id=rid,
+    )
+    return result(services, h, enrolment_id, response, did)

@@ -1,0 +1,57 @@
+"""Policy parameters: what is in force for a division on a date; new dated values (admin)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel
+
+from api.deps import ActorDep, RequestIdDep, ServicesDep, require_role
+from api.permissions import PERMISSIONS
+from api.schemas import ParameterIn
+from api.views import ParameterOut
+
+router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
+
+
+class ParametersOut(BaseModel):
+    division_code: str
+    on: date
+    parameters: list[ParameterOut]
+
+
+@router.get("/parameters", operation_id="get_parameters", response_model=ParametersOut)
+def get_parameters(
+    actor: ActorDep,
+    services: ServicesDep,
+    division: Annotated[str, Query(pattern=r"^\d{6}(\d{3}){0,2}$")],
+    on: date | None = None,
+) -> ParametersOut:
+    require_role(actor, PERMISSIONS["get_parameters"], "read parameters")
+    day = on or services.casework.clock().date()
+    snapshot = services.casework.policy().snapshot(division, day)
+    return ParametersOut(
+        division_code=division,
+        on=day,
+        parameters=[ParameterOut.of(snapshot.values[k]) for k in sorted(snapshot.values)],
+    )
+
+
+@router.post(
+    "/parameters", status_code=status.HTTP_201_CREATED, operation_id="set_parameter", response_model=ParameterOut
+)
+def set_parameter(body: ParameterIn, actor: ActorDep, services: ServicesDep, rid: RequestIdDep) -> ParameterOut:
+    require_role(actor, PERMISSIONS["set_parameter"], "set policy parameters")
+    value = services.casework.set_parameter(
+        name=body.name,
+        jurisdiction=body.jurisdiction,
+        effective_from=body.effective_from,
+        value=body.value,
+        legal_basis=body.legal_basis,
+        actor=actor,
+        reason=body.reason,
+        request_id=rid,
+    )
+    return ParameterOut.of(value)

@@ -1,0 +1,184 @@
+"""Response bodies, mapped from the aggregate (never the aggregate itself)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from domain.assessment import Assessment
+from domain.enrolment import Enrolment
+from domain.household import Household
+from domain.members import Member
+from domain.policy import ParameterValue
+
+
+class MemberOut(BaseModel):
+    person_id: UUID
+    name: str
+    id_number_masked: str
+    birth_date: date
+    sex: str
+    relation: str
+    disability: dict[str, Any] | None
+    labour_capacity: str
+    school_status: str
+    seriously_ill: bool
+    absence: str | None
+    resident: bool
+    support_duty: bool
+
+    @classmethod
+    def of(cls, m: Member) -> MemberOut:
+        return cls(
+            person_id=m.person_id,
+            name=m.name,
+            id_number_masked=m.id_number.masked(),
+            birth_date=m.birth_date,
+            sex=m.id_number.sex.value,
+            relation=m.relation.value,
+            disability={"kind": m.disability.kind.value, "grade": m.disability.grade} if m.disability else None,
+            labour_capacity=m.labour_capacity.value,
+            school_status=m.school_status.value,
+            seriously_ill=m.seriously_ill,
+            absence=m.absence.value if m.absence else None,
+            resident=m.resident,
+            support_duty=m.support_duty,
+        )
+
+
+class ReasonOut(BaseModel):
+    code: str
+    message: str
+    legal_basis: str
+
+
+class ParameterOut(BaseModel):
+    name: str
+    jurisdiction: str
+    effective_from: date
+    value: str | int | list[str]
+    legal_basis: str
+
+    @classmethod
+    def of(cls, p: ParameterValue) -> ParameterOut:
+        value: str | int | list[str] = (
+            list(p.value) if isinstance(p.value, tuple) else p.value if isinstance(p.value, int) else str(p.value)
+        )
+        return cls(
+            name=p.name,
+            jurisdiction=p.jurisdiction,
+            effective_from=p.effective_from,
+            value=value,
+            legal_basis=p.legal_basis,
+        )
+
+
+class AssessmentOut(BaseModel):
+    program: str
+    assessed_on: date
+    eligible: bool
+    individual: bool
+    monthly_amount: Decimal
+    reasons: list[ReasonOut]
+    figures: dict[str, Any]
+    parameters: list[ParameterOut]
+
+    @classmethod
+    def of(cls, a: Assessment) -> AssessmentOut:
+        return cls(
+            program=str(a.program),
+            assessed_on=a.assessed_on,
+            eligible=a.eligible,
+            individual=a.individual,
+            monthly_amount=a.monthly_amount,
+            reasons=[ReasonOut(code=r.code, message=r.message, legal_basis=r.legal_basis) for r in a.reasons],
+            figures=a.figures,
+            parameters=[ParameterOut.of(p) for p in a.parameters],
+        )
+
+
+class StepOut(BaseModel):
+    effective_on: date
+    status: str
+    monthly_amount: Decimal
+    decision_id: UUID | None
+
+
+class EnrolmentOut(BaseModel):
+    enrolment_id: UUID
+    program: str
+    beneficiaries: list[UUID]
+    status: str
+    status_today: str | None
+    monthly_amount: Decimal
+    applied_on: date
+    notice_ends: date | None
+    benefits_from: date | None
+    next_review_due: date | None
+    exit_until: date | None
+    assessment: AssessmentOut | None
+    steps: list[StepOut]
+
+    @classmethod
+    def of(cls, e: Enrolment, today: date) -> EnrolmentOut:
+        review = e.township_review
+        return cls(
+            enrolment_id=e.enrolment_id,
+            program=str(e.program),
+            beneficiaries=list(e.beneficiaries),
+            status=e.status.value,
+            status_today=(s.value if (s := e.status_on(today)) else None),
+            monthly_amount=e.monthly_amount,
+            applied_on=e.applied_on,
+            notice_ends=review.notice_ends if review else None,
+            benefits_from=e.benefits_from,
+            next_review_due=e.next_review_due,
+            exit_until=e.exit_until,
+            assessment=AssessmentOut.of(e.last_assessment) if e.last_assessment else None,
+            steps=[
+                StepOut(
+                    effective_on=s.effective_on,
+                    status=s.status.value,
+                    monthly_amount=s.monthly_amount,
+                    decision_id=s.decision_id,
+                )
+                for s in e.steps
+            ],
+        )
+
+
+class HouseholdOut(BaseModel):
+    household_id: UUID
+    version: int
+    area_type: str
+    division_code: str
+    address: str
+    registered_on: date
+    members: list[MemberOut]
+    enrolments: list[EnrolmentOut]
+
+    @classmethod
+    def of(cls, h: Household, today: date) -> HouseholdOut:
+        return cls(
+            household_id=h.id,
+            version=h.version,
+            area_type=h.area_type.value,
+            division_code=h.division_code,
+            address=h.address,
+            registered_on=h.registered_on,
+            members=[MemberOut.of(m) for m in h.members.values()],
+            enrolments=[EnrolmentOut.of(e, today) for e in h.enrolments.values()],
+        )
+
+
+class EnrolmentResult(BaseModel):
+    """The enrolment after a command, the household's new version, and the decision it recorded."""
+
+    household_id: UUID
+    household_version: int
+    decision_id: UUID | None = None
+    enrolment: EnrolmentOut

@@ -1,0 +1,122 @@
+"""An enrolment: one application for one program, and everything decided on it since.
+
+The enrolment is an entity inside the household aggregate; the household's events change it.
+Its status on a date is derived from the dated steps it has taken, so a benefit that starts next
+month or a gradual exit that runs out needs no clock-driven event to be right on any date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from domain.assessment import Assessment
+from domain.values import Program
+
+
+class Status(StrEnum):
+    APPLIED = "applied"
+    REVIEWED = "reviewed"
+    WITHDRAWN = "withdrawn"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    GRADUAL_EXIT = "gradual_exit"
+    TERMINATED = "terminated"
+
+
+#: States in which a monthly payment is due (spec §7).
+PAYABLE = frozenset({Status.ACTIVE, Status.GRADUAL_EXIT})
+#: States after which nothing more can happen to the enrolment.
+FINAL = frozenset({Status.WITHDRAWN, Status.REJECTED, Status.TERMINATED})
+
+
+class TownshipOpinion(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class ReviewOutcome(StrEnum):
+    CONTINUED = "continued"
+    ADJUSTED = "adjusted"
+    GRADUAL_EXIT = "gradual_exit"
+    TERMINATED = "terminated"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The enrolment entered ``status`` on ``effective_on`` paying ``monthly_amount``."""
+
+    effective_on: date
+    status: Status
+    monthly_amount: Decimal
+    decision_id: UUID | None = None
+
+
+@dataclass
+class TownshipReview:
+    decision_id: UUID
+    recorded_by: str
+    investigated_on: date
+    findings: str
+    opinion: TownshipOpinion
+    assessment: Assessment
+    notice_starts: date | None
+    notice_ends: date | None
+
+
+@dataclass
+class Enrolment:
+    enrolment_id: UUID
+    program: Program
+    beneficiaries: tuple[UUID, ...]
+    applied_on: date
+    applied_by: str
+    steps: list[Step] = field(default_factory=list)
+    township_review: TownshipReview | None = None
+    benefits_from: date | None = None
+    exit_until: date | None = None  # first month no longer paid in gradual exit
+    next_review_due: date | None = None
+    last_assessment: Assessment | None = None
+    decisions: dict[UUID, str] = field(default_factory=dict)  # decision id → event name
+
+    @property
+    def last_step(self) -> Step:
+        return self.steps[-1]
+
+    @property
+    def status(self) -> Status:
+        """The status the enrolment is in after its latest step, ignoring dates still to come."""
+        return self.last_step.status
+
+    @property
+    def monthly_amount(self) -> Decimal:
+        return self.last_step.monthly_amount
+
+    def status_on(self, on: date) -> Status | None:
+        """The status in effect on a date, or None before the application."""
+        current: Step | None = None
+        for step in self.steps:
+            if step.effective_on <= on:
+                current = step
+        if current is None:
+            return None
+        if current.status is Status.APPROVED and self.benefits_from and on >= self.benefits_from:
+            return Status.ACTIVE
+        if current.status is Status.GRADUAL_EXIT and self.exit_until and on >= self.exit_until:
+            return Status.TERMINATED
+        return current.status
+
+    def amount_on(self, on: date) -> Decimal:
+        """The monthly amount payable on a date (zero when not payable)."""
+        if self.status_on(on) not in PAYABLE:
+            return Decimal("0.00")
+        amount = Decimal("0.00")
+        for step in self.steps:
+            if step.effective_on <= on:
+                amount = step.monthly_amount
+        return amount

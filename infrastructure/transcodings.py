@@ -1,0 +1,105 @@
+"""JSON transcodings for every non-JSON type stored in events.
+
+Names are stored with each value: never change a transcoding's ``name``. A ``StrEnum`` is a ``str``
+and is stored as its plain value (JSON never asks for a transcoding); dataclass transcodings below
+turn such strings back into enums, and lists back into tuples, from the dataclass's type hints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from domain.assessment import Assessment, Reason
+from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
+from domain.members import Disability, Member
+from domain.policy import ParameterValue
+from domain.values import Actor, IdNumber
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class IdNumberAsStr(Transcoding):
+    type = IdNumber
+    name = "id_number"
+
+    def encode(self, obj: IdNumber) -> str:
+        return obj.value
+
+    def decode(self, data: str) -> IdNumber:
+        return IdNumber(data)
+
+
+def _coerce(hint: Any, value: Any) -> Any:
+    """Turn a JSON-decoded value back into the type a dataclass field declares."""
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(hint):
+            if arg is type(None):
+                continue
+            if isinstance(arg, type) and issubclass(arg, Enum) and isinstance(value, str):
+                return arg(value)
+        return value
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value)
+    if origin is tuple and isinstance(value, list):
+        args = typing.get_args(hint)
+        inner = args[0] if args else Any
+        return tuple(_coerce(inner, v) for v in value)
+    return value
+
+
+class DataclassAsDict(Transcoding):
+    """A frozen dataclass value object stored as a dict of its fields."""
+
+    def __init__(self, cls: type, name: str):
+        self.type = cls
+        self.name = name
+        self._fields = [f.name for f in dataclasses.fields(cls)]
+        self._hints = typing.get_type_hints(cls)
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in self._fields}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**{k: _coerce(self._hints[k], v) for k, v in data.items()})
+
+
+#: (class, stored name). Stored names are permanent.
+VALUE_OBJECTS: tuple[tuple[type, str], ...] = (
+    (Actor, "actor"),
+    (Disability, "disability"),
+    (Member, "member"),
+    (IncomeItem, "income_item"),
+    (CostItem, "cost_item"),
+    (Assets, "assets"),
+    (Circumstances, "circumstances"),
+    (Reason, "reason"),
+    (ParameterValue, "parameter_value"),
+    (Assessment, "assessment"),
+)
+
+
+def register_transcodings(transcoder: JSONTranscoder) -> None:
+    """Register the project's transcodings on an application's transcoder."""
+    transcoder.register(DateAsISO())
+    transcoder.register(IdNumberAsStr())
+    for cls, name in VALUE_OBJECTS:
+        transcoder.register(DataclassAsDict(cls, name))
