@@ -1,0 +1,35 @@
+# The two commands: `make run` and `make test`. Both create .venv and install on first use.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint format token clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+run: $(STAMP) ## start the API on SQLite under ./var/, printing the docs URL and dev tokens
+	@mkdir -p var
+	JIUZHU_DATABASE=sqlite JIUZHU_SQLITE_PATH=var/jiuzhu.sqlite $(BIN)/jiuzhu serve --dev
+
+test: $(STAMP) lint ## lint, type-check and run every test (PostgreSQL tests skip visibly without a server)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+token: $(STAMP) ## print a caseworker token: make token ROLE=approver JURISDICTION=430112
+	@$(BIN)/jiuzhu token --role $(or $(ROLE),caseworker) --jurisdiction $(or $(JURISDICTION),430112) --user $(or $(USER_ID),dev-$(or $(ROLE),caseworker))
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,41 @@
+"""Builders shared by the tests: valid ID numbers, actors, members, a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import uuid4
+
+from domain.members import Member, Relation
+from domain.values import Actor, IdNumber, Role, id_check_character
+
+DISTRICT = "430112"
+COMMUNITY = "430112001001"
+OTHER_TOWNSHIP_COMMUNITY = "430112002001"
+TODAY = date(2025, 6, 1)
+
+CASEWORKER = Actor("cw-1", Role.CASEWORKER, DISTRICT)
+CASEWORKER_2 = Actor("cw-2", Role.CASEWORKER, DISTRICT)
+APPROVER = Actor("ap-1", Role.APPROVER, DISTRICT)
+
+
+def fixed_clock() -> datetime:
+    return datetime(TODAY.year, TODAY.month, TODAY.day, 9, 0, tzinfo=UTC)
+
+
+_seq = iter(range(100, 999))
+
+
+def id_number(birth: date, area: str = DISTRICT) -> str:
+    """A valid GB 11643 number for a birth date (sequence numbers never repeat within a run)."""
+    first17 = f"{area}{birth:%Y%m%d}{next(_seq):03d}"
+    return first17 + id_check_character(first17)
+
+
+def member(relation: Relation = Relation.HEAD, birth: date = date(1980, 5, 1), **kw: Any) -> Member:
+    return Member(person_id=uuid4(), name=kw.pop("name", "张三"), id_number=IdNumber(id_number(birth)),
+                  relation=relation, **kw)
+
+
+def member_json(relation: str = "head", birth: date = date(1980, 5, 1), **kw: Any) -> dict[str, Any]:
+    return {"name": kw.pop("name", "张三"), "id_number": id_number(birth), "relation": relation, **kw}
