@@ -31,7 +31,7 @@ def _postgres_unavailable() -> str | None:
 
         with psycopg.connect(**PG, dbname="postgres", connect_timeout=3):
             return None
-    except Exception as e:  # noqa: BLE001 - any failure to connect means "not available"
+    except Exception as e:  # any failure to connect means "not available"
         return f"PostgreSQL not reachable at {PG['host']}:{PG['port']}: {type(e).__name__}: {e}"
 
 

@@ -33,8 +33,9 @@ def id_number(birth: date, area: str = DISTRICT) -> str:
 
 
 def member(relation: Relation = Relation.HEAD, birth: date = date(1980, 5, 1), **kw: Any) -> Member:
-    return Member(person_id=uuid4(), name=kw.pop("name", "张三"), id_number=IdNumber(id_number(birth)),
-                  relation=relation, **kw)
+    return Member(
+        person_id=uuid4(), name=kw.pop("name", "张三"), id_number=IdNumber(id_number(birth)), relation=relation, **kw
+    )
 
 
 def member_json(relation: str = "head", birth: date = date(1980, 5, 1), **kw: Any) -> dict[str, Any]:

@@ -28,8 +28,13 @@ def register(app: Casework) -> Household:
     spouse = member(Relation.SPOUSE, date(1977, 8, 9), name="李秀英")
     child = member(Relation.CHILD, date(2012, 1, 20), name="王小明")
     return app.register_household(
-        area_type=AreaType.URBAN, division_code=COMMUNITY, address="望城区某街道1号", members=(head, spouse, child),
-        registered_on=date(2024, 1, 10), actor=CASEWORKER, request_id="req-1",
+        area_type=AreaType.URBAN,
+        division_code=COMMUNITY,
+        address="望城区某街道1号",
+        members=(head, spouse, child),
+        registered_on=date(2024, 1, 10),
+        actor=CASEWORKER,
+        request_id="req-1",
     )
 
 
@@ -38,12 +43,23 @@ def approved_dibao(app: Casework) -> tuple[UUID, UUID]:
     h = register(app)
     head = next(m for m in h.members.values() if m.relation is Relation.HEAD)
     app.record_circumstances(
-        h.id, Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),),
-                            assets=Assets(financial=D("5000.00"))),
-        effective_on=date(2024, 1, 10), actor=CASEWORKER)
+        h.id,
+        Circumstances(
+            incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),), assets=Assets(financial=D("5000.00"))
+        ),
+        effective_on=date(2024, 1, 10),
+        actor=CASEWORKER,
+    )
     eid, _ = app.apply(h.id, Program.DIBAO, tuple(h.members), effective_on=date(2024, 1, 15), actor=CASEWORKER)
-    app.record_township_review(h.id, eid, investigated_on=date(2024, 1, 20), findings="入户调查属实",
-                               opinion=TownshipOpinion.APPROVE, effective_on=date(2024, 1, 25), actor=CASEWORKER)
+    app.record_township_review(
+        h.id,
+        eid,
+        investigated_on=date(2024, 1, 20),
+        findings="入户调查属实",
+        opinion=TownshipOpinion.APPROVE,
+        effective_on=date(2024, 1, 25),
+        actor=CASEWORKER,
+    )
     app.approve(h.id, eid, effective_on=date(2024, 2, 2), actor=APPROVER)
     return h.id, eid
 
@@ -76,13 +92,15 @@ def test_dibao_lifecycle_on_every_backend(casework: Casework) -> None:
     assert e.monthly_amount == D("1140.00")  # (780.00 − 400.00) × 3 after the 1 July raise
     assert e.status is Status.ACTIVE
 
-    casework.suspend(hid, eid, reason_code="NOT_REACHABLE", reason="家庭失联", effective_on=date(2024, 9, 10),
-                     actor=APPROVER)
+    casework.suspend(
+        hid, eid, reason_code="NOT_REACHABLE", reason="家庭失联", effective_on=date(2024, 9, 10), actor=APPROVER
+    )
     assert casework.get_household(hid).enrolment(eid).status_on(date(2024, 10, 1)) is Status.SUSPENDED
     casework.resume(hid, eid, effective_on=date(2024, 10, 15), actor=APPROVER)
     assert casework.get_household(hid).enrolment(eid).amount_on(date(2024, 11, 1)) == D("1140.00")
-    casework.terminate(hid, eid, reason_code="MOVED_AWAY", reason="迁出本区", effective_on=date(2024, 12, 5),
-                       actor=APPROVER)
+    casework.terminate(
+        hid, eid, reason_code="MOVED_AWAY", reason="迁出本区", effective_on=date(2024, 12, 5), actor=APPROVER
+    )
     e = casework.get_household(hid).enrolment(eid)
     assert e.status_on(date(2024, 12, 1)) is Status.ACTIVE  # December was due: active on its first day
     assert e.status_on(date(2025, 1, 1)) is Status.TERMINATED
@@ -94,7 +112,11 @@ def test_stored_events_keep_their_types(casework: Casework) -> None:
     hid, _ = approved_dibao(casework)
     events = list(casework.repository.event_store.get(hid))
     assert [type(e).__name__ for e in events] == [
-        "Registered", "CircumstancesRecorded", "ApplicationFiled", "TownshipReviewRecorded", "ApplicationApproved",
+        "Registered",
+        "CircumstancesRecorded",
+        "ApplicationFiled",
+        "TownshipReviewRecorded",
+        "ApplicationApproved",
     ]
     for e in events:
         assert isinstance(e.effective_on, date)
@@ -103,8 +125,9 @@ def test_stored_events_keep_their_types(casework: Casework) -> None:
     review = events[3]
     assert isinstance(review.assessment, Assessment)
     assert review.assessment.monthly_amount == D("1050.00")
-    assert all(isinstance(p, ParameterValue) and isinstance(p.effective_from, date)
-               for p in review.assessment.parameters)
+    assert all(
+        isinstance(p, ParameterValue) and isinstance(p.effective_from, date) for p in review.assessment.parameters
+    )
     assert "dibao.standard.urban" in {p.name for p in review.assessment.parameters}
     assert events[0].request_id == "req-1"
 
@@ -112,17 +135,30 @@ def test_stored_events_keep_their_types(casework: Casework) -> None:
 def test_stale_version_is_refused_and_writes_nothing(casework: Casework) -> None:
     """A command carrying an old version raises StaleVersion and leaves the household unchanged."""
     h = register(casework)
-    casework.add_member(h.id, member(Relation.CHILD, date(2024, 2, 1)), cause=AdditionCause.BIRTH,
-                        effective_on=date(2024, 2, 1), actor=CASEWORKER, expected_version=1)
+    casework.add_member(
+        h.id,
+        member(Relation.CHILD, date(2024, 2, 1)),
+        cause=AdditionCause.BIRTH,
+        effective_on=date(2024, 2, 1),
+        actor=CASEWORKER,
+        expected_version=1,
+    )
     with pytest.raises(StaleVersion) as caught:
-        casework.add_member(h.id, member(Relation.CHILD, date(2024, 3, 1)), cause=AdditionCause.BIRTH,
-                            effective_on=date(2024, 3, 1), actor=CASEWORKER, expected_version=1)
+        casework.add_member(
+            h.id,
+            member(Relation.CHILD, date(2024, 3, 1)),
+            cause=AdditionCause.BIRTH,
+            effective_on=date(2024, 3, 1),
+            actor=CASEWORKER,
+            expected_version=1,
+        )
     assert caught.value.current == 2
     assert casework.get_household(h.id).version == 2
 
 
-def test_a_lost_race_is_retried_on_fresh_state(make_casework: Callable[[], Casework], request: pytest.FixtureRequest
-                                               ) -> None:
+def test_a_lost_race_is_retried_on_fresh_state(
+    make_casework: Callable[[], Casework], request: pytest.FixtureRequest
+) -> None:
     """When another writer saves first, the command reloads and re-runs instead of failing."""
     app = make_casework()
     other = app if "popo" in request.node.name else make_casework()
@@ -132,10 +168,16 @@ def test_a_lost_race_is_retried_on_fresh_state(make_casework: Callable[[], Casew
     def racing_command(household: Household) -> None:
         calls.append(household.version)
         if len(calls) == 1:  # someone else writes between our load and our save
-            other.change_member(h.id, next(iter(household.members)), {"seriously_ill": True},
-                                effective_on=date(2024, 2, 1), actor=CASEWORKER)
-        household.change_member(next(iter(household.members)), {"labour_capacity": "none"},
-                                effective_on=date(2024, 2, 2), actor=CASEWORKER)
+            other.change_member(
+                h.id,
+                next(iter(household.members)),
+                {"seriously_ill": True},
+                effective_on=date(2024, 2, 1),
+                actor=CASEWORKER,
+            )
+        household.change_member(
+            next(iter(household.members)), {"labour_capacity": "none"}, effective_on=date(2024, 2, 2), actor=CASEWORKER
+        )
 
     app._update(h.id, None, CASEWORKER, racing_command)
     assert calls == [1, 2]
@@ -150,8 +192,9 @@ def test_member_change_and_disability_survive_reload(casework: Casework) -> None
     """A member change with a disability value object is stored and re-applied on reload."""
     h = register(casework)
     pid = next(iter(h.members))
-    casework.change_member(h.id, pid, {"disability": Disability(DisabilityKind.MENTAL, 3)},
-                           effective_on=date(2024, 3, 1), actor=CASEWORKER)
+    casework.change_member(
+        h.id, pid, {"disability": Disability(DisabilityKind.MENTAL, 3)}, effective_on=date(2024, 3, 1), actor=CASEWORKER
+    )
     m = casework.get_household(h.id).members[pid]
     assert m.disability == Disability(DisabilityKind.MENTAL, 3)
     assert m.disability.severe
@@ -164,8 +207,9 @@ def test_outside_jurisdiction_and_unknown_household(casework: Casework) -> None:
     with pytest.raises(OutsideJurisdiction):
         casework.read_household(h.id, outsider)
     with pytest.raises(OutsideJurisdiction):
-        casework.change_member(h.id, next(iter(h.members)), {"seriously_ill": True}, effective_on=date(2024, 3, 1),
-                               actor=outsider)
+        casework.change_member(
+            h.id, next(iter(h.members)), {"seriously_ill": True}, effective_on=date(2024, 3, 1), actor=outsider
+        )
     assert casework.get_household(h.id).version == 1
     with pytest.raises(HouseholdNotFound):
         casework.get_household(UUID(int=7))
@@ -181,8 +225,15 @@ def test_policy_is_seeded_once_and_changes_are_recorded(make_casework: Callable[
     assert before == len(load_seed())
     assert app.seed_policy(load_seed(), SEED_ACTOR) == 0
     admin = Actor("admin-1", Role.ADMIN, "43")
-    app.set_parameter(name="dibao.standard.urban", jurisdiction="430112", effective_from=date(2025, 1, 1),
-                      value="800.00", legal_basis="示例文件 2025", actor=admin, reason="annual adjustment")
+    app.set_parameter(
+        name="dibao.standard.urban",
+        jurisdiction="430112",
+        effective_from=date(2025, 1, 1),
+        value="800.00",
+        legal_basis="示例文件 2025",
+        actor=admin,
+        reason="annual adjustment",
+    )
     policy = app.policy()
     assert len(policy.values) == before + 1
     assert policy.snapshot(COMMUNITY, date(2025, 1, 1)).decimal("dibao.standard.urban") == D("800.00")
