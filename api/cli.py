@@ -13,7 +13,7 @@ from infrastructure.settings import DEV_SECRET, Settings
 from infrastructure.tokens import TokenIssuer
 
 cli = typer.Typer(help="jiuzhu 救助 — social assistance service", no_args_is_help=True)
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _issuer(settings: Settings) -> TokenIssuer:
@@ -48,7 +48,7 @@ def serve(
             (Role.APPROVER, "dev-approver"),
             (Role.ADMIN, "dev-admin"),
         ):
-            console.print(f"{role.value:>10} token: {issuer.issue(user, role, '430112')}")
+            console.print(f"{role.value:>10} token: {issuer.issue(user, role, '430112')}", highlight=False)
         if settings.token_secret == DEV_SECRET:
             console.print("[yellow]using the built-in development secret; set JIUZHU_TOKEN_SECRET in production[/]")
     app = create_app(lambda: build_services(settings))
