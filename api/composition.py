@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from api.deps import Services
+from application.audit import Auditor
 from application.casework import Casework, utc_now
 from domain.values import Actor, Role
 from infrastructure.policy_seed import load_seed
@@ -25,5 +26,6 @@ def build_services(
     return Services(
         settings=settings,
         casework=casework,
+        auditor=Auditor(casework),
         tokens=TokenIssuer(secret=settings.token_secret, ttl=timedelta(minutes=settings.token_ttl_minutes)),
     )

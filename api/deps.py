@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Header, Request
 
 from api.problems import Problem
+from application.audit import Auditor
 from application.casework import Casework
 from domain.values import Actor, Role
+from infrastructure.ledger import AccessRecord
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenInvalid, TokenIssuer
 
@@ -21,6 +24,7 @@ class Services:
 
     settings: Settings
     casework: Casework
+    auditor: Auditor
     tokens: TokenIssuer
 
 
@@ -105,3 +109,25 @@ def request_id(request: Request) -> str:
 
 
 RequestIdDep = Annotated[str, Depends(request_id)]
+
+
+def purpose(x_purpose: Annotated[str | None, Header(alias="X-Purpose", max_length=200)] = None) -> str:
+    """Why the caller reads personal data; recorded in the read-access log."""
+    return (x_purpose or "").strip() or "not stated"
+
+
+PurposeDep = Annotated[str, Depends(purpose)]
+
+
+def log_read(services: Services, actor: Actor, household_id: UUID, why: str, rid: str) -> None:
+    """Record a read of a household's personal data for the auditor."""
+    services.auditor.log_access(
+        AccessRecord(
+            at=services.casework.clock(),
+            user_id=actor.user_id,
+            role=actor.role.value,
+            household_id=str(household_id),
+            purpose=why,
+            request_id=rid,
+        )
+    )

@@ -27,6 +27,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "suspend": DECIDE,
     "resume": DECIDE,
     "terminate": DECIDE,
+    "household_history": READ_PERSONAL,
+    "explain_decision": READ_PERSONAL,
+    "verify_store": frozenset({Role.AUDITOR, Role.ADMIN}),
+    "access_log": frozenset({Role.AUDITOR}),
     "get_parameters": ANYONE,
     "set_parameter": ADMIN,
 }

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
+from eventsourcing.utils import Environment, EnvType
 
 from application.errors import (
     ConcurrentUpdate,
@@ -32,6 +33,7 @@ from domain.rules import schedule
 from domain.rules.dibao import DibaoFacts, assess_dibao, counted
 from domain.rules.review import review_outcome
 from domain.values import Actor, AreaType, Program
+from infrastructure.ledger import RECORDER_TOPICS, LedgerMixin, POPOLedgerRecorder
 from infrastructure.transcodings import register_transcodings
 
 T = TypeVar("T")
@@ -67,6 +69,21 @@ class Casework(Application[UUID]):
         super().__init__(env=env)
         self.clock = clock
         self.max_future_days = max_future_days
+        self.ledger: LedgerMixin = self.recorder  # type: ignore[assignment]
+        self.ledger.clock = clock
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """Choose the ledger recorder matching the persistence module."""
+        environment = super().construct_env(name, env)
+        module = environment.get("PERSISTENCE_MODULE") or "eventsourcing.popo"
+        if not environment.get("APPLICATION_RECORDER_TOPIC") and module in RECORDER_TOPICS:
+            environment["APPLICATION_RECORDER_TOPIC"] = RECORDER_TOPICS[module]
+        return environment
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        if (self.env.get("PERSISTENCE_MODULE") or "eventsourcing.popo") == "eventsourcing.popo":
+            return POPOLedgerRecorder()  # the POPO factory ignores APPLICATION_RECORDER_TOPIC
+        return super().construct_recorder()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -418,7 +418,8 @@ class Household(Aggregate):
             if pid not in self.members:
                 raise NotFound(f"beneficiary {pid} is not a member", field=f"beneficiaries[{i}]", rule="member-known")
         for e in self.enrolments.values():
-            if e.program == program and e.status not in FINAL and set(e.beneficiaries) & set(beneficiaries):
+            state = e.status_on(effective_on) or e.status
+            if e.program == program and state not in FINAL and set(e.beneficiaries) & set(beneficiaries):
                 raise RuleViolation(
                     f"a {program} enrolment {e.enrolment_id} already covers a named beneficiary",
                     field="beneficiaries",
@@ -582,6 +583,10 @@ class Household(Aggregate):
     ) -> UUID:
         e = self._step(enrolment_id, effective_on, allowed=PAYABLE, action="review")
         outcome = ReviewOutcome(outcome)
+        if outcome is ReviewOutcome.GRADUAL_EXIT and (exit_until is None or exit_until <= effective_on):
+            raise InvalidValue(
+                "a gradual exit needs an end after the review", field="exit_until", rule="gradual-exit-end"
+            )
         amount = {
             ReviewOutcome.CONTINUED: e.monthly_amount,
             ReviewOutcome.ADJUSTED: assessment.monthly_amount,

@@ -16,7 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValue, RuleViolation
-from domain.values import Actor, jurisdiction_prefix
+from domain.values import MAX_AMOUNT, Actor, jurisdiction_prefix
 
 
 class ParameterKind(StrEnum):
@@ -80,6 +80,8 @@ def parse_parameter(name: str, raw: Any) -> Decimal | int | tuple[str, ...]:
         raise InvalidValue(f"{name} takes a decimal, got {raw!r}", field="value", rule="parameter-decimal") from None
     if not value.is_finite() or value < 0:
         raise InvalidValue(f"{name} must be a non-negative decimal", field="value", rule="parameter-decimal")
+    if value > MAX_AMOUNT:
+        raise InvalidValue(f"{name} exceeds {MAX_AMOUNT}", field="value", rule="money-too-large")
     if kind is ParameterKind.AMOUNT and value != value.quantize(Decimal("0.01")):
         raise InvalidValue(f"{name} has more than 2 decimal places", field="value", rule="money-cents")
     return value

@@ -14,6 +14,7 @@ from enum import StrEnum
 from domain.errors import InvalidValue
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("999999999999.99")  # far beyond any benefit, asset or income; keeps arithmetic exact
 
 
 def money(value: object, *, field: str = "amount") -> Decimal:
@@ -32,6 +33,8 @@ def money(value: object, *, field: str = "amount") -> Decimal:
         raise InvalidValue(f"{field} must be finite", field=field, rule="money-decimal")
     if amount < 0:
         raise InvalidValue(f"{field} must not be negative", field=field, rule="money-non-negative")
+    if amount > MAX_AMOUNT:
+        raise InvalidValue(f"{field} exceeds {MAX_AMOUNT}", field=field, rule="money-too-large")
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise InvalidValue(f"{field} has more than 2 decimal places", field=field, rule="money-cents")
     return amount.quantize(CENT)
@@ -69,8 +72,8 @@ class Sex(StrEnum):
     FEMALE = "female"
 
 
-_DIVISION = re.compile(r"^\d{6}(\d{3}){0,2}$")
-_PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
+_DIVISION = re.compile(r"[0-9]{6}(?:[0-9]{3}){0,2}")
+_PREFIX = re.compile(r"[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,7 @@ class DivisionCode:
     code: str
 
     def __post_init__(self) -> None:
-        if not isinstance(self.code, str) or not _DIVISION.match(self.code):
+        if not isinstance(self.code, str) or not _DIVISION.fullmatch(self.code):
             raise InvalidValue(
                 f"division code must be 6, 9 or 12 digits, got {self.code!r}",
                 field="division_code",
@@ -97,7 +100,7 @@ class DivisionCode:
 
 def jurisdiction_prefix(value: str) -> str:
     """Validate a jurisdiction prefix: a division code or its province (2) / city (4) part."""
-    if not isinstance(value, str) or not _PREFIX.match(value):
+    if not isinstance(value, str) or not _PREFIX.fullmatch(value):
         raise InvalidValue(
             f"jurisdiction must be 2, 4, 6, 9 or 12 digits, got {value!r}",
             field="jurisdiction",
@@ -124,7 +127,7 @@ class IdNumber:
 
     def __post_init__(self) -> None:
         v = self.value.upper() if isinstance(self.value, str) else self.value
-        if not isinstance(v, str) or not re.fullmatch(r"\d{17}[\dX]", v):
+        if not isinstance(v, str) or not re.fullmatch(r"[0-9]{17}[0-9X]", v):
             raise InvalidValue(
                 "id_number must be 17 digits and a digit or X", field="id_number", rule="id-number-format"
             )

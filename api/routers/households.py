@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from typing import Annotated
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep, require_role
+from api.deps import ActorDep, IfMatchDep, PurposeDep, RequestIdDep, ServicesDep, log_read, require_role
 from api.permissions import PERMISSIONS
 from api.schemas import AddMember, ChangeMember, MemberIn, RecordCircumstances, RegisterHousehold, RemoveMember
 from api.views import HouseholdOut
@@ -59,9 +61,27 @@ def register_household(
 
 
 @router.get("/{household_id}", operation_id="get_household", response_model=HouseholdOut)
-def get_household(household_id: UUID, actor: ActorDep, services: ServicesDep, response: Response) -> HouseholdOut:
+def get_household(
+    household_id: UUID,
+    actor: ActorDep,
+    services: ServicesDep,
+    response: Response,
+    purpose: PurposeDep,
+    rid: RequestIdDep,
+    as_of: Annotated[datetime | None, Query(description="as known at this instant (recorded by then)")] = None,
+    effective_on: Annotated[date | None, Query(description="in effect on this date")] = None,
+) -> HouseholdOut:
+    """The household now, or as known at ``as_of`` and in effect on ``effective_on``; the read is logged."""
     require_role(actor, PERMISSIONS["get_household"], "read households")
-    return household_response(services, services.casework.read_household(household_id, actor), response)
+    h = services.casework.read_household(household_id, actor)
+    log_read(services, actor, household_id, purpose, rid)
+    if as_of is None and effective_on is None:
+        return household_response(services, h, response)
+    if as_of is not None and as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=UTC)
+    past = services.auditor.household_at(household_id, as_of=as_of, effective_on=effective_on)
+    response.headers["ETag"] = f'"{past.version}"'
+    return HouseholdOut.of(past, effective_on or services.casework.clock().date())
 
 
 @router.post(

@@ -1,0 +1,318 @@
+"""The auditor's desk: the household as known at an instant and in effect on a date, its history,
+decision explanations with a re-computation, and verification of the store's hash chains.
+
+Every answer is replayed from stored events (no snapshots), bounded by the ledger's recorded instants.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, cast
+from uuid import UUID
+
+from application.casework import Casework
+from application.errors import HouseholdNotFound
+from domain.assessment import Assessment
+from domain.errors import InvalidValue, NotFound
+from domain.household import Household
+from domain.policy import ParameterSnapshot
+from domain.values import IdNumber
+from infrastructure.ledger import GENESIS, AccessRecord, LedgerRow, chain_hash, content_hash
+
+BASE_FIELDS = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "effective_on",
+    "actor",
+    "reason",
+    "request_id",
+}
+
+
+@dataclass
+class Finding:
+    """One problem the verification found."""
+
+    kind: str  # changed | removed | reordered | inserted | ledger-altered
+    originator_id: str
+    originator_version: int
+    detail: str
+
+
+@dataclass
+class VerificationReport:
+    events_checked: int
+    aggregates_checked: int
+    seconds: float
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events_checked / self.seconds if self.seconds > 0 else float(self.events_checked)
+
+
+@dataclass
+class Recorded:
+    """A stored event with the instant the service recorded it."""
+
+    event: Household.Event
+    recorded_at: datetime
+
+
+class Auditor:
+    """Read-only questions about the store, answered from events."""
+
+    def __init__(self, casework: Casework):
+        self.casework = casework
+
+    # ------------------------------------------------------------ replay
+
+    def recorded_events(self, household_id: UUID, *, as_of: datetime | None = None) -> list[Recorded]:
+        rows = {r.originator_version: r for r in self.casework.ledger.select_ledger(household_id)}
+        events = list(self.casework.repository.event_store.get(household_id))
+        if not events or not isinstance(events[0], Household.Registered):
+            raise HouseholdNotFound(f"no household {household_id}", field="household_id", rule="household-known")
+        out = []
+        for stored in events:
+            e = cast(Household.Event, stored)
+            row = rows.get(e.originator_version)
+            recorded_at = row.recorded_at if row else e.timestamp  # no ledger row: verification flags it
+            if as_of is not None and recorded_at > as_of:
+                break
+            out.append(Recorded(e, recorded_at))
+        return out
+
+    def household_at(
+        self, household_id: UUID, *, as_of: datetime | None = None, effective_on: date | None = None
+    ) -> Household:
+        """The household as known at ``as_of`` (recorded by then) and in effect on ``effective_on``."""
+        if as_of is not None and as_of > self.casework.clock():
+            raise InvalidValue("as_of lies in the future", field="as_of", rule="as-of-not-future")
+        recorded = self.recorded_events(household_id, as_of=as_of)
+        if not recorded:
+            raise NotFound(
+                f"household {household_id} was not yet known at {as_of}", field="as_of", rule="known-at-as-of"
+            )
+        first = recorded[0].event
+        if effective_on is not None and effective_on < first.effective_on:
+            raise InvalidValue(
+                f"effective_on {effective_on} is before the registration on {first.effective_on}",
+                field="effective_on",
+                rule="effective-before-registration",
+            )
+        household = first.mutate(None)
+        assert isinstance(household, Household)
+        for r in recorded[1:]:
+            if effective_on is None or r.event.effective_on <= effective_on:
+                r.event.apply(household)
+        household.version = recorded[-1].event.originator_version
+        return household
+
+    # ----------------------------------------------------------- history
+
+    def history(
+        self,
+        household_id: UUID,
+        *,
+        program: str | None = None,
+        effective_from: date | None = None,
+        effective_to: date | None = None,
+    ) -> list[dict[str, Any]]:
+        recorded = self.recorded_events(household_id)
+        current = self.casework.get_household(household_id)
+        entries = []
+        for r in recorded:
+            e = r.event
+            enrolment_id = getattr(e, "enrolment_id", None)
+            enrolment_program = (
+                str(current.enrolments[enrolment_id].program) if enrolment_id in current.enrolments else None
+            )
+            if program is not None and enrolment_program != program:
+                continue
+            if effective_from is not None and e.effective_on < effective_from:
+                continue
+            if effective_to is not None and e.effective_on > effective_to:
+                continue
+            entries.append(
+                {
+                    "version": e.originator_version,
+                    "event": type(e).__name__,
+                    "recorded_at": r.recorded_at,
+                    "effective_on": e.effective_on,
+                    "actor": {"user_id": e.actor.user_id, "role": str(e.actor.role)},
+                    "reason": e.reason,
+                    "request_id": e.request_id,
+                    "enrolment_id": enrolment_id,
+                    "program": enrolment_program,
+                    "decision_id": getattr(e, "decision_id", None),
+                    "summary": (type(e).__doc__ or type(e).__name__).strip().splitlines()[0],
+                    "changes": {k: plain(v) for k, v in vars(e).items() if k not in BASE_FIELDS},
+                }
+            )
+        return entries
+
+    # ------------------------------------------------------ explanations
+
+    def explain(self, household_id: UUID, decision_id: UUID) -> dict[str, Any]:
+        recorded = self.recorded_events(household_id)
+        found = next((r for r in recorded if getattr(r.event, "decision_id", None) == decision_id), None)
+        if found is None:
+            raise NotFound(
+                f"no decision {decision_id} in household {household_id}", field="decision_id", rule="decision-known"
+            )
+        e = found.event
+        before = self._state_before(recorded, e)
+        enrolment = before.enrolments.get(e.enrolment_id)  # type: ignore[attr-defined]
+        assessment: Assessment | None = getattr(e, "assessment", None)
+        beneficiaries = tuple(getattr(e, "beneficiaries", ())) or (enrolment.beneficiaries if enrolment else ())
+        if assessment is None and enrolment is not None:
+            assessment = enrolment.last_assessment
+            review = enrolment.township_review
+            if review is not None and getattr(e, "assessment_decision_id", None) == review.decision_id:
+                assessment = review.assessment
+        explanation: dict[str, Any] = {
+            "decision_id": decision_id,
+            "event": type(e).__name__,
+            "summary": (type(e).__doc__ or "").strip().splitlines()[0],
+            "enrolment_id": getattr(e, "enrolment_id", None),
+            "decided_by": {"user_id": e.actor.user_id, "role": str(e.actor.role)},
+            "recorded_at": found.recorded_at,
+            "effective_on": e.effective_on,
+            "reason": e.reason,
+            "decision": {k: plain(v) for k, v in vars(e).items() if k not in BASE_FIELDS | {"assessment"}},
+            "assessment": None,
+            "recomputation": None,
+        }
+        if assessment is not None:
+            explanation["assessment"] = plain(assessment)
+            explanation["recomputation"] = self._recompute(before, beneficiaries, assessment)
+        return explanation
+
+    @staticmethod
+    def _state_before(recorded: list[Recorded], event: Household.Event) -> Household:
+        household = recorded[0].event.mutate(None)
+        assert isinstance(household, Household)
+        for r in recorded[1:]:
+            if r.event.originator_version >= event.originator_version:
+                break
+            r.event.mutate(household)
+        return household
+
+    def _recompute(self, household: Household, beneficiaries: tuple[UUID, ...], recorded: Assessment) -> dict[str, Any]:
+        """Re-run today's rules on the facts of the time with the parameter values recorded."""
+        params = ParameterSnapshot(
+            division_code=household.division_code,
+            on=recorded.assessed_on,
+            values={p.name: p for p in recorded.parameters},
+        )
+        try:
+            again = self.casework.assess(household, beneficiaries, recorded.assessed_on, params)
+        except Exception as exc:  # a rules change may now refuse the old inputs: report it, never hide it
+            return {"reproduced": False, "differences": {"error": f"{type(exc).__name__}: {exc}"}}
+        differences: dict[str, Any] = {}
+        for name in ("eligible", "monthly_amount", "reason_codes", "figures"):
+            old, new = getattr(recorded, name), getattr(again, name)
+            if old != new:
+                differences[name] = {"recorded": plain(old), "recomputed": plain(new)}
+        return {
+            "reproduced": not differences,
+            "differences": differences,
+            "monthly_amount": plain(again.monthly_amount),
+            "eligible": again.eligible,
+        }
+
+    # ------------------------------------------------------ verification
+
+    def verify(self) -> VerificationReport:
+        started = time.perf_counter()
+        recorder = self.casework.recorder
+        stored: dict[tuple[str, int], str] = {}
+        start: int | None = None
+        while True:
+            page = recorder.select_notifications(start, 1000, inclusive_of_start=False)
+            if not page:
+                break
+            for n in page:
+                oid = n.originator_id.hex if isinstance(n.originator_id, UUID) else UUID(str(n.originator_id)).hex
+                stored[(oid, n.originator_version)] = content_hash(n.topic, n.state)
+            start = page[-1].id
+        by_aggregate: dict[str, list[LedgerRow]] = defaultdict(list)
+        for row in self.casework.ledger.select_ledger():
+            by_aggregate[row.originator_id].append(row)
+        findings: list[Finding] = []
+        for oid, rows in by_aggregate.items():
+            rows.sort(key=lambda r: r.originator_version)
+            version_of = {r.content_hash: r.originator_version for r in rows}
+            previous = GENESIS
+            for expected_version, row in enumerate(rows, start=1):
+                v = row.originator_version
+                if v != expected_version:
+                    findings.append(
+                        Finding(
+                            "ledger-altered",
+                            oid,
+                            expected_version,
+                            "the ledger lacks this version: its record was removed",
+                        )
+                    )
+                if chain_hash(previous, oid, v, row.content_hash) != row.chain_hash:
+                    findings.append(Finding("ledger-altered", oid, v, "the ledger's hash chain is broken here"))
+                previous = row.chain_hash
+                actual = stored.pop((oid, v), None)
+                if actual is None:
+                    findings.append(Finding("removed", oid, v, "the event was removed from the store"))
+                elif actual != row.content_hash:
+                    other = version_of.get(actual)
+                    if other is not None:
+                        findings.append(Finding("reordered", oid, v, f"holds the content recorded as version {other}"))
+                    else:
+                        findings.append(Finding("changed", oid, v, "the stored content differs from what was recorded"))
+        for oid, v in stored:
+            findings.append(Finding("inserted", oid, v, "an event the service never recorded"))
+        findings.sort(key=lambda f: (f.originator_id, f.originator_version, f.kind))
+        return VerificationReport(
+            events_checked=sum(len(r) for r in by_aggregate.values()) + len(stored),
+            aggregates_checked=len(by_aggregate),
+            seconds=time.perf_counter() - started,
+            findings=findings,
+        )
+
+    # ------------------------------------------------------- access log
+
+    def log_access(self, record: AccessRecord) -> None:
+        self.casework.ledger.log_access(record)
+
+    def access_log(
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+    ) -> list[AccessRecord]:
+        return self.casework.ledger.select_access(household_id=household_id, user_id=user_id, limit=limit)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a stored value; ID numbers are masked."""
+    if isinstance(value, IdNumber):
+        return value.masked()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    return value

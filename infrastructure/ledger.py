@@ -1,0 +1,318 @@
+"""The ledger: a side table written in the same transaction as the events it describes.
+
+For every stored event it keeps the instant the service recorded it (``recorded_at``, from the
+application's clock at commit, not the event's in-memory timestamp) and two hashes: the hash of the
+stored bytes (``content_hash``) and a chain hash over the aggregate's previous chain hash, its id,
+the version and the content hash. Verification recomputes both from the stored events and names
+every event changed, removed, reordered or inserted behind the service's back.
+
+It also keeps the read-access log: who read which household's personal data, when, and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.popo import POPOApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+GENESIS = "0" * 64
+
+
+def content_hash(topic: str, state: bytes) -> str:
+    return hashlib.sha256(topic.encode() + b"\x00" + state).hexdigest()
+
+
+def chain_hash(previous: str, originator_id: str, version: int, content: str) -> str:
+    return hashlib.sha256(f"{previous}|{originator_id}|{version}|{content}".encode()).hexdigest()
+
+
+def _oid(originator_id: UUID | str) -> str:
+    return originator_id.hex if isinstance(originator_id, UUID) else UUID(str(originator_id)).hex
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    originator_id: str  # UUID hex
+    originator_version: int
+    recorded_at: datetime
+    content_hash: str
+    chain_hash: str
+
+
+@dataclass(frozen=True)
+class AccessRecord:
+    at: datetime
+    user_id: str
+    role: str
+    household_id: str
+    purpose: str
+    request_id: str
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _chain(stored_events: Sequence[StoredEvent], previous: dict[str, str], now: datetime) -> list[LedgerRow]:
+    rows = []
+    for s in stored_events:
+        oid = _oid(s.originator_id)
+        content = content_hash(s.topic, s.state)
+        chained = chain_hash(previous.get(oid, GENESIS), oid, s.originator_version, content)
+        previous[oid] = chained
+        rows.append(LedgerRow(oid, s.originator_version, now, content, chained))
+    return rows
+
+
+class LedgerMixin:
+    """What every ledger recorder offers the application."""
+
+    clock: Callable[[], datetime] = staticmethod(_utc_now)
+
+    def select_ledger(self, originator_id: UUID | None = None) -> list[LedgerRow]:
+        raise NotImplementedError
+
+    def log_access(self, record: AccessRecord) -> None:
+        raise NotImplementedError
+
+    def select_access(
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+    ) -> list[AccessRecord]:
+        raise NotImplementedError
+
+
+class POPOLedgerRecorder(LedgerMixin, POPOApplicationRecorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self._ledger: dict[str, list[LedgerRow]] = defaultdict(list)
+        self._access: list[AccessRecord] = []
+        self._access_lock = threading.Lock()
+
+    def _insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        with self._database_lock:
+            ids = super()._insert_events(stored_events, **kwargs)  # re-entrant lock
+            previous = {oid: rows[-1].chain_hash for oid, rows in self._ledger.items() if rows}
+            for row in _chain(stored_events, previous, self.clock()):
+                self._ledger[row.originator_id].append(row)
+            return ids
+
+    def select_ledger(self, originator_id: UUID | None = None) -> list[LedgerRow]:
+        with self._database_lock:
+            if originator_id is not None:
+                return list(self._ledger.get(_oid(originator_id), []))
+            return [r for rows in self._ledger.values() for r in rows]
+
+    def log_access(self, record: AccessRecord) -> None:
+        with self._access_lock:
+            self._access.append(record)
+
+    def select_access(
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+    ) -> list[AccessRecord]:
+        with self._access_lock:
+            rows = [
+                r
+                for r in self._access
+                if (household_id is None or r.household_id == str(household_id))
+                and (user_id is None or r.user_id == user_id)
+            ]
+        return rows[-limit:][::-1]
+
+
+class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        t = self.events_table_name
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {t}_ledger (originator_id TEXT NOT NULL, originator_version INTEGER NOT "
+            "NULL, recorded_at TEXT NOT NULL, content_hash TEXT NOT NULL, chain_hash TEXT NOT NULL, "
+            "PRIMARY KEY (originator_id, originator_version))",
+            f"CREATE TABLE IF NOT EXISTS {t}_access_log (at TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT "
+            "NULL, household_id TEXT NOT NULL, purpose TEXT NOT NULL, request_id TEXT NOT NULL)",
+            f"CREATE INDEX IF NOT EXISTS {t}_access_household ON {t}_access_log (household_id)",
+            f"CREATE INDEX IF NOT EXISTS {t}_access_user ON {t}_access_log (user_id)",
+        ]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        t = self.events_table_name
+        previous: dict[str, str] = {}
+        for oid in {_oid(s.originator_id) for s in stored_events}:
+            c.execute(
+                f"SELECT chain_hash FROM {t}_ledger WHERE originator_id=? ORDER BY originator_version DESC LIMIT 1",
+                (oid,),
+            )
+            row = c.fetchone()
+            if row:
+                previous[oid] = row[0]
+        for r in _chain(stored_events, previous, self.clock()):
+            c.execute(
+                f"INSERT INTO {t}_ledger VALUES (?, ?, ?, ?, ?)",
+                (r.originator_id, r.originator_version, r.recorded_at.isoformat(), r.content_hash, r.chain_hash),
+            )
+        return ids
+
+    def select_ledger(self, originator_id: UUID | None = None) -> list[LedgerRow]:
+        t = self.events_table_name
+        with self.datastore.transaction(commit=False) as c:
+            if originator_id is None:
+                c.execute(f"SELECT * FROM {t}_ledger ORDER BY originator_id, originator_version")
+            else:
+                c.execute(
+                    f"SELECT * FROM {t}_ledger WHERE originator_id=? ORDER BY originator_version",
+                    (_oid(originator_id),),
+                )
+            return [LedgerRow(r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4]) for r in c.fetchall()]
+
+    def log_access(self, record: AccessRecord) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f"INSERT INTO {self.events_table_name}_access_log VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    record.at.isoformat(),
+                    record.user_id,
+                    record.role,
+                    record.household_id,
+                    record.purpose,
+                    record.request_id,
+                ),
+            )
+
+    def select_access(
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+    ) -> list[AccessRecord]:
+        where, params = _access_filter(household_id, user_id, "?")
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT * FROM {self.events_table_name}_access_log{where} ORDER BY rowid DESC LIMIT ?",
+                (*params, limit),
+            )
+            return [AccessRecord(datetime.fromisoformat(r[0]), *r[1:]) for r in c.fetchall()]
+
+
+def _access_filter(household_id: UUID | None, user_id: str | None, mark: str) -> tuple[str, list[str]]:
+    clauses, params = [], []
+    if household_id is not None:
+        clauses.append(f"household_id = {mark}")
+        params.append(str(household_id))
+    if user_id is not None:
+        clauses.append(f"user_id = {mark}")
+        params.append(user_id)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
+    def __init__(self, datastore: Any, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        schema = Identifier(self.datastore.schema)
+        self._ledger = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_ledger"))
+        self._access = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_access_log"))
+        self.sql_create_statements.extend(
+            [
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (originator_id uuid NOT NULL, originator_version bigint NOT NULL, "
+                    "recorded_at timestamptz NOT NULL, content_hash text NOT NULL, chain_hash text NOT NULL, "
+                    "PRIMARY KEY (originator_id, originator_version))"
+                ).format(self._ledger),
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (id bigserial PRIMARY KEY, at timestamptz NOT NULL, "
+                    "user_id text NOT NULL, role text NOT NULL, household_id text NOT NULL, purpose text NOT NULL, "
+                    "request_id text NOT NULL)"
+                ).format(self._access),
+                SQL("CREATE INDEX IF NOT EXISTS {} ON {} (household_id)").format(
+                    Identifier(f"{events_table_name}_access_household"), self._access
+                ),
+                SQL("CREATE INDEX IF NOT EXISTS {} ON {} (user_id)").format(
+                    Identifier(f"{events_table_name}_access_user"), self._access
+                ),
+            ]
+        )
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # Runs inside the insert's transaction, after the table lock and the events' insert.
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        oids = sorted({_oid(s.originator_id) for s in stored_events})
+        curs.execute(
+            SQL(
+                "SELECT DISTINCT ON (originator_id) originator_id, chain_hash FROM {} "
+                "WHERE originator_id = ANY(%s::uuid[]) ORDER BY originator_id, originator_version DESC"
+            ).format(self._ledger),
+            (oids,),
+        )
+        previous = {UUID(str(r["originator_id"])).hex: r["chain_hash"] for r in curs.fetchall()}
+        rows = _chain(stored_events, previous, self.clock())
+        curs.executemany(
+            SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self._ledger),
+            [(UUID(r.originator_id), r.originator_version, r.recorded_at, r.content_hash, r.chain_hash) for r in rows],
+        )
+        return ids
+
+    def select_ledger(self, originator_id: UUID | None = None) -> list[LedgerRow]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            if originator_id is None:
+                curs.execute(SQL("SELECT * FROM {} ORDER BY originator_id, originator_version").format(self._ledger))
+            else:
+                curs.execute(
+                    SQL("SELECT * FROM {} WHERE originator_id = %s ORDER BY originator_version").format(self._ledger),
+                    (originator_id,),
+                )
+            return [
+                LedgerRow(
+                    UUID(str(r["originator_id"])).hex,
+                    r["originator_version"],
+                    r["recorded_at"],
+                    r["content_hash"],
+                    r["chain_hash"],
+                )
+                for r in curs.fetchall()
+            ]
+
+    def log_access(self, record: AccessRecord) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                SQL(
+                    "INSERT INTO {} (at, user_id, role, household_id, purpose, request_id) "
+                    "VALUES (%s, %s, %s, %s, %s, %s)"
+                ).format(self._access),
+                (record.at, record.user_id, record.role, record.household_id, record.purpose, record.request_id),
+            )
+
+    def select_access(
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+    ) -> list[AccessRecord]:
+        where, params = _access_filter(household_id, user_id, "%s")
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                SQL("SELECT at, user_id, role, household_id, purpose, request_id FROM {}").format(self._access)
+                + SQL(where)
+                + SQL(" ORDER BY id DESC LIMIT %s"),
+                (*params, limit),
+            )
+            return [
+                AccessRecord(r["at"], r["user_id"], r["role"], r["household_id"], r["purpose"], r["request_id"])
+                for r in curs.fetchall()
+            ]
+
+
+RECORDER_TOPICS = {
+    "eventsourcing.popo": "infrastructure.ledger:POPOLedgerRecorder",
+    "eventsourcing.sqlite": "infrastructure.ledger:SQLiteLedgerRecorder",
+    "eventsourcing.postgres": "infrastructure.ledger:PostgresLedgerRecorder",
+}
