@@ -55,5 +55,31 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
+audit = typer.Typer(help="auditor's tools", no_args_is_help=True)
+cli.add_typer(audit, name="audit")
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Walk the store and name every event changed, removed, reordered or inserted; exit 1 if any."""
+    from api.composition import build_services
+
+    services = build_services(Settings())
+    try:
+        with console.status("verifying the hash chains…"):
+            report = services.auditor.verify()
+    finally:
+        services.casework.close()
+    for f in report.findings:
+        console.print(f"[red]{f.kind:>14}[/] {f.originator_id} v{f.originator_version}: {f.detail}", highlight=False)
+    console.print(
+        f"{report.events_checked} events in {report.aggregates_checked} aggregates checked in "
+        f"{report.seconds:.3f}s ({report.events_per_second:,.0f} events/s): "
+        + ("[green]untampered[/]" if report.ok else f"[red]{len(report.findings)} findings[/]"),
+        highlight=False,
+    )
+    raise typer.Exit(0 if report.ok else 1)
+
+
 def main() -> None:
     cli()
