@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
 from eventsourcing.utils import Environment, EnvType
 
@@ -152,7 +153,7 @@ class Casework(Application[UUID]):
             household_id,
             expected_version,
             actor,
-            lambda h: h.add_member(
+            lambda h, _: h.add_member(
                 member, cause=cause, effective_on=effective_on, actor=actor, reason=reason, request_id=request_id
             ),
         )[1]
@@ -174,7 +175,7 @@ class Casework(Application[UUID]):
             household_id,
             expected_version,
             actor,
-            lambda h: h.change_member(
+            lambda h, _: h.change_member(
                 person_id, changes, effective_on=effective_on, actor=actor, reason=reason, request_id=request_id
             ),
         )[1]
@@ -196,7 +197,7 @@ class Casework(Application[UUID]):
             household_id,
             expected_version,
             actor,
-            lambda h: h.remove_member(
+            lambda h, _: h.remove_member(
                 person_id, cause=cause, effective_on=effective_on, actor=actor, reason=reason, request_id=request_id
             ),
         )[1]
@@ -217,7 +218,7 @@ class Casework(Application[UUID]):
             household_id,
             expected_version,
             actor,
-            lambda h: h.record_circumstances(
+            lambda h, _: h.record_circumstances(
                 circumstances, effective_on=effective_on, actor=actor, reason=reason, request_id=request_id
             ),
         )[1]
@@ -245,7 +246,7 @@ class Casework(Application[UUID]):
             household_id,
             expected_version,
             actor,
-            lambda h: h.file_application(
+            lambda h, _: h.file_application(
                 program, beneficiaries, effective_on=effective_on, actor=actor, reason=reason, request_id=request_id
             ),
         )
@@ -266,7 +267,7 @@ class Casework(Application[UUID]):
             household_id,
             expected_version,
             actor,
-            lambda h: h.withdraw_application(
+            lambda h, _: h.withdraw_application(
                 enrolment_id, effective_on=effective_on, actor=actor, reason=reason, request_id=request_id
             ),
         )[1]
@@ -289,7 +290,7 @@ class Casework(Application[UUID]):
         self._check_date(investigated_on, "investigated_on")
         policy = self.policy()
 
-        def command(h: Household) -> UUID:
+        def command(h: Household, others: list[Aggregate]) -> UUID:
             e = h.enrolment(enrolment_id)
             params = policy.snapshot(h.division_code, effective_on)
             assessment = self.assess(h, e.beneficiaries, effective_on, params)
@@ -322,7 +323,7 @@ class Casework(Application[UUID]):
         self._check_date(effective_on)
         policy = self.policy()
 
-        def command(h: Household) -> UUID:
+        def command(h: Household, others: list[Aggregate]) -> UUID:
             params = policy.snapshot(h.division_code, effective_on)
             starts = schedule.benefits_start(effective_on, params)
             e = h.enrolment(enrolment_id)
@@ -356,7 +357,7 @@ class Casework(Application[UUID]):
             household_id,
             expected_version,
             actor,
-            lambda h: h.reject(
+            lambda h, _: h.reject(
                 enrolment_id,
                 reason_code=reason_code,
                 reason=reason,
@@ -380,7 +381,7 @@ class Casework(Application[UUID]):
         self._check_date(effective_on)
         policy = self.policy()
 
-        def command(h: Household) -> UUID:
+        def command(h: Household, others: list[Aggregate]) -> UUID:
             e = h.enrolment(enrolment_id)
             params = policy.snapshot(h.division_code, effective_on)
             previous = e.last_assessment
@@ -426,7 +427,7 @@ class Casework(Application[UUID]):
             household_id,
             expected_version,
             actor,
-            lambda h: h.suspend(
+            lambda h, _: h.suspend(
                 enrolment_id,
                 reason_code=reason_code,
                 reason=reason,
@@ -452,7 +453,7 @@ class Casework(Application[UUID]):
             household_id,
             expected_version,
             actor,
-            lambda h: h.resume(
+            lambda h, _: h.resume(
                 enrolment_id, effective_on=effective_on, actor=actor, reason=reason, request_id=request_id
             ),
         )[1]
@@ -474,7 +475,7 @@ class Casework(Application[UUID]):
             household_id,
             expected_version,
             actor,
-            lambda h: h.terminate(
+            lambda h, _: h.terminate(
                 enrolment_id,
                 reason_code=reason_code,
                 reason=reason,
@@ -571,16 +572,21 @@ class Casework(Application[UUID]):
             )
 
     def _update(
-        self, household_id: UUID, expected_version: int | None, actor: Actor, command: Callable[[Household], T]
+        self,
+        household_id: UUID,
+        expected_version: int | None,
+        actor: Actor,
+        command: Callable[[Household, list[Aggregate]], T],
     ) -> tuple[T, Household]:
         """Load, check jurisdiction and If-Match, run the command, save; on a lost race reload and re-run."""
         for _ in range(RETRIES):
             household = self.read_household(household_id, actor)
             if expected_version is not None and household.version != expected_version:
                 raise StaleVersion(expected_version, household.version)
-            result = command(household)
+            others: list[Aggregate] = []  # person indexes, saved in the same transaction
+            result = command(household, others)
             try:
-                self.save(household)
+                self.save(household, *others)
             except IntegrityError:
                 if expected_version is not None:
                     raise StaleVersion(expected_version, self.get_household(household_id).version) from None

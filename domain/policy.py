@@ -51,6 +51,20 @@ CATALOGUE: dict[str, tuple[ParameterKind, str]] = {
     "dibao.review_months.other": (ParameterKind.COUNT, "review interval otherwise"),
     "decision.deadline_working_days": (ParameterKind.COUNT, "working days from application to decision"),
     "tekun.multiplier": (ParameterKind.RATIO, "tekun basic living as a multiple of the dibao standard"),
+    "tekun.asset.financial_limit": (ParameterKind.AMOUNT, "tekun: financial assets may not exceed this"),
+    "tekun.care.concentrated.self_care": (ParameterKind.AMOUNT, "tekun care subsidy, concentrated, self care"),
+    "tekun.care.concentrated.partial": (ParameterKind.AMOUNT, "tekun care subsidy, concentrated, partial"),
+    "tekun.care.concentrated.full": (ParameterKind.AMOUNT, "tekun care subsidy, concentrated, full"),
+    "tekun.care.dispersed.self_care": (ParameterKind.AMOUNT, "tekun care subsidy, dispersed, self care"),
+    "tekun.care.dispersed.partial": (ParameterKind.AMOUNT, "tekun care subsidy, dispersed, partial"),
+    "tekun.care.dispersed.full": (ParameterKind.AMOUNT, "tekun care subsidy, dispersed, full"),
+    "tekun.school_extension_age": (ParameterKind.COUNT, "a tekun student in full-time school stays until this age"),
+    "tekun.review_months": (ParameterKind.COUNT, "review interval for tekun"),
+    "children.review_months": (ParameterKind.COUNT, "review interval for orphans and unsupported children"),
+    "orphan.rate.institutional": (ParameterKind.AMOUNT, "orphan rate, institutional placement, per month"),
+    "orphan.rate.community": (ParameterKind.AMOUNT, "orphan rate, community placement, per month"),
+    "unsupported_child.rate": (ParameterKind.AMOUNT, "unsupported-child rate per month (community orphan rate)"),
+    "temporary.township_cap": (ParameterKind.AMOUNT, "largest temporary-assistance grant a township may approve"),
 }
 
 

@@ -165,7 +165,7 @@ def test_a_lost_race_is_retried_on_fresh_state(
     h = register(app)
     calls = []
 
-    def racing_command(household: Household) -> None:
+    def racing_command(household: Household, others: list[object]) -> None:
         calls.append(household.version)
         if len(calls) == 1:  # someone else writes between our load and our save
             other.change_member(

@@ -1,0 +1,109 @@
+"""The person index: which programs a person is enrolled in, across every household.
+
+One aggregate per person, its id derived from a keyed hash of the ID number (so ids cannot be
+brute-forced from the 18-digit space). It is saved in the same transaction as the household whose
+command claims or releases a program, so two caseworkers racing on two households cannot both win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.values import Actor, IdNumber, Program
+
+#: Programs a person may not hold together with the key program (spec §3, "Exclusions across programs").
+EXCLUSIVE_WITH: dict[Program, frozenset[Program]] = {
+    Program.DIBAO: frozenset({Program.DIBAO, Program.TEKUN}),
+    Program.TEKUN: frozenset({Program.DIBAO, Program.TEKUN}),
+    Program.ORPHAN: frozenset({Program.ORPHAN, Program.UNSUPPORTED_CHILD}),
+    Program.UNSUPPORTED_CHILD: frozenset({Program.ORPHAN, Program.UNSUPPORTED_CHILD}),
+    Program.TEMPORARY: frozenset(),
+}
+
+
+def person_index_id(id_number: IdNumber, key: bytes) -> UUID:
+    """The index aggregate's id: HMAC-SHA256 of the ID number under a secret key, as a UUID."""
+    digest = hmac.new(key, id_number.value.encode(), hashlib.sha256).digest()
+    return UUID(bytes=digest[:16], version=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    program: str
+    household_id: UUID
+    enrolment_id: UUID
+
+
+class PersonIndex(Aggregate):
+    """Enrolments that name this person as a beneficiary and may still be open."""
+
+    class Created(Aggregate.Created):
+        """The person was first named in an application."""
+
+    class Claimed(Aggregate.Event):
+        """An application named the person as a beneficiary of a program."""
+
+        program: Program
+        household_id: UUID
+        enrolment_id: UUID
+        effective_on: date
+        actor: Actor
+        request_id: str | None
+
+        def apply(self, aggregate: PersonIndex) -> None:
+            aggregate.claims[self.enrolment_id] = Claim(str(self.program), self.household_id, self.enrolment_id)
+
+    class Released(Aggregate.Event):
+        """The enrolment ended (rejected, withdrawn, terminated) or was found closed."""
+
+        enrolment_id: UUID
+        effective_on: date
+        actor: Actor
+        request_id: str | None
+
+        def apply(self, aggregate: PersonIndex) -> None:
+            aggregate.claims.pop(self.enrolment_id, None)
+
+    def __init__(self) -> None:
+        self.claims: dict[UUID, Claim] = {}
+
+    @classmethod
+    def create(cls, index_id: UUID) -> PersonIndex:
+        return cls._create(cls.Created, id=index_id)
+
+    def conflicting(self, program: Program) -> list[Claim]:
+        """Claims that would exclude a new enrolment in ``program``, open or not (the caller checks)."""
+        excluded = {str(p) for p in EXCLUSIVE_WITH[Program(program)]}
+        return [c for c in self.claims.values() if c.program in excluded]
+
+    def claim(
+        self,
+        program: Program,
+        household_id: UUID,
+        enrolment_id: UUID,
+        *,
+        effective_on: date,
+        actor: Actor,
+        request_id: str | None = None,
+    ) -> None:
+        self.trigger_event(
+            self.Claimed,
+            program=Program(program),
+            household_id=household_id,
+            enrolment_id=enrolment_id,
+            effective_on=effective_on,
+            actor=actor,
+            request_id=request_id,
+        )
+
+    def release(self, enrolment_id: UUID, *, effective_on: date, actor: Actor, request_id: str | None = None) -> None:
+        if enrolment_id in self.claims:
+            self.trigger_event(
+                self.Released, enrolment_id=enrolment_id, effective_on=effective_on, actor=actor, request_id=request_id
+            )
