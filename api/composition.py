@@ -20,7 +20,9 @@ def build_services(
     settings: Settings, *, clock: Callable[[], datetime] = utc_now, env_overrides: dict[str, str] | None = None
 ) -> Services:
     env = {**settings.persistence_env(), **(env_overrides or {})}
-    casework = Casework(env=env, clock=clock, max_future_days=settings.max_future_days)
+    casework = Casework(
+        env=env, clock=clock, max_future_days=settings.max_future_days, index_key=settings.index_key.encode()
+    )
     if settings.seed_policy:
         casework.seed_policy(load_seed(), SEED_ACTOR)
     return Services(

@@ -94,7 +94,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
-        field = ".".join(loc) or "body"
+        field = "body" if err.get("type") == "json_invalid" else ".".join(loc) or "body"
         out.append({"field": field, "rule": err.get("type", "invalid"), "message": err.get("msg", "invalid")})
     return out
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from domain.circumstances import CostKind, IncomeKind
@@ -107,6 +107,16 @@ class ChangeMember(Dated):
     resident: bool | None = None
     support_duty: bool | None = None
 
+    @field_validator(
+        "name", "relation", "labour_capacity", "school_status", "seriously_ill", "resident", "support_duty"
+    )
+    @classmethod
+    def _not_cleared(cls, value: object) -> object:
+        """Only disability and absence may be cleared with null; the others always have a value."""
+        if value is None:
+            raise PydanticCustomError("not_null", "this fact cannot be cleared")
+        return value
+
 
 class RemoveMember(Dated):
     cause: RemovalCause
@@ -139,6 +149,12 @@ class RecordCircumstances(Dated):
 class Apply(Dated):
     program: Program
     beneficiaries: list[UUID] = Field(min_length=1, max_length=50)
+    terms: dict[str, str | bool] = Field(
+        default_factory=dict,
+        max_length=10,
+        description="tekun: arrangement (concentrated|dispersed), has_capable_supporter; "
+        "orphan / unsupported_child: placement (institutional|community)",
+    )
 
 
 class TownshipReviewIn(Dated):

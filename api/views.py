@@ -66,7 +66,11 @@ class ParameterOut(BaseModel):
     @classmethod
     def of(cls, p: ParameterValue) -> ParameterOut:
         value: str | int | list[str] = (
-            list(p.value) if isinstance(p.value, tuple) else p.value if isinstance(p.value, int) else str(p.value)
+            [str(v) for v in p.value]
+            if isinstance(p.value, (tuple, list))
+            else p.value
+            if isinstance(p.value, int)
+            else str(p.value)
         )
         return cls(
             name=p.name,

@@ -18,9 +18,11 @@ from uuid import UUID
 from application.casework import Casework
 from application.errors import HouseholdNotFound
 from domain.assessment import Assessment
+from domain.enrolment import Enrolment
 from domain.errors import InvalidValue, NotFound
 from domain.household import Household
 from domain.policy import ParameterSnapshot
+from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
 from domain.values import IdNumber
 from infrastructure.ledger import GENESIS, AccessRecord, LedgerRow, chain_hash, content_hash
 
@@ -173,7 +175,7 @@ class Auditor:
             )
         e = found.event
         before = self._state_before(recorded, e)
-        enrolment = before.enrolments.get(e.enrolment_id)  # type: ignore[attr-defined]
+        enrolment = before.enrolments.get(getattr(e, "enrolment_id", None))  # type: ignore[arg-type]
         assessment: Assessment | None = getattr(e, "assessment", None)
         beneficiaries = tuple(getattr(e, "beneficiaries", ())) or (enrolment.beneficiaries if enrolment else ())
         if assessment is None and enrolment is not None:
@@ -196,7 +198,7 @@ class Auditor:
         }
         if assessment is not None:
             explanation["assessment"] = plain(assessment)
-            explanation["recomputation"] = self._recompute(before, beneficiaries, assessment)
+            explanation["recomputation"] = self._recompute(before, e, enrolment, beneficiaries, assessment)
         return explanation
 
     @staticmethod
@@ -209,7 +211,14 @@ class Auditor:
             r.event.mutate(household)
         return household
 
-    def _recompute(self, household: Household, beneficiaries: tuple[UUID, ...], recorded: Assessment) -> dict[str, Any]:
+    def _recompute(
+        self,
+        household: Household,
+        event: Household.Event,
+        enrolment: Enrolment | None,
+        beneficiaries: tuple[UUID, ...],
+        recorded: Assessment,
+    ) -> dict[str, Any]:
         """Re-run today's rules on the facts of the time with the parameter values recorded."""
         params = ParameterSnapshot(
             division_code=household.division_code,
@@ -217,7 +226,22 @@ class Auditor:
             values={p.name: p for p in recorded.parameters},
         )
         try:
-            again = self.casework.assess(household, beneficiaries, recorded.assessed_on, params)
+            if isinstance(event, Household.TemporaryAssistanceGranted):
+                again = assess_temporary_grant(
+                    GrantKind(event.kind), ApprovalLevel(event.level), event.amount, recorded.assessed_on, params
+                )
+            else:
+                program = enrolment.program if enrolment else recorded.program
+                terms = enrolment.terms if enrolment else {}
+                again = self.casework.assess(
+                    household,
+                    program,
+                    beneficiaries,
+                    terms,
+                    recorded.assessed_on,
+                    params,
+                    enrolment.enrolment_id if enrolment else None,
+                )
         except Exception as exc:  # a rules change may now refuse the old inputs: report it, never hide it
             return {"reproduced": False, "differences": {"error": f"{type(exc).__name__}: {exc}"}}
         differences: dict[str, Any] = {}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from domain.assessment import Assessment
@@ -83,6 +84,8 @@ class Enrolment:
     next_review_due: date | None = None
     last_assessment: Assessment | None = None
     decisions: dict[UUID, str] = field(default_factory=dict)  # decision id → event name
+    terms: dict[str, Any] = field(default_factory=dict)  # program-specific terms of the application
+    adjustments: set[str] = field(default_factory=set)  # causes of amount adjustments already applied
 
     @property
     def last_step(self) -> Step:

@@ -11,6 +11,7 @@ every ``apply`` converts them explicitly.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -32,9 +33,27 @@ from domain.enrolment import (
 )
 from domain.errors import FourEyesViolation, InvalidValue, NotFound, RuleViolation, TransitionForbidden
 from domain.members import MUTABLE_MEMBER_FIELDS, AdditionCause, Member, RemovalCause
+from domain.rules.children import ParentStatus, add_months
+from domain.rules.programs import ENROLLING, PERSONAL, parse_activities, parse_terms
 from domain.values import Actor, AreaType, DivisionCode, Program
 
+NULLABLE_MEMBER_FIELDS = frozenset({"disability", "absence"})
+DEATH_REVIEW_MONTHS = 3  # spec §4: a death in the household requires a review within 3 months
+
 ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """A temporary assistance grant as the household's state keeps it."""
+
+    grant_id: UUID
+    decision_id: UUID
+    kind: str
+    level: str
+    amount: Decimal
+    granted_on: date
+    granted_by: str
 
 
 class Household(Aggregate):
@@ -88,9 +107,56 @@ class Household(Aggregate):
 
         person_id: UUID
         cause: RemovalCause
+        review_due_by: date | None
 
         def apply(self, aggregate: Household) -> None:
             aggregate.former_members[self.person_id] = aggregate.members.pop(self.person_id)
+            if self.review_due_by is not None:  # a death in the household brings the next review forward
+                for e in aggregate.enrolments.values():
+                    if e.next_review_due is not None and e.next_review_due > self.review_due_by:
+                        e.next_review_due = self.review_due_by
+
+    class CareAssessed(Event):
+        """A person's ability to care for themselves was assessed: the daily activities they cannot do."""
+
+        person_id: UUID
+        unable_activities: tuple[str, ...]
+
+        def apply(self, aggregate: Household) -> None:
+            aggregate.care.setdefault(self.person_id, []).append((self.effective_on, tuple(self.unable_activities)))
+
+    class ParentsRecorded(Event):
+        """A child's parents' situations (death, sentence, missing…), each with the date it began."""
+
+        person_id: UUID
+        father: tuple[ParentStatus, ...]
+        mother: tuple[ParentStatus, ...]
+
+        def apply(self, aggregate: Household) -> None:
+            aggregate.parents.setdefault(self.person_id, []).append(
+                (self.effective_on, tuple(self.father), tuple(self.mother))
+            )
+
+    class TemporaryAssistanceGranted(Event):
+        """A one-off temporary assistance grant was approved at district or township level."""
+
+        grant_id: UUID
+        decision_id: UUID
+        kind: str
+        level: str
+        amount: Decimal
+        assessment: Assessment
+
+        def apply(self, aggregate: Household) -> None:
+            aggregate.grants[self.grant_id] = Grant(
+                grant_id=self.grant_id,
+                decision_id=self.decision_id,
+                kind=self.kind,
+                level=self.level,
+                amount=self.amount,
+                granted_on=self.effective_on,
+                granted_by=self.actor.user_id,
+            )
 
     class CircumstancesRecorded(Event):
         """A complete declaration of income, assets and deductible costs, from ``effective_on``."""
@@ -106,6 +172,7 @@ class Household(Aggregate):
         enrolment_id: UUID
         program: Program
         beneficiaries: tuple[UUID, ...]
+        terms: dict[str, Any]
 
         def apply(self, aggregate: Household) -> None:
             enrolment = Enrolment(
@@ -114,6 +181,7 @@ class Household(Aggregate):
                 beneficiaries=tuple(self.beneficiaries),
                 applied_on=self.effective_on,
                 applied_by=self.actor.user_id,
+                terms=dict(self.terms),
             )
             enrolment.steps.append(Step(self.effective_on, Status.APPLIED, ZERO))
             aggregate.enrolments[self.enrolment_id] = enrolment
@@ -245,6 +313,24 @@ class Household(Aggregate):
             e.decisions[self.decision_id] = type(self).__name__
             e.steps.append(Step(self.effective_on, Status.TERMINATED, ZERO, self.decision_id))
 
+    class AmountAdjusted(Event):
+        """The monthly amount was re-computed from ``effective_on`` because a policy parameter changed."""
+
+        enrolment_id: UUID
+        decision_id: UUID
+        assessment: Assessment
+        previous_amount: Decimal
+        monthly_amount: Decimal
+        cause: str
+
+        def apply(self, aggregate: Household) -> None:
+            e = aggregate.enrolments[self.enrolment_id]
+            status = e.status_on(self.effective_on) or e.status
+            e.last_assessment = self.assessment
+            e.decisions[self.decision_id] = type(self).__name__
+            e.adjustments.add(self.cause)
+            e.steps.append(Step(self.effective_on, status, self.monthly_amount, self.decision_id))
+
     # ------------------------------------------------------------------ state
 
     def __init__(self) -> None:
@@ -256,6 +342,9 @@ class Household(Aggregate):
         self.former_members: dict[UUID, Member] = {}
         self.circumstances: list[tuple[date, Circumstances]] = []
         self.enrolments: dict[UUID, Enrolment] = {}
+        self.care: dict[UUID, list[tuple[date, tuple[str, ...]]]] = {}
+        self.parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]] = {}
+        self.grants: dict[UUID, Grant] = {}
 
     # --------------------------------------------------------------- commands
 
@@ -301,7 +390,12 @@ class Household(Aggregate):
         request_id: str | None = None,
     ) -> None:
         self._check_effective(effective_on)
-        _check_no_duplicates((*self.members.values(), member))
+        if any(m.id_number == member.id_number for m in self.members.values()):
+            raise RuleViolation(
+                "a member with this ID number is already in the household",
+                field="member.id_number",
+                rule="member-duplicate",
+            )
         self.trigger_event(
             self.MemberAdded,
             member=member,
@@ -333,6 +427,9 @@ class Household(Aggregate):
             )
         if not changes:
             raise InvalidValue("a member change names at least one field", field="changes", rule="changes-required")
+        for key, value in changes.items():
+            if value is None and key not in NULLABLE_MEMBER_FIELDS:
+                raise InvalidValue(f"{key} cannot be cleared", field=key, rule="not-null")
         member.with_changes(coerce_member_changes(changes))  # validates the result before the fact exists
         self.trigger_event(
             self.MemberChanged,
@@ -358,10 +455,12 @@ class Household(Aggregate):
         self.member(person_id)
         if len(self.members) == 1:
             raise RuleViolation("the last member cannot be removed", field="person_id", rule="last-member")
+        cause = RemovalCause(cause)
         self.trigger_event(
             self.MemberRemoved,
             person_id=person_id,
-            cause=RemovalCause(cause),
+            cause=cause,
+            review_due_by=add_months(effective_on, DEATH_REVIEW_MONTHS) if cause is RemovalCause.DEATH else None,
             effective_on=effective_on,
             actor=actor,
             reason=reason,
@@ -404,12 +503,21 @@ class Household(Aggregate):
         program: Program,
         beneficiaries: tuple[UUID, ...],
         *,
+        terms: dict[str, Any] | None = None,
         effective_on: date,
         actor: Actor,
         reason: str | None = None,
         request_id: str | None = None,
     ) -> UUID:
         self._check_effective(effective_on)
+        program = Program(program)
+        if program not in ENROLLING:
+            raise InvalidValue(f"{program} is granted, not applied for", field="program", rule="program-enrols")
+        checked_terms = parse_terms(program, terms or {})
+        if program in PERSONAL and len(beneficiaries) != 1:
+            raise InvalidValue(
+                f"a {program} application names exactly one person", field="beneficiaries", rule="one-beneficiary"
+            )
         if not beneficiaries:
             raise InvalidValue("name at least one beneficiary", field="beneficiaries", rule="beneficiaries-required")
         if len(set(beneficiaries)) != len(beneficiaries):
@@ -429,8 +537,9 @@ class Household(Aggregate):
         self.trigger_event(
             self.ApplicationFiled,
             enrolment_id=enrolment_id,
-            program=Program(program),
+            program=program,
             beneficiaries=tuple(beneficiaries),
+            terms=checked_terms,
             effective_on=effective_on,
             actor=actor,
             reason=reason,
@@ -685,7 +794,184 @@ class Household(Aggregate):
         )
         return decision_id
 
+    def close_by_calendar(
+        self,
+        enrolment_id: UUID,
+        *,
+        reason_code: str,
+        reason: str,
+        effective_on: date,
+        actor: Actor,
+        request_id: str | None = None,
+    ) -> UUID:
+        """Record the termination the calendar has already brought about (ageing out, gradual exit's end)."""
+        e = self.enrolment(enrolment_id)
+        if e.status in FINAL:
+            raise TransitionForbidden(
+                f"the enrolment is already {e.status}", field="enrolment_id", rule=f"transition-from-{e.status}"
+            )
+        if effective_on < e.last_step.effective_on:
+            raise InvalidValue(
+                "the calendar's date is before the enrolment's last step",
+                field="effective_on",
+                rule="effective-before-last-step",
+            )
+        decision_id = uuid4()
+        self.trigger_event(
+            self.EnrolmentTerminated,
+            enrolment_id=enrolment_id,
+            decision_id=decision_id,
+            reason_code=reason_code,
+            effective_on=effective_on,
+            actor=actor,
+            reason=reason,
+            request_id=request_id,
+        )
+        return decision_id
+
+    def assess_care(
+        self,
+        person_id: UUID,
+        unable_activities: tuple[str, ...],
+        *,
+        effective_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self._check_effective(effective_on)
+        self.member(person_id)
+        self.trigger_event(
+            self.CareAssessed,
+            person_id=person_id,
+            unable_activities=parse_activities(unable_activities),
+            effective_on=effective_on,
+            actor=actor,
+            reason=reason,
+            request_id=request_id,
+        )
+
+    def record_parents(
+        self,
+        person_id: UUID,
+        father: tuple[ParentStatus, ...],
+        mother: tuple[ParentStatus, ...],
+        *,
+        effective_on: date,
+        actor: Actor,
+        reason: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self._check_effective(effective_on)
+        self.member(person_id)
+        for who, statuses in (("father", father), ("mother", mother)):
+            for i, st in enumerate(statuses):
+                if st.since > effective_on:
+                    raise InvalidValue(
+                        f"{who}'s situation cannot begin after the record's date",
+                        field=f"{who}[{i}].since",
+                        rule="situation-since",
+                    )
+        self.trigger_event(
+            self.ParentsRecorded,
+            person_id=person_id,
+            father=tuple(father),
+            mother=tuple(mother),
+            effective_on=effective_on,
+            actor=actor,
+            reason=reason,
+            request_id=request_id,
+        )
+
+    def grant_temporary(
+        self,
+        *,
+        assessment: Assessment,
+        kind: str,
+        level: str,
+        amount: Decimal,
+        effective_on: date,
+        actor: Actor,
+        reason: str,
+        request_id: str | None = None,
+    ) -> UUID:
+        self._check_effective(effective_on)
+        if not assessment.eligible:
+            first = assessment.reasons[0].code if assessment.reasons else "GRANT_REFUSED"
+            raise RuleViolation(
+                "the grant is refused: " + "; ".join(r.message for r in assessment.reasons),
+                field="amount",
+                rule=first.lower().replace("_", "-"),
+            )
+        if not reason or not reason.strip():
+            raise InvalidValue("a temporary grant states its reason", field="reason", rule="reason-required")
+        grant_id = uuid4()
+        self.trigger_event(
+            self.TemporaryAssistanceGranted,
+            grant_id=grant_id,
+            decision_id=uuid4(),
+            kind=kind,
+            level=level,
+            amount=amount,
+            assessment=assessment,
+            effective_on=effective_on,
+            actor=actor,
+            reason=reason,
+            request_id=request_id,
+        )
+        return grant_id
+
+    def adjust_amount(
+        self,
+        enrolment_id: UUID,
+        *,
+        assessment: Assessment,
+        cause: str,
+        effective_on: date,
+        actor: Actor,
+        request_id: str | None = None,
+    ) -> UUID | None:
+        """Record a re-computed amount from ``effective_on``; None when this cause was applied already."""
+        e = self._step(
+            enrolment_id,
+            effective_on,
+            allowed={Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT},
+            action="adjust the amount of",
+        )
+        if cause in e.adjustments:
+            return None
+        decision_id = uuid4()
+        self.trigger_event(
+            self.AmountAdjusted,
+            enrolment_id=enrolment_id,
+            decision_id=decision_id,
+            assessment=assessment,
+            previous_amount=e.amount_on(effective_on) or e.monthly_amount,
+            monthly_amount=assessment.monthly_amount if assessment.eligible else e.monthly_amount,
+            cause=cause,
+            effective_on=effective_on,
+            actor=actor,
+            reason=cause,
+            request_id=request_id,
+        )
+        return decision_id
+
     # ---------------------------------------------------------------- queries
+
+    def care_on(self, person_id: UUID, on: date) -> tuple[str, ...]:
+        """The daily activities the person could not do at the latest assessment in effect on a date."""
+        found: tuple[str, ...] = ()
+        for effective_on, activities in self.care.get(person_id, []):
+            if effective_on <= on:
+                found = activities
+        return found
+
+    def parents_on(self, person_id: UUID, on: date) -> tuple[tuple[ParentStatus, ...], tuple[ParentStatus, ...]]:
+        found: tuple[tuple[ParentStatus, ...], tuple[ParentStatus, ...]] = ((), ())
+        for effective_on, father, mother in self.parents.get(person_id, []):
+            if effective_on <= on:
+                found = (father, mother)
+        return found
 
     def member(self, person_id: UUID) -> Member:
         try:

@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/jiuzhu"
     postgres_schema: str = ""
     create_tables: bool = True
-    token_secret: str = DEV_SECRET
+    token_secret: str = Field(default=DEV_SECRET, min_length=32)  # HS256 wants at least 32 bytes
+    index_key: str = Field(default="jiuzhu-dev-index-key-change-me-in-production", min_length=32)
     token_ttl_minutes: int = Field(default=12 * 60, gt=0)
     max_future_days: int = Field(default=366, ge=0)
     seed_policy: bool = True

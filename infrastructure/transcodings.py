@@ -20,6 +20,7 @@ from domain.assessment import Assessment, Reason
 from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
 from domain.members import Disability, Member
 from domain.policy import ParameterValue
+from domain.rules.children import ParentStatus
 from domain.values import Actor, IdNumber
 
 
@@ -94,6 +95,7 @@ VALUE_OBJECTS: tuple[tuple[type, str], ...] = (
     (Reason, "reason"),
     (ParameterValue, "parameter_value"),
     (Assessment, "assessment"),
+    (ParentStatus, "parent_status"),
 )
 
 

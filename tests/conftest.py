@@ -117,7 +117,7 @@ def casework(make_casework: Callable[[], Casework]) -> Casework:
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     """The HTTP API on an in-memory store, with the clock fixed at 2025-06-01."""
-    settings = Settings(database="memory", token_secret="test-secret", _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database="memory", token_secret="test-secret-of-at-least-32-bytes-for-hs256", _env_file=None)  # type: ignore[call-arg]
     app = create_app(lambda: build_services(settings, clock=fixed_clock))
     with TestClient(app) as c:
         yield c

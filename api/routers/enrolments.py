@@ -42,6 +42,7 @@ def apply(
         household_id,
         body.program,
         tuple(body.beneficiaries),
+        terms=dict(body.terms),
         effective_on=body.effective_on,
         actor=actor,
         expected_version=version,

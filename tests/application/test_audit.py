@@ -175,7 +175,7 @@ def test_changed_rules_are_flagged_not_hidden(
 ) -> None:
     """When today's rules give another amount on the recorded inputs, the explanation says so."""
     s = scenario(app, clock)
-    import application.casework as casework_module
+    import domain.rules.programs as casework_module
 
     original = casework_module.assess_dibao
 
@@ -197,7 +197,7 @@ def test_clean_store_verifies(app: Casework, clock: SteppingClock) -> None:
     report = Auditor(app).verify()
     assert report.ok, report.findings
     assert report.events_checked == app.recorder.max_notification_id()
-    assert report.aggregates_checked == 2  # the household and the policy
+    assert report.aggregates_checked == 4  # the household, the policy, the two beneficiaries' person indexes
 
 
 def test_member_removal_effective_dates(app: Casework, clock: SteppingClock) -> None:

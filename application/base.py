@@ -1,0 +1,137 @@
+"""What every use case shares: persistence wiring, the clock, loading with jurisdiction and If-Match
+checks, and saving a household together with the index aggregates its command touched."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
+from eventsourcing.utils import Environment, EnvType
+
+from application.errors import ConcurrentUpdate, HouseholdNotFound, OutsideJurisdiction, StaleVersion
+from domain.errors import InvalidValue
+from domain.household import Household
+from domain.policy import Policy, policy_id
+from domain.values import Actor
+from infrastructure.ledger import RECORDER_TOPICS, LedgerMixin, POPOLedgerRecorder
+from infrastructure.transcodings import register_transcodings
+
+T = TypeVar("T")
+EARLIEST_DATE = date(1950, 1, 1)
+RETRIES = 3
+DEV_INDEX_KEY = b"jiuzhu-dev-index-key-change-me-in-production"
+
+#: A command on a loaded household; it may append other aggregates (person indexes) to save with it.
+Command = Callable[[Household, list[Aggregate]], T]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_jurisdiction(actor: Actor, division_code: str) -> None:
+    if not division_code.startswith(actor.jurisdiction):
+        raise OutsideJurisdiction(
+            f"division {division_code} is outside the caller's jurisdiction {actor.jurisdiction}",
+            field="division_code",
+            rule="jurisdiction",
+        )
+
+
+class CaseworkBase(Application[UUID]):
+    name = "jiuzhu"
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        max_future_days: int = 366,
+        index_key: bytes = DEV_INDEX_KEY,
+    ) -> None:
+        super().__init__(env=env)
+        self.clock = clock
+        self.max_future_days = max_future_days
+        self.index_key = index_key
+        self.ledger: LedgerMixin = self.recorder  # type: ignore[assignment]
+        self.ledger.clock = clock
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """Choose the ledger recorder matching the persistence module."""
+        environment = super().construct_env(name, env)
+        module = environment.get("PERSISTENCE_MODULE") or "eventsourcing.popo"
+        if not environment.get("APPLICATION_RECORDER_TOPIC") and module in RECORDER_TOPICS:
+            environment["APPLICATION_RECORDER_TOPIC"] = RECORDER_TOPICS[module]
+        return environment
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        if (self.env.get("PERSISTENCE_MODULE") or "eventsourcing.popo") == "eventsourcing.popo":
+            return POPOLedgerRecorder()  # the POPO factory ignores APPLICATION_RECORDER_TOPIC
+        return super().construct_recorder()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+    # ------------------------------------------------------------- loading
+
+    def get_household(self, household_id: UUID) -> Household:
+        try:
+            household: object = self.repository.get(household_id)
+        except AggregateNotFoundError:
+            household = None
+        if not isinstance(household, Household):
+            raise HouseholdNotFound(f"no household {household_id}", field="household_id", rule="household-known")
+        return household
+
+    def read_household(self, household_id: UUID, actor: Actor) -> Household:
+        """The household, if it lies within the actor's jurisdiction."""
+        household = self.get_household(household_id)
+        check_jurisdiction(actor, household.division_code)
+        return household
+
+    def policy(self) -> Policy:
+        try:
+            policy: object = self.repository.get(policy_id())
+        except AggregateNotFoundError:
+            return Policy.create()
+        assert isinstance(policy, Policy)
+        return policy
+
+    # ------------------------------------------------------------- helpers
+
+    def _check_date(self, value: date, field: str = "effective_on") -> None:
+        today = self.clock().date()
+        if value < EARLIEST_DATE:
+            raise InvalidValue(f"{field} {value} is before {EARLIEST_DATE}", field=field, rule="date-plausible")
+        if value > today + timedelta(days=self.max_future_days):
+            raise InvalidValue(
+                f"{field} {value} is more than {self.max_future_days} days ahead",
+                field=field,
+                rule="date-not-far-future",
+            )
+
+    def _update(
+        self, household_id: UUID, expected_version: int | None, actor: Actor, command: Command[T]
+    ) -> tuple[T, Household]:
+        """Load, check jurisdiction and If-Match, run the command, save; on a lost race reload and re-run."""
+        for _ in range(RETRIES):
+            household = self.read_household(household_id, actor)
+            if expected_version is not None and household.version != expected_version:
+                raise StaleVersion(expected_version, household.version)
+            others: list[Aggregate] = []  # person indexes, saved in the same transaction
+            result = command(household, others)
+            try:
+                self.save(household, *others)
+            except IntegrityError:  # another writer saved this household or one of the indexes first
+                current = self.get_household(household_id).version
+                if expected_version is not None and current != expected_version:
+                    raise StaleVersion(expected_version, current) from None
+                continue
+            return result, household
+        raise ConcurrentUpdate("the household kept changing while saving; retry", field="household_id", rule="retry")

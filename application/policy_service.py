@@ -1,0 +1,76 @@
+"""Use cases on policy parameters: seeding, dated values set by an admin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError
+
+from application.base import RETRIES, CaseworkBase
+from application.errors import ConcurrentUpdate, OutsideJurisdiction
+from domain.policy import ParameterValue
+from domain.values import Actor, Role
+
+
+class PolicyCommands(CaseworkBase):
+    def set_parameter(
+        self,
+        *,
+        name: str,
+        jurisdiction: str,
+        effective_from: date,
+        value: Any,
+        legal_basis: str,
+        actor: Actor,
+        reason: str,
+        request_id: str | None = None,
+    ) -> ParameterValue:
+        """Record a new dated value; an admin may set values only inside their own jurisdiction."""
+        self._check_date(effective_from, "effective_from")
+        if actor.role is not Role.SYSTEM and not jurisdiction.startswith(actor.jurisdiction):
+            raise OutsideJurisdiction(
+                f"jurisdiction {jurisdiction} is outside the caller's {actor.jurisdiction}",
+                field="jurisdiction",
+                rule="jurisdiction",
+            )
+        for _ in range(RETRIES):
+            policy = self.policy()
+            result = policy.set_value(
+                name=name,
+                jurisdiction=jurisdiction,
+                effective_from=effective_from,
+                raw_value=value,
+                legal_basis=legal_basis,
+                actor=actor,
+                reason=reason,
+                request_id=request_id,
+            )
+            try:
+                self.save(policy)
+            except IntegrityError:
+                continue
+            return result
+        raise ConcurrentUpdate("the policy changed while saving; retry", field="name", rule="retry")
+
+    def seed_policy(self, values: Iterable[dict[str, Any]], actor: Actor) -> int:
+        """Record the seed file's values once, on an empty store. Returns how many were recorded."""
+        policy = self.policy()
+        if policy.values:
+            return 0
+        for v in values:
+            policy.set_value(
+                name=v["name"],
+                jurisdiction=v["jurisdiction"],
+                effective_from=v["effective_from"],
+                raw_value=v["value"],
+                legal_basis=v["legal_basis"],
+                actor=actor,
+                reason="seeded from the policy file",
+            )
+        try:
+            self.save(policy)
+        except IntegrityError:  # another worker seeded first
+            return 0
+        return len(policy.values)

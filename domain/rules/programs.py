@@ -1,0 +1,190 @@
+"""Which rules a program runs, on which facts of the household, and the terms each application needs.
+
+A pure dispatcher: household state + beneficiaries + application terms + parameters → Assessment.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from domain.assessment import Assessment
+from domain.enrolment import FINAL
+from domain.errors import InvalidValue, RuleViolation
+from domain.members import SchoolStatus
+from domain.policy import ParameterSnapshot
+from domain.rules.children import ChildFacts, Placement, assess_orphan, assess_unsupported_child
+from domain.rules.dibao import DibaoFacts, assess_dibao
+from domain.rules.tekun import ADULT_AGE, Arrangement, DailyActivity, TekunFacts, able_to_work, assess_tekun
+from domain.values import Program
+
+if TYPE_CHECKING:
+    from domain.household import Household
+
+#: Programs whose enrolments cover one person only.
+PERSONAL = frozenset({Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD})
+CHILDREN = frozenset({Program.ORPHAN, Program.UNSUPPORTED_CHILD})
+#: Programs with a public notice after the township opinion (spec §4).
+NOTICED = frozenset({Program.DIBAO, Program.TEKUN})
+ENROLLING = frozenset({Program.DIBAO, Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD})
+
+
+def parse_terms(program: Program, terms: dict[str, Any]) -> dict[str, Any]:
+    """Check an application's program-specific terms; returns them as plain JSON values."""
+    required: dict[str, type[StrEnum] | None] = {}  # None: a yes/no term
+    if program is Program.TEKUN:
+        required = {"arrangement": Arrangement, "has_capable_supporter": None}
+    elif program in CHILDREN:
+        required = {"placement": Placement}
+    unknown = sorted(set(terms) - set(required))
+    if unknown:
+        raise InvalidValue(
+            f"{program} applications take no term {unknown[0]!r}", field=f"terms.{unknown[0]}", rule="term-known"
+        )
+    out: dict[str, Any] = {}
+    for name, kind in required.items():
+        if name not in terms:
+            raise InvalidValue(f"{program} applications state {name}", field=f"terms.{name}", rule="term-required")
+        value = terms[name]
+        if kind is None:
+            if not isinstance(value, bool):
+                raise InvalidValue(f"{name} is true or false", field=f"terms.{name}", rule="term-boolean")
+            out[name] = value
+        elif isinstance(value, str) and value in {k.value for k in kind}:
+            out[name] = kind(value).value
+        else:
+            raise InvalidValue(
+                f"{name} {value!r} is not one of {[k.value for k in kind]}", field=f"terms.{name}", rule="term-value"
+            )
+    return out
+
+
+def parse_activities(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The daily activities a person cannot do, checked against the six of spec §3."""
+    out = []
+    for i, v in enumerate(values):
+        try:
+            out.append(DailyActivity(v).value)
+        except ValueError:
+            raise InvalidValue(
+                f"unknown daily activity {v!r}; known: {[a.value for a in DailyActivity]}",
+                field=f"unable_activities[{i}]",
+                rule="daily-activity-known",
+            ) from None
+    if len(set(out)) != len(out):
+        raise InvalidValue("an activity is named twice", field="unable_activities", rule="daily-activity-duplicate")
+    return tuple(sorted(out))
+
+
+def assistance_share(h: Household, person_id: UUID, on: date, *, excluding: UUID | None = None) -> Decimal:
+    """The person's current monthly share of a dibao or tekun benefit in this household."""
+    share = Decimal("0.00")
+    for e in h.enrolments.values():
+        if e.enrolment_id == excluding or e.program not in (Program.DIBAO, Program.TEKUN):
+            continue
+        if person_id in e.beneficiaries and e.status_on(on) not in FINAL and e.amount_on(on) > 0:
+            share += (e.amount_on(on) / len(e.beneficiaries)).quantize(Decimal("0.01"))
+    return share
+
+
+def assess(
+    h: Household,
+    program: Program,
+    beneficiaries: tuple[UUID, ...],
+    terms: dict[str, Any],
+    on: date,
+    params: ParameterSnapshot,
+    *,
+    enrolment_id: UUID | None = None,
+) -> Assessment:
+    """Run the program's rules on the household's facts in force on ``on``."""
+    program = Program(program)
+    if program is Program.DIBAO:
+        return assess_dibao(
+            DibaoFacts(
+                area_type=h.area_type,
+                members=tuple(h.members.values()),
+                circumstances=h.circumstances_on(on),
+                beneficiaries=beneficiaries,
+                on=on,
+            ),
+            params,
+        )
+    if len(beneficiaries) != 1:
+        raise InvalidValue(
+            f"a {program} enrolment covers exactly one person", field="beneficiaries", rule="one-beneficiary"
+        )
+    person = h.member(beneficiaries[0])
+    if program is Program.TEKUN:
+        means = h.circumstances_on(on)
+        excluded = params.codes("dibao.income.excluded_kinds")
+        income = sum(
+            (i.monthly_amount for i in means.income_of(person.person_id) if i.kind not in excluded), Decimal("0.00")
+        )
+        takes_child = any(
+            e.program in CHILDREN and person.person_id in e.beneficiaries and (e.status_on(on) or e.status) not in FINAL
+            for e in h.enrolments.values()
+        )
+        return assess_tekun(
+            TekunFacts(
+                area_type=h.area_type,
+                person=person,
+                on=on,
+                monthly_income=income,
+                financial_assets=means.assets.financial,
+                has_capable_supporter=bool(terms["has_capable_supporter"]),
+                unable_activities=frozenset(DailyActivity(a) for a in h.care_on(person.person_id, on)),
+                arrangement=Arrangement(terms["arrangement"]),
+                takes_child_program=takes_child,
+            ),
+            params,
+        )
+    father, mother = h.parents_on(person.person_id, on)
+    facts = ChildFacts(
+        child=person,
+        on=on,
+        father=father,
+        mother=mother,
+        placement=Placement(terms["placement"]),
+        current_assistance_share=assistance_share(h, person.person_id, on, excluding=enrolment_id),
+    )
+    if program is Program.ORPHAN:
+        return assess_orphan(facts, params)
+    return assess_unsupported_child(facts, params)
+
+
+def review_interval_key(program: Program) -> str | None:
+    """The parameter holding the review interval; None for dibao, whose interval depends on the household."""
+    if program is Program.TEKUN:
+        return "tekun.review_months"
+    if program in CHILDREN:
+        return "children.review_months"
+    return None
+
+
+def precheck(
+    h: Household, program: Program, beneficiaries: tuple[UUID, ...], on: date, params: ParameterSnapshot
+) -> None:
+    """Refuse at once an application that no investigation could make eligible (age, ability to work)."""
+    if program not in PERSONAL:
+        return
+    person = h.member(beneficiaries[0])
+    age = person.age_on(on)
+    if program in CHILDREN and age >= ADULT_AGE:
+        raise RuleViolation(
+            f"the {program} programme is for children under 18; this person is {age}",
+            field="beneficiaries[0]",
+            rule="child-under-18",
+        )
+    if program is Program.TEKUN and age >= ADULT_AGE:
+        able, _ = able_to_work(person, on)
+        student = person.school_status is SchoolStatus.FULL_TIME and age < params.count("tekun.school_extension_age")
+        if able and not student:
+            raise RuleViolation(
+                "tekun requires inability to work: aged 60 or over, under 16, or a qualifying disability",
+                field="beneficiaries[0]",
+                rule="tekun-unable-to-work",
+            )

@@ -1,0 +1,170 @@
+"""Small functions that drive the HTTP API the way a client would."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from tests.support import COMMUNITY, member_json
+
+API = "/api/v1"
+PROBLEM_JSON = "application/problem+json"
+
+
+def household_path(household_id: str) -> str:
+    return f"{API}/households/{household_id}"
+
+
+def enrolment_path(household_id: str, enrolment_id: str) -> str:
+    return f"{household_path(household_id)}/enrolments/{enrolment_id}"
+
+
+def etag(response: Response) -> int:
+    """The household version a response's ``ETag: "N"`` header carries."""
+    return int(response.headers["ETag"].strip('"'))
+
+
+def store_position(client: TestClient) -> int | None:
+    """The id of the last event notification in the store: unchanged means nothing was written."""
+    position: int | None = client.app.state.services.casework.recorder.max_notification_id()  # type: ignore[attr-defined]
+    return position
+
+
+def registration(**overrides: Any) -> dict[str, Any]:
+    """A valid registration body: an urban household of three in the community 430112001001."""
+    body: dict[str, Any] = {
+        "area_type": "urban",
+        "division_code": COMMUNITY,
+        "address": "望城区 高塘岭街道 1号",
+        "registered_on": "2024-01-10",
+        "members": [
+            member_json("head", date(1985, 3, 1), name="王建国"),
+            member_json("spouse", date(1987, 6, 15), name="李秀英"),
+            member_json("child", date(2015, 9, 1), name="王小明"),
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+def register(client: TestClient, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
+    """Register a household (``registration`` with overrides) and return its JSON."""
+    r = client.post(f"{API}/households", json=registration(**overrides), headers=headers)
+    assert r.status_code == 201, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def person_ids(household: dict[str, Any]) -> list[str]:
+    return [m["person_id"] for m in household["members"]]
+
+
+def circumstances(
+    client: TestClient,
+    headers: dict[str, str],
+    household_id: str,
+    *,
+    effective_on: str,
+    wages: dict[str, str] | None = None,
+    dwellings: int = 0,
+) -> Response:
+    """PUT a declaration: wages by person id, the number of dwellings."""
+    body = {
+        "effective_on": effective_on,
+        "incomes": [{"person_id": p, "kind": "wages", "monthly_amount": a} for p, a in (wages or {}).items()],
+        "assets": {"dwellings": dwellings},
+    }
+    return client.put(f"{household_path(household_id)}/circumstances", json=body, headers=headers)
+
+
+def household_with_income(
+    client: TestClient, headers: dict[str, str], wages: str = "1200.00", **overrides: Any
+) -> dict[str, Any]:
+    """A registered household of three whose head earns ``wages`` a month from 2024-01-15 (version 2)."""
+    h = register(client, headers, **overrides)
+    r = circumstances(client, headers, h["household_id"], effective_on="2024-01-15", wages={person_ids(h)[0]: wages})
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def apply(
+    client: TestClient, headers: dict[str, str], household_id: str, beneficiaries: list[str], effective_on: str
+) -> Response:
+    body = {"program": "dibao", "beneficiaries": beneficiaries, "effective_on": effective_on}
+    return client.post(f"{household_path(household_id)}/applications", json=body, headers=headers)
+
+
+def township_review(
+    client: TestClient,
+    headers: dict[str, str],
+    household_id: str,
+    enrolment_id: str,
+    effective_on: str,
+    opinion: str = "approve",
+) -> Response:
+    body = {
+        "effective_on": effective_on,
+        "investigated_on": effective_on,
+        "findings": "入户调查属实",
+        "opinion": opinion,
+    }
+    return client.post(f"{enrolment_path(household_id, enrolment_id)}/township-review", json=body, headers=headers)
+
+
+def decide(
+    client: TestClient,
+    headers: dict[str, str],
+    household_id: str,
+    enrolment_id: str,
+    action: str,
+    effective_on: str,
+    **extra: str,
+) -> Response:
+    """POST one of approval, rejection, reviews, suspension, resumption, termination, withdrawal."""
+    body = {"effective_on": effective_on, **extra}
+    return client.post(f"{enrolment_path(household_id, enrolment_id)}/{action}", json=body, headers=headers)
+
+
+def reviewed_application(
+    client: TestClient, caseworker: dict[str, str], opinion: str = "approve"
+) -> tuple[dict[str, Any], str]:
+    """A household of three with an application filed 2024-01-20 and reviewed 2024-01-25 (version 4)."""
+    h = household_with_income(client, caseworker)
+    hid = h["household_id"]
+    r = apply(client, caseworker, hid, person_ids(h), "2024-01-20")
+    assert r.status_code == 201, r.text
+    eid = r.json()["enrolment"]["enrolment_id"]
+    r = township_review(client, caseworker, hid, eid, "2024-01-25", opinion)
+    assert r.status_code == 200, r.text
+    return h, eid
+
+
+def approved_enrolment(
+    client: TestClient, caseworker: dict[str, str], approver: dict[str, str]
+) -> tuple[dict[str, Any], str]:
+    """A household of three on dibao at 1050.00 from 2024-03-01, approved 2024-02-01 (version 5)."""
+    h, eid = reviewed_application(client, caseworker)
+    r = decide(client, approver, h["household_id"], eid, "approval", "2024-02-01")
+    assert r.status_code == 200, r.text
+    return h, eid
+
+
+def assert_problem(
+    r: Response, status: int, kind: str, *, field: str | None = None, rule: str | None = None
+) -> dict[str, Any]:
+    """An RFC 9457 problem of the given status and ``urn:jiuzhu:problem:<kind>``, naming field and rule."""
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == PROBLEM_JSON
+    body: dict[str, Any] = r.json()
+    assert body["type"].startswith("urn:jiuzhu:problem:")
+    assert body["type"] == f"urn:jiuzhu:problem:{kind}"
+    assert body["status"] == status
+    if field is not None:
+        assert body["errors"][0]["field"] == field, body
+    if rule is not None:
+        assert body["errors"][0]["rule"] == rule, body
+    return body
