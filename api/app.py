@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 
 from api.deps import Services
 from api.problems import install_problem_handlers
-from api.routers import audit, enrolments, health, households, policy
+from api.routers import audit, enrolments, health, households, policy, programs
 
 
 def create_app(services_factory: Callable[[], Services]) -> FastAPI:
@@ -41,6 +41,6 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
         return response
 
     install_problem_handlers(app)
-    for module in (households, enrolments, audit, policy, health):
+    for module in (households, enrolments, programs, audit, policy, health):
         app.include_router(module.router)
     return app

@@ -55,6 +55,32 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
+@cli.command()
+def tick(
+    on: str = typer.Option(..., "--date", help="YYYY-MM-DD: apply what the calendar decided by this date"),
+) -> None:
+    """Age children out at 18 and close gradual exits that ran out. Idempotent: run it daily."""
+    from datetime import date as date_
+
+    from rich.progress import Progress
+
+    from api.composition import build_services
+
+    services = build_services(Settings())
+    try:
+        day = date_.fromisoformat(on)
+        with Progress(console=console) as progress:
+            task = progress.add_task("households", total=None)
+            report = services.casework.tick(day, progress=lambda n: progress.advance(task, n))
+    finally:
+        services.casework.close()
+    for hid, eid, what in report.recorded:
+        console.print(f"recorded {what} for enrolment {eid} of household {hid}", highlight=False)
+    for hid, eid, why in report.skipped:
+        console.print(f"[yellow]skipped[/] enrolment {eid} of household {hid}: {why}", highlight=False)
+    console.print(f"{report.households} households checked, {len(report.recorded)} changes recorded")
+
+
 audit = typer.Typer(help="auditor's tools", no_args_is_help=True)
 cli.add_typer(audit, name="audit")
 

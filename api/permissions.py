@@ -31,6 +31,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "explain_decision": READ_PERSONAL,
     "verify_store": frozenset({Role.AUDITOR, Role.ADMIN}),
     "access_log": frozenset({Role.AUDITOR}),
+    "assess_care": CASEWORK,
+    "record_parents": CASEWORK,
+    "grant_temporary": CASEWORK | DECIDE,
+    "run_tick": DECIDE | ADMIN,
     "get_parameters": ANYONE,
     "set_parameter": ADMIN,
 }

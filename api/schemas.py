@@ -22,6 +22,8 @@ from domain.members import (
     RemovalCause,
     SchoolStatus,
 )
+from domain.rules.children import ParentSituation
+from domain.rules.temporary import ApprovalLevel, GrantKind
 from domain.values import AreaType, DivisionCode, IdNumber, Program, money
 
 
@@ -179,4 +181,28 @@ class ParameterIn(Strict):
     effective_from: date
     value: str | int | list[str]
     legal_basis: Text = Field(min_length=1)
+    reason: Text = Field(min_length=1)
+
+
+class CareAssessmentIn(Dated):
+    unable_activities: list[str] = Field(
+        max_length=6, description="of eating, dressing, bed_transfer, toileting, walking_indoors, bathing"
+    )
+
+
+class ParentStatusIn(Strict):
+    situation: ParentSituation
+    since: date
+
+
+class ParentsIn(Dated):
+    father: list[ParentStatusIn] = Field(default_factory=list, max_length=11)
+    mother: list[ParentStatusIn] = Field(default_factory=list, max_length=11)
+
+
+class TemporaryGrantIn(Strict):
+    kind: GrantKind
+    level: ApprovalLevel
+    amount: Money
+    effective_on: date
     reason: Text = Field(min_length=1)

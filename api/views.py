@@ -124,6 +124,7 @@ class EnrolmentOut(BaseModel):
     benefits_from: date | None
     next_review_due: date | None
     exit_until: date | None
+    terms: dict[str, Any]
     assessment: AssessmentOut | None
     steps: list[StepOut]
 
@@ -142,6 +143,7 @@ class EnrolmentOut(BaseModel):
             benefits_from=e.benefits_from,
             next_review_due=e.next_review_due,
             exit_until=e.exit_until,
+            terms=e.terms,
             assessment=AssessmentOut.of(e.last_assessment) if e.last_assessment else None,
             steps=[
                 StepOut(
@@ -164,6 +166,7 @@ class HouseholdOut(BaseModel):
     registered_on: date
     members: list[MemberOut]
     enrolments: list[EnrolmentOut]
+    temporary_grants: list[dict[str, Any]]
 
     @classmethod
     def of(cls, h: Household, today: date) -> HouseholdOut:
@@ -176,6 +179,16 @@ class HouseholdOut(BaseModel):
             registered_on=h.registered_on,
             members=[MemberOut.of(m) for m in h.members.values()],
             enrolments=[EnrolmentOut.of(e, today) for e in h.enrolments.values()],
+            temporary_grants=[
+                {
+                    "grant_id": str(g.grant_id),
+                    "kind": g.kind,
+                    "level": g.level,
+                    "amount": str(g.amount),
+                    "granted_on": g.granted_on.isoformat(),
+                }
+                for g in h.grants.values()
+            ],
         )
 
 

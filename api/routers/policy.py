@@ -16,6 +16,16 @@ from api.views import ParameterOut
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
 
 
+class RecalculationOut(BaseModel):
+    households: int
+    adjusted: int
+    skipped: list[str]
+
+
+class ParameterSetOut(ParameterOut):
+    recalculation: RecalculationOut
+
+
 class ParametersOut(BaseModel):
     division_code: str
     on: date
@@ -40,9 +50,10 @@ def get_parameters(
 
 
 @router.post(
-    "/parameters", status_code=status.HTTP_201_CREATED, operation_id="set_parameter", response_model=ParameterOut
+    "/parameters", status_code=status.HTTP_201_CREATED, operation_id="set_parameter", response_model=ParameterSetOut
 )
-def set_parameter(body: ParameterIn, actor: ActorDep, services: ServicesDep, rid: RequestIdDep) -> ParameterOut:
+def set_parameter(body: ParameterIn, actor: ActorDep, services: ServicesDep, rid: RequestIdDep) -> ParameterSetOut:
+    """Record a new dated value, then re-compute every open enrolment it affects (one adjustment each)."""
     require_role(actor, PERMISSIONS["set_parameter"], "set policy parameters")
     value = services.casework.set_parameter(
         name=body.name,
@@ -54,4 +65,12 @@ def set_parameter(body: ParameterIn, actor: ActorDep, services: ServicesDep, rid
         reason=body.reason,
         request_id=rid,
     )
-    return ParameterOut.of(value)
+    report = services.casework.recalculate(value, actor)
+    return ParameterSetOut(
+        **ParameterOut.of(value).model_dump(),
+        recalculation=RecalculationOut(
+            households=report.households,
+            adjusted=len(report.recorded),
+            skipped=[f"{h}/{e}: {why}" for h, e, why in report.skipped],
+        ),
+    )

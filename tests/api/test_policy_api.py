@@ -82,7 +82,10 @@ def test_admin_adds_a_dated_value(client: TestClient, auth: Auth) -> None:
     """An admin's new urban standard from 2025-01-01 is in force from that day and not the day before."""
     r = client.post(PARAMETERS, json=new_value(), headers=auth("admin"))
     assert r.status_code == 201, r.text
-    assert r.json() == {k: v for k, v in new_value().items() if k != "reason"}
+    assert r.json() == {
+        **{k: v for k, v in new_value().items() if k != "reason"},
+        "recalculation": {"households": 0, "adjusted": 0, "skipped": []},  # an empty store: nothing to adjust
+    }
     reader = auth("caseworker")
     p = in_force(client, reader, "2025-01-01")["dibao.standard.urban"]
     assert (p["value"], p["effective_from"]) == ("800.00", "2025-01-01")

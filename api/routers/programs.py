@@ -1,0 +1,153 @@
+"""Program facts and one-off grants: care assessments (tekun), parents' situations (children), temporary
+assistance, and the calendar job."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel
+
+from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep, require_role
+from api.permissions import PERMISSIONS
+from api.routers.households import household_response
+from api.schemas import CareAssessmentIn, ParentsIn, TemporaryGrantIn
+from api.views import HouseholdOut
+from domain.rules.children import ParentStatus
+from domain.rules.temporary import ApprovalLevel
+from domain.values import Role
+
+router = APIRouter(tags=["programs"])
+
+
+@router.post(
+    "/api/v1/households/{household_id}/members/{person_id}/care-assessment",
+    operation_id="assess_care",
+    response_model=HouseholdOut,
+)
+def assess_care(
+    household_id: UUID,
+    person_id: UUID,
+    body: CareAssessmentIn,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> HouseholdOut:
+    """Record which of the six daily activities the person cannot do (tekun care level)."""
+    require_role(actor, PERMISSIONS["assess_care"], "record care assessments")
+    h = services.casework.assess_care(
+        household_id,
+        person_id,
+        tuple(body.unable_activities),
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        reason=body.reason,
+        request_id=rid,
+    )
+    return household_response(services, h, response)
+
+
+@router.put(
+    "/api/v1/households/{household_id}/members/{person_id}/parents",
+    operation_id="record_parents",
+    response_model=HouseholdOut,
+)
+def record_parents(
+    household_id: UUID,
+    person_id: UUID,
+    body: ParentsIn,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> HouseholdOut:
+    """Record a child's parents' situations, each with the date it began."""
+    require_role(actor, PERMISSIONS["record_parents"], "record parents' situations")
+    h = services.casework.record_parents(
+        household_id,
+        person_id,
+        tuple(ParentStatus(p.situation, p.since) for p in body.father),
+        tuple(ParentStatus(p.situation, p.since) for p in body.mother),
+        effective_on=body.effective_on,
+        actor=actor,
+        expected_version=version,
+        reason=body.reason,
+        request_id=rid,
+    )
+    return household_response(services, h, response)
+
+
+class GrantOut(BaseModel):
+    household_id: UUID
+    household_version: int
+    grant_id: UUID
+    amount: str
+    level: str
+    kind: str
+
+
+@router.post(
+    "/api/v1/households/{household_id}/temporary-assistance",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="grant_temporary",
+    response_model=GrantOut,
+)
+def grant_temporary(
+    household_id: UUID,
+    body: TemporaryGrantIn,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> GrantOut:
+    """A one-off grant: a caseworker grants at township level (up to the cap), an approver at district level."""
+    require_role(actor, PERMISSIONS["grant_temporary"], "grant temporary assistance")
+    if body.level is ApprovalLevel.DISTRICT and actor.role is not Role.APPROVER:
+        require_role(actor, frozenset({Role.APPROVER}), "grant at district level")
+    grant_id, h = services.casework.grant_temporary(
+        household_id,
+        kind=body.kind,
+        level=body.level,
+        amount=body.amount,
+        effective_on=body.effective_on,
+        actor=actor,
+        reason=body.reason,
+        expected_version=version,
+        request_id=rid,
+    )
+    response.headers["ETag"] = f'"{h.version}"'
+    g = h.grants[grant_id]
+    return GrantOut(
+        household_id=h.id,
+        household_version=h.version,
+        grant_id=grant_id,
+        amount=str(g.amount),
+        level=g.level,
+        kind=g.kind,
+    )
+
+
+class JobOut(BaseModel):
+    households: int
+    recorded: list[dict[str, str]]
+    skipped: list[dict[str, str]]
+
+
+@router.post("/api/v1/jobs/tick", operation_id="run_tick", response_model=JobOut)
+def run_tick(actor: ActorDep, services: ServicesDep, on: Annotated[date, Query(alias="date")]) -> JobOut:
+    """Apply what the calendar decided by a date: ageing out at 18, gradual exits that ran out. Idempotent."""
+    require_role(actor, PERMISSIONS["run_tick"], "run the calendar job")
+    services.casework._check_date(on, "date")
+    report = services.casework.tick(on, actor)
+    return JobOut(
+        households=report.households,
+        recorded=[{"household_id": str(h), "enrolment_id": str(e), "what": w} for h, e, w in report.recorded],
+        skipped=[{"household_id": str(h), "enrolment_id": str(e), "why": w} for h, e, w in report.skipped],
+    )

@@ -1,0 +1,396 @@
+"""Every program through the application, on every backend: tekun, orphans, unsupported children,
+temporary grants, the exclusions across programs and households, recalculation and the calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+import pytest
+
+from application.casework import Casework
+from domain.circumstances import Circumstances, IncomeItem, IncomeKind
+from domain.enrolment import Status, TownshipOpinion
+from domain.errors import InvalidValue, RuleViolation
+from domain.household import Household
+from domain.members import Disability, DisabilityKind, Member, Relation
+from domain.rules.children import ParentSituation, ParentStatus
+from domain.rules.temporary import ApprovalLevel, GrantKind
+from domain.values import AreaType, IdNumber, Program
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, id_number, member
+
+D = Decimal
+TEKUN_TERMS = {"arrangement": "dispersed", "has_capable_supporter": False}
+
+
+def household(app: Casework, *members: Member, area: AreaType = AreaType.URBAN) -> Household:
+    return app.register_household(
+        area_type=area,
+        division_code=COMMUNITY,
+        address="某街道1号",
+        members=members,
+        registered_on=date(2024, 1, 10),
+        actor=CASEWORKER,
+    )
+
+
+def through_approval(app: Casework, hid: UUID, eid: UUID, reviewed: date, approved: date) -> None:
+    app.record_township_review(
+        hid,
+        eid,
+        investigated_on=reviewed,
+        findings="入户调查属实",
+        opinion=TownshipOpinion.APPROVE,
+        effective_on=reviewed,
+        actor=CASEWORKER,
+    )
+    app.approve(hid, eid, effective_on=approved, actor=APPROVER)
+
+
+def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
+    """A 70-year-old living alone, unable to do 4 daily activities, wages-free income 300.00."""
+    elder = member(Relation.HEAD, date(1954, 2, 1))
+    h = household(app, elder)
+    app.record_circumstances(
+        h.id,
+        Circumstances(incomes=(IncomeItem(elder.person_id, IncomeKind.OTHER, D("300.00")),)),
+        effective_on=date(2024, 1, 10),
+        actor=CASEWORKER,
+    )
+    app.assess_care(
+        h.id,
+        elder.person_id,
+        ("eating", "dressing", "toileting", "bathing"),
+        effective_on=date(2024, 1, 12),
+        actor=CASEWORKER,
+    )
+    eid, _ = app.apply(
+        h.id, Program.TEKUN, (elder.person_id,), terms=TEKUN_TERMS, effective_on=date(2024, 1, 15), actor=CASEWORKER
+    )
+    return h.id, eid
+
+
+def test_tekun_amount_is_basic_living_plus_care(casework: Casework) -> None:
+    """tekun: round(750.00 × 1.3) = 975.00 + dispersed full-care 600.00 = 1575.00, after a 7-day notice."""
+    hid, eid = tekun_elder(casework)
+    casework.record_township_review(
+        hid,
+        eid,
+        investigated_on=date(2024, 1, 20),
+        findings="属实",
+        opinion=TownshipOpinion.APPROVE,
+        effective_on=date(2024, 1, 20),
+        actor=CASEWORKER,
+    )
+    with pytest.raises(RuleViolation) as early:
+        casework.approve(hid, eid, effective_on=date(2024, 1, 26), actor=APPROVER)
+    assert early.value.rule == "notice-not-ended"
+    casework.approve(hid, eid, effective_on=date(2024, 1, 27), actor=APPROVER)
+    e = casework.get_household(hid).enrolment(eid)
+    assert e.monthly_amount == D("1575.00")
+    assert e.last_assessment is not None
+    assert e.last_assessment.figures["care_level"] == "full"
+    assert e.next_review_due == date(2025, 2, 1)  # 12 months after benefits start on 1 February
+
+
+def test_orphan_has_no_notice_and_the_community_rate(casework: Casework) -> None:
+    """An orphan in community care gets 1400.00 and can be approved the day after the township opinion."""
+    guardian = member(Relation.HEAD, date(1960, 1, 1))
+    child = member(Relation.GRANDCHILD, date(2014, 6, 1))
+    h = household(casework, guardian, child)
+    lost = (ParentStatus(ParentSituation.DEAD, date(2020, 3, 1)),)
+    casework.record_parents(h.id, child.person_id, lost, lost, effective_on=date(2024, 1, 11), actor=CASEWORKER)
+    eid, _ = casework.apply(
+        h.id,
+        Program.ORPHAN,
+        (child.person_id,),
+        terms={"placement": "community"},
+        effective_on=date(2024, 1, 15),
+        actor=CASEWORKER,
+    )
+    through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
+    e = casework.get_household(h.id).enrolment(eid)
+    assert e.monthly_amount == D("1400.00")
+    assert e.township_review is not None
+    assert e.township_review.notice_ends is None
+
+
+def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework) -> None:
+    """Mother out of contact since 2023-09-15 counts from 2024-03-15; a dibao share is topped up only."""
+    mother_gone = (ParentStatus(ParentSituation.OUT_OF_CONTACT, date(2023, 9, 15)),)
+    father_jailed = (ParentStatus(ParentSituation.SERVING_SENTENCE, date(2023, 1, 1)),)
+    grandma = member(Relation.HEAD, date(1958, 1, 1))
+    child = member(Relation.GRANDCHILD, date(2015, 1, 1), support_duty=True)  # 抚养关系, counted for dibao
+    h = household(casework, grandma, child)
+    casework.record_parents(
+        h.id, child.person_id, father_jailed, mother_gone, effective_on=date(2024, 1, 11), actor=CASEWORKER
+    )
+    # the household is on dibao: (750.00 − 0) × 2 = 1500.00, the child's share 750.00
+    dibao, _ = casework.apply(
+        h.id, Program.DIBAO, (grandma.person_id, child.person_id), effective_on=date(2024, 1, 12), actor=CASEWORKER
+    )
+    through_approval(casework, h.id, dibao, date(2024, 1, 13), date(2024, 1, 22))
+    eid, _ = casework.apply(
+        h.id,
+        Program.UNSUPPORTED_CHILD,
+        (child.person_id,),
+        terms={"placement": "community"},
+        effective_on=date(2024, 3, 1),
+        actor=CASEWORKER,
+    )
+    casework.record_township_review(
+        h.id,
+        eid,
+        investigated_on=date(2024, 3, 14),
+        findings="属实",
+        opinion=TownshipOpinion.APPROVE,
+        effective_on=date(2024, 3, 14),
+        actor=CASEWORKER,
+    )
+    early = casework.get_household(h.id).enrolment(eid).last_assessment
+    assert early is not None
+    assert not early.eligible  # one day short of six months out of contact
+    casework.withdraw(h.id, eid, effective_on=date(2024, 3, 14), actor=CASEWORKER)
+    eid, _ = casework.apply(
+        h.id,
+        Program.UNSUPPORTED_CHILD,
+        (child.person_id,),
+        terms={"placement": "community"},
+        effective_on=date(2024, 3, 15),
+        actor=CASEWORKER,
+    )
+    through_approval(casework, h.id, eid, date(2024, 3, 15), date(2024, 3, 16))
+    assert casework.get_household(h.id).enrolment(eid).monthly_amount == D("650.00")  # 1400.00 − 750.00
+
+
+def test_temporary_grant_and_the_township_cap(casework: Casework) -> None:
+    """A township may grant up to its cap of 1000.00; above it only the district may."""
+    h = household(casework, member(Relation.HEAD))
+    casework.grant_temporary(
+        h.id,
+        kind=GrantKind.EMERGENCY,
+        level=ApprovalLevel.TOWNSHIP,
+        amount=D("1000.00"),
+        effective_on=date(2024, 2, 1),
+        actor=CASEWORKER,
+        reason="火灾",
+    )
+    with pytest.raises(RuleViolation) as over:
+        casework.grant_temporary(
+            h.id,
+            kind=GrantKind.EMERGENCY,
+            level=ApprovalLevel.TOWNSHIP,
+            amount=D("1000.01"),
+            effective_on=date(2024, 2, 1),
+            actor=CASEWORKER,
+            reason="火灾",
+        )
+    assert over.value.rule == "township-cap-exceeded"
+    casework.grant_temporary(
+        h.id,
+        kind=GrantKind.EXPENDITURE,
+        level=ApprovalLevel.DISTRICT,
+        amount=D("5000.00"),
+        effective_on=date(2024, 2, 2),
+        actor=APPROVER,
+        reason="大病支出",
+    )
+    grants = casework.get_household(h.id).grants
+    assert sorted(g.amount for g in grants.values()) == [D("1000.00"), D("5000.00")]
+    assert casework.get_household(h.id).version == 3  # the refused grant wrote nothing
+
+
+def same_person(birth: date = date(1980, 5, 1)) -> tuple[Member, Member]:
+    """The same citizen (one ID number) registered in two households."""
+    number = IdNumber(id_number(birth))
+    first = Member(person_id=member().person_id, name="赵六", id_number=number, relation=Relation.HEAD)
+    second = Member(person_id=member().person_id, name="赵六", id_number=number, relation=Relation.HEAD)
+    return first, second
+
+
+def test_a_person_is_on_dibao_in_one_household_at_a_time(casework: Casework) -> None:
+    """A second household's dibao for the same person is refused until the first enrolment ends."""
+    first, second = same_person()
+    h1, h2 = household(casework, first), household(casework, second)
+    e1, _ = casework.apply(h1.id, Program.DIBAO, (first.person_id,), effective_on=date(2024, 1, 15), actor=CASEWORKER)
+    with pytest.raises(RuleViolation) as refused:
+        casework.apply(h2.id, Program.DIBAO, (second.person_id,), effective_on=date(2024, 1, 16), actor=CASEWORKER)
+    assert refused.value.rule == "exclusion-dibao-dibao"
+    assert casework.get_household(h2.id).version == 1
+    casework.withdraw(h1.id, e1, effective_on=date(2024, 1, 17), actor=CASEWORKER)
+    casework.apply(h2.id, Program.DIBAO, (second.person_id,), effective_on=date(2024, 1, 18), actor=CASEWORKER)
+
+
+def test_never_dibao_and_tekun_at_once(casework: Casework) -> None:
+    """A tekun beneficiary cannot also be named in a dibao application."""
+    hid, _ = tekun_elder(casework)
+    elder = next(iter(casework.get_household(hid).members))
+    with pytest.raises(RuleViolation) as refused:
+        casework.apply(hid, Program.DIBAO, (elder,), effective_on=date(2024, 1, 16), actor=CASEWORKER)
+    assert refused.value.rule == "exclusion-dibao-tekun"
+
+
+def test_orphan_and_unsupported_child_exclude_each_other(casework: Casework) -> None:
+    """A child with an open orphan enrolment cannot apply as an unsupported child."""
+    guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2014, 6, 1))
+    h = household(casework, guardian, child)
+    casework.apply(
+        h.id,
+        Program.ORPHAN,
+        (child.person_id,),
+        terms={"placement": "community"},
+        effective_on=date(2024, 1, 15),
+        actor=CASEWORKER,
+    )
+    with pytest.raises(RuleViolation) as refused:
+        casework.apply(
+            h.id,
+            Program.UNSUPPORTED_CHILD,
+            (child.person_id,),
+            terms={"placement": "community"},
+            effective_on=date(2024, 1, 15),
+            actor=CASEWORKER,
+        )
+    assert refused.value.rule == "exclusion-unsupported_child-orphan"
+
+
+@pytest.mark.parametrize(
+    ("program", "person", "terms", "rule"),
+    [
+        pytest.param(
+            Program.TEKUN,
+            member(Relation.HEAD, date(1984, 1, 1)),
+            TEKUN_TERMS,
+            "tekun-unable-to-work",
+            id="tekun-working-age",
+        ),
+        pytest.param(
+            Program.ORPHAN,
+            member(Relation.HEAD, date(2006, 1, 14)),
+            {"placement": "community"},
+            "child-under-18",
+            id="orphan-aged-18",
+        ),
+    ],
+)
+def test_hopeless_applications_are_refused_at_once(
+    casework: Casework, program: Program, person: Member, terms: dict[str, object], rule: str
+) -> None:
+    """A working-age adult without disability for tekun, an 18-year-old for orphan: refused, nothing written."""
+    h = household(casework, person)
+    with pytest.raises(RuleViolation) as refused:
+        casework.apply(
+            h.id, program, (person.person_id,), terms=terms, effective_on=date(2024, 1, 15), actor=CASEWORKER
+        )
+    assert refused.value.rule == rule
+    assert casework.get_household(h.id).version == 1
+
+
+def test_bad_program_facts_write_nothing(casework: Casework) -> None:
+    """Unknown daily activities and a parent's situation starting after the record are refused."""
+    child = member(Relation.CHILD, date(2015, 1, 1))
+    h = household(casework, member(Relation.HEAD), child)
+    with pytest.raises(InvalidValue) as activity:
+        casework.assess_care(
+            h.id, child.person_id, ("eating", "juggling"), effective_on=date(2024, 2, 1), actor=CASEWORKER
+        )
+    assert activity.value.rule == "daily-activity-known"
+    with pytest.raises(InvalidValue) as since:
+        casework.record_parents(
+            h.id,
+            child.person_id,
+            (ParentStatus(ParentSituation.DEAD, date(2024, 3, 1)),),
+            (),
+            effective_on=date(2024, 2, 1),
+            actor=CASEWORKER,
+        )
+    assert since.value.rule == "situation-since"
+    assert casework.get_household(h.id).version == 1
+
+
+def test_july_raise_adjusts_every_affected_enrolment_exactly_once(casework: Casework) -> None:
+    """The 1 July urban raise (750 → 780) adjusts the urban dibao and the tekun once; rural is untouched."""
+    head, spouse, kid = (member(Relation.HEAD), member(Relation.SPOUSE), member(Relation.CHILD, date(2012, 1, 1)))
+    urban = household(casework, head, spouse, kid)
+    casework.record_circumstances(
+        urban.id,
+        Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),)),
+        effective_on=date(2024, 1, 10),
+        actor=CASEWORKER,
+    )
+    dibao, _ = casework.apply(
+        urban.id,
+        Program.DIBAO,
+        (head.person_id, spouse.person_id, kid.person_id),
+        effective_on=date(2024, 1, 15),
+        actor=CASEWORKER,
+    )
+    through_approval(casework, urban.id, dibao, date(2024, 1, 20), date(2024, 2, 1))
+    rural_head = member(Relation.HEAD)
+    rural = household(casework, rural_head, area=AreaType.RURAL)
+    rural_eid, _ = casework.apply(
+        rural.id, Program.DIBAO, (rural_head.person_id,), effective_on=date(2024, 1, 15), actor=CASEWORKER
+    )
+    through_approval(casework, rural.id, rural_eid, date(2024, 1, 20), date(2024, 2, 1))
+    tekun_h, tekun = tekun_elder(casework)
+    through_approval(casework, tekun_h, tekun, date(2024, 1, 20), date(2024, 2, 1))
+
+    raise_ = next(
+        v for v in casework.policy().values if v.name == "dibao.standard.urban" and v.effective_from == date(2024, 7, 1)
+    )
+    report = casework.recalculate(raise_)
+    assert sorted(str(e) for _, e, _ in report.recorded) == sorted([str(dibao), str(tekun)])
+    assert casework.get_household(urban.id).enrolment(dibao).amount_on(date(2024, 7, 1)) == D("1140.00")
+    assert casework.get_household(urban.id).enrolment(dibao).amount_on(date(2024, 6, 1)) == D("1050.00")
+    assert casework.get_household(tekun_h).enrolment(tekun).amount_on(date(2024, 7, 1)) == D("1614.00")
+    assert casework.get_household(rural.id).enrolment(rural_eid).amount_on(date(2024, 7, 1)) == D("600.00")
+    again = casework.recalculate(raise_)
+    assert again.recorded == []
+    events = list(casework.repository.event_store.get(urban.id))
+    adjustments = [e for e in events if isinstance(e, Household.AmountAdjusted)]
+    assert len(adjustments) == 1
+    assert adjustments[0].effective_on == date(2024, 7, 1)
+    assert "dibao.standard.urban" in adjustments[0].cause
+
+
+def test_children_age_out_and_gradual_exits_close_by_the_calendar(casework: Casework) -> None:
+    """An orphan born 2006-05-10 ends from 2024-06-01; the tick records it once."""
+    guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 5, 10))
+    h = household(casework, guardian, child)
+    lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
+    casework.record_parents(h.id, child.person_id, lost, lost, effective_on=date(2024, 1, 11), actor=CASEWORKER)
+    eid, _ = casework.apply(
+        h.id,
+        Program.ORPHAN,
+        (child.person_id,),
+        terms={"placement": "institutional"},
+        effective_on=date(2024, 1, 15),
+        actor=CASEWORKER,
+    )
+    through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
+    assert casework.tick(date(2024, 5, 31)).recorded == []
+    first = casework.tick(date(2024, 6, 1))
+    assert [(what) for _, _, what in first.recorded] == ["AGED_OUT_18"]
+    e = casework.get_household(h.id).enrolment(eid)
+    assert e.status is Status.TERMINATED
+    assert e.status_on(date(2024, 5, 31)) is Status.ACTIVE
+    assert e.status_on(date(2024, 6, 1)) is Status.TERMINATED
+    assert casework.tick(date(2024, 7, 1)).recorded == []
+
+
+def test_a_death_brings_the_review_forward(casework: Casework) -> None:
+    """A death in the household makes the next review due within 3 months of it."""
+    from domain.members import RemovalCause
+
+    head, spouse = member(Relation.HEAD), member(Relation.SPOUSE, disability=Disability(DisabilityKind.PHYSICAL, 1))
+    h = household(casework, head, spouse)
+    eid, _ = casework.apply(
+        h.id, Program.DIBAO, (head.person_id, spouse.person_id), effective_on=date(2024, 1, 15), actor=CASEWORKER
+    )
+    through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 2, 1))
+    assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 9, 1)
+    casework.remove_member(
+        h.id, spouse.person_id, cause=RemovalCause.DEATH, effective_on=date(2024, 4, 10), actor=CASEWORKER
+    )
+    assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 7, 10)

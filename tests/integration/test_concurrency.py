@@ -1,0 +1,85 @@
+"""Two caseworkers racing on two households for the same person on PostgreSQL: exactly one wins."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from api.composition import SEED_ACTOR
+from application.casework import Casework
+from domain.errors import RuleViolation
+from domain.values import Actor, AreaType, Program, Role
+from infrastructure.policy_seed import load_seed
+from tests.application.test_programs import same_person
+from tests.conftest import _postgres_env
+from tests.support import CASEWORKER, COMMUNITY, fixed_clock
+
+pytestmark = pytest.mark.postgres
+ROUNDS = 5
+
+
+@pytest.fixture
+def two_apps(postgres_database: str) -> Iterator[tuple[Casework, Casework]]:
+    env = _postgres_env(postgres_database)
+    first = Casework(env=env, clock=fixed_clock)
+    first.seed_policy(load_seed(), SEED_ACTOR)
+    second = Casework(env={**env, "CREATE_TABLE": "n"}, clock=fixed_clock)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, Casework]) -> None:
+    """In every round, of two simultaneous dibao applications naming the same person, one is refused."""
+    a, b = two_apps
+    other = Actor("cw-2", Role.CASEWORKER, "430112")
+    for _ in range(ROUNDS):
+        p1, p2 = same_person()
+        h1 = a.register_household(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="甲",
+            members=(p1,),
+            registered_on=date(2024, 1, 10),
+            actor=CASEWORKER,
+        )
+        h2 = b.register_household(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="乙",
+            members=(p2,),
+            registered_on=date(2024, 1, 10),
+            actor=other,
+        )
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def run(
+            app: Casework,
+            hid: object,
+            pid: object,
+            actor: Actor,
+            barrier: threading.Barrier = barrier,
+            outcomes: list[str] = outcomes,
+        ) -> None:
+            barrier.wait()
+            try:
+                app.apply(hid, Program.DIBAO, (pid,), effective_on=date(2024, 1, 15), actor=actor)  # type: ignore[arg-type]
+                outcomes.append("won")
+            except RuleViolation as e:
+                outcomes.append(e.rule or "refused")
+
+        threads = [
+            threading.Thread(target=run, args=(a, h1.id, p1.person_id, CASEWORKER)),
+            threading.Thread(target=run, args=(b, h2.id, p2.person_id, other)),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert sorted(outcomes) == ["exclusion-dibao-dibao", "won"]
+        enrolled = [len(app.get_household(h.id).enrolments) for app, h in ((a, h1), (b, h2))]
+        assert sorted(enrolled) == [0, 1]
