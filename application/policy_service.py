@@ -54,11 +54,46 @@ class PolicyCommands(CaseworkBase):
             return result
         raise ConcurrentUpdate("the policy changed while saving; retry", field="name", rule="retry")
 
+    def confirm_parameter(
+        self,
+        *,
+        name: str,
+        jurisdiction: str,
+        confirmed_until: date,
+        actor: Actor,
+        reason: str,
+        request_id: str | None = None,
+    ) -> None:
+        """Extend (or shorten) the date up to which a parameter series is confirmed."""
+        if actor.role is not Role.SYSTEM and not jurisdiction.startswith(actor.jurisdiction):
+            raise OutsideJurisdiction(
+                f"jurisdiction {jurisdiction} is outside the caller's {actor.jurisdiction}",
+                field="jurisdiction",
+                rule="jurisdiction",
+            )
+        for _ in range(RETRIES):
+            policy = self.policy()
+            policy.confirm(
+                name=name,
+                jurisdiction=jurisdiction,
+                confirmed_until=confirmed_until,
+                actor=actor,
+                reason=reason,
+                request_id=request_id,
+            )
+            try:
+                self.save(policy)
+            except IntegrityError:
+                continue
+            return
+        raise ConcurrentUpdate("the policy changed while saving; retry", field="name", rule="retry")
+
     def seed_policy(self, values: Iterable[dict[str, Any]], actor: Actor) -> int:
         """Record the seed file's values once, on an empty store. Returns how many were recorded."""
         policy = self.policy()
         if policy.values:
             return 0
+        confirmations: dict[tuple[str, str], date] = {}
         for v in values:
             policy.set_value(
                 name=v["name"],
@@ -68,6 +103,16 @@ class PolicyCommands(CaseworkBase):
                 legal_basis=v["legal_basis"],
                 actor=actor,
                 reason="seeded from the policy file",
+            )
+            key = (v["name"], v["jurisdiction"])
+            confirmations[key] = max(confirmations.get(key, date.min), v["confirmed_until"])
+        for (name, jurisdiction), until in sorted(confirmations.items()):
+            policy.confirm(
+                name=name,
+                jurisdiction=jurisdiction,
+                confirmed_until=until,
+                actor=actor,
+                reason="confirmed by the policy file",
             )
         try:
             self.save(policy)

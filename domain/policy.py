@@ -120,6 +120,8 @@ class ParameterSnapshot:
     on: date
     values: dict[str, ParameterValue]
     used: dict[str, ParameterValue] = field(default_factory=dict)
+    #: (name, jurisdiction) → the date up to which that series is confirmed; None: not checked (re-computations)
+    confirmed: dict[tuple[str, str], date] | None = None
 
     def get(self, name: str) -> ParameterValue:
         try:
@@ -130,6 +132,15 @@ class ParameterSnapshot:
                 field=name,
                 rule="parameter-missing",
             ) from None
+        if self.confirmed is not None:
+            until = self.confirmed.get((name, value.jurisdiction))
+            if until is None or until < self.on:
+                raise RuleViolation(
+                    f"parameter {name} for {value.jurisdiction} is confirmed only until {until}, not for {self.on}:"
+                    " an admin must confirm it further or set a new value",
+                    field=name,
+                    rule="parameter-not-confirmed",
+                )
         self.used[name] = value
         return value
 
@@ -164,8 +175,47 @@ class Policy(Aggregate):
         def apply(self, aggregate: Policy) -> None:
             aggregate.values.append(self.value)
 
+    class SeriesConfirmed(Aggregate.Event):
+        """An admin confirmed that a parameter series holds, unchanged, up to a date."""
+
+        name: str
+        jurisdiction: str
+        confirmed_until: date
+        actor: Actor
+        effective_on: date
+        reason: str
+        request_id: str | None
+
+        def apply(self, aggregate: Policy) -> None:
+            aggregate.confirmed[(self.name, self.jurisdiction)] = self.confirmed_until
+
     def __init__(self) -> None:
         self.values: list[ParameterValue] = []
+        self.confirmed: dict[tuple[str, str], date] = {}
+
+    def confirm(
+        self,
+        *,
+        name: str,
+        jurisdiction: str,
+        confirmed_until: date,
+        actor: Actor,
+        reason: str,
+        request_id: str | None = None,
+    ) -> None:
+        """Confirm a series up to a date; only series with a value can be confirmed."""
+        if not any(v.name == name and v.jurisdiction == jurisdiction for v in self.values):
+            raise InvalidValue(f"no value of {name} is set for {jurisdiction}", field="name", rule="series-known")
+        self.trigger_event(
+            self.SeriesConfirmed,
+            name=name,
+            jurisdiction=jurisdiction,
+            confirmed_until=confirmed_until,
+            actor=actor,
+            effective_on=confirmed_until,
+            reason=reason,
+            request_id=request_id,
+        )
 
     @classmethod
     def create(cls) -> Policy:
@@ -207,4 +257,4 @@ class Policy(Aggregate):
             cur = best.get(v.name)
             if cur is None or (len(v.jurisdiction), v.effective_from) >= (len(cur.jurisdiction), cur.effective_from):
                 best[v.name] = v
-        return ParameterSnapshot(division_code=division_code, on=on, values=best)
+        return ParameterSnapshot(division_code=division_code, on=on, values=best, confirmed=dict(self.confirmed))

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, RequestIdDep, ServicesDep, require_role
 from api.permissions import PERMISSIONS
@@ -30,6 +30,7 @@ class ParametersOut(BaseModel):
     division_code: str
     on: date
     parameters: list[ParameterOut]
+    confirmed_until: dict[str, date | None]
 
 
 @router.get("/parameters", operation_id="get_parameters", response_model=ParametersOut)
@@ -46,7 +47,41 @@ def get_parameters(
         division_code=division,
         on=day,
         parameters=[ParameterOut.of(snapshot.values[k]) for k in sorted(snapshot.values)],
+        confirmed_until={
+            k: (snapshot.confirmed or {}).get((k, v.jurisdiction)) for k, v in sorted(snapshot.values.items())
+        },
     )
+
+
+class ConfirmationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    jurisdiction: str = Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
+    confirmed_until: date
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post(
+    "/confirmations",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="confirm_parameter",
+    response_model=ConfirmationIn,
+)
+def confirm_parameter(
+    body: ConfirmationIn, actor: ActorDep, services: ServicesDep, rid: RequestIdDep
+) -> ConfirmationIn:
+    """Confirm that a parameter series holds up to a date; amounts past it are refused until confirmed."""
+    require_role(actor, PERMISSIONS["set_parameter"], "confirm policy parameters")
+    services.casework.confirm_parameter(
+        name=body.name,
+        jurisdiction=body.jurisdiction,
+        confirmed_until=body.confirmed_until,
+        actor=actor,
+        reason=body.reason,
+        request_id=rid,
+    )
+    return body
 
 
 @router.post(

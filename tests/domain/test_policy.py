@@ -26,6 +26,7 @@ def set_value(
     jurisdiction: str = "430112",
     effective_from: date = date(2024, 1, 1),
     legal_basis: str = "测试文件",
+    confirm: bool = True,
 ) -> None:
     policy.set_value(
         name=name,
@@ -37,6 +38,10 @@ def set_value(
         reason="test",
         request_id="req-policy",
     )
+    if confirm:  # the stale-parameter guard needs every series confirmed; tested on its own below
+        policy.confirm(
+            name=name, jurisdiction=jurisdiction, confirmed_until=date(2099, 12, 31), actor=ADMIN, reason="test"
+        )
 
 
 def seeded_policy() -> Policy:
@@ -50,6 +55,10 @@ def seeded_policy() -> Policy:
             legal_basis=row["legal_basis"],
             actor=ADMIN,
             reason="seed",
+        )
+    for name, jurisdiction in {(row["name"], row["jurisdiction"]) for row in load_seed()}:
+        policy.confirm(
+            name=name, jurisdiction=jurisdiction, confirmed_until=date(2026, 12, 31), actor=ADMIN, reason="seed"
         )
     return policy
 
@@ -65,7 +74,7 @@ def test_the_policy_has_one_fixed_id() -> None:
 def test_set_value_records_an_event_with_who_when_and_why() -> None:
     """A value set is one ValueSet event carrying the value, actor, effective date and request id."""
     policy = Policy.create()
-    set_value(policy, "780.00", effective_from=date(2024, 7, 1))
+    set_value(policy, "780.00", effective_from=date(2024, 7, 1), confirm=False)
     created, value_set = policy.collect_events()
     assert isinstance(created, Policy.Created)
     assert isinstance(value_set, Policy.ValueSet)
@@ -374,3 +383,29 @@ def test_every_seeded_value_names_its_legal_basis() -> None:
     policy = seeded_policy()
     assert len(policy.values) == len(rows)
     assert all(v.legal_basis for v in policy.values)
+
+
+def test_a_value_past_its_confirmation_is_refused() -> None:
+    """Computing with a series past its confirmed date names the parameter; confirming further lifts it."""
+    policy = Policy.create()
+    set_value(policy, "750.00", confirm=False)
+    policy.confirm(name=URBAN, jurisdiction="430112", confirmed_until=date(2024, 12, 31), actor=ADMIN, reason="t")
+    assert policy.snapshot(COMMUNITY, date(2024, 12, 31)).decimal(URBAN) == Decimal("750.00")
+    with pytest.raises(RuleViolation) as stale:
+        policy.snapshot(COMMUNITY, date(2025, 1, 1)).decimal(URBAN)
+    assert stale.value.rule == "parameter-not-confirmed"
+    assert stale.value.field == URBAN
+    policy.confirm(name=URBAN, jurisdiction="430112", confirmed_until=date(2025, 12, 31), actor=ADMIN, reason="t")
+    assert policy.snapshot(COMMUNITY, date(2025, 1, 1)).decimal(URBAN) == Decimal("750.00")
+
+
+def test_an_unconfirmed_series_is_refused_and_unknown_series_cannot_be_confirmed() -> None:
+    """A series never confirmed is refused; confirming a series without a value is an invalid value."""
+    policy = Policy.create()
+    set_value(policy, "750.00", confirm=False)
+    with pytest.raises(RuleViolation) as never:
+        policy.snapshot(COMMUNITY, date(2024, 6, 1)).decimal(URBAN)
+    assert never.value.rule == "parameter-not-confirmed"
+    with pytest.raises(InvalidValue) as unknown:
+        policy.confirm(name=URBAN, jurisdiction="43", confirmed_until=date(2025, 1, 1), actor=ADMIN, reason="t")
+    assert unknown.value.rule == "series-known"
