@@ -109,6 +109,13 @@ class Household(Aggregate):
         cause: RemovalCause
         review_due_by: date | None
 
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 (before deaths brought reviews forward) had no ``review_due_by``."""
+            state["review_due_by"] = None
+
         def apply(self, aggregate: Household) -> None:
             aggregate.former_members[self.person_id] = aggregate.members.pop(self.person_id)
             if self.review_due_by is not None:  # a death in the household brings the next review forward
@@ -173,6 +180,13 @@ class Household(Aggregate):
         program: Program
         beneficiaries: tuple[UUID, ...]
         terms: dict[str, Any]
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 (dibao only) had no program-specific ``terms``."""
+            state["terms"] = {}
 
         def apply(self, aggregate: Household) -> None:
             enrolment = Enrolment(
