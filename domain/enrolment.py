@@ -49,6 +49,20 @@ class ReviewOutcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class MonthCorrection:
+    """For one month already paid: what was paid and what, as now known, was due."""
+
+    month: date
+    paid: Decimal
+    due: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        """Positive: arrears owed to the household (补发); negative: overpayment to recover (追回)."""
+        return self.due - self.paid
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """The enrolment entered ``status`` on ``effective_on`` paying ``monthly_amount``."""
 
@@ -86,6 +100,8 @@ class Enrolment:
     decisions: dict[UUID, str] = field(default_factory=dict)  # decision id → event name
     terms: dict[str, Any] = field(default_factory=dict)  # program-specific terms of the application
     adjustments: set[str] = field(default_factory=set)  # causes of amount adjustments already applied
+    corrected: dict[date, Decimal] = field(default_factory=dict)  # month → the amount due as now known
+    corrections: list[MonthCorrection] = field(default_factory=list)  # every arrears / overpayment recorded
 
     @property
     def last_step(self) -> Step:
@@ -115,9 +131,13 @@ class Enrolment:
         return current.status
 
     def amount_on(self, on: date) -> Decimal:
-        """The monthly amount payable on a date (zero when not payable)."""
+        """The monthly amount payable on a date (zero when not payable); a month whose payment was
+        corrected after facts were learned late gives the corrected amount."""
         if self.status_on(on) not in PAYABLE:
             return Decimal("0.00")
+        month = on.replace(day=1)
+        if month in self.corrected:
+            return self.corrected[month]
         amount = Decimal("0.00")
         for step in self.steps:
             if step.effective_on <= on:

@@ -15,30 +15,27 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from domain.assessment import Assessment
 from domain.circumstances import Circumstances
 from domain.enrolment import (
-    FINAL,
-    PAYABLE,
     Enrolment,
+    MonthCorrection,
     ReviewOutcome,
     Status,
     Step,
     TownshipOpinion,
     TownshipReview,
 )
-from domain.errors import FourEyesViolation, InvalidValue, NotFound, RuleViolation, TransitionForbidden
-from domain.members import MUTABLE_MEMBER_FIELDS, AdditionCause, Member, RemovalCause
-from domain.rules.children import ParentStatus, add_months
-from domain.rules.programs import ENROLLING, PERSONAL, parse_activities, parse_terms
+from domain.errors import InvalidValue, NotFound, RuleViolation
+from domain.household_enrolments import EnrolmentCommands
+from domain.household_facts import FactCommands
+from domain.members import AdditionCause, Member, RemovalCause, coerce_member_changes
+from domain.rules.children import ParentStatus
 from domain.values import Actor, AreaType, DivisionCode, Program
-
-NULLABLE_MEMBER_FIELDS = frozenset({"disability", "absence"})
-DEATH_REVIEW_MONTHS = 3  # spec §4: a death in the household requires a review within 3 months
 
 ZERO = Decimal("0.00")
 
@@ -56,7 +53,7 @@ class Grant:
     granted_by: str
 
 
-class Household(Aggregate):
+class Household(FactCommands, EnrolmentCommands, Aggregate):
     """A household (家庭) as registered with the bureau."""
 
     # ----------------------------------------------------------------- events
@@ -345,6 +342,36 @@ class Household(Aggregate):
             e.adjustments.add(self.cause)
             e.steps.append(Step(self.effective_on, status, self.monthly_amount, self.decision_id))
 
+    class PaymentsCorrected(Event):
+        """Facts learned late changed what was due for months already paid: per month, arrears (补发)
+        or an overpayment to recover (追回); ``effective_on`` is the date the late fact took effect.
+
+        ``assessments`` holds one assessment per corrected month and, last, the one for
+        ``amount_from`` (the first month not yet paid); ``monthly_amount`` is None when that last
+        assessment finds the enrolment no longer eligible: a decision to terminate is then due.
+        """
+
+        enrolment_id: UUID
+        decision_id: UUID
+        months: tuple[MonthCorrection, ...]
+        assessments: tuple[Assessment, ...]
+        monthly_amount: Decimal | None
+        amount_from: date | None
+
+        def apply(self, aggregate: Household) -> None:
+            e = aggregate.enrolments[self.enrolment_id]
+            e.decisions[self.decision_id] = type(self).__name__
+            for c in self.months:
+                e.corrected[c.month] = c.due
+                e.corrections.append(c)
+            if self.assessments:
+                e.last_assessment = self.assessments[-1]
+            if self.monthly_amount is None:
+                e.next_review_due = self.effective_on  # no longer eligible: due for a decision now
+            if self.monthly_amount is not None and self.amount_from is not None:
+                status = e.status_on(self.amount_from) or e.status
+                e.steps.append(Step(self.amount_from, status, self.monthly_amount, self.decision_id))
+
     # ------------------------------------------------------------------ state
 
     def __init__(self) -> None:
@@ -392,583 +419,6 @@ class Household(Aggregate):
             address=address.strip(),
             members=tuple(members),
         )
-
-    def add_member(
-        self,
-        member: Member,
-        *,
-        cause: AdditionCause,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        self._check_effective(effective_on)
-        if any(m.id_number == member.id_number for m in self.members.values()):
-            raise RuleViolation(
-                "a member with this ID number is already in the household",
-                field="member.id_number",
-                rule="member-duplicate",
-            )
-        self.trigger_event(
-            self.MemberAdded,
-            member=member,
-            cause=AdditionCause(cause),
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-
-    def change_member(
-        self,
-        person_id: UUID,
-        changes: dict[str, Any],
-        *,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        self._check_effective(effective_on)
-        member = self.member(person_id)
-        unknown = set(changes) - MUTABLE_MEMBER_FIELDS
-        if unknown:
-            raise InvalidValue(
-                f"these member fields cannot be changed: {sorted(unknown)}",
-                field=sorted(unknown)[0],
-                rule="member-field-mutable",
-            )
-        if not changes:
-            raise InvalidValue("a member change names at least one field", field="changes", rule="changes-required")
-        for key, value in changes.items():
-            if value is None and key not in NULLABLE_MEMBER_FIELDS:
-                raise InvalidValue(f"{key} cannot be cleared", field=key, rule="not-null")
-        member.with_changes(coerce_member_changes(changes))  # validates the result before the fact exists
-        self.trigger_event(
-            self.MemberChanged,
-            person_id=person_id,
-            changes=dict(changes),
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-
-    def remove_member(
-        self,
-        person_id: UUID,
-        *,
-        cause: RemovalCause,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        self._check_effective(effective_on)
-        self.member(person_id)
-        if len(self.members) == 1:
-            raise RuleViolation("the last member cannot be removed", field="person_id", rule="last-member")
-        cause = RemovalCause(cause)
-        self.trigger_event(
-            self.MemberRemoved,
-            person_id=person_id,
-            cause=cause,
-            review_due_by=add_months(effective_on, DEATH_REVIEW_MONTHS) if cause is RemovalCause.DEATH else None,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-
-    def record_circumstances(
-        self,
-        circumstances: Circumstances,
-        *,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        self._check_effective(effective_on)
-        for i, item in enumerate(circumstances.incomes):
-            if item.person_id not in self.members:
-                raise NotFound(
-                    f"income names unknown member {item.person_id}",
-                    field=f"incomes[{i}].person_id",
-                    rule="member-known",
-                )
-        for i, cost in enumerate(circumstances.costs):
-            if cost.person_id not in self.members:
-                raise NotFound(
-                    f"cost names unknown member {cost.person_id}", field=f"costs[{i}].person_id", rule="member-known"
-                )
-        self.trigger_event(
-            self.CircumstancesRecorded,
-            circumstances=circumstances,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-
-    def file_application(
-        self,
-        program: Program,
-        beneficiaries: tuple[UUID, ...],
-        *,
-        terms: dict[str, Any] | None = None,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> UUID:
-        self._check_effective(effective_on)
-        program = Program(program)
-        if program not in ENROLLING:
-            raise InvalidValue(f"{program} is granted, not applied for", field="program", rule="program-enrols")
-        checked_terms = parse_terms(program, terms or {})
-        if program in PERSONAL and len(beneficiaries) != 1:
-            raise InvalidValue(
-                f"a {program} application names exactly one person", field="beneficiaries", rule="one-beneficiary"
-            )
-        if not beneficiaries:
-            raise InvalidValue("name at least one beneficiary", field="beneficiaries", rule="beneficiaries-required")
-        if len(set(beneficiaries)) != len(beneficiaries):
-            raise InvalidValue("a beneficiary is named twice", field="beneficiaries", rule="beneficiary-duplicate")
-        for i, pid in enumerate(beneficiaries):
-            if pid not in self.members:
-                raise NotFound(f"beneficiary {pid} is not a member", field=f"beneficiaries[{i}]", rule="member-known")
-        for e in self.enrolments.values():
-            state = e.status_on(effective_on) or e.status
-            if e.program == program and state not in FINAL and set(e.beneficiaries) & set(beneficiaries):
-                raise RuleViolation(
-                    f"a {program} enrolment {e.enrolment_id} already covers a named beneficiary",
-                    field="beneficiaries",
-                    rule="enrolment-open",
-                )
-        enrolment_id = uuid4()
-        self.trigger_event(
-            self.ApplicationFiled,
-            enrolment_id=enrolment_id,
-            program=program,
-            beneficiaries=tuple(beneficiaries),
-            terms=checked_terms,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-        return enrolment_id
-
-    def withdraw_application(
-        self,
-        enrolment_id: UUID,
-        *,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        e = self._step(enrolment_id, effective_on, allowed={Status.APPLIED, Status.REVIEWED}, action="withdraw")
-        self.trigger_event(
-            self.ApplicationWithdrawn,
-            enrolment_id=e.enrolment_id,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-
-    def record_township_review(
-        self,
-        enrolment_id: UUID,
-        *,
-        assessment: Assessment,
-        investigated_on: date,
-        findings: str,
-        opinion: TownshipOpinion,
-        notice_days: int,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> UUID:
-        e = self._step(enrolment_id, effective_on, allowed={Status.APPLIED}, action="record a township review")
-        if investigated_on < e.applied_on or investigated_on > effective_on:
-            raise InvalidValue(
-                "the investigation falls between the application and the opinion",
-                field="investigated_on",
-                rule="investigation-date",
-            )
-        opinion = TownshipOpinion(opinion)
-        notice = opinion is TownshipOpinion.APPROVE and notice_days > 0
-        decision_id = uuid4()
-        self.trigger_event(
-            self.TownshipReviewRecorded,
-            enrolment_id=e.enrolment_id,
-            decision_id=decision_id,
-            investigated_on=investigated_on,
-            findings=findings,
-            opinion=opinion,
-            assessment=assessment,
-            notice_starts=effective_on if notice else None,
-            notice_ends=date.fromordinal(effective_on.toordinal() + notice_days - 1) if notice else None,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-        return decision_id
-
-    def approve(
-        self,
-        enrolment_id: UUID,
-        *,
-        benefits_from: date,
-        next_review_due: date,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> UUID:
-        e = self._step(enrolment_id, effective_on, allowed={Status.REVIEWED}, action="approve")
-        review = e.township_review
-        assert review is not None
-        self._check_four_eyes(e, actor)
-        if review.notice_ends is not None and effective_on <= review.notice_ends:
-            raise RuleViolation(
-                f"the public notice runs until {review.notice_ends}; approve after it ends",
-                field="effective_on",
-                rule="notice-not-ended",
-            )
-        if not review.assessment.eligible:
-            raise RuleViolation(
-                "the township assessment found the application not eligible",
-                field="enrolment_id",
-                rule="assessment-not-eligible",
-            )
-        decision_id = uuid4()
-        self.trigger_event(
-            self.ApplicationApproved,
-            enrolment_id=e.enrolment_id,
-            decision_id=decision_id,
-            assessment_decision_id=review.decision_id,
-            monthly_amount=review.assessment.monthly_amount,
-            benefits_from=benefits_from,
-            next_review_due=next_review_due,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-        return decision_id
-
-    def reject(
-        self,
-        enrolment_id: UUID,
-        *,
-        reason_code: str,
-        reason: str,
-        effective_on: date,
-        actor: Actor,
-        request_id: str | None = None,
-    ) -> UUID:
-        e = self._step(enrolment_id, effective_on, allowed={Status.REVIEWED}, action="reject")
-        self._check_four_eyes(e, actor)
-        _check_reason(reason_code, reason)
-        decision_id = uuid4()
-        self.trigger_event(
-            self.ApplicationRejected,
-            enrolment_id=e.enrolment_id,
-            decision_id=decision_id,
-            reason_code=reason_code,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-        return decision_id
-
-    def complete_review(
-        self,
-        enrolment_id: UUID,
-        *,
-        assessment: Assessment,
-        outcome: ReviewOutcome,
-        beneficiaries: tuple[UUID, ...],
-        exit_until: date | None,
-        next_review_due: date | None,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> UUID:
-        e = self._step(enrolment_id, effective_on, allowed=PAYABLE, action="review")
-        outcome = ReviewOutcome(outcome)
-        if outcome is ReviewOutcome.GRADUAL_EXIT and (exit_until is None or exit_until <= effective_on):
-            raise InvalidValue(
-                "a gradual exit needs an end after the review", field="exit_until", rule="gradual-exit-end"
-            )
-        amount = {
-            ReviewOutcome.CONTINUED: e.monthly_amount,
-            ReviewOutcome.ADJUSTED: assessment.monthly_amount,
-            ReviewOutcome.GRADUAL_EXIT: e.monthly_amount,
-            ReviewOutcome.TERMINATED: ZERO,
-        }[outcome]
-        decision_id = uuid4()
-        self.trigger_event(
-            self.ReviewCompleted,
-            enrolment_id=e.enrolment_id,
-            decision_id=decision_id,
-            outcome=outcome,
-            assessment=assessment,
-            beneficiaries=tuple(beneficiaries),
-            monthly_amount=amount,
-            exit_until=exit_until,
-            next_review_due=next_review_due,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-        return decision_id
-
-    def suspend(
-        self,
-        enrolment_id: UUID,
-        *,
-        reason_code: str,
-        reason: str,
-        effective_on: date,
-        actor: Actor,
-        request_id: str | None = None,
-    ) -> None:
-        e = self._step(enrolment_id, effective_on, allowed=PAYABLE, action="suspend")
-        _check_reason(reason_code, reason)
-        self.trigger_event(
-            self.BenefitSuspended,
-            enrolment_id=e.enrolment_id,
-            reason_code=reason_code,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-
-    def resume(
-        self,
-        enrolment_id: UUID,
-        *,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        e = self._step(enrolment_id, effective_on, allowed={Status.SUSPENDED}, action="resume")
-        before = [s.status for s in e.steps if s.status is not Status.SUSPENDED][-1]
-        resumed = Status.GRADUAL_EXIT if before is Status.GRADUAL_EXIT else Status.ACTIVE
-        self.trigger_event(
-            self.BenefitResumed,
-            enrolment_id=e.enrolment_id,
-            resumed_status=resumed,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-
-    def terminate(
-        self,
-        enrolment_id: UUID,
-        *,
-        reason_code: str,
-        reason: str,
-        effective_on: date,
-        actor: Actor,
-        request_id: str | None = None,
-    ) -> UUID:
-        e = self._step(
-            enrolment_id,
-            effective_on,
-            allowed={Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT},
-            action="terminate",
-        )
-        _check_reason(reason_code, reason)
-        decision_id = uuid4()
-        self.trigger_event(
-            self.EnrolmentTerminated,
-            enrolment_id=e.enrolment_id,
-            decision_id=decision_id,
-            reason_code=reason_code,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-        return decision_id
-
-    def close_by_calendar(
-        self,
-        enrolment_id: UUID,
-        *,
-        reason_code: str,
-        reason: str,
-        effective_on: date,
-        actor: Actor,
-        request_id: str | None = None,
-    ) -> UUID:
-        """Record the termination the calendar has already brought about (ageing out, gradual exit's end)."""
-        e = self.enrolment(enrolment_id)
-        if e.status in FINAL:
-            raise TransitionForbidden(
-                f"the enrolment is already {e.status}", field="enrolment_id", rule=f"transition-from-{e.status}"
-            )
-        if effective_on < e.last_step.effective_on:
-            raise InvalidValue(
-                "the calendar's date is before the enrolment's last step",
-                field="effective_on",
-                rule="effective-before-last-step",
-            )
-        decision_id = uuid4()
-        self.trigger_event(
-            self.EnrolmentTerminated,
-            enrolment_id=enrolment_id,
-            decision_id=decision_id,
-            reason_code=reason_code,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-        return decision_id
-
-    def assess_care(
-        self,
-        person_id: UUID,
-        unable_activities: tuple[str, ...],
-        *,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        self._check_effective(effective_on)
-        self.member(person_id)
-        self.trigger_event(
-            self.CareAssessed,
-            person_id=person_id,
-            unable_activities=parse_activities(unable_activities),
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-
-    def record_parents(
-        self,
-        person_id: UUID,
-        father: tuple[ParentStatus, ...],
-        mother: tuple[ParentStatus, ...],
-        *,
-        effective_on: date,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        self._check_effective(effective_on)
-        self.member(person_id)
-        for who, statuses in (("father", father), ("mother", mother)):
-            for i, st in enumerate(statuses):
-                if st.since > effective_on:
-                    raise InvalidValue(
-                        f"{who}'s situation cannot begin after the record's date",
-                        field=f"{who}[{i}].since",
-                        rule="situation-since",
-                    )
-        self.trigger_event(
-            self.ParentsRecorded,
-            person_id=person_id,
-            father=tuple(father),
-            mother=tuple(mother),
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-
-    def grant_temporary(
-        self,
-        *,
-        assessment: Assessment,
-        kind: str,
-        level: str,
-        amount: Decimal,
-        effective_on: date,
-        actor: Actor,
-        reason: str,
-        request_id: str | None = None,
-    ) -> UUID:
-        self._check_effective(effective_on)
-        if not assessment.eligible:
-            first = assessment.reasons[0].code if assessment.reasons else "GRANT_REFUSED"
-            raise RuleViolation(
-                "the grant is refused: " + "; ".join(r.message for r in assessment.reasons),
-                field="amount",
-                rule=first.lower().replace("_", "-"),
-            )
-        if not reason or not reason.strip():
-            raise InvalidValue("a temporary grant states its reason", field="reason", rule="reason-required")
-        grant_id = uuid4()
-        self.trigger_event(
-            self.TemporaryAssistanceGranted,
-            grant_id=grant_id,
-            decision_id=uuid4(),
-            kind=kind,
-            level=level,
-            amount=amount,
-            assessment=assessment,
-            effective_on=effective_on,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
-        )
-        return grant_id
-
-    def adjust_amount(
-        self,
-        enrolment_id: UUID,
-        *,
-        assessment: Assessment,
-        cause: str,
-        effective_on: date,
-        actor: Actor,
-        request_id: str | None = None,
-    ) -> UUID | None:
-        """Record a re-computed amount from ``effective_on``; None when this cause was applied already."""
-        e = self._step(
-            enrolment_id,
-            effective_on,
-            allowed={Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT},
-            action="adjust the amount of",
-        )
-        if cause in e.adjustments:
-            return None
-        decision_id = uuid4()
-        self.trigger_event(
-            self.AmountAdjusted,
-            enrolment_id=enrolment_id,
-            decision_id=decision_id,
-            assessment=assessment,
-            previous_amount=e.amount_on(effective_on) or e.monthly_amount,
-            monthly_amount=assessment.monthly_amount if assessment.eligible else e.monthly_amount,
-            cause=cause,
-            effective_on=effective_on,
-            actor=actor,
-            reason=cause,
-            request_id=request_id,
-        )
-        return decision_id
 
     # ---------------------------------------------------------------- queries
 
@@ -1020,36 +470,6 @@ class Household(Aggregate):
                 rule="effective-before-registration",
             )
 
-    def _step(
-        self, enrolment_id: UUID, effective_on: date, *, allowed: set[Status] | frozenset[Status], action: str
-    ) -> Enrolment:
-        self._check_effective(effective_on)
-        e = self.enrolment(enrolment_id)
-        if effective_on < e.last_step.effective_on:
-            raise InvalidValue(
-                f"effective date {effective_on} is before the enrolment's last step on {e.last_step.effective_on}",
-                field="effective_on",
-                rule="effective-before-last-step",
-            )
-        status = e.status_on(effective_on)
-        if status not in allowed:
-            raise TransitionForbidden(
-                f"cannot {action} an enrolment that is {status} on {effective_on}",
-                field="enrolment_id",
-                rule=f"transition-from-{status}",
-            )
-        return e
-
-    @staticmethod
-    def _check_four_eyes(e: Enrolment, actor: Actor) -> None:
-        recorders = {e.applied_by} | ({e.township_review.recorded_by} if e.township_review else set())
-        if actor.user_id in recorders:
-            raise FourEyesViolation(
-                "the decider may not be the user who recorded the application or the township opinion",
-                field="actor",
-                rule="four-eyes",
-            )
-
 
 def _check_no_duplicates(members: tuple[Member, ...]) -> None:
     seen: set[str] = set()
@@ -1061,33 +481,3 @@ def _check_no_duplicates(members: tuple[Member, ...]) -> None:
                 rule="member-duplicate",
             )
         seen.add(m.id_number.value)
-
-
-def _check_reason(reason_code: str, reason: str) -> None:
-    if not reason_code or not reason_code.strip():
-        raise InvalidValue("a reason code is required", field="reason_code", rule="reason-required")
-    if not reason or not reason.strip():
-        raise InvalidValue("a reason text is required", field="reason", rule="reason-required")
-
-
-def coerce_member_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    """Type the values of a stored member change (enums come back from JSON as strings)."""
-    from domain.members import Absence, Disability, LabourCapacity, Relation, SchoolStatus
-
-    typed: dict[str, Any] = {}
-    for key, value in changes.items():
-        if value is None or key in ("name", "seriously_ill", "resident", "support_duty"):
-            typed[key] = value
-        elif key == "relation":
-            typed[key] = Relation(value)
-        elif key == "labour_capacity":
-            typed[key] = LabourCapacity(value)
-        elif key == "school_status":
-            typed[key] = SchoolStatus(value)
-        elif key == "absence":
-            typed[key] = Absence(value)
-        elif key == "disability":
-            typed[key] = value if isinstance(value, Disability) else Disability(**value)
-        else:
-            typed[key] = value
-    return typed

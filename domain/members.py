@@ -123,3 +123,24 @@ class Member:
 
 #: Fields a member change (PATCH) may touch. Identity fields are corrected by removal and re-adding.
 MUTABLE_MEMBER_FIELDS = frozenset(f.name for f in fields(Member) if f.name not in ("person_id", "id_number"))
+
+
+def coerce_member_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """Type the values of a stored member change (enums come back from JSON as strings)."""
+    typed: dict[str, Any] = {}
+    for key, value in changes.items():
+        if value is None or key in ("name", "seriously_ill", "resident", "support_duty"):
+            typed[key] = value
+        elif key == "relation":
+            typed[key] = Relation(value)
+        elif key == "labour_capacity":
+            typed[key] = LabourCapacity(value)
+        elif key == "school_status":
+            typed[key] = SchoolStatus(value)
+        elif key == "absence":
+            typed[key] = Absence(value)
+        elif key == "disability":
+            typed[key] = value if isinstance(value, Disability) else Disability(**value)
+        else:
+            typed[key] = value
+    return typed

@@ -18,6 +18,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.assessment import Assessment, Reason
 from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
+from domain.enrolment import MonthCorrection
 from domain.members import Disability, Member
 from domain.policy import ParameterValue
 from domain.rules.children import ParentStatus
@@ -96,6 +97,7 @@ VALUE_OBJECTS: tuple[tuple[type, str], ...] = (
     (ParameterValue, "parameter_value"),
     (Assessment, "assessment"),
     (ParentStatus, "parent_status"),
+    (MonthCorrection, "month_correction"),
 )
 
 
