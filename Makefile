@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format token clean
+.PHONY: run test lint format token fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +18,9 @@ run: $(STAMP) ## start the API on SQLite under ./var/, printing the docs URL and
 
 test: $(STAMP) lint ## lint, type-check and run every test (PostgreSQL tests skip visibly without a server)
 	$(BIN)/pytest
+
+fuzz: $(STAMP) ## a longer schemathesis run against the live OpenAPI schema: make fuzz EXAMPLES=300
+	JIUZHU_FUZZ_EXAMPLES=$(or $(EXAMPLES),200) $(BIN)/pytest tests/api/test_fuzz.py -q -s -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

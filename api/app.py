@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from api.deps import Services
+from api.guards import install_guards
 from api.problems import install_problem_handlers
-from api.routers import audit, enrolments, health, households, policy, programs
+from api.routers import audit, enrolments, health, households, payroll, policy, programs, reports
 
 
 def create_app(services_factory: Callable[[], Services]) -> FastAPI:
@@ -23,6 +24,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
         try:
             yield
         finally:
+            services.views.close()
             services.casework.close()
 
     app = FastAPI(
@@ -31,6 +33,8 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+
+    install_guards(app)  # limits, request log, Idempotency-Key: inside the request id below
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -41,6 +45,6 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
         return response
 
     install_problem_handlers(app)
-    for module in (households, enrolments, programs, audit, policy, health):
+    for module in (households, enrolments, programs, audit, policy, payroll, reports, health):
         app.include_router(module.router)
     return app

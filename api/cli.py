@@ -1,7 +1,8 @@
-"""The ``jiuzhu`` command: serve the API, issue local tokens."""
+"""The ``jiuzhu`` command: serve the API, issue local tokens, run payroll, rebuild the views."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import typer
@@ -9,7 +10,7 @@ import uvicorn
 from rich.console import Console
 
 from domain.values import Role
-from infrastructure.settings import DEV_SECRET, Settings
+from infrastructure.settings import DEV_CIPHER_KEY, DEV_SECRET, Settings
 from infrastructure.tokens import TokenIssuer
 
 cli = typer.Typer(help="jiuzhu 救助 — social assistance service", no_args_is_help=True)
@@ -51,8 +52,23 @@ def serve(
             console.print(f"{role.value:>10} token: {issuer.issue(user, role, '430112')}", highlight=False)
         if settings.token_secret == DEV_SECRET:
             console.print("[yellow]using the built-in development secret; set JIUZHU_TOKEN_SECRET in production[/]")
+    if settings.cipher_key == DEV_CIPHER_KEY:
+        console.print(
+            "[bold red]events are encrypted with the built-in DEVELOPMENT key: anyone can read them. "
+            "Set JIUZHU_CIPHER_KEY (`jiuzhu cipher-key` makes one) before storing real people's data.[/]"
+        )
     app = create_app(lambda: build_services(settings))
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # One line per request from jiuzhu.requests (no query strings, no bodies) instead of uvicorn's access log.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+
+
+@cli.command("cipher-key")
+def cipher_key() -> None:
+    """Print a new random AES-256 key for JIUZHU_CIPHER_KEY (keep it secret; losing it loses the data)."""
+    from eventsourcing.cipher import AESCipher
+
+    print(AESCipher.create_key(num_bytes=32))
 
 
 @cli.command()
@@ -79,6 +95,81 @@ def tick(
     for hid, eid, why in report.skipped:
         console.print(f"[yellow]skipped[/] enrolment {eid} of household {hid}: {why}", highlight=False)
     console.print(f"{report.households} households checked, {len(report.recorded)} changes recorded")
+
+
+@cli.command()
+def payroll(
+    month: str = typer.Argument(..., help="the month to pay, YYYY-MM"),
+    user: str = typer.Option("dev-approver", help="the approver's user id, recorded on every payroll event"),
+    jurisdiction: str = typer.Option("430112", help="division-code prefix whose enrolments are paid"),
+    batch_size: int = typer.Option(500, min=1, help="payments saved per event"),
+) -> None:
+    """Issue the month's payments, in batches, with progress. Idempotent: a second run issues only what is new."""
+    from rich.progress import Progress
+
+    from api.composition import build_services
+    from application.payroll import Payroll
+    from domain.errors import DomainError
+    from domain.values import Actor, jurisdiction_prefix
+
+    services = build_services(Settings())
+    try:
+        actor = Actor(user, Role.APPROVER, jurisdiction_prefix(jurisdiction))
+        runner = Payroll(services.casework, services.views, batch_size=batch_size)
+        runner.month(month)  # refuse an impossible month before any progress is shown
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"payroll {month}", total=None)
+            report = runner.run(
+                month, actor=actor, progress=lambda done, total: progress.update(task, completed=done, total=total)
+            )
+    except DomainError as e:
+        console.print(f"[red]refused[/] {e.field}: {e.message} ({e.rule})", highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        services.views.close()
+        services.casework.close()
+    console.print(
+        f"{report.month:%Y-%m}: {report.payable} payable in {jurisdiction}, {report.issued} issued "
+        f"({report.issued_amount} yuan) in {report.batches} batches, {report.already_paid} already paid",
+        highlight=False,
+    )
+
+
+projections = typer.Typer(help="the read models (views) beside the events", no_args_is_help=True)
+cli.add_typer(projections, name="projections")
+
+
+@projections.command("rebuild")
+def projections_rebuild() -> None:
+    """Empty the views and project the whole event log again, with progress."""
+    _project(rebuild=True)
+
+
+@projections.command("catch-up")
+def projections_catch_up() -> None:
+    """Project what was recorded since the views' last position."""
+    _project(rebuild=False)
+
+
+def _project(*, rebuild: bool) -> None:
+    from rich.progress import Progress
+
+    from api.composition import build_services
+
+    services = build_services(Settings())
+    try:
+        with Progress(console=console) as progress:
+            task = progress.add_task("rebuilding views" if rebuild else "catching up", total=None)
+
+            def step(position: int, last: int) -> None:
+                progress.update(task, completed=position, total=last)
+
+            done = services.views.rebuild(step) if rebuild else services.views.catch_up(step)
+        position = services.views.position()
+    finally:
+        services.views.close()
+        services.casework.close()
+    console.print(f"{done} notifications projected; the views stand at {position}", highlight=False)
 
 
 audit = typer.Typer(help="auditor's tools", no_args_is_help=True)

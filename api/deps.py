@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import unquote
 from uuid import UUID
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 
+from api.authorization import authorize
 from api.problems import Problem
 from application.audit import Auditor
 from application.casework import Casework
+from application.payroll import Payroll
+from application.views.projection import Views
+from application.views.reports import Reports
 from domain.values import Actor, Role
+from infrastructure.idempotency import IdempotencyStore
 from infrastructure.ledger import AccessRecord
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenInvalid, TokenIssuer
@@ -26,6 +33,10 @@ class Services:
     casework: Casework
     auditor: Auditor
     tokens: TokenIssuer
+    views: Views
+    payroll: Payroll
+    reports: Reports
+    idempotency: IdempotencyStore | None = None  # Idempotency-Key storage beside the events (api.idempotency)
 
 
 def get_services(request: Request) -> Services:
@@ -37,9 +48,17 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 def current_actor(
+    request: Request,
     services: ServicesDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Actor:
+    """The caller from the bearer token (401 otherwise), permitted by the table for this route (403 otherwise)."""
+    actor = _authenticate(services, authorization)
+    authorize(request, services, actor)
+    return actor
+
+
+def _authenticate(services: Services, authorization: str | None) -> Actor:
     challenge = {"WWW-Authenticate": 'Bearer realm="jiuzhu"'}
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Problem(
@@ -112,11 +131,22 @@ RequestIdDep = Annotated[str, Depends(request_id)]
 
 
 def purpose(x_purpose: Annotated[str | None, Header(alias="X-Purpose", max_length=200)] = None) -> str:
-    """Why the caller reads personal data; recorded in the read-access log."""
-    return (x_purpose or "").strip() or "not stated"
+    """Why the caller reads personal data; recorded in the read-access log.
+
+    Header values arrive as Latin-1: a purpose sent as UTF-8 bytes or percent-encoded (``核对`` as
+    ``%E6%A0%B8%E5%AF%B9``) is decoded back to its text.
+    """
+    text = (x_purpose or "").strip()
+    with contextlib.suppress(UnicodeError):  # not UTF-8 bytes: keep it as it came
+        text = text.encode("latin-1").decode("utf-8")
+    return unquote(text).strip() or "not stated"
 
 
 PurposeDep = Annotated[str, Depends(purpose)]
+
+#: The most rows one page of a list may ask for; a larger ``limit`` gets 422.
+MAX_PAGE = 1000
+PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"rows per page, 1 to {MAX_PAGE}")]
 
 
 def log_read(services: Services, actor: Actor, household_id: UUID, why: str, rid: str) -> None:

@@ -1,4 +1,9 @@
-"""Which roles may call which operation. The full matrix grows with the product (issue 6)."""
+"""Which roles may call which operation: the one table the API enforces (``api.deps.current_actor``).
+
+Every route's operation id is either in ``PERMISSIONS`` or in ``PUBLIC``; the matrix test walks the
+live OpenAPI schema and fails on a route missing from both. README's "Who may do what" is rendered
+from this table (``python -m api.permission_table``) and a test keeps the two equal.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "suspend": DECIDE,
     "resume": DECIDE,
     "terminate": DECIDE,
+    "correct_payments": DECIDE,
     "household_history": READ_PERSONAL,
     "explain_decision": READ_PERSONAL,
     "verify_store": frozenset({Role.AUDITOR, Role.ADMIN}),
@@ -37,4 +43,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "run_tick": DECIDE | ADMIN,
     "get_parameters": ANYONE,
     "set_parameter": ADMIN,
+    "confirm_parameter": ADMIN,
+    "run_payroll": DECIDE,
+    "read_payroll": frozenset({Role.APPROVER, Role.AUDITOR}),
+    "read_roll": READ_PERSONAL | {Role.ANALYST},  # analysts get the rows without names and ID numbers
+    "read_statistics": ANYONE,
+    "read_worklist": CASEWORK | DECIDE,
 }
+
+#: Operations anyone may call without a token: liveness and readiness.
+PUBLIC: frozenset[str] = frozenset({"healthz", "readyz"})
+
+#: Roles that may ask for whole ID numbers (``?reveal=id_number``, logged with its purpose); others see them masked.
+REVEAL_ID_NUMBER: frozenset[Role] = frozenset({Role.CASEWORKER, Role.APPROVER})

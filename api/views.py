@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domain.assessment import Assessment
 from domain.enrolment import Enrolment
@@ -20,6 +20,9 @@ class MemberOut(BaseModel):
     person_id: UUID
     name: str
     id_number_masked: str
+    id_number: str | None = Field(
+        default=None, description="the whole number: only with ?reveal=id_number, for the roles that may"
+    )
     birth_date: date
     sex: str
     relation: str

@@ -347,8 +347,9 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
         or an overpayment to recover (追回); ``effective_on`` is the date the late fact took effect.
 
         ``assessments`` holds one assessment per corrected month and, last, the one for
-        ``amount_from`` (the first month not yet paid); ``monthly_amount`` is None when that last
-        assessment finds the enrolment no longer eligible: a decision to terminate is then due.
+        ``amount_from``: the first month not yet paid, whose payroll carries the month lines.
+        ``monthly_amount`` is the new amount from then, or None when it does not change or when that
+        last assessment finds the enrolment no longer eligible (a decision to terminate is then due).
         """
 
         enrolment_id: UUID
@@ -369,8 +370,9 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
             if self.monthly_amount is None:
                 e.next_review_due = self.effective_on  # no longer eligible: due for a decision now
             if self.monthly_amount is not None and self.amount_from is not None:
-                status = e.status_on(self.amount_from) or e.status
-                e.steps.append(Step(self.amount_from, status, self.monthly_amount, self.decision_id))
+                start = max(self.amount_from, e.last_step.effective_on)  # steps stay in date order
+                status = e.status_on(start) or e.status
+                e.steps.append(Step(start, status, self.monthly_amount, self.decision_id))
 
     # ------------------------------------------------------------------ state
 

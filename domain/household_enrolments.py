@@ -416,8 +416,6 @@ class EnrolmentCommands:
                 field="effective_on",
                 rule="no-difference",
             )
-        if amount_from is not None and amount_from < e.last_step.effective_on:
-            amount_from = e.last_step.effective_on
         decision_id = uuid4()
         self.trigger_event(
             self.PaymentsCorrected,
@@ -426,7 +424,7 @@ class EnrolmentCommands:
             months=tuple(months),
             assessments=tuple(assessments),
             monthly_amount=monthly_amount if going_forward else None,
-            amount_from=amount_from if going_forward else None,
+            amount_from=amount_from,
             effective_on=effective_on,
             actor=actor,
             reason=reason,

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import binascii
+from base64 import b64decode, b64encode
 from pathlib import Path
 from typing import Literal
 
 from psycopg.conninfo import conninfo_to_dict
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me-in-production"
+#: AES-256 key for stored events in development only (base64 of 32 ASCII bytes); production sets its own.
+DEV_CIPHER_KEY = b64encode(b"jiuzhu-dev-cipher-key-change-me!").decode()
+CIPHER_TOPIC = "eventsourcing.cipher:AESCipher"
 
 
 class Settings(BaseSettings):
@@ -27,10 +32,36 @@ class Settings(BaseSettings):
     seed_policy: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
+    # Personal data at rest: events (and stored idempotent responses) are encrypted with AES-GCM.
+    cipher_key: str = DEV_CIPHER_KEY  # base64 of 16, 24 or 32 bytes: `jiuzhu cipher-key` makes one
+    # Bearer tokens from an identity provider (RS256), besides local HS256 tokens signed with token_secret.
+    token_public_key_path: Path | None = None  # a PEM public key
+    jwks_path: Path | None = None  # a JWKS file (keys chosen by the token's "kid")
+    accept_hs256: bool = True  # accept local tokens signed with token_secret (`jiuzhu token`)
+    token_audience: str | None = None  # the "aud" RS256 tokens must carry, when set
+    token_issuer: str | None = None  # the "iss" RS256 tokens must carry, when set
+    # Limits: request bodies, and requests per minute per user (per client address without a token).
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    rate_per_minute: int = Field(default=6000, gt=0)
+
+    @field_validator("cipher_key")
+    @classmethod
+    def _aes_key(cls, value: str) -> str:
+        try:
+            size = len(b64decode(value.encode(), validate=True))
+        except (binascii.Error, ValueError):
+            raise ValueError("cipher_key must be base64") from None
+        if size not in (16, 24, 32):
+            raise ValueError(f"cipher_key must decode to 16, 24 or 32 bytes, not {size}")
+        return value
 
     def persistence_env(self) -> dict[str, str]:
         """The eventsourcing library's environment for the chosen backend."""
-        env = {"CREATE_TABLE": "y" if self.create_tables else "n"}
+        env = {
+            "CREATE_TABLE": "y" if self.create_tables else "n",
+            "CIPHER_TOPIC": CIPHER_TOPIC,
+            "CIPHER_KEY": self.cipher_key,
+        }
         if self.database == "memory":
             return {**env, "PERSISTENCE_MODULE": "eventsourcing.popo"}
         if self.database == "sqlite":

@@ -1,16 +1,30 @@
-"""Bearer tokens: HS256 JWTs carrying user id, role and jurisdiction prefix."""
+"""Bearer tokens: JWTs carrying user id (``sub``), ``role`` and ``jurisdiction`` prefix.
+
+Two kinds are accepted: HS256 tokens signed with the configured secret (issued by ``jiuzhu token``
+for local use), and RS256 tokens from an identity provider, verified against a configured PEM
+public key or a JWKS file (the key named by the token's ``kid``). Expiry is always required. The
+algorithm is taken from the token's header only to pick the key: an RS256 token is never checked
+with the HMAC secret, and ``none`` or any other algorithm is refused.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from jwt.types import Options
 
 from domain.errors import InvalidValue
 from domain.values import Actor, Role, jurisdiction_prefix
+from infrastructure.settings import Settings
 
 ALGORITHM = "HS256"
+RS256 = "RS256"
 
 
 class TokenInvalid(Exception):
@@ -18,9 +32,36 @@ class TokenInvalid(Exception):
 
 
 @dataclass(frozen=True)
+class PublicKey:
+    """An identity provider's RS256 verification key; ``kid`` None matches any token."""
+
+    key: Any
+    kid: str | None = None
+
+
+def load_public_keys(pem_path: Path | None = None, jwks_path: Path | None = None) -> tuple[PublicKey, ...]:
+    """The RS256 keys of a PEM public key file and/or a JWKS file."""
+    keys: list[PublicKey] = []
+    if pem_path is not None:
+        key = load_pem_public_key(pem_path.read_bytes())
+        if not isinstance(key, RSAPublicKey):
+            raise ValueError(f"{pem_path} is not an RSA public key")
+        keys.append(PublicKey(key))
+    if jwks_path is not None:
+        for jwk in jwt.PyJWKSet.from_json(jwks_path.read_text(encoding="utf-8")).keys:
+            if jwk.key_type == "RSA":
+                keys.append(PublicKey(jwk.key, jwk.key_id))
+    return tuple(keys)
+
+
+@dataclass(frozen=True)
 class TokenIssuer:
     secret: str
     ttl: timedelta
+    public_keys: tuple[PublicKey, ...] = ()
+    accept_hs256: bool = True
+    audience: str | None = None  # required "aud" of RS256 tokens, when set
+    issuer: str | None = None  # required "iss" of RS256 tokens, when set
 
     def issue(self, user_id: str, role: Role, jurisdiction: str, *, now: datetime | None = None) -> str:
         issued = now or datetime.now(UTC)
@@ -35,11 +76,51 @@ class TokenIssuer:
 
     def verify(self, token: str) -> Actor:
         try:
-            claims = jwt.decode(token, self.secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]})
+            claims = self._claims(token)
             return Actor(
                 user_id=str(claims["sub"]),
                 role=Role(claims["role"]),
                 jurisdiction=jurisdiction_prefix(str(claims["jurisdiction"])),
             )
-        except (jwt.PyJWTError, KeyError, ValueError, InvalidValue) as e:
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError, InvalidValue) as e:
             raise TokenInvalid(str(e) or type(e).__name__) from None
+
+    def _claims(self, token: str) -> dict[str, Any]:
+        alg = jwt.get_unverified_header(token).get("alg")
+        options: Options = {"require": ["sub", "exp"]}
+        if alg == ALGORITHM and self.accept_hs256:
+            claims: dict[str, Any] = jwt.decode(token, self.secret, algorithms=[ALGORITHM], options=options)
+            return claims
+        if alg == RS256 and self.public_keys:
+            kid = jwt.get_unverified_header(token).get("kid")
+            candidates = [k for k in self.public_keys if k.kid is None or k.kid == kid]
+            if not candidates:
+                raise TokenInvalid(f"no key for kid {kid!r}")
+            error: Exception = TokenInvalid("no key")
+            for candidate in candidates:
+                try:
+                    claims = jwt.decode(
+                        token,
+                        candidate.key,
+                        algorithms=[RS256],
+                        options=options,
+                        audience=self.audience,
+                        issuer=self.issuer,
+                    )
+                    return claims
+                except jwt.InvalidSignatureError as e:
+                    error = e
+            raise error
+        raise TokenInvalid(f"tokens signed with {alg!r} are not accepted")
+
+
+def token_issuer(settings: Settings) -> TokenIssuer:
+    """The issuer and verifier the settings describe."""
+    return TokenIssuer(
+        secret=settings.token_secret,
+        ttl=timedelta(minutes=settings.token_ttl_minutes),
+        public_keys=load_public_keys(settings.token_public_key_path, settings.jwks_path),
+        accept_hs256=settings.accept_hs256,
+        audience=settings.token_audience,
+        issuer=settings.token_issuer,
+    )

@@ -20,6 +20,7 @@ from domain.assessment import Assessment, Reason
 from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
 from domain.enrolment import MonthCorrection
 from domain.members import Disability, Member
+from domain.payroll import CorrectionLine, Payment
 from domain.policy import ParameterValue
 from domain.rules.children import ParentStatus
 from domain.values import Actor, IdNumber
@@ -98,6 +99,8 @@ VALUE_OBJECTS: tuple[tuple[type, str], ...] = (
     (Assessment, "assessment"),
     (ParentStatus, "parent_status"),
     (MonthCorrection, "month_correction"),
+    (Payment, "payroll_payment"),
+    (CorrectionLine, "payroll_correction_line"),
 )
 
 

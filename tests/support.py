@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import uuid4
@@ -23,12 +24,16 @@ def fixed_clock() -> datetime:
     return datetime(TODAY.year, TODAY.month, TODAY.day, 9, 0, tzinfo=UTC)
 
 
-_seq = iter(range(100, 999))
+_issued: Counter[tuple[str, date]] = Counter()  # numbers handed out per area and birth date in this run
 
 
 def id_number(birth: date, area: str = DISTRICT) -> str:
-    """A valid GB 11643 number for a birth date (sequence numbers never repeat within a run)."""
-    first17 = f"{area}{birth:%Y%m%d}{next(_seq):03d}"
+    """A valid GB 11643 number for a birth date (never repeated within a run: 900 per date, then the next area)."""
+    n = _issued[(area, birth)]
+    _issued[(area, birth)] += 1
+    if n >= 900:
+        area = f"{area[:4]}{(int(area[4:6]) + n // 900) % 100:02d}"
+    first17 = f"{area}{birth:%Y%m%d}{100 + n % 900:03d}"
     return first17 + id_check_character(first17)
 
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, log_read, require_role
+from api.deps import ActorDep, PageLimit, PurposeDep, RequestIdDep, ServicesDep, log_read, require_role
 from api.permissions import PERMISSIONS
 from domain.values import Program
 
@@ -127,7 +127,7 @@ def access_log(
     services: ServicesDep,
     household_id: UUID | None = None,
     user_id: Annotated[str | None, Query(max_length=100)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: PageLimit = 100,
 ) -> list[AccessOut]:
     """Who read which household's personal data, when and why (newest first)."""
     require_role(actor, PERMISSIONS["access_log"], "read the access log")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import cast
 from uuid import UUID
 
 from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep, require_role
 from api.permissions import PERMISSIONS
@@ -253,3 +257,65 @@ def terminate(
         request_id=rid,
     )
     return result(services, h, enrolment_id, response, did)
+
+
+class CorrectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    effective_on: date = Field(description="the date the fact learned late took effect")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CorrectionOut(BaseModel):
+    household_id: UUID
+    household_version: int
+    decision_id: UUID
+    months: list[dict[str, str]]
+    arrears: Decimal
+    recoveries: Decimal
+    settled_in: date | None
+    enrolment: EnrolmentOut
+
+
+@router.post("/enrolments/{enrolment_id}/corrections", operation_id="correct_payments", response_model=CorrectionOut)
+def correct_payments(
+    household_id: UUID,
+    enrolment_id: UUID,
+    body: CorrectionIn,
+    actor: ActorDep,
+    services: ServicesDep,
+    version: IfMatchDep,
+    rid: RequestIdDep,
+    response: Response,
+) -> CorrectionOut:
+    """Price facts learned late: per month already paid, arrears (补发) or overpayment (追回); the
+    payroll of the first unpaid month carries them as separate lines."""
+    require_role(actor, PERMISSIONS["correct_payments"], "correct payments")
+    did, h = services.casework.correct_payments(
+        household_id,
+        enrolment_id,
+        effective_on=body.effective_on,
+        actor=actor,
+        reason=body.reason,
+        expected_version=version,
+        request_id=rid,
+    )
+    response.headers["ETag"] = f'"{h.version}"'
+    event = cast(
+        Household.PaymentsCorrected, list(services.casework.repository.event_store.get(h.id, gt=h.version - 1))[0]
+    )
+    months = [
+        {"month": f"{c.month:%Y-%m}", "paid": str(c.paid), "due": str(c.due), "difference": str(c.difference)}
+        for c in event.months
+    ]
+    diffs = [c.difference for c in event.months]
+    return CorrectionOut(
+        household_id=h.id,
+        household_version=h.version,
+        decision_id=did,
+        months=months,
+        arrears=sum((d for d in diffs if d > 0), Decimal("0.00")),
+        recoveries=sum((-d for d in diffs if d < 0), Decimal("0.00")),
+        settled_in=event.amount_from,
+        enrolment=EnrolmentOut.of(h.enrolment(enrolment_id), services.casework.clock().date()),
+    )

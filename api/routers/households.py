@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from api.deps import ActorDep, IfMatchDep, PurposeDep, RequestIdDep, ServicesDep, log_read, require_role
 from api.permissions import PERMISSIONS
+from api.reveal import RevealQuery, reveal_purpose, with_id_numbers
 from api.schemas import AddMember, ChangeMember, MemberIn, RecordCircumstances, RegisterHousehold, RemoveMember
 from api.views import HouseholdOut
 from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
@@ -70,18 +71,19 @@ def get_household(
     rid: RequestIdDep,
     as_of: Annotated[datetime | None, Query(description="as known at this instant (recorded by then)")] = None,
     effective_on: Annotated[date | None, Query(description="in effect on this date")] = None,
+    reveal: RevealQuery = None,
 ) -> HouseholdOut:
     """The household now, or as known at ``as_of`` and in effect on ``effective_on``; the read is logged."""
     require_role(actor, PERMISSIONS["get_household"], "read households")
     h = services.casework.read_household(household_id, actor)
-    log_read(services, actor, household_id, purpose, rid)
+    log_read(services, actor, household_id, reveal_purpose(actor, reveal, purpose), rid)
     if as_of is None and effective_on is None:
-        return household_response(services, h, response)
+        return with_id_numbers(household_response(services, h, response), h, reveal)
     if as_of is not None and as_of.tzinfo is None:
         as_of = as_of.replace(tzinfo=UTC)
     past = services.auditor.household_at(household_id, as_of=as_of, effective_on=effective_on)
     response.headers["ETag"] = f'"{past.version}"'
-    return HouseholdOut.of(past, effective_on or services.casework.clock().date())
+    return with_id_numbers(HouseholdOut.of(past, effective_on or services.casework.clock().date()), past, reveal)
 
 
 @router.post(

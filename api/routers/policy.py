@@ -72,7 +72,7 @@ def confirm_parameter(
     body: ConfirmationIn, actor: ActorDep, services: ServicesDep, rid: RequestIdDep
 ) -> ConfirmationIn:
     """Confirm that a parameter series holds up to a date; amounts past it are refused until confirmed."""
-    require_role(actor, PERMISSIONS["set_parameter"], "confirm policy parameters")
+    require_role(actor, PERMISSIONS["confirm_parameter"], "confirm policy parameters")
     services.casework.confirm_parameter(
         name=body.name,
         jurisdiction=body.jurisdiction,

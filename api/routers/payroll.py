@@ -1,0 +1,146 @@
+"""Payroll: run a month (idempotent) and read it, as JSON or as the bank file (CSV/XLSX)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel
+
+from api.deps import ActorDep, RequestIdDep, ServicesDep, require_role
+from api.downloads import Format, Lang, download
+from api.permissions import PERMISSIONS
+from application.months import month_text
+from application.payroll import MonthSheet
+from domain.members import Relation
+from infrastructure.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+
+router = APIRouter(prefix="/api/v1/payroll", tags=["payroll"])
+MonthPath = Annotated[str, Path(max_length=16, description="YYYY-MM")]
+BANK_FILE = ("head_name", "id_number_masked", "account", "amount", "line", "for_month")
+
+
+class ProgramTotal(BaseModel):
+    program: str
+    payments: int
+    persons: int
+    amount: Decimal
+
+
+class CorrectionLineOut(BaseModel):
+    household_id: UUID
+    enrolment_id: UUID
+    correction_id: UUID
+    corrected_month: str
+    amount: Decimal  # positive: arrears (补发); negative: overpayment to recover (追回)
+
+
+class PayrollMonthOut(BaseModel):
+    month: str
+    division: str
+    payments: int
+    persons: int
+    amount: Decimal
+    by_program: list[ProgramTotal]
+    corrections: list[CorrectionLineOut] = []
+    arrears: Decimal = Decimal("0.00")
+    recoveries: Decimal = Decimal("0.00")
+
+    @classmethod
+    def of(cls, sheet: MonthSheet, division: str) -> PayrollMonthOut:
+        return cls(
+            month=month_text(sheet.month),
+            division=division,
+            payments=sheet.payments,
+            persons=sheet.persons,
+            amount=sheet.amount,
+            by_program=[
+                ProgramTotal(program=str(c.key[0]), payments=c.enrolments, persons=c.persons, amount=c.amount)
+                for c in sheet.by_program
+            ],
+            corrections=[
+                CorrectionLineOut(
+                    household_id=c.household_id,
+                    enrolment_id=c.enrolment_id,
+                    correction_id=c.correction_id,
+                    corrected_month=month_text(c.corrected_month),
+                    amount=c.amount,
+                )
+                for c in sheet.corrections
+            ],
+            arrears=sum((c.amount for c in sheet.corrections if c.amount > 0), Decimal("0.00")),
+            recoveries=sum((-c.amount for c in sheet.corrections if c.amount < 0), Decimal("0.00")),
+        )
+
+
+class PayrollRunOut(BaseModel):
+    month: str
+    first_day: date
+    run_id: UUID
+    payable: int
+    issued: int
+    issued_amount: Decimal
+    already_paid: int
+    batches: int
+    totals: PayrollMonthOut
+
+
+@router.post("/{month}", operation_id="run_payroll", response_model=PayrollRunOut)
+def run_payroll(month: MonthPath, actor: ActorDep, services: ServicesDep, rid: RequestIdDep) -> PayrollRunOut:
+    """Issue the month's payments in the caller's jurisdiction; a second run issues only what is new."""
+    require_role(actor, PERMISSIONS["run_payroll"], "run the payroll")
+    report = services.payroll.run(month, actor=actor, request_id=rid)
+    sheet = services.payroll.sheet(report.month, actor.jurisdiction)
+    return PayrollRunOut(
+        month=month_text(report.month),
+        first_day=report.month,
+        run_id=report.run_id,
+        payable=report.payable,
+        issued=report.issued,
+        issued_amount=report.issued_amount,
+        already_paid=report.already_paid,
+        batches=report.batches,
+        totals=PayrollMonthOut.of(sheet, actor.jurisdiction),
+    )
+
+
+@router.get(
+    "/{month}",
+    operation_id="read_payroll",
+    response_model=PayrollMonthOut,
+    responses={200: {"content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}}},
+)
+def read_payroll(
+    month: MonthPath,
+    actor: ActorDep,
+    services: ServicesDep,
+    format: Annotated[Format, Query(description="json, or the bank file as csv or xlsx")] = "json",
+    lang: Annotated[Lang, Query(description="column headings: en or zh")] = "en",
+) -> PayrollMonthOut | Response:
+    """The month's totals, or the bank file: head of household, masked ID number, account, amount."""
+    require_role(actor, PERMISSIONS["read_payroll"], "read the payroll")
+    sheet = services.payroll.sheet(month, actor.jurisdiction)
+    if format == "json":
+        return PayrollMonthOut.of(sheet, actor.jurisdiction)
+    this_month = month_text(sheet.month)
+    rows: list[tuple[object, ...]] = [
+        (r.head_name, r.head_id_masked, "", r.amount, "payment", this_month)
+        for r in sheet.rows  # no account yet
+    ]
+    for c in sheet.corrections:  # late corrections: separate lines, arrears positive, recoveries negative
+        h = services.casework.get_household(c.household_id)
+        head = next((m for m in h.members.values() if m.relation is Relation.HEAD), next(iter(h.members.values())))
+        rows.append(
+            (
+                head.name,
+                head.id_number.masked(),
+                "",
+                c.amount,
+                "arrears" if c.amount > 0 else "recovery",
+                month_text(c.corrected_month),
+            )
+        )
+    return download(BANK_FILE, rows, format, lang, f"payroll-{this_month}")

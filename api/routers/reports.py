@@ -1,0 +1,159 @@
+"""Reports: the roll of a program on a date, the §7 statistics of a period, the worklist."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+
+from api.deps import ActorDep, ServicesDep, require_role
+from api.downloads import Format, Lang, download
+from api.permissions import PERMISSIONS
+from domain.values import Program
+from infrastructure.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+FILES: dict[int | str, dict[str, Any]] = {200: {"content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}}}
+Division = Annotated[str | None, Query(max_length=12, description="a division inside the caller's jurisdiction")]
+FormatQ = Annotated[Format, Query(description="json, csv or xlsx")]
+LangQ = Annotated[Lang, Query(description="column headings: en or zh")]
+ROLL = ("household_id", "division_code", "area_type", "person_id", "name", "id_number_masked")
+ROLL_TAIL = ("household_amount", "beneficiaries", "status")
+
+
+class RollRowOut(BaseModel):
+    household_id: UUID
+    division_code: str
+    area_type: str
+    person_id: UUID
+    name: str | None
+    id_number_masked: str | None
+    household_amount: Decimal
+    beneficiaries: int
+    status: str
+
+
+class RollOut(BaseModel):
+    program: str
+    on: date
+    division: str
+    personal: bool
+    households: int
+    persons: int
+    rows: list[RollRowOut]
+
+
+@router.get("/rolls/{program}", operation_id="read_roll", response_model=RollOut, responses=FILES)
+def read_roll(
+    program: Program,
+    actor: ActorDep,
+    services: ServicesDep,
+    on: date | None = None,
+    division: Division = None,
+    format: FormatQ = "json",
+    lang: LangQ = "en",
+) -> RollOut | Response:
+    """One row per beneficiary on roll on ``on`` (default today); analysts get no names or ID numbers."""
+    require_role(actor, PERMISSIONS["read_roll"], "read rolls")
+    roll = services.reports.roll(program, on, division, actor)
+    if format != "json":
+        columns = ROLL if roll.personal else tuple(c for c in ROLL if c not in ("name", "id_number_masked"))
+        rows = [
+            (r.household_id, r.division_code, r.area_type, r.person_id)
+            + ((r.name, r.id_masked) if roll.personal else ())
+            + (r.household_amount, r.beneficiaries_count, r.status)
+            for r in roll.rows
+        ]
+        name = f"roll-{roll.program}-{roll.division}-{roll.on.isoformat()}"
+        return download(columns + ROLL_TAIL, rows, format, lang, name)
+    return RollOut(
+        program=str(roll.program),
+        on=roll.on,
+        division=roll.division,
+        personal=roll.personal,
+        households=len({r.household_id for r in roll.rows}),
+        persons=len(roll.rows),
+        rows=[
+            RollRowOut(
+                household_id=r.household_id,
+                division_code=r.division_code,
+                area_type=r.area_type,
+                person_id=r.person_id,
+                name=r.name if roll.personal else None,
+                id_number_masked=r.id_masked if roll.personal else None,
+                household_amount=r.household_amount,
+                beneficiaries=r.beneficiaries_count,
+                status=r.status,
+            )
+            for r in roll.rows
+        ],
+    )
+
+
+@router.get("/statistics", operation_id="read_statistics", responses=FILES)
+def read_statistics(
+    actor: ActorDep,
+    services: ServicesDep,
+    start: Annotated[str, Query(alias="from", max_length=16, description="first month, YYYY-MM")],
+    end: Annotated[str, Query(alias="to", max_length=16, description="last month, YYYY-MM")],
+    division: Division = None,
+    format: FormatQ = "json",
+    lang: LangQ = "en",
+) -> Any:
+    """The §7 figures for the whole months [from, to] in a division (as known now)."""
+    require_role(actor, PERMISSIONS["read_statistics"], "read statistics")
+    figures = services.reports.statistics(start, end, division, actor)
+    figures["corrections"] = services.payroll.corrections_between(
+        date.fromisoformat(figures["period_start"]), date.fromisoformat(figures["period_end"]), figures["division"]
+    )  # late corrections, shown apart: the payments above stay as they were paid
+    if format == "json":
+        return figures
+    name = f"statistics-{figures['division']}-{figures['from']}-{figures['to']}"
+    return download(("figure", "value"), list(_flatten(figures)), format, lang, name)
+
+
+def _flatten(value: Any, prefix: str = "") -> Any:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+    else:
+        yield (prefix, value)
+
+
+class WorkItemOut(BaseModel):
+    kind: str
+    due: date | None
+    enrolment_id: UUID
+    household_id: UUID
+    division_code: str
+    program: str
+    status: str
+    detail: str
+
+
+class WorklistOut(BaseModel):
+    today: date
+    within_days: int
+    jurisdiction: str
+    items: list[WorkItemOut]
+
+
+@router.get("/worklist", operation_id="read_worklist", response_model=WorklistOut)
+def read_worklist(
+    actor: ActorDep,
+    services: ServicesDep,
+    within_days: Annotated[int, Query(ge=0, le=366, description="reviews due within this many days")] = 30,
+) -> WorklistOut:
+    """Reviews overdue or due soon, decisions late (30 working days), notices ended awaiting a decision."""
+    require_role(actor, PERMISSIONS["read_worklist"], "read the worklist")
+    items = services.reports.worklist(actor, within_days)
+    return WorklistOut(
+        today=services.reports.today(),
+        within_days=within_days,
+        jurisdiction=actor.jurisdiction,
+        items=[WorkItemOut(**vars(i)) for i in items],
+    )

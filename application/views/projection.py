@@ -1,0 +1,171 @@
+"""The projection that keeps the views, and ``Views``: catch up, rebuild, wait, run in the background.
+
+The projection pulls the application's notification log (SQLite has no subscriptions; polling is
+also what makes a missed PostgreSQL wake-up harmless) in pages. For each page it brings every
+household the page touches up to the version of its latest event — from a small LRU cache when the
+cached copy is one version behind, otherwise by replaying that household's stored events (never a
+snapshot, so the notes of every step are exact) — rewrites those households' rows, adds the
+payments issued, and records the page's last notification id, all in one transaction. A crash
+loses the page, never half of it; a second process that recorded the same page first makes ours
+fail on the tracking record, and we read the position again and carry on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import EventStore, IntegrityError, Notification, Tracking
+from eventsourcing.projection import Projection
+from eventsourcing.utils import get_topic
+
+from application.casework import Casework
+from application.views.periods import Tracked, advance, household_views
+from domain.household import Household
+from domain.payroll import Payment, PayrollMonth
+from infrastructure.payroll_transcodings import register_payroll_transcodings
+from infrastructure.views import ViewStore, open_view_store
+
+HOUSEHOLD_TOPICS = get_topic(Household) + "."
+PAYMENTS_TOPIC = get_topic(PayrollMonth.PaymentsIssued)
+Progress = Callable[[int, int], None]  # (position reached, last position in the log)
+
+
+class ViewsProjection(Projection[ViewStore]):
+    """Households, members, enrolments with their dated periods, and payments."""
+
+    name = "jiuzhu_views"
+
+    def __init__(self, view: ViewStore, *, events: EventStore[UUID], cache_size: int = 10_000):
+        super().__init__(view)
+        self.events = events
+        self.cache_size = cache_size
+        self.cache: OrderedDict[UUID, Tracked] = OrderedDict()
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.process([(domain_event, tracking)])
+
+    def process(self, batch: Sequence[tuple[Any, Tracking]]) -> None:
+        """Project a page of events (None for events the views ignore) and record its last position."""
+        touched: dict[UUID, Tracked] = {}
+        payments: list[Payment] = []
+        for event, _ in batch:
+            if isinstance(event, Household.Event):
+                tracked = self._advance(event)
+                touched[tracked.household.id] = tracked
+            elif isinstance(event, PayrollMonth.PaymentsIssued):
+                payments.extend(event.payments)
+        rows = [household_views(t) for t in touched.values()]
+        self.view.record(rows, payments, batch[-1][1])
+
+    def _advance(self, event: Household.Event) -> Tracked:
+        hid, version = event.originator_id, event.originator_version
+        tracked = self.cache.pop(hid, None)
+        if tracked is not None and tracked.household.version == version - 1:
+            advance(tracked, event)
+        elif tracked is None or tracked.household.version != version:  # equal: applied before a rollback
+            tracked = self._replay(hid, version)
+        self.cache[hid] = tracked
+        while len(self.cache) > self.cache_size:
+            self.cache.popitem(last=False)
+        return tracked
+
+    def _replay(self, hid: UUID, version: int) -> Tracked:
+        tracked: Tracked | None = None
+        for stored in self.events.get(hid, lte=version):
+            tracked = advance(tracked, stored)  # type: ignore[arg-type]
+        if tracked is None or tracked.household.version != version:
+            raise LookupError(f"household {hid} has no version {version} in the store")
+        return tracked
+
+
+class Views:
+    """The read models of one Casework application, stored beside its events."""
+
+    def __init__(
+        self, casework: Casework, store: ViewStore | None = None, *, page_size: int = 500, cache_size: int = 10_000
+    ):
+        register_payroll_transcodings(casework.mapper.transcoder)
+        self.casework = casework
+        self.app_name = casework.name
+        self.store = store or open_view_store(casework.recorder, casework.env)
+        self.store.cipher = casework.mapper.cipher  # names and masked ID numbers are stored as the events are
+        self.page_size = page_size
+        self.projection = ViewsProjection(self.store, events=casework.repository.event_store, cache_size=cache_size)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def position(self) -> int:
+        """The last notification id the views have processed (0 before any)."""
+        return self.store.max_tracking_id(self.app_name) or 0
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Process everything recorded so far; returns how many notifications this call processed."""
+        recorder = self.casework.recorder
+        done = 0
+        with self._lock:
+            last = (recorder.max_notification_id() or 0) if progress else 0
+            while True:
+                start = self.position()
+                page = recorder.select_notifications(start, self.page_size, inclusive_of_start=False)
+                if not page:
+                    return done
+                batch = [(self._decode(n), Tracking(self.app_name, n.id)) for n in page]
+                try:
+                    self.projection.process(batch)
+                except IntegrityError:
+                    if self.position() == start:
+                        raise  # not a concurrent writer: a real conflict in the rows
+                    continue  # another process recorded this page first
+                done += len(page)
+                if progress:
+                    progress(page[-1].id, max(last, page[-1].id))
+
+    def _decode(self, n: Notification) -> Any:
+        if n.topic.startswith(HOUSEHOLD_TOPICS) or n.topic == PAYMENTS_TOPIC:
+            return self.casework.mapper.to_domain_event(n)
+        return None
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Empty the views and project the whole log again."""
+        with self._lock:
+            self.store.reset(self.app_name)
+            self.projection.cache.clear()
+        return self.catch_up(progress)
+
+    def wait_for(self, position: int | None, timeout: float = 5.0) -> None:
+        """Block until the views have processed ``position`` (read-your-writes with a background runner);
+        raises TimeoutError otherwise."""
+        self.store.wait(self.app_name, position, timeout)
+
+    # ------------------------------------------------------- background runner
+
+    def start(self, interval: float = 1.0) -> None:
+        """Keep catching up in a background thread, polling every ``interval`` seconds."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, args=(interval,), name="jiuzhu-views", daemon=True)
+        self._thread.start()
+
+    def _run(self, interval: float) -> None:
+        while not self._stop.is_set():
+            try:
+                self.catch_up()
+            except Exception as e:  # kept for the caller; the runner stops rather than spin on an error
+                self.error = e
+                return
+            self._stop.wait(interval)
+
+    def close(self) -> None:
+        """Stop the background runner, if any, and release the views' storage."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self.store.close()

@@ -1,0 +1,237 @@
+"""Rolls, the §7 statistics and the worklist, answered from the views after they catch up.
+
+Every question is asked within a division: the caller's own jurisdiction by default, or a division
+inside it; one outside it is refused. Definitions (spec §7, and what this code decides where the
+spec is silent):
+
+- on roll at D: enrolments ``active`` or ``gradual_exit`` on D; persons are the beneficiaries in
+  force on D; households are distinct households. ``suspended`` is counted separately.
+- new in P: enrolments whose first day in effect (benefits_from, when an approval turns active)
+  falls in P. A re-approval after termination is a new enrolment and counts again.
+- exits in P: enrolments whose termination takes effect in P (a termination decision, a review
+  ending in termination, or the end of a gradual exit), by reason code.
+- household-months, person-months and funds: the payments issued for months in P; average benefit =
+  funds ÷ person-months. Late corrections (arrears, overpayments) are not in these figures yet.
+- temporary assistance in P: grants made in P (人次 = grants), funds, district / township split.
+- every figure is "as known now"; an ``as_of`` instant is not supported yet.
+- working days for the worklist are Monday to Friday; public holidays are not known yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from uuid import UUID
+
+from application.errors import OutsideJurisdiction
+from application.months import last_day, month_text, parse_month
+from application.views.projection import Views
+from domain.errors import InvalidValue
+from domain.values import Actor, Program, Role, jurisdiction_prefix
+from infrastructure.view_rows import Count, EnrolmentRow, RollRow
+
+PAYABLE = ("active", "gradual_exit")
+SPLITS = ("area_type", "arrangement", "care_level", "placement")
+PERSONAL_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.AUDITOR})
+DECISION_WORKING_DAYS = 30
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Roll:
+    program: Program
+    on: date
+    division: str
+    personal: bool  # False: names and ID numbers withheld (analysts)
+    rows: list[RollRow]
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str  # review_overdue | review_due | decision_late | notice_ended | awaiting_decision
+    due: date | None
+    enrolment_id: UUID
+    household_id: UUID
+    division_code: str
+    program: str
+    status: str
+    detail: str
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The date ``days`` working days (Mon–Fri) after ``start``."""
+    d = start
+    while days > 0:
+        d += timedelta(days=1)
+        if d.weekday() < 5:
+            days -= 1
+    return d
+
+
+class Reports:
+    def __init__(self, views: Views, clock: Callable[[], Any]):
+        self.views = views
+        self.clock = clock
+
+    def today(self) -> date:
+        today: date = self.clock().date()
+        return today
+
+    def division(self, actor: Actor, division: str | None) -> str:
+        """The division asked about: the caller's jurisdiction, or a division inside it."""
+        try:
+            prefix = jurisdiction_prefix(division) if division is not None else actor.jurisdiction
+        except InvalidValue as e:
+            raise InvalidValue(e.message, field="division", rule=e.rule) from None
+        if not prefix.startswith(actor.jurisdiction):
+            raise OutsideJurisdiction(
+                f"division {prefix} is outside the caller's jurisdiction {actor.jurisdiction}",
+                field="division",
+                rule="jurisdiction",
+            )
+        return prefix
+
+    # ------------------------------------------------------------------ rolls
+
+    def roll(self, program: Program, on: date | None, division: str | None, actor: Actor) -> Roll:
+        """One row per beneficiary on roll on a date; analysts get the rows without names and ID numbers."""
+        prefix = self.division(actor, division)
+        if Program(program) is Program.TEMPORARY:
+            raise InvalidValue(
+                "temporary assistance is a one-off grant and has no roll", field="program", rule="program-has-roll"
+            )
+        day = on or self.today()
+        self.views.catch_up()
+        rows = self.views.store.roll(str(program), day, prefix)
+        personal = actor.role in PERSONAL_ROLES
+        if not personal:
+            rows = [RollRow(**{**_fields(r), "name": "", "id_masked": ""}) for r in rows]
+        return Roll(Program(program), day, prefix, personal, rows)
+
+    # ------------------------------------------------------------- statistics
+
+    def statistics(self, start: str, end: str, division: str | None, actor: Actor) -> dict[str, Any]:
+        """The §7 figures for whole months [start, end] in a division."""
+        first, last = parse_month(start, "from"), last_day(parse_month(end, "to"))
+        if first > last:
+            raise InvalidValue(f"from {start} is after to {end}", field="from", rule="period-order")
+        prefix = self.division(actor, division)
+        self.views.catch_up()
+        store = self.views.store
+        paid = store.count_payments(first, last, prefix)[0]
+        person_months = paid.persons
+        exits = store.count_ended(first, last, prefix, ("program", "exit_reason"))
+        return {
+            "division": prefix,
+            "from": month_text(first),
+            "to": month_text(last),
+            "period_start": first.isoformat(),
+            "period_end": last.isoformat(),
+            "as_known_at": self.clock().isoformat(),
+            "on_roll": {
+                "on": last.isoformat(),
+                **self._breakdown(lambda by: store.count_on(last, prefix, PAYABLE, by)),
+            },
+            "suspended": {
+                "on": last.isoformat(),
+                **self._breakdown(lambda by: store.count_on(last, prefix, ("suspended",), by)),
+            },
+            "new": self._breakdown(lambda by: store.count_started(first, last, prefix, by), ("area_type",)),
+            "exits": {
+                "households": store.count_ended(first, last, prefix)[0].households,
+                "enrolments": sum(c.enrolments for c in exits),
+                "by_program": _nested(exits),
+            },
+            "household_months": paid.enrolments,
+            "person_months": person_months,
+            "funds": str(paid.amount),
+            "funds_wan": str((paid.amount / 10000).quantize(CENT, ROUND_HALF_UP)),
+            "average_benefit": str((paid.amount / person_months).quantize(CENT, ROUND_HALF_UP))
+            if person_months
+            else None,
+            "temporary_assistance": self._grants(first, last, prefix),
+            "payments_by_program": {
+                str(c.key[0]): {
+                    "household_months": c.enrolments,
+                    "person_months": c.persons,
+                    "funds": str(c.amount),
+                }
+                for c in store.count_payments(first, last, prefix, ("program",))
+            },
+        }
+
+    def _grants(self, first: date, last: date, prefix: str) -> dict[str, Any]:
+        total = self.views.store.count_grants(first, last, prefix)[0]
+        return {
+            "grants": total.enrolments,
+            "funds": str(total.amount),
+            "average_per_grant": str((total.amount / total.enrolments).quantize(CENT, ROUND_HALF_UP))
+            if total.enrolments
+            else None,
+            "by_level": {
+                str(c.key[0]): {"grants": c.enrolments, "funds": str(c.amount)}
+                for c in self.views.store.count_grants(first, last, prefix, ("level",))
+            },
+        }
+
+    @staticmethod
+    def _breakdown(count: Callable[[tuple[str, ...]], list[Count]], splits: tuple[str, ...] = SPLITS) -> dict[str, Any]:
+        total = count(())[0]
+        programs: dict[str, dict[str, Any]] = {
+            str(c.key[0]): {"households": c.households, "persons": c.persons} for c in count(("program",))
+        }
+        for split in splits:
+            for c in count(("program", split)):
+                if c.key[1] is not None:
+                    entry = programs[str(c.key[0])].setdefault(f"by_{split}", {})
+                    entry[str(c.key[1])] = {"households": c.households, "persons": c.persons}
+        return {"households": total.households, "persons": total.persons, "programs": programs}
+
+    # --------------------------------------------------------------- worklist
+
+    def worklist(self, actor: Actor, within_days: int = 30) -> list[WorkItem]:
+        """Reviews overdue or due within ``within_days``, late decisions, notices ended awaiting a decision."""
+        prefix = self.division(actor, None)
+        today = self.today()
+        horizon = today + timedelta(days=within_days)
+        self.views.catch_up()
+        items: list[WorkItem] = []
+        for e, status in self.views.store.open_enrolments(prefix, today):
+            items.extend(_work(e, status, today, horizon))
+        items.sort(key=lambda i: (i.due or date.max, i.kind, str(i.enrolment_id)))
+        return items
+
+
+def _work(e: EnrolmentRow, status: str, today: date, horizon: date) -> list[WorkItem]:
+    def item(kind: str, due: date | None, detail: str) -> WorkItem:
+        return WorkItem(kind, due, e.enrolment_id, e.household_id, e.division_code, e.program, status, detail)
+
+    out: list[WorkItem] = []
+    if e.status in ("applied", "reviewed"):
+        deadline = working_days_after(e.applied_on, DECISION_WORKING_DAYS)
+        if today > deadline:
+            out.append(item("decision_late", deadline, f"applied {e.applied_on}; decision due by {deadline}"))
+        if e.status == "reviewed" and e.notice_ends is not None and e.notice_ends < today:
+            out.append(item("notice_ended", e.notice_ends, "public notice ended; awaiting the county decision"))
+        elif e.status == "reviewed" and e.notice_ends is None:
+            out.append(item("awaiting_decision", e.reviewed_on, "township opinion recorded, no notice needed"))
+    elif e.next_review_due is not None and e.next_review_due <= horizon:
+        kind = "review_overdue" if e.next_review_due < today else "review_due"
+        out.append(item(kind, e.next_review_due, f"periodic review due {e.next_review_due}"))
+    return out
+
+
+def _fields(r: RollRow) -> dict[str, Any]:
+    return {name: getattr(r, name) for name in RollRow.__dataclass_fields__}
+
+
+def _nested(counts: list[Count]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for c in counts:
+        entry = out.setdefault(str(c.key[0]), {"households": 0, "by_reason": {}})
+        entry["households"] += c.households
+        entry["by_reason"][str(c.key[1])] = c.households
+    return out

@@ -1,0 +1,215 @@
+"""Read-model storage, the read side: every query the payroll and the reports ask of the views, in
+SQL both backends accept, and the choice of store for an application's backend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder
+
+from infrastructure.view_rows import Count, EnrolmentRow, PayableRow, RollRow, SheetRow, from_fen
+from infrastructure.view_schema import ViewSQL
+
+PAYABLE = ("active", "gradual_exit")
+OPEN = ("approved", "active", "suspended", "gradual_exit")
+GROUPS = frozenset({"program", "area_type", "status", "arrangement", "care_level", "placement", "exit_reason", "level"})
+COVERS = "from_date <= %s AND (to_date IS NULL OR to_date > %s)"
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _ids(text: str) -> tuple[UUID, ...]:
+    return tuple(UUID(p) for p in text.split())
+
+
+def _in(values: Sequence[str]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"  # fixed vocabularies only, never input
+
+
+class ViewStore(ViewSQL):
+    """The views with their queries; ``SQLiteViews`` and ``PostgresViews`` are the concrete stores."""
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        with self.read() as c:
+            c.execute(self.q(sql), tuple(params))
+            return list(c.fetchall())
+
+    def payable_on(self, on: date, prefix: str) -> list[PayableRow]:
+        """Enrolments ``active`` or ``gradual_exit`` on a date, in the division."""
+        rows = self._rows(
+            f"SELECT * FROM {self.t('periods')} WHERE status IN {_in(PAYABLE)} AND {COVERS} "
+            "AND division_code LIKE %s ORDER BY division_code, household_id, enrolment_id",
+            (self.d(on), self.d(on), prefix + "%"),
+        )
+        return [
+            PayableRow(
+                enrolment_id=_uuid(r["enrolment_id"]),
+                household_id=_uuid(r["household_id"]),
+                program=r["program"],
+                division_code=r["division_code"],
+                area_type=r["area_type"],
+                amount=from_fen(r["monthly_fen"]),
+                beneficiaries=_ids(r["beneficiaries"]),
+            )
+            for r in rows
+        ]
+
+    def roll(self, program: str, on: date, prefix: str) -> list[RollRow]:
+        """One row per beneficiary of the program's enrolments on roll on a date, in the division."""
+        rows = self._rows(
+            f"SELECT p.household_id, p.division_code, p.area_type, p.status, p.monthly_fen, p.beneficiaries, "
+            f"m.person_id, m.name, m.id_masked FROM {self.t('periods')} p JOIN {self.t('members')} m "
+            f"ON m.household_id = p.household_id WHERE p.program = %s AND p.status IN {_in(PAYABLE)} "
+            "AND p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) AND p.division_code LIKE %s "
+            "ORDER BY p.division_code, p.household_id",
+            (program, self.d(on), self.d(on), prefix + "%"),
+        )
+        out: list[tuple[int, RollRow]] = []
+        for r in rows:
+            covered = r["beneficiaries"].split()
+            if r["person_id"] not in covered:
+                continue
+            row = RollRow(
+                household_id=_uuid(r["household_id"]),
+                division_code=r["division_code"],
+                area_type=r["area_type"],
+                person_id=_uuid(r["person_id"]),
+                name=self.unseal(r["name"]),
+                id_masked=self.unseal(r["id_masked"]),
+                household_amount=from_fen(r["monthly_fen"]),
+                beneficiaries_count=len(covered),
+                status=r["status"],
+            )
+            out.append((covered.index(r["person_id"]), row))
+        out.sort(key=lambda x: (x[1].division_code, str(x[1].household_id), x[0]))
+        return [row for _, row in out]
+
+    def _counts(self, table: str, where: str, params: Sequence[Any], by: Sequence[str], persons: str) -> list[Count]:
+        if not set(by) <= GROUPS:
+            raise ValueError(f"cannot group by {by}")
+        amount = "amount_fen" if table in ("payments", "grants") else "monthly_fen"
+        cols = "".join(f"{b}, " for b in by)
+        group = f" GROUP BY {', '.join(by)}" if by else ""
+        rows = self._rows(
+            f"SELECT {cols}COUNT(DISTINCT household_id) AS households, COUNT(*) AS enrolments, "
+            f"SUM({persons}) AS persons, SUM({amount}) AS fen FROM {self.t(table)} WHERE {where}{group}",
+            params,
+        )
+        return [
+            Count(
+                key=tuple(r[b] for b in by),
+                households=int(r["households"]),
+                enrolments=int(r["enrolments"]),
+                persons=int(r["persons"] or 0),
+                amount=from_fen(r["fen"]),
+            )
+            for r in rows
+        ]
+
+    def count_on(self, on: date, prefix: str, statuses: Sequence[str], by: Sequence[str] = ()) -> list[Count]:
+        """Enrolments in one of ``statuses`` on a date, grouped."""
+        where = f"status IN {_in(statuses)} AND {COVERS} AND division_code LIKE %s"
+        return self._counts("periods", where, (self.d(on), self.d(on), prefix + "%"), by, "beneficiaries_count")
+
+    def count_started(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]:
+        """Enrolments first in effect within [start, end]."""
+        where = "started_on >= %s AND started_on <= %s AND division_code LIKE %s"
+        return self._counts("enrolments", where, (self.d(start), self.d(end), prefix + "%"), by, "started_persons")
+
+    def count_ended(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]:
+        """Enrolments terminated with effect within [start, end]."""
+        where = "ended_on >= %s AND ended_on <= %s AND division_code LIKE %s"
+        return self._counts("enrolments", where, (self.d(start), self.d(end), prefix + "%"), by, "beneficiaries_count")
+
+    def count_payments(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]:
+        """Monthly payments for months within [start, end]."""
+        where = "paid_month >= %s AND paid_month <= %s AND division_code LIKE %s"
+        return self._counts("payments", where, (self.d(start), self.d(end), prefix + "%"), by, "beneficiaries_count")
+
+    def count_grants(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]:
+        """Temporary assistance grants made within [start, end]; persons counts grants (人次)."""
+        where = "granted_on >= %s AND granted_on <= %s AND division_code LIKE %s"
+        return self._counts("grants", where, (self.d(start), self.d(end), prefix + "%"), by, "1")
+
+    def open_enrolments(self, prefix: str, today: date) -> list[tuple[EnrolmentRow, str]]:
+        """Enrolments awaiting a decision or due for review some day, in the division, with today's status."""
+        rows = self._rows(
+            f"SELECT e.*, p.status AS status_today FROM {self.t('enrolments')} e LEFT JOIN {self.t('periods')} p "
+            "ON p.enrolment_id = e.enrolment_id AND p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) "
+            "WHERE e.division_code LIKE %s AND (e.status IN ('applied', 'reviewed') OR "
+            f"(e.next_review_due IS NOT NULL AND e.status IN {_in(OPEN)})) "
+            "ORDER BY e.division_code, e.applied_on, e.enrolment_id",
+            (self.d(today), self.d(today), prefix + "%"),
+        )
+        return [(_enrolment(r), r["status_today"] or r["status"]) for r in rows]
+
+    def sheet(self, month: date, prefix: str) -> list[SheetRow]:
+        """The month's payments in the division with the household head's name and masked ID number."""
+        rows = self._rows(
+            f"SELECT p.*, h.head_name, h.head_id_masked FROM {self.t('payments')} p LEFT JOIN "
+            f"{self.t('households')} h ON h.household_id = p.household_id WHERE p.paid_month = %s "
+            "AND p.division_code LIKE %s ORDER BY p.division_code, p.household_id, p.program",
+            (self.d(month), prefix + "%"),
+        )
+        return [
+            SheetRow(
+                household_id=_uuid(r["household_id"]),
+                enrolment_id=_uuid(r["enrolment_id"]),
+                program=r["program"],
+                division_code=r["division_code"],
+                head_name=self.unseal(r["head_name"]),
+                head_id_masked=self.unseal(r["head_id_masked"]),
+                amount=from_fen(r["amount_fen"]),
+                beneficiaries_count=int(r["beneficiaries_count"]),
+            )
+            for r in rows
+        ]
+
+
+def _enrolment(r: Any) -> EnrolmentRow:
+    dates = ("applied_on", "reviewed_on", "notice_ends", "decided_on", "benefits_from", "exit_until")
+    more = ("next_review_due", "started_on", "ended_on")
+    return EnrolmentRow(
+        enrolment_id=_uuid(r["enrolment_id"]),
+        household_id=_uuid(r["household_id"]),
+        program=r["program"],
+        division_code=r["division_code"],
+        area_type=r["area_type"],
+        status=r["status"],
+        **{k: _date(r[k]) for k in dates + more},  # type: ignore[arg-type]
+        started_persons=r["started_persons"],
+        exit_reason=r["exit_reason"],
+        monthly_amount=from_fen(r["monthly_fen"]),
+        beneficiaries_count=int(r["beneficiaries_count"]),
+    )
+
+
+def open_view_store(recorder: ApplicationRecorder, env: dict[str, str] | None = None) -> ViewStore:
+    """The views next to an application's events: same SQLite file or PostgreSQL schema; in memory for POPO."""
+    from eventsourcing.postgres import PostgresApplicationRecorder
+    from eventsourcing.sqlite import SQLiteApplicationRecorder
+    from eventsourcing.utils import strtobool
+
+    create = strtobool((env or {}).get("CREATE_TABLE") or "y")
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        from infrastructure.views_sqlite import SQLiteViews
+
+        return SQLiteViews.over(recorder.datastore, create=create, owned=False)
+    if isinstance(recorder, PostgresApplicationRecorder):
+        from infrastructure.views_postgres import PostgresViews
+
+        return PostgresViews.over(recorder.datastore, create=create)
+    from infrastructure.views_sqlite import SQLiteViews
+
+    return SQLiteViews.in_memory()

@@ -1,0 +1,54 @@
+"""The views on PostgreSQL: tables in the events' schema, with their own tracking table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from psycopg.sql import SQL, Identifier
+
+from infrastructure.view_schema import PREFIX
+from infrastructure.views import ViewStore
+
+TRACKING_TABLE = "jiuzhu_views_tracking"
+
+
+class PostgresViews(ViewStore, PostgresTrackingRecorder):
+    """Views and their tracking table in the application's schema."""
+
+    DATE = "date"
+    BIGINT = "bigint"
+
+    @classmethod
+    def over(cls, datastore: PostgresDatastore, *, create: bool = True) -> PostgresViews:
+        views = cls(datastore, tracking_table_name=TRACKING_TABLE)
+        views.sql_create_statements.extend(SQL(s).format() for s in views.view_statements())
+        if create:
+            views.create_table()
+        return views
+
+    def t(self, name: str) -> str:
+        return self._qualified(PREFIX + name)
+
+    def tracking_table(self) -> str:
+        return self._qualified(self.tracking_table_name)
+
+    def _qualified(self, name: str) -> str:
+        return f"{Identifier(self.datastore.schema).as_string()}.{Identifier(name).as_string()}"
+
+    @contextmanager
+    def write(self) -> Iterator[Any]:
+        try:
+            with self.datastore.transaction(commit=True) as c:
+                yield c
+        except psycopg.errors.IntegrityError as e:  # a concurrent writer got there first
+            raise IntegrityError(e) from e
+
+    @contextmanager
+    def read(self) -> Iterator[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            yield c

@@ -1,0 +1,151 @@
+"""Bearer tokens: local HS256, RS256 from an identity provider (PEM or JWKS), expiry, refused algorithms."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.composition import build_services
+from domain.values import Role
+from infrastructure.settings import Settings
+from infrastructure.tokens import TokenInvalid, TokenIssuer, load_public_keys, token_issuer
+from tests.api.conftest import TOKEN_SECRET
+from tests.api.helpers import API, assert_problem
+from tests.support import fixed_clock
+
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture(scope="module")
+def keys() -> list[rsa.RSAPrivateKey]:
+    """Two RSA key pairs made for this test run."""
+    return [rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(2)]
+
+
+def pem(key: rsa.RSAPrivateKey) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def claims(**overrides: Any) -> dict[str, Any]:
+    base = {
+        "sub": "idp-user",
+        "role": "analyst",
+        "jurisdiction": "430112",
+        "exp": int((NOW + timedelta(hours=1)).timestamp()),
+    }
+    return {k: v for k, v in {**base, **overrides}.items() if v is not None}
+
+
+def rs256(key: rsa.RSAPrivateKey, kid: str | None = None, **overrides: Any) -> str:
+    return jwt.encode(claims(**overrides), key, algorithm="RS256", headers={"kid": kid} if kid else None)
+
+
+def jwks_file(tmp_path: Path, keys: list[rsa.RSAPrivateKey]) -> Path:
+    entries = [
+        {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(k.public_key())), "kid": f"k{i}", "alg": "RS256", "use": "sig"}
+        for i, k in enumerate(keys)
+    ]
+    path = tmp_path / "jwks.json"
+    path.write_text(json.dumps({"keys": entries}))
+    return path
+
+
+def issuer(**kw: Any) -> TokenIssuer:
+    return TokenIssuer(secret=TOKEN_SECRET, ttl=timedelta(hours=1), **kw)
+
+
+def test_rs256_token_is_accepted_over_http(tmp_path: Path, keys: list[rsa.RSAPrivateKey]) -> None:
+    """With a PEM public key configured, an identity provider's RS256 token calls the API; a forged one gets 401."""
+    (tmp_path / "idp.pem").write_bytes(pem(keys[0]))
+    settings = Settings(
+        database="memory", token_secret=TOKEN_SECRET, token_public_key_path=tmp_path / "idp.pem", _env_file=None
+    )  # type: ignore[call-arg]
+    with TestClient(create_app(lambda: build_services(settings, clock=fixed_clock))) as client:
+        params = {"from": "2024-01", "to": "2024-02"}
+        r = client.get(f"{API}/statistics", params=params, headers={"Authorization": f"Bearer {rs256(keys[0])}"})
+        assert r.status_code == 200, r.text
+        r = client.get(f"{API}/statistics", params=params, headers={"Authorization": f"Bearer {rs256(keys[1])}"})
+        assert_problem(r, 401, "unauthenticated")
+
+
+def test_jwks_picks_the_key_by_kid(tmp_path: Path, keys: list[rsa.RSAPrivateKey]) -> None:
+    """A JWKS file's key is chosen by the token's kid; an unknown kid or a wrong key is refused."""
+    tokens = issuer(public_keys=load_public_keys(jwks_path=jwks_file(tmp_path, keys)))
+    assert tokens.verify(rs256(keys[1], kid="k1")).user_id == "idp-user"
+    with pytest.raises(TokenInvalid, match="no key for kid"):
+        tokens.verify(rs256(keys[1], kid="k9"))
+    with pytest.raises(TokenInvalid, match="Signature"):
+        tokens.verify(rs256(keys[0], kid="k1"))
+
+
+def test_rs256_expiry_audience_and_issuer_are_enforced(keys: list[rsa.RSAPrivateKey], tmp_path: Path) -> None:
+    """An expired or exp-less RS256 token is refused; a configured audience and issuer must match."""
+    (tmp_path / "idp.pem").write_bytes(pem(keys[0]))
+    public = load_public_keys(pem_path=tmp_path / "idp.pem")
+    plain = issuer(public_keys=public)
+    with pytest.raises(TokenInvalid, match="expired"):
+        plain.verify(rs256(keys[0], exp=int((NOW - timedelta(minutes=1)).timestamp())))
+    with pytest.raises(TokenInvalid, match="exp"):
+        plain.verify(rs256(keys[0], exp=None))
+    strict = issuer(public_keys=public, audience="jiuzhu", issuer="https://idp.example")
+    with pytest.raises(TokenInvalid):
+        strict.verify(rs256(keys[0]))
+    with pytest.raises(TokenInvalid):
+        strict.verify(rs256(keys[0], aud="jiuzhu", iss="https://other.example"))
+    assert strict.verify(rs256(keys[0], aud="jiuzhu", iss="https://idp.example")).role is Role.ANALYST
+
+
+def test_refused_algorithms(keys: list[rsa.RSAPrivateKey], tmp_path: Path) -> None:
+    """alg none, HS256 signed with the public key (algorithm confusion), RS256 without keys, HS256 when off: 401."""
+    (tmp_path / "idp.pem").write_bytes(pem(keys[0]))
+    tokens = issuer(public_keys=load_public_keys(pem_path=tmp_path / "idp.pem"))
+    none = jwt.encode(claims(), key=None, algorithm="none")
+    with pytest.raises(TokenInvalid, match="not accepted"):
+        tokens.verify(none)
+    header = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip(b"=")
+    payload = base64.urlsafe_b64encode(json.dumps(claims()).encode()).rstrip(b"=")
+    signature = hmac.new(pem(keys[0]), header + b"." + payload, hashlib.sha256).digest()
+    confused = b".".join([header, payload, base64.urlsafe_b64encode(signature).rstrip(b"=")]).decode()
+    with pytest.raises(TokenInvalid, match="Signature"):
+        tokens.verify(confused)
+    with pytest.raises(TokenInvalid, match="not accepted"):
+        issuer().verify(rs256(keys[0]))
+    local = issuer().issue("cw-1", Role.CASEWORKER, "430112")
+    with pytest.raises(TokenInvalid, match="not accepted"):
+        issuer(accept_hs256=False).verify(local)
+
+
+def test_local_tokens_expire(keys: list[rsa.RSAPrivateKey]) -> None:
+    """A local HS256 token is valid within its lifetime and refused after it."""
+    tokens = issuer()
+    assert tokens.verify(tokens.issue("cw-1", Role.CASEWORKER, "430112")).role is Role.CASEWORKER
+    old = tokens.issue("cw-1", Role.CASEWORKER, "430112", now=NOW - timedelta(hours=2))
+    with pytest.raises(TokenInvalid, match="expired"):
+        tokens.verify(old)
+
+
+def test_settings_build_the_verifier(tmp_path: Path, keys: list[rsa.RSAPrivateKey]) -> None:
+    """token_issuer(settings) loads the PEM and JWKS keys and the HS256 switch."""
+    (tmp_path / "idp.pem").write_bytes(pem(keys[0]))
+    settings = Settings(
+        token_secret=TOKEN_SECRET,
+        token_public_key_path=tmp_path / "idp.pem",
+        jwks_path=jwks_file(tmp_path, keys),
+        accept_hs256=False,
+        _env_file=None,
+    )  # type: ignore[call-arg]
+    tokens = token_issuer(settings)
+    assert [k.kid for k in tokens.public_keys] == [None, "k0", "k1"]
+    assert not tokens.accept_hs256
