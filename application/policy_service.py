@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from application.base import RETRIES, CaseworkBase
+from application.base import RETRIES, CaseworkBase, T
 from application.errors import ConcurrentUpdate, OutsideJurisdiction
-from domain.policy import ParameterValue
+from domain.policy import ParameterValue, Policy
 from domain.values import Actor, Role
 
 
@@ -29,15 +29,10 @@ class PolicyCommands(CaseworkBase):
     ) -> ParameterValue:
         """Record a new dated value; an admin may set values only inside their own jurisdiction."""
         self._check_date(effective_from, "effective_from")
-        if actor.role is not Role.SYSTEM and not jurisdiction.startswith(actor.jurisdiction):
-            raise OutsideJurisdiction(
-                f"jurisdiction {jurisdiction} is outside the caller's {actor.jurisdiction}",
-                field="jurisdiction",
-                rule="jurisdiction",
-            )
-        for _ in range(RETRIES):
-            policy = self.policy()
-            result = policy.set_value(
+        return self._change_policy(
+            actor,
+            jurisdiction,
+            lambda policy: policy.set_value(
                 name=name,
                 jurisdiction=jurisdiction,
                 effective_from=effective_from,
@@ -46,13 +41,8 @@ class PolicyCommands(CaseworkBase):
                 actor=actor,
                 reason=reason,
                 request_id=request_id,
-            )
-            try:
-                self.save(policy)
-            except IntegrityError:
-                continue
-            return result
-        raise ConcurrentUpdate("the policy changed while saving; retry", field="name", rule="retry")
+            ),
+        )
 
     def confirm_parameter(
         self,
@@ -65,6 +55,21 @@ class PolicyCommands(CaseworkBase):
         request_id: str | None = None,
     ) -> None:
         """Extend (or shorten) the date up to which a parameter series is confirmed."""
+        self._change_policy(
+            actor,
+            jurisdiction,
+            lambda policy: policy.confirm(
+                name=name,
+                jurisdiction=jurisdiction,
+                confirmed_until=confirmed_until,
+                actor=actor,
+                reason=reason,
+                request_id=request_id,
+            ),
+        )
+
+    def _change_policy(self, actor: Actor, jurisdiction: str, change: Callable[[Policy], T]) -> T:
+        """Check the admin's jurisdiction, apply the change to the policy and save; retry a lost race."""
         if actor.role is not Role.SYSTEM and not jurisdiction.startswith(actor.jurisdiction):
             raise OutsideJurisdiction(
                 f"jurisdiction {jurisdiction} is outside the caller's {actor.jurisdiction}",
@@ -73,19 +78,12 @@ class PolicyCommands(CaseworkBase):
             )
         for _ in range(RETRIES):
             policy = self.policy()
-            policy.confirm(
-                name=name,
-                jurisdiction=jurisdiction,
-                confirmed_until=confirmed_until,
-                actor=actor,
-                reason=reason,
-                request_id=request_id,
-            )
+            result = change(policy)
             try:
                 self.save(policy)
             except IntegrityError:
                 continue
-            return
+            return result
         raise ConcurrentUpdate("the policy changed while saving; retry", field="name", rule="retry")
 
     def seed_policy(self, values: Iterable[dict[str, Any]], actor: Actor) -> int:
