@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 from application.enrolments import EnrolmentCommands
 from domain.assessment import Assessment
 from domain.enrolment import MonthCorrection
+from domain.errors import InvalidValue
 from domain.household import Household
 from domain.payroll import PayrollMonth, payroll_id
 from domain.rules.dibao import counted
@@ -59,6 +60,12 @@ class CorrectionCommands(EnrolmentCommands):
     ) -> tuple[UUID, Household]:
         """Re-compute every month paid since ``effective_on`` on the facts as now known."""
         self._check_date(effective_on)
+        if effective_on > self.clock().date():
+            raise InvalidValue(
+                "a correction prices facts already in effect: its date cannot be in the future",
+                field="effective_on",
+                rule="correction-in-the-past",
+            )
         policy = self.policy()
         this_month = self.clock().date().replace(day=1)
 

@@ -18,8 +18,10 @@ from application.enrolments import EnrolmentCommands
 from domain.enrolment import Status
 from domain.errors import DomainError
 from domain.household import Household
+from domain.members import SchoolStatus
 from domain.policy import ParameterValue
 from domain.rules.programs import CHILDREN
+from domain.rules.tekun import ADULT_AGE
 from domain.values import Actor, Role, first_of_next_month
 
 SYSTEM = Actor("system:jobs", Role.SYSTEM, "")
@@ -94,6 +96,7 @@ class Jobs(EnrolmentCommands):
         """Apply what the calendar decides by ``on``: children age out the month after their 18th
         birthday; a gradual exit that has run out is closed by an explicit termination."""
         report = JobReport()
+        policy = self.policy()
         for hid in self.household_ids():
             report.households += 1
             if progress:
@@ -114,11 +117,10 @@ class Jobs(EnrolmentCommands):
                     child = h.members.get(e.beneficiaries[0])
                     if child is None:
                         continue
-                    end = first_of_next_month(
-                        child.birth_date.replace(year=child.birth_date.year + 18)
-                        if (child.birth_date.month, child.birth_date.day) != (2, 29)
-                        else date(child.birth_date.year + 18, 3, 1)
-                    )
+                    age = ADULT_AGE
+                    if child.school_status is SchoolStatus.FULL_TIME:  # in school: as long as the parameter allows
+                        age = max(age, policy.snapshot(h.division_code, on).count("children.school_extension_age"))
+                    end = first_of_next_month(birthday(child.birth_date, age))
                     if end <= on and (e.status_on(end) in OPEN):
                         self._close(
                             hid,
@@ -143,3 +145,11 @@ class Jobs(EnrolmentCommands):
             report.skipped.append((hid, eid, f"{exc.rule}: {exc.message}"))
             return
         report.recorded.append((hid, eid, code))
+
+
+def birthday(born: date, age: int) -> date:
+    """The day a person born on ``born`` turns ``age`` (29 February → 1 March in common years)."""
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return date(born.year + age, 3, 1)

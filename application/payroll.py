@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
@@ -129,7 +129,9 @@ class Payroll:
             self.views.catch_up()
         return report
 
-    def correction_lines(self, first: date, jurisdiction: str) -> list[CorrectionLine]:
+    def correction_lines(
+        self, first: date, jurisdiction: str, recorded_by: datetime | None = None
+    ) -> list[CorrectionLine]:
         """The arrears and overpayments that late corrections assigned to this month's payroll.
 
         Corrections are rare: they are read from the notification log by topic, not from a view."""
@@ -144,6 +146,8 @@ class Payroll:
                 event = self.casework.mapper.to_domain_event(n)
                 assert isinstance(event, Household.PaymentsCorrected)
                 if event.amount_from != first:
+                    continue
+                if recorded_by is not None and self._recorded_at(event) > recorded_by:
                     continue
                 division = self.casework.get_household(event.originator_id).division_code
                 if division.startswith(jurisdiction):
@@ -161,12 +165,14 @@ class Payroll:
                     )
             start = page[-1].id
 
-    def corrections_between(self, first: date, last: date, jurisdiction: str) -> dict[str, object]:
+    def corrections_between(
+        self, first: date, last: date, jurisdiction: str, recorded_by: datetime | None = None
+    ) -> dict[str, object]:
         """Arrears and recoveries carried by the payrolls of the months in [first, last], by month corrected."""
         arrears, recoveries, lines = ZERO, ZERO, 0
         month = first.replace(day=1)
         while month <= last:
-            for line in self.correction_lines(month, jurisdiction):
+            for line in self.correction_lines(month, jurisdiction, recorded_by):
                 lines += 1
                 if line.amount > 0:
                     arrears += line.amount
@@ -174,6 +180,13 @@ class Payroll:
                     recoveries -= line.amount
             month = first_of_next_month(month)
         return {"lines": lines, "arrears": str(arrears), "recoveries": str(recoveries)}
+
+    def _recorded_at(self, event: Household.Event) -> datetime:
+        rows = self.casework.ledger.select_ledger(event.originator_id)
+        return next(
+            (r.recorded_at for r in rows if r.originator_version == event.originator_version),
+            datetime.max.replace(tzinfo=UTC),
+        )
 
     def _settle(
         self,

@@ -61,6 +61,7 @@ CATALOGUE: dict[str, tuple[ParameterKind, str]] = {
     "tekun.school_extension_age": (ParameterKind.COUNT, "a tekun student in full-time school stays until this age"),
     "tekun.review_months": (ParameterKind.COUNT, "review interval for tekun"),
     "children.review_months": (ParameterKind.COUNT, "review interval for orphans and unsupported children"),
+    "children.school_extension_age": (ParameterKind.COUNT, "a child in full-time school stays enrolled until this age"),
     "orphan.rate.institutional": (ParameterKind.AMOUNT, "orphan rate, institutional placement, per month"),
     "orphan.rate.community": (ParameterKind.AMOUNT, "orphan rate, community placement, per month"),
     "unsupported_child.rate": (ParameterKind.AMOUNT, "unsupported-child rate per month (community orphan rate)"),

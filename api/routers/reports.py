@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
@@ -13,6 +13,9 @@ from pydantic import BaseModel
 from api.deps import ActorDep, ServicesDep, require_role
 from api.downloads import Format, Lang, download
 from api.permissions import PERMISSIONS
+from application.views.as_of import ViewsAsOf
+from application.views.reports import Reports
+from domain.errors import InvalidValue
 from domain.values import Program
 from infrastructure.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 
@@ -103,12 +106,26 @@ def read_statistics(
     division: Division = None,
     format: FormatQ = "json",
     lang: LangQ = "en",
+    as_of: Annotated[datetime | None, Query(description="the figures as known at this instant")] = None,
 ) -> Any:
-    """The §7 figures for the whole months [from, to] in a division (as known now)."""
+    """The §7 figures for the whole months [from, to] in a division, as known now or at ``as_of``."""
     require_role(actor, PERMISSIONS["read_statistics"], "read statistics")
-    figures = services.reports.statistics(start, end, division, actor)
+    if as_of is None:
+        figures = services.reports.statistics(start, end, division, actor)
+    else:
+        as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+        if as_of > services.casework.clock():
+            raise InvalidValue("as_of lies in the future", field="as_of", rule="as-of-not-future")
+        pinned = ViewsAsOf(services.casework, as_of)
+        try:
+            figures = Reports(pinned, lambda: as_of).statistics(start, end, division, actor)
+        finally:
+            pinned.close()
     figures["corrections"] = services.payroll.corrections_between(
-        date.fromisoformat(figures["period_start"]), date.fromisoformat(figures["period_end"]), figures["division"]
+        date.fromisoformat(figures["period_start"]),
+        date.fromisoformat(figures["period_end"]),
+        figures["division"],
+        recorded_by=as_of,
     )  # late corrections, shown apart: the payments above stay as they were paid
     if format == "json":
         return figures

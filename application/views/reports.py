@@ -13,7 +13,8 @@ spec is silent):
 - household-months, person-months and funds: the payments issued for months in P; average benefit =
   funds ÷ person-months. Late corrections (arrears, overpayments) are not in these figures yet.
 - temporary assistance in P: grants made in P (人次 = grants), funds, district / township split.
-- every figure is "as known now"; an ``as_of`` instant is not supported yet.
+- every figure is "as known now"; with an ``as_of`` instant the API computes the same figures on
+  views fed only what was recorded by then (``application.views.as_of.ViewsAsOf``).
 - working days for the worklist are Monday to Friday; public holidays are not known yet.
 """
 

@@ -130,3 +130,15 @@ def test_a_correction_that_changes_nothing_writes_nothing(casework: Casework) ->
         casework.correct_payments(h.id, eid, effective_on=date(2024, 3, 1), actor=APPROVER, reason="复核")
     assert nothing.value.rule == "no-difference"
     assert casework.get_household(h.id).version == version
+
+
+def test_a_correction_dated_in_the_future_contradicts_itself(casework: Casework) -> None:
+    """A late correction is about facts already in effect: a future date is refused, nothing written."""
+    from domain.errors import InvalidValue
+
+    h, eid, _ = approved_family(casework)
+    version = casework.get_household(h.id).version
+    with pytest.raises(InvalidValue) as future:
+        casework.correct_payments(h.id, eid, effective_on=date(2025, 7, 1), actor=APPROVER, reason="复核")
+    assert future.value.rule == "correction-in-the-past"
+    assert casework.get_household(h.id).version == version

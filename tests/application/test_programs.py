@@ -394,3 +394,43 @@ def test_a_death_brings_the_review_forward(casework: Casework) -> None:
         h.id, spouse.person_id, cause=RemovalCause.DEATH, effective_on=date(2024, 4, 10), actor=CASEWORKER
     )
     assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 7, 10)
+
+
+def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) -> None:
+    """With the school extension raised to 22, an orphan in full-time school is not aged out at 18."""
+    from api.composition import SEED_ACTOR
+
+    casework.set_parameter(
+        name="children.school_extension_age",
+        jurisdiction="430112",
+        effective_from=date(2024, 1, 1),
+        value=22,
+        legal_basis="示例：在校可延至22周岁",
+        actor=SEED_ACTOR,
+        reason="test",
+    )
+    casework.confirm_parameter(
+        name="children.school_extension_age",
+        jurisdiction="430112",
+        confirmed_until=date(2026, 12, 31),
+        actor=SEED_ACTOR,
+        reason="test",
+    )
+    from domain.members import SchoolStatus
+
+    guardian = member(Relation.HEAD, date(1960, 1, 1))
+    child = member(Relation.GRANDCHILD, date(2006, 5, 10), school_status=SchoolStatus.FULL_TIME)
+    h = household(casework, guardian, child)
+    lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
+    casework.record_parents(h.id, child.person_id, lost, lost, effective_on=date(2024, 1, 11), actor=CASEWORKER)
+    eid, _ = casework.apply(
+        h.id,
+        Program.ORPHAN,
+        (child.person_id,),
+        terms={"placement": "community"},
+        effective_on=date(2024, 1, 15),
+        actor=CASEWORKER,
+    )
+    through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
+    assert casework.tick(date(2024, 6, 1)).recorded == []
+    assert casework.get_household(h.id).enrolment(eid).status is Status.APPROVED

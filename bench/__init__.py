@@ -1,0 +1,1 @@
+"""Benchmarks on PostgreSQL: ``make bench`` (``python -m bench.run``). Not part of ``make test``."""

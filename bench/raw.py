@@ -1,0 +1,97 @@
+"""The raw-PostgreSQL ceilings every figure is divided by, measured in the same run.
+
+- single-row ``INSERT`` commits (autocommit), one connection per client thread, for a fixed time;
+- batched inserts of N rows: ``executemany`` in one transaction, and ``COPY``.
+
+Rows look like stored events: a uuid, a version, a topic and a ``bytea`` state of the size the
+API's events actually have (measured by the caller), with a primary key and a serial id.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from typing import Any
+
+import psycopg
+
+from bench.common import PG, Latencies
+
+TABLE = "raw_events"
+
+
+def create_table(database: str, schema: str) -> None:
+    with psycopg.connect(**PG, dbname=database, autocommit=True) as conn:
+        conn.execute(
+            f'CREATE TABLE "{schema}".{TABLE} (originator_id uuid NOT NULL, originator_version bigint NOT NULL, '
+            "topic text, state bytea, notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
+        )
+
+
+def single_row_commits(database: str, schema: str, clients: int, seconds: float, row_bytes: int) -> dict[str, Any]:
+    """Each client thread commits one-row INSERTs as fast as it can for ``seconds``."""
+    topic = "domain.household:Household.CircumstancesRecorded"
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    start = threading.Barrier(clients + 1)
+    stop = threading.Event()
+
+    def client(i: int) -> None:
+        state = os.urandom(row_bytes)
+        with psycopg.connect(**PG, dbname=database, autocommit=True) as conn:
+            sql = f'INSERT INTO "{schema}".{TABLE} (originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)'
+            oid, version = uuid.uuid4(), 0
+            start.wait()
+            while not stop.is_set():
+                version += 1
+                t = time.perf_counter()
+                conn.execute(sql, (oid, version, topic, state), prepare=True)
+                latencies[i].append(time.perf_counter() - t)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    done = [x for per in latencies for x in per]
+    return {"clients": clients, "commits": len(done), "per_second": round(len(done) / elapsed, 1)} | Latencies(
+        done
+    ).summary()
+
+
+def batched(database: str, schema: str, rows: int, row_bytes: int) -> dict[str, Any]:
+    """N rows inserted in one transaction, by ``executemany`` and by ``COPY``; rows per second each."""
+    state = os.urandom(row_bytes)
+    topic = "domain.payroll:PayrollMonth.PaymentsIssued"
+    data = [(uuid.uuid4(), 1, topic, state) for _ in range(rows)]
+    out: dict[str, Any] = {"rows": rows, "row_bytes": row_bytes}
+    with psycopg.connect(**PG, dbname=database) as conn:
+        t = time.perf_counter()
+        with conn.cursor() as c:
+            c.executemany(
+                f'INSERT INTO "{schema}".{TABLE} (originator_id, originator_version, topic, state) '
+                "VALUES (%s, %s, %s, %s)",
+                data,
+            )
+        conn.commit()
+        seconds = time.perf_counter() - t
+        out["executemany_seconds"] = round(seconds, 3)
+        out["executemany_rows_per_second"] = round(rows / seconds, 1)
+        data = [(uuid.uuid4(), 1, topic, state) for _ in range(rows)]
+        t = time.perf_counter()
+        with conn.cursor() as c:
+            copy_sql = f'COPY "{schema}".{TABLE} (originator_id, originator_version, topic, state) FROM STDIN'
+            with c.copy(copy_sql) as copy:
+                for row in data:
+                    copy.write_row(row)
+        conn.commit()
+        seconds = time.perf_counter() - t
+        out["copy_seconds"] = round(seconds, 3)
+        out["copy_rows_per_second"] = round(rows / seconds, 1)
+    return out
