@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format token fuzz clean
+.PHONY: run test lint format token fuzz clean demo bench chaos
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,6 +21,16 @@ test: $(STAMP) lint ## lint, type-check and run every test (PostgreSQL tests ski
 
 fuzz: $(STAMP) ## a longer schemathesis run against the live OpenAPI schema: make fuzz EXAMPLES=300
 	JIUZHU_FUZZ_EXAMPLES=$(or $(EXAMPLES),200) $(BIN)/pytest tests/api/test_fuzz.py -q -s -p no:cacheprovider
+
+demo: $(STAMP) ## generate the synthetic district into ./var/: make demo HOUSEHOLDS=2000 SEED=20240101
+	@mkdir -p var
+	JIUZHU_DATABASE=sqlite JIUZHU_SQLITE_PATH=var/jiuzhu.sqlite $(BIN)/jiuzhu demo --households $(or $(HOUSEHOLDS),2000) --seed $(or $(SEED),20240101)
+
+bench: $(STAMP) ## benchmarks on PostgreSQL (own scratch database, dropped after): bench/results.{json,md}; BENCH_SCALE=province
+	$(BIN)/python -m bench.run
+
+chaos: $(STAMP) ## faults on this machine's PostgreSQL (restarts it!): counts acknowledged, stored, retried, lost
+	$(BIN)/python -m chaos $(if $(CHAOS_SECONDS),--seconds $(CHAOS_SECONDS))
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

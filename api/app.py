@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -10,8 +11,12 @@ from fastapi import FastAPI, Request, Response
 
 from api.deps import Services
 from api.guards import install_guards
+from api.logs import request_id_var
+from api.metrics import Metrics, MetricsMiddleware
 from api.problems import install_problem_handlers
 from api.routers import audit, enrolments, health, households, payroll, policy, programs, reports
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 def create_app(services_factory: Callable[[], Services]) -> FastAPI:
@@ -21,6 +26,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = services_factory()
         app.state.services = services
+        services.casework.on_saved.append(metrics.count_events)
         try:
             yield
         finally:
@@ -35,12 +41,19 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     )
 
     install_guards(app)  # limits, request log, Idempotency-Key: inside the request id below
+    metrics = app.state.metrics = Metrics(lambda: getattr(app.state, "services", None))  # this app's own registry
+    app.add_middleware(MetricsMiddleware)  # outside the guards: times and counts their refusals too
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        rid = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        given = request.headers.get("X-Request-ID", "")
+        rid = given if _REQUEST_ID.match(given) else uuid.uuid4().hex  # logged: an id, never free text
         request.state.request_id = rid
-        response = await call_next(request)
+        token = request_id_var.set(rid)
+        try:
+            response = await call_next(request)
+        finally:
+            request_id_var.reset(token)
         response.headers["X-Request-ID"] = rid
         return response
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 import typer
@@ -33,11 +32,18 @@ def token(
 
 @cli.command()
 def serve(
-    host: str | None = None, port: int | None = None, dev: bool = typer.Option(False, help="print a dev token")
+    host: str | None = None,
+    port: int | None = None,
+    dev: bool = typer.Option(False, help="print a dev token"),
+    workers: int = typer.Option(1, min=1, help="worker processes (N > 1: tables are migrated once, first)"),
+    demo_households: int = typer.Option(
+        2000, min=0, help="with --dev on an empty store, first generate a demo district this large (0: none)"
+    ),
 ) -> None:
     """Start the HTTP API with the configured database."""
     from api.app import create_app
     from api.composition import build_services
+    from api.logs import log_config
 
     settings = Settings()
     host, port = host or settings.host, port or settings.port
@@ -52,15 +58,41 @@ def serve(
             console.print(f"{role.value:>10} token: {issuer.issue(user, role, '430112')}", highlight=False)
         if settings.token_secret == DEV_SECRET:
             console.print("[yellow]using the built-in development secret; set JIUZHU_TOKEN_SECRET in production[/]")
+        if demo_households:
+            from api.cli_demo import generate, store_is_empty
+
+            if store_is_empty(settings):
+                console.print(f"the store is empty: generating a demo district of {demo_households} households")
+                generate(settings, households=demo_households, seed=20240101, console=console)
     if settings.cipher_key == DEV_CIPHER_KEY:
         console.print(
             "[bold red]events are encrypted with the built-in DEVELOPMENT key: anyone can read them. "
             "Set JIUZHU_CIPHER_KEY (`jiuzhu cipher-key` makes one) before storing real people's data.[/]"
         )
-    app = create_app(lambda: build_services(settings))
     # One line per request from jiuzhu.requests (no query strings, no bodies) instead of uvicorn's access log.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    logs = log_config(settings.log_format)
+    if workers > 1:
+        from api.cli_ops import prepare_workers
+
+        prepare_workers(settings)  # migrate once here; the workers start with table creation off
+        uvicorn.run(
+            "api.server:create", factory=True, workers=workers, host=host, port=port, log_config=logs, access_log=False
+        )
+        return
+    app = create_app(lambda: build_services(settings))
+    uvicorn.run(app, host=host, port=port, log_config=logs, access_log=False)
+
+
+@cli.command()
+def demo(
+    households: int = typer.Option(2000, min=1, help="how many households the district has"),
+    seed: int = typer.Option(20240101, help="the same seed gives the same district"),
+) -> None:
+    """Generate a synthetic district through the application: a year of applications, decisions,
+    reviews, changes, the July standard raise, temporary grants and twelve payrolls."""
+    from api.cli_demo import generate
+
+    generate(Settings(), households=households, seed=seed, console=console)
 
 
 @cli.command("cipher-key")
@@ -154,21 +186,25 @@ def projections_catch_up() -> None:
 def _project(*, rebuild: bool) -> None:
     from rich.progress import Progress
 
-    from api.composition import build_services
+    from api.composition import build_projector
 
-    services = build_services(Settings())
+    casework, views, lease = build_projector(Settings())  # holds the views' lease: projection workers wait
     try:
+        if not lease.acquire():
+            console.print("[red]a projection worker (`jiuzhu project`) holds the views' lease: stop it first[/]")
+            raise typer.Exit(1)
         with Progress(console=console) as progress:
             task = progress.add_task("rebuilding views" if rebuild else "catching up", total=None)
 
             def step(position: int, last: int) -> None:
                 progress.update(task, completed=position, total=last)
 
-            done = services.views.rebuild(step) if rebuild else services.views.catch_up(step)
-        position = services.views.position()
+            done = views.rebuild(step) if rebuild else views.catch_up(step)
+        position = views.position()
     finally:
-        services.views.close()
-        services.casework.close()
+        lease.release()
+        views.close()
+        casework.close()
     console.print(f"{done} notifications projected; the views stand at {position}", highlight=False)
 
 
@@ -200,3 +236,12 @@ def audit_verify() -> None:
 
 def main() -> None:
     cli()
+
+
+def _register_operations() -> None:
+    from api.cli_ops import register  # migrate, project, export, import
+
+    register(cli)
+
+
+_register_operations()

@@ -13,7 +13,10 @@ from application.views.projection import Views
 from application.views.reports import Reports
 from domain.values import Actor, Role
 from infrastructure.idempotency import open_idempotency_store
+from infrastructure.leases import Lease, holding, open_lease
+from infrastructure.migrations import SCHEMA_VERSION, check_version, read_version, record_version
 from infrastructure.policy_seed import load_seed
+from infrastructure.pool import cap_reconnect_backoff
 from infrastructure.settings import Settings
 from infrastructure.tokens import token_issuer
 
@@ -23,13 +26,24 @@ SEED_ACTOR = Actor(user_id="system:seed", role=Role.SYSTEM, jurisdiction="43")
 def build_services(
     settings: Settings, *, clock: Callable[[], datetime] = utc_now, env_overrides: dict[str, str] | None = None
 ) -> Services:
+    """Everything the API uses. With ``create_tables`` the tables are created or upgraded first, under the
+    ``migrate`` lease (what ``jiuzhu migrate`` does); without, the schema's version is checked instead."""
     env = {**settings.persistence_env(), **(env_overrides or {})}
-    casework = Casework(
-        env=env, clock=clock, max_future_days=settings.max_future_days, index_key=settings.index_key.encode()
-    )
-    if settings.seed_policy:
-        casework.seed_policy(load_seed(), SEED_ACTOR)
-    views = Views(casework)  # caught up synchronously before each report: read-your-writes in process
+    cap_reconnect_backoff()  # after a database restart, reconnect within a second
+    if not settings.create_tables:
+        return _build(settings, env, clock)
+    with holding(env, "migrate"):
+        services = _build(settings, env, clock)
+        record_version(services.casework.recorder)
+    return services
+
+
+def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime]) -> Services:
+    casework = open_casework(settings, env, clock)
+    # Projecting in process, the views catch up synchronously before each report (read-your-writes);
+    # kept by projection workers (`jiuzhu project`), a report waits for them to reach the latest write.
+    follow = settings.projection_wait_seconds if settings.projections == "workers" else None
+    views = Views(casework, follow=follow)
     return Services(
         settings=settings,
         casework=casework,
@@ -39,6 +53,43 @@ def build_services(
         payroll=Payroll(casework, views),
         reports=Reports(views, clock),
         idempotency=open_idempotency_store(
-            casework.recorder, cipher=casework.mapper.cipher, create=settings.create_tables
+            casework.recorder,
+            cipher=casework.mapper.cipher,
+            create=settings.create_tables,
+            lease=settings.idempotency_lease_seconds,
         ),
     )
+
+
+def open_casework(settings: Settings, env: dict[str, str], clock: Callable[[], datetime] = utc_now) -> Casework:
+    """The application on the configured store; refuses an unmigrated store when it may not create tables."""
+    casework = Casework(
+        env=env, clock=clock, max_future_days=settings.max_future_days, index_key=settings.index_key.encode()
+    )
+    try:
+        if not settings.create_tables:
+            check_version(casework.recorder)
+        if settings.seed_policy:
+            casework.seed_policy(load_seed(), SEED_ACTOR)  # once, on an empty store; a race loses harmlessly
+    except BaseException:
+        casework.close()
+        raise
+    return casework
+
+
+def build_projector(settings: Settings, *, page_size: int = 500) -> tuple[Casework, Views, Lease]:
+    """A projection worker's parts: the application, views it projects itself, and the views' lease."""
+    env = settings.persistence_env()
+    cap_reconnect_backoff()
+    casework = open_casework(settings.model_copy(update={"seed_policy": False}), env)
+    return casework, Views(casework, page_size=page_size), open_lease(env, "views")
+
+
+def migrate(settings: Settings) -> int:
+    """Create or upgrade every table once (``jiuzhu migrate``); the schema version reached."""
+    services = build_services(settings.model_copy(update={"create_tables": True, "seed_policy": False}))
+    try:
+        return read_version(services.casework.recorder) or SCHEMA_VERSION
+    finally:
+        services.views.close()
+        services.casework.close()

@@ -5,24 +5,37 @@ response again (status, body, ETag and Location) and writes nothing; the key wit
 gets 422 ``idempotency-key-reused``; a retry while the first is still running gets 409
 ``idempotency-in-progress``. Only successful (2xx) responses are kept: a refused request wrote
 nothing, so its key is released and a retry runs again.
+
+While the request runs, its claim fences the event store (``infrastructure.idempotency.fence``):
+a write lands only while the claim is ours, and marks it committed. A committed claim whose
+response was lost (the worker died, or the database went away, between the commit and storing the
+response) answers 409 ``idempotency-applied``: the write happened once and is not run again. A
+claim the database could not release is released later, and the database being unreachable
+answers 503 ``database-unavailable`` with Retry-After.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import logging
 import re
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi import bearer_actor, header, read_body, replay, send_problem, services_of
+from api.problems import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
+from infrastructure.fencing import ClaimRef, current_claim
 from infrastructure.idempotency import IdempotencyStore, Outcome, StoredResponse
 
 WRITES = frozenset({"POST", "PUT", "PATCH"})
 KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as the IETF draft's examples use
 KEPT_HEADERS = frozenset({"content-type", "etag", "location", "content-disposition"})
 PURGE_EVERY = 1000  # requests with a key between two purges of expired keys
+STORE_TRIES = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds between tries to keep a response while the database is away
+log = logging.getLogger("jiuzhu.idempotency")
 
 
 def fingerprint(key: bytes, scope: Scope, body: bytes) -> str:
@@ -37,6 +50,7 @@ class IdempotencyMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.seen = 0
+        self.unreleased: list[tuple[IdempotencyStore, str, str, str]] = []  # releases the database refused
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = header(scope, "idempotency-key") if scope["type"] == "http" and scope["method"] in WRITES else None
@@ -61,9 +75,14 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         body = await read_body(receive)
-        claim = await run_in_threadpool(
-            store.begin, actor.user_id, key, fingerprint(services.casework.index_key, scope, body)
-        )
+        try:
+            await self._release_later_ones()
+            claim = await run_in_threadpool(
+                store.begin, actor.user_id, key, fingerprint(services.casework.index_key, scope, body)
+            )
+        except DATABASE_UNAVAILABLE:
+            await _unavailable(scope, send)
+            return
         if claim.outcome is Outcome.REPLAY:
             assert claim.response is not None
             await _send_stored(claim.response, send)
@@ -77,6 +96,17 @@ class IdempotencyMiddleware:
                 "a request with this Idempotency-Key is still being processed; retry shortly",
                 field="Idempotency-Key",
                 headers={"Retry-After": "1"},
+            )
+        elif claim.outcome is Outcome.APPLIED:
+            await send_problem(
+                scope,
+                send,
+                409,
+                "idempotency-applied",
+                "Request already applied",
+                "the request with this Idempotency-Key was applied, but its response was lost when the server "
+                "handling it stopped; read the resource to see the result",
+                field="Idempotency-Key",
             )
         elif claim.outcome is Outcome.MISMATCH:
             await send_problem(
@@ -116,20 +146,60 @@ class IdempotencyMiddleware:
             if 200 <= status < 300:
                 headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start.get("headers", ())]
                 kept = [(k, v) for k, v in headers if k.lower() in KEPT_HEADERS]
-                await run_in_threadpool(store.complete, user, key, token, StoredResponse(status, kept, body))
+                await self._keep(store, user, key, token, StoredResponse(status, kept, body))
             else:
-                await run_in_threadpool(store.release, user, key, token)
+                await self._release(store, user, key, token)
             await send(start)
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
+        claimed = current_claim.set(ClaimRef(user, key, token))  # fences the request's writes (sync routes copy it)
         try:
             await self.app(scope, receive, capture)
         except Exception:  # nothing to replay; a cancelled request keeps its claim until the lease ends
-            await run_in_threadpool(store.release, user, key, token)
+            await self._release(store, user, key, token)
             raise
+        finally:
+            current_claim.reset(claimed)
         self.seen += 1
         if self.seen % PURGE_EVERY == 0:
             await run_in_threadpool(store.purge)
+
+    async def _keep(self, store: IdempotencyStore, user: str, key: str, token: str, response: StoredResponse) -> None:
+        """Store a 2xx response, waiting out a short database outage; the client gets it either way (the write
+        happened), and if it could not be kept a retry answers ``idempotency-applied``."""
+        for pause in (*STORE_TRIES, None):
+            try:
+                await run_in_threadpool(store.complete, user, key, token, response)
+                return
+            except DATABASE_UNAVAILABLE:
+                if pause is None:
+                    log.warning("a response could not be kept for its Idempotency-Key; a retry gets 409")
+                    return
+                await asyncio.sleep(pause)
+
+    async def _release(self, store: IdempotencyStore, user: str, key: str, token: str) -> None:
+        try:
+            await run_in_threadpool(store.release, user, key, token)
+        except DATABASE_UNAVAILABLE:  # released by a later request, so retries are not held off for the lease
+            self.unreleased.append((store, user, key, token))
+
+    async def _release_later_ones(self) -> None:
+        while self.unreleased:
+            store, user, key, token = self.unreleased[0]
+            await run_in_threadpool(store.release, user, key, token)  # the database may still be away: raises
+            self.unreleased.pop(0)
+
+
+async def _unavailable(scope: Scope, send: Send) -> None:
+    await send_problem(
+        scope,
+        send,
+        503,
+        "database-unavailable",
+        "Service unavailable",
+        "the database is unavailable; retry after the Retry-After seconds",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
 
 
 async def _send_stored(response: StoredResponse, send: Send) -> None:

@@ -3,8 +3,9 @@
 The rate is a token bucket per user id (per client address without a valid token) holding a
 minute's worth of requests and refilled continuously: a caller far over ``rate_per_minute`` gets 429
 with ``Retry-After``. Buckets live in the process; with several workers each enforces the rate on
-its own share. The request log names method, path, status, duration, request id and user — never
-a query string or a body, where personal data travels.
+its own share. The request log names method, path, route template, status, duration, request id
+and user id (an anonymous caller is ``anonymous``: an address can identify a person) — never a
+query string or a body, where personal data travels.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi import BodyTooLarge, bearer_actor, header, read_body, replay, send_problem, services_of
+from api.logs import user_id_var
 from infrastructure.settings import Settings
 
 log = logging.getLogger("jiuzhu.requests")
-UNLIMITED_PATHS = frozenset({"/healthz", "/readyz"})  # probes
+UNLIMITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})  # probes and the scraper
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -63,7 +65,9 @@ class LimitsMiddleware:
             return
         started, status = time.perf_counter(), 500
         actor = bearer_actor(scope)
-        who = f"user:{actor.user_id}" if actor else f"addr:{(scope.get('client') or ('?',))[0]}"
+        who = f"user:{actor.user_id}" if actor else f"addr:{(scope.get('client') or ('?',))[0]}"  # the rate's key
+        user = actor.user_id if actor else "anonymous"
+        user_token = user_id_var.set(user)
 
         async def send_logged(message: Message) -> None:
             nonlocal status
@@ -74,15 +78,16 @@ class LimitsMiddleware:
         try:
             await self._guard(scope, receive, send_logged, settings, who)
         finally:
+            ms = round((time.perf_counter() - started) * 1000, 1)
+            rid = scope.get("state", {}).get("request_id", "-")
+            route = getattr(scope.get("route"), "path", None)
             log.info(
-                "%s %s %s %.1fms rid=%s %s",
-                scope["method"],
-                scope["path"],
-                status,
-                (time.perf_counter() - started) * 1000,
-                scope.get("state", {}).get("request_id", "-"),
-                who,
+                "%s %s %s %.1fms rid=%s user=%s",
+                *(scope["method"], scope["path"], status, ms, rid, user),
+                extra={"method": scope["method"], "route": route, "status": status, "duration_ms": ms}
+                | {"request_id": rid, "user_id": user},
             )
+            user_id_var.reset(user_token)
 
     async def _guard(self, scope: Scope, receive: Receive, send: Send, settings: Settings, who: str) -> None:
         rate, limit = settings.rate_per_minute, settings.max_body_bytes

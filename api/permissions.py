@@ -51,8 +51,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "read_worklist": CASEWORK | DECIDE,
 }
 
-#: Operations anyone may call without a token: liveness and readiness.
-PUBLIC: frozenset[str] = frozenset({"healthz", "readyz"})
+#: Operations anyone may call without a token: liveness, readiness and the metrics (no personal data in any:
+#: expose them on the internal network only).
+PUBLIC: frozenset[str] = frozenset({"healthz", "readyz", "metrics"})
 
 #: Roles that may ask for whole ID numbers (``?reveal=id_number``, logged with its purpose); others see them masked.
 REVEAL_ID_NUMBER: frozenset[Role] = frozenset({Role.CASEWORKER, Role.APPROVER})

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 from typing import Any
 
+import psycopg
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -18,9 +23,21 @@ from application.errors import (
     StaleVersion,
 )
 from domain.errors import DomainError, FourEyesViolation, InvalidValue, NotFound, RuleViolation, TransitionForbidden
+from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost
 
 PROBLEM_JSON = "application/problem+json"
 PATH_FIELDS = {"household_id", "person_id", "enrolment_id", "decision_id"}
+#: The database is down, restarting or out of connections: the request wrote nothing the client was told of,
+#: and a retry (with the same Idempotency-Key) is safe. Answered 503 ``database-unavailable``.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    StoreOperationalError,
+    StoreInterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    sqlite3.OperationalError,
+)
+RETRY_AFTER_SECONDS = "2"
+log = logging.getLogger("jiuzhu.errors")
 
 
 def problem_type(kind: str) -> str:
@@ -135,8 +152,37 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
         return problem_response(exc.status_code, kind, detail, detail, request, headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(ClaimLost)
+    async def claim_lost(request: Request, exc: ClaimLost) -> JSONResponse:
+        if isinstance(exc, ClaimAlreadyCommitted):
+            detail = "the request was applied, but the database's answer was lost; read the resource to see the result"
+            errors = [{"field": "Idempotency-Key", "rule": "idempotency-applied", "message": detail}]
+            return problem_response(409, "idempotency-applied", "Request already applied", detail, request, errors)
+        detail = "a retry with this Idempotency-Key took the request over; nothing was written by this one"
+        errors = [{"field": "Idempotency-Key", "rule": "idempotency-in-progress", "message": detail}]
+        headers = {"Retry-After": "1"}
+        return problem_response(409, "idempotency-in-progress", "Request in progress", detail, request, errors, headers)
+
+    @app.exception_handler(TimeoutError)
+    async def projections_behind(request: Request, exc: TimeoutError) -> JSONResponse:
+        detail = "the views have not caught up with the latest writes yet; retry shortly"
+        headers = {"Retry-After": RETRY_AFTER_SECONDS}
+        return problem_response(503, "projections-behind", "Views not ready", detail, request, headers=headers)
+
+    for kind in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(kind, database_unavailable)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
         return problem_response(
             500, "internal-error", "Internal error", "an unexpected error occurred; it was logged", request
         )
+
+
+async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After: the store could not be reached. A retry with the same Idempotency-Key is safe: the key
+    says whether this request's events were committed (``infrastructure.idempotency.fence``)."""
+    log.warning("database unavailable: %s", type(exc).__name__)  # the message may quote SQL parameters: not logged
+    detail = "the database is unavailable; retry after the Retry-After seconds"
+    headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    return problem_response(503, "database-unavailable", "Service unavailable", detail, request, headers=headers)

@@ -309,7 +309,7 @@ class Payroll:
         first = parse_month(month) if isinstance(month, str) else month.replace(day=1)
         self.views.catch_up()
         rows = self.views.store.sheet(first, jurisdiction)
-        counts = self.views.store.count_payments(first, first, jurisdiction, by=("program",))
+        counts = self.views.store.count_payments(first, first, jurisdiction, by=("program",), households=False)
         lines: list[CorrectionLine] = []
         for county in sorted({line.division_code[:6] for line in self.correction_lines(first, jurisdiction)}):
             pm = self._load(first, county)

@@ -77,7 +77,7 @@ class PolicyCommands(CaseworkBase):
                 rule="jurisdiction",
             )
         for _ in range(RETRIES):
-            policy = self.policy()
+            policy = self.load_policy()  # a copy of its own: this command changes it
             result = change(policy)
             try:
                 self.save(policy)
@@ -88,7 +88,7 @@ class PolicyCommands(CaseworkBase):
 
     def seed_policy(self, values: Iterable[dict[str, Any]], actor: Actor) -> int:
         """Record the seed file's values once, on an empty store. Returns how many were recorded."""
-        policy = self.policy()
+        policy = self.load_policy()  # a copy of its own: this command changes it
         if policy.values:
             return 0
         confirmations: dict[tuple[str, str], date] = {}

@@ -1,11 +1,11 @@
 """API write commands over HTTP: ``jiuzhu serve`` in a subprocess on a fresh PostgreSQL schema, client
 threads with httpx, each its own caseworker and its own households.
 
-Each client registers a few households (timed apart), then records circumstances (``PUT
-…/circumstances`` with ``If-Match``: load, check the version, append one event, save) round-robin
-over them for a fixed time. Throughput counts the PUTs every client completed; latencies are per
-request as the client sees them (HTTP included). The worker's RSS is read from /proc before the
-load and after it.
+Each client registers a household (``POST``), then records its circumstances nine times (``PUT
+…/circumstances`` with ``If-Match``: load, check the version, append one event, save), then moves
+on to a new household, so households stay at ten events however long the run. Throughput counts
+every write command completed in the measured window; latencies are per request as the client sees
+them (HTTP included). The worker's RSS is read from /proc before the load and after it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bench.common import PG, Latencies, rss_kib
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-of-at-least-32-bytes-for-hs256"
 DISTRICT = "430112"
+PER_HOUSEHOLD = 10  # write commands per household: its registration and 9 declarations
 
 
 def _free_port() -> int:
@@ -36,9 +37,9 @@ def _free_port() -> int:
 
 
 class Server:
-    """``jiuzhu serve`` on PostgreSQL in a subprocess (one uvicorn worker)."""
+    """``jiuzhu serve`` on PostgreSQL in a subprocess (one uvicorn worker unless told otherwise)."""
 
-    def __init__(self, database: str, schema: str, log: Path):
+    def __init__(self, database: str, schema: str, log: Path, *, workers: int = 1):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -52,7 +53,7 @@ class Server:
         }
         self.log = log.open("wb")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "jiuzhu"), "serve"],
+            [str(Path(sys.executable).parent / "jiuzhu"), "serve", "--workers", str(workers)],
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -99,45 +100,58 @@ def _id_number(serial: int) -> str:
 
 
 class Client:
-    """One caseworker: its own connection, households and versions."""
+    """One caseworker with its own connection: registers a household, records its circumstances
+    ``PER_HOUSEHOLD - 1`` times with If-Match, then moves on to a new household."""
 
-    def __init__(self, url: str, index: int, households: int):
+    def __init__(self, url: str, index: int):
         self.index = index
         self.http = httpx.Client(
             base_url=url, headers={"Authorization": f"Bearer {_token(f'bench-cw-{index}')}"}, timeout=60
         )
-        self.count = households
-        self.households: list[tuple[str, str, int]] = []  # (id, head person id, version)
-        self.register_latencies: list[float] = []
-        self.latencies: list[float] = []
+        self.latencies: dict[str, list[float]] = {"register": [], "circumstances": []}
         self.errors: dict[int, int] = {}
-        self.serial = 0
+        self.serial = index * 1_000_000
+        self.current: tuple[str, str, int] | None = None  # (household id, head person id, version)
+        self.writes = 0
 
-    def register(self, serial_base: int) -> None:
-        for k in range(self.count):
-            body = {
-                "area_type": "urban",
-                "division_code": f"{DISTRICT}001{(self.index % 12) + 1:03d}",
-                "address": f"bench {self.index}-{k}",
-                "registered_on": "2024-01-10",
-                "members": [
-                    {"name": "王建国", "id_number": _id_number(serial_base + 2 * k), "relation": "head"},
-                    {"name": "李秀英", "id_number": _id_number(serial_base + 2 * k + 1), "relation": "spouse"},
-                ],
-            }
-            t = time.perf_counter()
-            r = self.http.post("/api/v1/households", json=body)
-            self.register_latencies.append(time.perf_counter() - t)
-            r.raise_for_status()
-            data = r.json()
-            self.households.append((data["id"], data["members"][0]["person_id"], int(r.headers["etag"].strip('"'))))
+    def step(self) -> None:
+        """One write command: a registration every PER_HOUSEHOLD commands, else a circumstances PUT."""
+        if self.writes % PER_HOUSEHOLD == 0:
+            self.register()
+        else:
+            self.put_circumstances()
+        self.writes += 1
 
-    def put_circumstances(self, k: int) -> None:
-        hid, head, version = self.households[k]
-        self.serial += 1
+    def register(self) -> None:
+        self.serial += 2
+        body = {
+            "area_type": "urban",
+            "division_code": f"{DISTRICT}001{(self.index % 12) + 1:03d}",
+            "address": f"bench {self.index}-{self.serial}",
+            "registered_on": "2024-01-10",
+            "members": [
+                {"name": "王建国", "id_number": _id_number(self.serial), "relation": "head"},
+                {"name": "李秀英", "id_number": _id_number(self.serial + 1), "relation": "spouse"},
+            ],
+        }
+        t = time.perf_counter()
+        r = self.http.post("/api/v1/households", json=body)
+        elapsed = time.perf_counter() - t
+        if r.status_code != 201:
+            self.errors[r.status_code] = self.errors.get(r.status_code, 0) + 1
+            self.current = None
+            return
+        self.latencies["register"].append(elapsed)
+        data = r.json()
+        self.current = (data["household_id"], data["members"][0]["person_id"], int(r.headers["etag"].strip('"')))
+
+    def put_circumstances(self) -> None:
+        if self.current is None:
+            return
+        hid, head, version = self.current
         body = {
             "effective_on": "2024-02-01",
-            "incomes": [{"person_id": head, "kind": "wages", "monthly_amount": f"{300 + self.serial % 900}.00"}],
+            "incomes": [{"person_id": head, "kind": "wages", "monthly_amount": f"{300 + self.writes % 900}.00"}],
             "assets": {"financial": "5000.00", "vehicle_value": "0.00", "dwellings": 1},
             "costs": [],
         }
@@ -145,8 +159,8 @@ class Client:
         r = self.http.put(f"/api/v1/households/{hid}/circumstances", json=body, headers={"If-Match": f'"{version}"'})
         elapsed = time.perf_counter() - t
         if r.status_code == 200:
-            self.latencies.append(elapsed)
-            self.households[k] = (hid, head, int(r.headers["etag"].strip('"')))
+            self.latencies["circumstances"].append(elapsed)
+            self.current = (hid, head, int(r.headers["etag"].strip('"')))
         else:
             self.errors[r.status_code] = self.errors.get(r.status_code, 0) + 1
 
@@ -154,39 +168,34 @@ class Client:
         self.http.close()
 
 
-def run_level(url: str, clients: int, seconds: float, households: int, serial_base: int) -> dict[str, Any]:
-    """``clients`` threads register ``households`` each, then PUT circumstances for ``seconds``."""
-    pool = [Client(url, serial_base // 1000 + i, households) for i in range(clients)]
-    threads = [
-        threading.Thread(target=c.register, args=(serial_base + 2 * households * i,)) for i, c in enumerate(pool)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+def run_level(url: str, clients: int, seconds: float, first_index: int, warmup: float = 1.0) -> dict[str, Any]:
+    """``clients`` threads write as fast as they can for ``warmup`` + ``seconds``; the warm-up is not counted."""
+    pool = [Client(url, first_index + i) for i in range(clients)]
     barrier = threading.Barrier(clients + 1)
     stop = threading.Event()
 
     def loop(c: Client) -> None:
         barrier.wait()
-        k = 0
         while not stop.is_set():
-            c.put_circumstances(k % len(c.households))
-            k += 1
+            c.step()
 
     threads = [threading.Thread(target=loop, args=(c,)) for c in pool]
     for t in threads:
         t.start()
     barrier.wait()
+    time.sleep(warmup)
+    for c in pool:  # forget the warm-up
+        c.latencies = {k: [] for k in c.latencies}
+        c.errors = {}
     t0 = time.perf_counter()
     time.sleep(seconds)
     stop.set()
+    elapsed = time.perf_counter() - t0
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - t0
     for c in pool:
         c.close()
-    done = [x for c in pool for x in c.latencies]
+    done = [x for c in pool for v in c.latencies.values() for x in v]
     errors: dict[str, int] = {}
     for c in pool:
         for status, n in c.errors.items():
@@ -194,8 +203,11 @@ def run_level(url: str, clients: int, seconds: float, households: int, serial_ba
     return {
         "clients": clients,
         "commands": len(done),
+        "seconds": round(elapsed, 2),
         "per_second": round(len(done) / elapsed, 1),
         **Latencies(done).summary(),
         "errors": errors,
-        "register": Latencies([x for c in pool for x in c.register_latencies]).summary(),
+        "by_command": {
+            k: Latencies([x for c in pool for x in c.latencies[k]]).summary() for k in ("register", "circumstances")
+        },
     }

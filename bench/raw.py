@@ -40,7 +40,10 @@ def single_row_commits(database: str, schema: str, clients: int, seconds: float,
     def client(i: int) -> None:
         state = os.urandom(row_bytes)
         with psycopg.connect(**PG, dbname=database, autocommit=True) as conn:
-            sql = f'INSERT INTO "{schema}".{TABLE} (originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)'
+            sql = (
+                f'INSERT INTO "{schema}".{TABLE} (originator_id, originator_version, topic, state) '
+                "VALUES (%s, %s, %s, %s)"
+            )
             oid, version = uuid.uuid4(), 0
             start.wait()
             while not stop.is_set():
@@ -95,3 +98,48 @@ def batched(database: str, schema: str, rows: int, row_bytes: int) -> dict[str, 
         out["copy_seconds"] = round(seconds, 3)
         out["copy_rows_per_second"] = round(rows / seconds, 1)
     return out
+
+
+def read_log(database: str, schema: str, table: str, page: int = 500) -> dict[str, Any]:
+    """Every row of an events table in notification order, in pages, as the projection reads them."""
+    rows, last = 0, 0
+    with psycopg.connect(**PG, dbname=database, autocommit=True) as conn:
+        t = time.perf_counter()
+        while True:
+            got = conn.execute(
+                f'SELECT * FROM "{schema}".{table} WHERE notification_id > %s ORDER BY notification_id LIMIT %s',
+                (last, page),
+                prepare=True,
+            ).fetchall()
+            if not got:
+                break
+            rows += len(got)
+            last = got[-1][4]
+        seconds = time.perf_counter() - t
+    return {"rows": rows, "seconds": round(seconds, 3), "rows_per_second": round(rows / seconds, 1)}
+
+
+def query_latency(database: str, sql: str, params: tuple[Any, ...], repeat: int) -> dict[str, Any]:
+    """p50/p99 of one statement fetched whole, ``repeat`` times on one connection."""
+    with psycopg.connect(**PG, dbname=database, autocommit=True) as conn:
+        conn.execute(sql, params).fetchall()  # warm
+        out = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            conn.execute(sql, params, prepare=True).fetchall()
+            out.append(time.perf_counter() - t)
+    return Latencies(out).summary()
+
+
+def copy_out(database: str, sql: str, repeat: int) -> dict[str, Any]:
+    """``COPY (query) TO STDOUT`` as CSV: p50/p99 and bytes, the ceiling of an export."""
+    with psycopg.connect(**PG, dbname=database, autocommit=True) as conn:
+        out, size = [], 0
+        for _ in range(repeat):
+            t = time.perf_counter()
+            size = 0
+            with conn.cursor().copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for chunk in copy:
+                    size += len(chunk)
+            out.append(time.perf_counter() - t)
+    return Latencies(out).summary() | {"bytes": size}

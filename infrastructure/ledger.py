@@ -28,6 +28,8 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from infrastructure.fencing import fence, note_commit
+
 GENESIS = "0" * 64
 
 
@@ -81,6 +83,11 @@ class LedgerMixin:
     """What every ledger recorder offers the application."""
 
     clock: Callable[[], datetime] = staticmethod(_utc_now)
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
+        note_commit()  # committed: an Idempotency-Key request's next save is fenced one further
+        return ids
 
     def select_ledger(self, originator_id: UUID | None = None) -> list[LedgerRow]:
         raise NotImplementedError
@@ -151,6 +158,7 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
         t = self.events_table_name
+        fence(c, f"{t}_idempotency", "?")  # an Idempotency-Key claim taken over by a retry: write nothing
         previous: dict[str, str] = {}
         for oid in {_oid(s.originator_id) for s in stored_events}:
             c.execute(
@@ -222,6 +230,7 @@ class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
         schema = Identifier(self.datastore.schema)
         self._ledger = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_ledger"))
         self._access = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_access_log"))
+        self._claims = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_idempotency")).as_string()
         self.sql_create_statements.extend(
             [
                 SQL(
@@ -248,6 +257,7 @@ class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         # Runs inside the insert's transaction, after the table lock and the events' insert.
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        fence(curs, self._claims, "%s")  # an Idempotency-Key claim taken over by a retry: write nothing
         oids = sorted({_oid(s.originator_id) for s in stored_events})
         curs.execute(
             SQL(

@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET = "dev-only-secret-change-me-in-production"
 #: AES-256 key for stored events in development only (base64 of 32 ASCII bytes); production sets its own.
 DEV_CIPHER_KEY = b64encode(b"jiuzhu-dev-cipher-key-change-me!").decode()
-CIPHER_TOPIC = "eventsourcing.cipher:AESCipher"
+CIPHER_TOPIC = "infrastructure.cipher:AESGCMCipher"  # the library's AESCipher format, computed by OpenSSL
 
 
 class Settings(BaseSettings):
@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     # Limits: request bodies, and requests per minute per user (per client address without a token).
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     rate_per_minute: int = Field(default=6000, gt=0)
+    # Deployment (docs/operations.md): who projects the views, readiness bounds, retries, the database pool.
+    projections: Literal["inline", "workers"] = "inline"  # workers: `jiuzhu project` processes keep the views
+    projection_wait_seconds: float = Field(default=10.0, gt=0)  # a read waits this long for the workers
+    ready_max_lag_events: int = Field(default=10_000, ge=0)  # /readyz: 503 beyond this projection lag …
+    ready_max_lag_seconds: float = Field(default=60.0, ge=0)  # … or this age of the oldest unprojected event
+    idempotency_lease_seconds: float = Field(default=300.0, gt=0)  # an unfinished claim may be taken over after
+    postgres_pool_size: int = Field(default=5, ge=1)
+    postgres_connect_timeout: int = Field(default=5, ge=1)  # seconds to wait for a connection before a 503
+    log_format: Literal["json", "text"] = "json"
 
     @field_validator("cipher_key")
     @classmethod
@@ -75,6 +84,9 @@ class Settings(BaseSettings):
             POSTGRES_PORT=str(parts.get("port", "5432")),
             POSTGRES_USER=str(parts.get("user", "postgres")),
             POSTGRES_PASSWORD=str(parts.get("password", "")),
+            POSTGRES_POOL_SIZE=str(self.postgres_pool_size),
+            POSTGRES_CONNECT_TIMEOUT=str(self.postgres_connect_timeout),
+            POSTGRES_PRE_PING="y",  # after a database restart, a dead pooled connection is replaced, not used
         )
         if self.postgres_schema:
             env["POSTGRES_SCHEMA"] = self.postgres_schema

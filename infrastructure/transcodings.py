@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -48,25 +49,27 @@ class IdNumberAsStr(Transcoding):
         return IdNumber(data)
 
 
-def _coerce(hint: Any, value: Any) -> Any:
-    """Turn a JSON-decoded value back into the type a dataclass field declares."""
-    if value is None:
-        return None
+def _coercer(hint: Any) -> Callable[[Any], Any] | None:
+    """How to turn a JSON-decoded value back into the type a dataclass field declares, worked out once
+    per field (None: the value as it is).
+
+    Enums from their stored strings (in a union, the first enum member type, strings only), tuples
+    from lists (each item as the first type argument says); ``None`` stays ``None``."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(hint):
-            if arg is type(None):
-                continue
-            if isinstance(arg, type) and issubclass(arg, Enum) and isinstance(value, str):
-                return arg(value)
-        return value
+        enum = next((a for a in typing.get_args(hint) if isinstance(a, type) and issubclass(a, Enum)), None)
+        if enum is None:
+            return None
+        return lambda value: enum(value) if isinstance(value, str) else value
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint(value)
-    if origin is tuple and isinstance(value, list):
+        return lambda value: None if value is None else hint(value)
+    if origin is tuple:
         args = typing.get_args(hint)
-        inner = args[0] if args else Any
-        return tuple(_coerce(inner, v) for v in value)
-    return value
+        inner = _coercer(args[0]) if args else None
+        if inner is None:
+            return lambda value: tuple(value) if isinstance(value, list) else value
+        return lambda value: tuple(None if v is None else inner(v) for v in value) if isinstance(value, list) else value
+    return None
 
 
 class DataclassAsDict(Transcoding):
@@ -77,12 +80,14 @@ class DataclassAsDict(Transcoding):
         self.name = name
         self._fields = [f.name for f in dataclasses.fields(cls)]
         self._hints = typing.get_type_hints(cls)
+        self._coercers = {k: _coercer(hint) for k, hint in self._hints.items()}
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in self._fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        return self.type(**{k: _coerce(self._hints[k], v) for k, v in data.items()})
+        coercers = self._coercers
+        return self.type(**{k: v if v is None or (c := coercers[k]) is None else c(v) for k, v in data.items()})
 
 
 #: (class, stored name). Stored names are permanent.

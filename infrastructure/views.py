@@ -95,14 +95,17 @@ class ViewStore(ViewSQL):
         out.sort(key=lambda x: (x[1].division_code, str(x[1].household_id), x[0]))
         return [row for _, row in out]
 
-    def _counts(self, table: str, where: str, params: Sequence[Any], by: Sequence[str], persons: str) -> list[Count]:
+    def _counts(
+        self, table: str, where: str, params: Sequence[Any], by: Sequence[str], persons: str, households: bool = True
+    ) -> list[Count]:
         if not set(by) <= GROUPS:
             raise ValueError(f"cannot group by {by}")
         amount = "amount_fen" if table in ("payments", "grants") else "monthly_fen"
         cols = "".join(f"{b}, " for b in by)
         group = f" GROUP BY {', '.join(by)}" if by else ""
+        distinct = "COUNT(DISTINCT household_id)" if households else "0"  # the distinct count is most of the cost
         rows = self._rows(
-            f"SELECT {cols}COUNT(DISTINCT household_id) AS households, COUNT(*) AS enrolments, "
+            f"SELECT {cols}{distinct} AS households, COUNT(*) AS enrolments, "
             f"SUM({persons}) AS persons, SUM({amount}) AS fen FROM {self.t(table)} WHERE {where}{group}",
             params,
         )
@@ -132,10 +135,13 @@ class ViewStore(ViewSQL):
         where = "ended_on >= %s AND ended_on <= %s AND division_code LIKE %s"
         return self._counts("enrolments", where, (self.d(start), self.d(end), prefix + "%"), by, "beneficiaries_count")
 
-    def count_payments(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]:
-        """Monthly payments for months within [start, end]."""
+    def count_payments(
+        self, start: date, end: date, prefix: str, by: Sequence[str] = (), *, households: bool = True
+    ) -> list[Count]:
+        """Monthly payments for months within [start, end]; ``households=False``: not counted (0), much faster."""
         where = "paid_month >= %s AND paid_month <= %s AND division_code LIKE %s"
-        return self._counts("payments", where, (self.d(start), self.d(end), prefix + "%"), by, "beneficiaries_count")
+        params = (self.d(start), self.d(end), prefix + "%")
+        return self._counts("payments", where, params, by, "beneficiaries_count", households)
 
     def count_grants(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]:
         """Temporary assistance grants made within [start, end]; persons counts grants (人次)."""

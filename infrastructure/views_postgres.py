@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,7 +32,17 @@ class PostgresViews(ViewStore, PostgresTrackingRecorder):
         return views
 
     def t(self, name: str) -> str:
-        return self._qualified(PREFIX + name)
+        names: dict[str, str] = self.__dict__.setdefault("_names", {})  # quoting per statement cost a rebuild 5 %
+        qualified = names.get(name)
+        if qualified is None:
+            qualified = names[name] = self._qualified(PREFIX + name)
+        return qualified
+
+    def insert_rows(self, c: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """``COPY`` rather than one INSERT per row: a rebuild writes every view row again."""
+        with c.copy(f"COPY {self.t(table)} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def tracking_table(self) -> str:
         return self._qualified(self.tracking_table_name)

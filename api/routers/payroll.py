@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from api.deps import ActorDep, RequestIdDep, ServicesDep, require_role
@@ -89,10 +89,14 @@ class PayrollRunOut(BaseModel):
 
 
 @router.post("/{month}", operation_id="run_payroll", response_model=PayrollRunOut)
-def run_payroll(month: MonthPath, actor: ActorDep, services: ServicesDep, rid: RequestIdDep) -> PayrollRunOut:
+def run_payroll(
+    month: MonthPath, actor: ActorDep, services: ServicesDep, rid: RequestIdDep, request: Request
+) -> PayrollRunOut:
     """Issue the month's payments in the caller's jurisdiction; a second run issues only what is new."""
     require_role(actor, PERMISSIONS["run_payroll"], "run the payroll")
-    report = services.payroll.run(month, actor=actor, request_id=rid)
+    progress = request.app.state.metrics.payroll_progress(services.payroll.month(month))  # /metrics shows it
+    report = services.payroll.run(month, actor=actor, request_id=rid, progress=progress)
+    progress(report.payable, report.payable)  # done: what was already paid and what this run issued
     sheet = services.payroll.sheet(report.month, actor.jurisdiction)
     return PayrollRunOut(
         month=month_text(report.month),

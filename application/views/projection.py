@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -66,6 +67,8 @@ class ViewsProjection(Projection[ViewStore]):
         tracked = self.cache.pop(hid, None)
         if tracked is not None and tracked.household.version == version - 1:
             advance(tracked, event)
+        elif tracked is None and version == 1:  # a new household: its first event is all there is to replay
+            tracked = advance(None, event)
         elif tracked is None or tracked.household.version != version:  # equal: applied before a rollback
             tracked = self._replay(hid, version)
         self.cache[hid] = tracked
@@ -82,11 +85,32 @@ class ViewsProjection(Projection[ViewStore]):
         return tracked
 
 
+@dataclass(frozen=True)
+class Lag:
+    """How far a projection is behind the log: events not yet processed, and the age of the oldest of them."""
+
+    projection: str
+    events: int
+    seconds: float
+
+
 class Views:
-    """The read models of one Casework application, stored beside its events."""
+    """The read models of one Casework application, stored beside its events.
+
+    By default a process projects for itself: ``catch_up`` processes what is new. A process whose
+    views are kept by projection workers (``jiuzhu project``) passes ``follow`` seconds instead:
+    ``catch_up`` then waits, that long at most, for the workers to reach the end of the log as it
+    stands (read-your-writes), and raises TimeoutError if they do not.
+    """
 
     def __init__(
-        self, casework: Casework, store: ViewStore | None = None, *, page_size: int = 500, cache_size: int = 10_000
+        self,
+        casework: Casework,
+        store: ViewStore | None = None,
+        *,
+        page_size: int = 500,
+        cache_size: int = 10_000,
+        follow: float | None = None,
     ):
         register_payroll_transcodings(casework.mapper.transcoder)
         self.casework = casework
@@ -99,14 +123,37 @@ class Views:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None
+        self.follow = follow
+        self.throttle = 0.0  # seconds to pause between pages (spares the database during a long rebuild)
 
     def position(self) -> int:
         """The last notification id the views have processed (0 before any)."""
         return self.store.max_tracking_id(self.app_name) or 0
 
-    def catch_up(self, progress: Progress | None = None) -> int:
-        """Process everything recorded so far; returns how many notifications this call processed."""
+    def lag(self) -> Lag:
+        """Events recorded but not yet projected, and how long ago (by the ledger) the oldest was recorded."""
         recorder = self.casework.recorder
+        head, position = recorder.max_notification_id() or 0, self.position()
+        if head <= position:
+            return Lag(ViewsProjection.name, 0, 0.0)
+        oldest = recorder.select_notifications(position, 1, inclusive_of_start=False)
+        seconds = 0.0
+        if oldest:
+            n = oldest[0]
+            rows = self.casework.ledger.select_ledger(UUID(str(n.originator_id)))
+            at = next((r.recorded_at for r in rows if r.originator_version == n.originator_version), None)
+            if at is not None:
+                seconds = max(0.0, (self.casework.clock() - at).total_seconds())
+        return Lag(ViewsProjection.name, head - position, seconds)
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Process everything recorded so far; returns how many notifications this call processed.
+
+        Following projection workers, wait for them instead (TimeoutError when they are too slow)."""
+        recorder = self.casework.recorder
+        if self.follow is not None:
+            self.wait_for(recorder.max_notification_id() or None, self.follow)
+            return 0
         done = 0
         with self._lock:
             last = (recorder.max_notification_id() or 0) if progress else 0
@@ -125,6 +172,8 @@ class Views:
                 done += len(page)
                 if progress:
                     progress(page[-1].id, max(last, page[-1].id))
+                if self.throttle:
+                    self._stop.wait(self.throttle)
 
     def _decode(self, n: Notification) -> Any:
         if n.topic.startswith(HOUSEHOLD_TOPICS) or n.topic == PAYMENTS_TOPIC:
@@ -133,6 +182,8 @@ class Views:
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Empty the views and project the whole log again."""
+        if self.follow is not None:
+            raise RuntimeError("these views are kept by projection workers: rebuild them there")
         with self._lock:
             self.store.reset(self.app_name)
             self.projection.cache.clear()

@@ -122,7 +122,7 @@ class Reports:
         prefix = self.division(actor, division)
         self.views.catch_up()
         store = self.views.store
-        paid = store.count_payments(first, last, prefix)[0]
+        paid = store.count_payments(first, last, prefix, households=False)[0]  # 户次 counts payments, not households
         person_months = paid.persons
         exits = store.count_ended(first, last, prefix, ("program", "exit_reason"))
         return {
@@ -160,7 +160,7 @@ class Reports:
                     "person_months": c.persons,
                     "funds": str(c.amount),
                 }
-                for c in store.count_payments(first, last, prefix, ("program",))
+                for c in store.count_payments(first, last, prefix, ("program",), households=False)
             },
         }
 

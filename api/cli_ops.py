@@ -1,0 +1,138 @@
+"""Operations commands of ``jiuzhu``: migrate, project, export, import (docs/operations.md).
+
+``register(cli)`` adds them to the main command; each builds what it needs from the settings when
+it runs, never at import time.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from infrastructure.settings import Settings
+
+console = Console(stderr=True, soft_wrap=True)
+
+
+def migrate() -> None:
+    """Create or upgrade every table once (events, ledger, access log, views, tracking, idempotency keys)."""
+    from api.composition import migrate as run_migration
+    from infrastructure.migrations import HISTORY
+
+    settings = Settings()
+    version = run_migration(settings)
+    console.print(f"schema at version {version} on {settings.database}: {HISTORY.get(version, '')}", highlight=False)
+
+
+def project(
+    interval: float = typer.Option(0.5, min=0.01, help="seconds between polls of the event log"),
+    page_size: int = typer.Option(500, min=1, help="notifications projected per transaction"),
+    throttle: float = typer.Option(0.0, min=0.0, help="seconds to pause between pages (spares the database)"),
+) -> None:
+    """Run a projection worker: keep the views caught up while holding their lease; stand by otherwise.
+
+    Start as many as you like (start them with JIUZHU_CREATE_TABLES=false after `jiuzhu migrate`);
+    one projects at a time and a standby takes over when it dies. Stops on SIGTERM or Ctrl-C."""
+    from api.composition import build_projector
+    from api.logs import configure
+    from application.views.worker import ProjectionWorker
+
+    settings = Settings()
+    configure(settings.log_format)
+    casework, views, lease = build_projector(settings, page_size=page_size)
+    views.throttle = throttle
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        ProjectionWorker(views, lease, interval=interval).run(stop)
+    finally:
+        views.close()
+        casework.close()
+
+
+def export(path: Path = typer.Argument(..., help="the backup file to write, e.g. jiuzhu-2025-06-01.jsonl.gz")) -> None:
+    """Write every stored event (encrypted, as stored), its ledger row and the access log to a gzip JSON-lines file."""
+    from rich.progress import Progress
+
+    from api.composition import open_casework
+    from infrastructure.backup import export_store
+    from infrastructure.migrations import SCHEMA_VERSION, read_version
+
+    settings = Settings()
+    casework = open_casework(settings.model_copy(update={"seed_policy": False}), settings.persistence_env())
+    try:
+        with Progress(console=console) as progress:
+            task = progress.add_task("exporting events", total=casework.recorder.max_notification_id() or 0)
+            report = export_store(
+                casework.recorder,
+                path,
+                cipher_key=settings.cipher_key,
+                schema_version=read_version(casework.recorder) or SCHEMA_VERSION,
+                progress=lambda n: progress.update(task, completed=n),
+            )
+    finally:
+        casework.close()
+    console.print(
+        f"{report.events} events (to notification {report.last_notification_id}), {report.ledger} orphan ledger "
+        f"rows and {report.access} access-log rows written to {path}",
+        highlight=False,
+    )
+
+
+def import_(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="a file written by `jiuzhu export`"),
+    rebuild: bool = typer.Option(True, help="rebuild the views from the imported events"),
+) -> None:
+    """Load a backup into an empty, migrated store (same cipher key), then verify it and rebuild the views."""
+    from api.composition import open_casework
+    from application.audit import Auditor
+    from application.views.projection import Views
+    from infrastructure.backup import BackupRefused, import_store
+
+    settings = Settings()
+    casework = open_casework(settings.model_copy(update={"seed_policy": False}), settings.persistence_env())
+    views = Views(casework)
+    try:
+        report = import_store(casework.recorder, path, cipher_key=settings.cipher_key)
+        console.print(
+            f"{report.events} events, {report.ledger} orphan ledger rows, {report.access} access rows imported"
+        )
+        verification = Auditor(casework).verify()
+        state = "[green]untampered[/]" if verification.ok else f"[red]{len(verification.findings)} findings[/]"
+        console.print(f"verification: {verification.events_checked} events checked, {state}", highlight=False)
+        if rebuild:
+            console.print(f"views rebuilt: {views.rebuild()} notifications projected", highlight=False)
+    except BackupRefused as e:
+        console.print(f"[red]refused[/] {e}", highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        views.close()
+        casework.close()
+    raise typer.Exit(0 if verification.ok else 1)
+
+
+def prepare_workers(settings: Settings) -> None:
+    """Before ``serve --workers N`` forks: migrate once, start the workers with table creation off, and let
+    them share their metrics through files (``PROMETHEUS_MULTIPROC_DIR``)."""
+    import os
+    import tempfile
+
+    if settings.create_tables:
+        from api.composition import migrate as run_migration
+
+        run_migration(settings)
+        os.environ["JIUZHU_CREATE_TABLES"] = "false"
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="jiuzhu-metrics-")
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command()(migrate)
+    cli.command()(project)
+    cli.command()(export)
+    cli.command("import")(import_)

@@ -1,0 +1,93 @@
+"""The Idempotency-Key claim fences the event store (SQLite and PostgreSQL): a claim taken over cannot commit,
+a committed claim is never taken over, and a save committed unbeknown to the request is not made twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from application.casework import Casework
+from domain.members import Relation
+from domain.values import AreaType
+from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost, ClaimRef, current_claim
+from infrastructure.idempotency import Outcome, SQLIdempotencyStore, open_idempotency_store
+from tests.support import CASEWORKER, COMMUNITY, fixed_clock, member
+
+LEASE = 10.0
+#: In memory the claims and the events share no transaction: nothing to fence.
+pytestmark = pytest.mark.parametrize(
+    "backend_env", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+
+@pytest.fixture
+def app(backend_env: dict[str, str]) -> Iterator[Casework]:
+    casework = Casework(env=backend_env, clock=fixed_clock)
+    yield casework
+    casework.close()
+
+
+@pytest.fixture
+def clock() -> list[float]:
+    return [1_000_000.0]
+
+
+@pytest.fixture
+def store(app: Casework, clock: list[float]) -> SQLIdempotencyStore:
+    s = open_idempotency_store(app.recorder, cipher=None, lease=LEASE)
+    assert isinstance(s, SQLIdempotencyStore)
+    s.now = lambda: clock[0]
+    return s
+
+
+def register(app: Casework, claim: ClaimRef) -> None:
+    token = current_claim.set(claim)
+    try:
+        app.register_household(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="甲",
+            members=(member(Relation.HEAD),),
+            registered_on=date(2024, 1, 10),
+            actor=CASEWORKER,
+        )
+    finally:
+        current_claim.reset(token)
+
+
+def test_a_claim_taken_over_cannot_commit(app: Casework, store: SQLIdempotencyStore, clock: list[float]) -> None:
+    """After the lease a retry takes the key over; the first request's save then fails and writes nothing."""
+    first = store.begin("u", "k", "fp")
+    clock[0] += LEASE + 1
+    second = store.begin("u", "k", "fp")
+    assert (first.outcome, second.outcome) == (Outcome.NEW, Outcome.NEW)
+    with pytest.raises(ClaimLost):
+        register(app, ClaimRef("u", "k", first.token))
+    assert list(app.household_ids()) == []
+    register(app, ClaimRef("u", "k", second.token))
+    assert len(list(app.household_ids())) == 1
+
+
+def test_a_committed_claim_is_never_taken_over(app: Casework, store: SQLIdempotencyStore, clock: list[float]) -> None:
+    """A claim whose save committed but whose response was never stored answers APPLIED, even after the lease."""
+    claim = store.begin("u", "k", "fp")
+    register(app, ClaimRef("u", "k", claim.token))
+    store.release("u", "k", claim.token)  # the request failed after its commit: the claim must stay
+    assert store.begin("u", "k", "fp").outcome is Outcome.APPLIED
+    clock[0] += LEASE + 1
+    assert store.begin("u", "k", "fp").outcome is Outcome.APPLIED
+    assert len(list(app.household_ids())) == 1
+
+
+def test_a_save_committed_unbeknown_is_not_made_twice(app: Casework, store: SQLIdempotencyStore) -> None:
+    """When the request believes its save failed (the commit's answer was lost), saving again is refused."""
+    claim = store.begin("u", "k", "fp")
+    ref = ClaimRef("u", "k", claim.token)
+    register(app, ref)
+    assert ref.commits == 1
+    with pytest.raises(ClaimAlreadyCommitted):
+        register(app, ClaimRef("u", "k", claim.token))  # as if the first commit had raised
+    register(app, ref)  # a second save the request knows about is fine
+    assert len(list(app.household_ids())) == 2
