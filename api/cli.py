@@ -188,7 +188,7 @@ def _project(*, rebuild: bool) -> None:
 
     from api.composition import build_projector
 
-    casework, views, lease = build_projector(Settings())  # holds the views' lease: projection workers wait
+    casework, views, lease = build_projector(Settings())  # the views. lease: refused while a worker holds it
     try:
         if not lease.acquire():
             console.print("[red]a projection worker (`jiuzhu project`) holds the views' lease: stop it first[/]")

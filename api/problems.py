@@ -22,6 +22,7 @@ from application.errors import (
     ProgramNotAvailable,
     StaleVersion,
 )
+from application.views.projection import ProjectionsBehind
 from domain.errors import DomainError, FourEyesViolation, InvalidValue, NotFound, RuleViolation, TransitionForbidden
 from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost
 
@@ -163,8 +164,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         headers = {"Retry-After": "1"}
         return problem_response(409, "idempotency-in-progress", "Request in progress", detail, request, errors, headers)
 
-    @app.exception_handler(TimeoutError)
-    async def projections_behind(request: Request, exc: TimeoutError) -> JSONResponse:
+    @app.exception_handler(ProjectionsBehind)
+    async def projections_behind(request: Request, exc: ProjectionsBehind) -> JSONResponse:
         detail = "the views have not caught up with the latest writes yet; retry shortly"
         headers = {"Retry-After": RETRY_AFTER_SECONDS}
         return problem_response(503, "projections-behind", "Views not ready", detail, request, headers=headers)

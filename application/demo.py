@@ -6,7 +6,8 @@ the people; this module lives their year: each month the payroll runs first (in 
 re-computation for the 1 July standard raise), new households register and apply, the township
 reviews and the county decides, enrolments due are reviewed (some after a new declaration), and
 about one household in a hundred changes — suspensions and resumptions, terminations, births,
-deaths, temporary grants. Refusals by the rules are counted, never fatal.
+deaths, temporary grants — and each quarter the calendar job closes what the calendar decides
+(children at 18, gradual exits run out). Refusals by the rules are counted, never fatal.
 """
 
 from __future__ import annotations
@@ -44,8 +45,11 @@ class District(DistrictBase):
         year: int = 2024,
     ):
         self.app, self.n, self.year = app, households, year
-        self._own_views = Views(app) if payroll is None else None
-        self.payroll = payroll or Payroll(app, self._own_views)  # type: ignore[arg-type]
+        self._own_views: Views | None = None  # made (and closed after the run) when no payroll is given
+        if payroll is None:
+            self._own_views = Views(app)
+            payroll = Payroll(app, self._own_views)
+        self.payroll = payroll
         self.rng = random.Random(seed)
         self.people = People(self.rng, year)
         self.report = DemoReport()

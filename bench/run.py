@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 SCRATCH = Path(tempfile.gettempdir()) / "jiuzhu-bench"  # server logs and the raw py-spy profile
 SCALES: dict[str, dict[str, Any]] = {
     "district": {"district": 2000, "copies": 50, "seconds": 10.0, "stats": 30, "rolls": 3},
-    "province": {"district": 2000, "copies": 500, "seconds": 20.0, "stats": 30, "rolls": 3},
+    "province": {"district": 2000, "copies": 500, "seconds": 20.0, "stats": 10, "rolls": 3},
 }
 
 

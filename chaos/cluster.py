@@ -126,7 +126,8 @@ def lease_holder(database: str, name: str = "views") -> int | None:
     with psycopg.connect(**PG, dbname=database, autocommit=True) as conn:  # type: ignore[arg-type]
         row = conn.execute(
             "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name LIKE %s",
+            "WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database() "
+            "AND a.application_name LIKE %s",
             (f"jiuzhu-{name}-%",),
         ).fetchone()
     return int(row[0].rsplit("-", 1)[1]) if row else None

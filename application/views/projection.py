@@ -85,6 +85,10 @@ class ViewsProjection(Projection[ViewStore]):
         return tracked
 
 
+class ProjectionsBehind(TimeoutError):
+    """The projection workers did not reach the latest write in time (the API answers 503)."""
+
+
 @dataclass(frozen=True)
 class Lag:
     """How far a projection is behind the log: events not yet processed, and the age of the oldest of them."""
@@ -100,7 +104,7 @@ class Views:
     By default a process projects for itself: ``catch_up`` processes what is new. A process whose
     views are kept by projection workers (``jiuzhu project``) passes ``follow`` seconds instead:
     ``catch_up`` then waits, that long at most, for the workers to reach the end of the log as it
-    stands (read-your-writes), and raises TimeoutError if they do not.
+    stands (read-your-writes), and raises ProjectionsBehind if they do not.
     """
 
     def __init__(
@@ -152,7 +156,10 @@ class Views:
         Following projection workers, wait for them instead (TimeoutError when they are too slow)."""
         recorder = self.casework.recorder
         if self.follow is not None:
-            self.wait_for(recorder.max_notification_id() or None, self.follow)
+            try:
+                self.wait_for(recorder.max_notification_id() or None, self.follow)
+            except TimeoutError as e:
+                raise ProjectionsBehind(str(e)) from None
             return 0
         done = 0
         with self._lock:

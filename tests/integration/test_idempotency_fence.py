@@ -91,3 +91,40 @@ def test_a_save_committed_unbeknown_is_not_made_twice(app: Casework, store: SQLI
         register(app, ClaimRef("u", "k", claim.token))  # as if the first commit had raised
     register(app, ref)  # a second save the request knows about is fine
     assert len(list(app.household_ids())) == 2
+
+
+def test_a_keyed_request_over_http_fences_its_write(backend_env: dict[str, str]) -> None:
+    """Through the API the claim reaches the recorder (a sync route's thread): the key's row counts one commit."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.composition import build_services
+    from domain.values import Role
+    from infrastructure.settings import Settings
+    from tests.support import member_json
+
+    if backend_env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        settings = Settings(database="sqlite", sqlite_path=backend_env["SQLITE_DBNAME"], _env_file=None)  # type: ignore[call-arg]
+    else:
+        dsn = f"postgresql://postgres@127.0.0.1:5432/{backend_env['POSTGRES_DBNAME']}"
+        settings = Settings(
+            database="postgres", postgres_dsn=dsn, postgres_schema=backend_env["POSTGRES_SCHEMA"], _env_file=None
+        )  # type: ignore[call-arg]
+    settings = settings.model_copy(update={"token_secret": "test-secret-of-at-least-32-bytes-for-hs256"})
+    body = {
+        "area_type": "urban",
+        "division_code": COMMUNITY,
+        "address": "甲",
+        "registered_on": "2024-01-10",
+        "members": [member_json()],
+    }
+    with TestClient(create_app(lambda: build_services(settings, clock=fixed_clock))) as client:
+        services = client.app.state.services  # type: ignore[attr-defined]
+        token = services.tokens.issue("cw-1", Role.CASEWORKER, "430112")
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "fenced-1"}
+        assert client.post("/api/v1/households", json=body, headers=headers).status_code == 201
+        store = services.idempotency
+        with store._transaction() as c:
+            c.execute(store.q("SELECT committed, done FROM {t} WHERE key = %s"), ("fenced-1",))
+            row = c.fetchone()
+    assert tuple(row.values() if isinstance(row, dict) else row) == (1, 1)
