@@ -306,6 +306,7 @@ class EnrolmentCommands:
             allowed={Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT},
             action="terminate",
         )
+        self._check_four_eyes(e, actor)
         _check_reason(reason_code, reason)
         decision_id = uuid4()
         self.trigger_event(

@@ -434,3 +434,18 @@ def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) 
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
     assert casework.tick(date(2024, 6, 1)).recorded == []
     assert casework.get_household(h.id).enrolment(eid).status is Status.APPROVED
+
+
+def test_four_eyes_on_termination(casework: Casework) -> None:
+    """The user who recorded the application or the township opinion may not terminate the enrolment."""
+    from domain.errors import FourEyesViolation
+    from domain.values import Actor, Role
+
+    hid, eid = tekun_elder(casework)
+    through_approval(casework, hid, eid, date(2024, 1, 20), date(2024, 1, 28))
+    recorder_as_approver = Actor(CASEWORKER.user_id, Role.APPROVER, CASEWORKER.jurisdiction)
+    with pytest.raises(FourEyesViolation):
+        casework.terminate(
+            hid, eid, reason_code="MOVED_AWAY", reason="迁出", effective_on=date(2024, 3, 5), actor=recorder_as_approver
+        )
+    casework.terminate(hid, eid, reason_code="MOVED_AWAY", reason="迁出", effective_on=date(2024, 3, 5), actor=APPROVER)
