@@ -19,6 +19,7 @@ ANYONE = frozenset(Role) - {Role.SYSTEM}
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "register_household": CASEWORK,
     "get_household": READ_PERSONAL,
+    "search_households": READ_PERSONAL,
     "add_member": CASEWORK,
     "change_member": CASEWORK,
     "remove_member": CASEWORK,

@@ -45,6 +45,64 @@ class ViewStore(ViewSQL):
             c.execute(self.q(sql), tuple(params))
             return list(c.fetchall())
 
+    def search(
+        self,
+        prefix: str,
+        on: date,
+        *,
+        program: str | None = None,
+        status: str | None = None,
+        household_ids: Sequence[str] | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Households in the division, optionally with an enrolment of a program and/or in a status on a
+        date, optionally among given ids; each with its enrolments' programs and statuses on that date."""
+        where, params = ["h.division_code LIKE %s"], [prefix + "%"]
+        if program is not None or status is not None:
+            cond = ["p.household_id = h.household_id AND p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s)"]
+            params += [self.d(on), self.d(on)]
+            if program is not None:
+                cond.append("p.program = %s")
+                params.append(program)
+            if status is not None:
+                cond.append("p.status = %s")
+                params.append(status)
+            where.append(f"EXISTS (SELECT 1 FROM {self.t('periods')} p WHERE {' AND '.join(cond)})")
+        if household_ids is not None:
+            if not household_ids:
+                return []
+            where.append("h.household_id IN (" + ", ".join(["%s"] * len(household_ids)) + ")")
+            params += list(household_ids)
+        rows = self._rows(
+            f"SELECT h.household_id, h.division_code, h.area_type, h.head_name, h.head_id_masked "
+            f"FROM {self.t('households')} h WHERE {' AND '.join(where)} "
+            "ORDER BY h.division_code, h.household_id LIMIT %s OFFSET %s",
+            (*params, limit, offset),
+        )
+        found = {r["household_id"]: r for r in rows}
+        enrolments: dict[str, list[dict[str, str]]] = {hid: [] for hid in found}
+        if found:
+            for e in self._rows(
+                f"SELECT household_id, enrolment_id, program, status FROM {self.t('periods')} WHERE {COVERS} "
+                "AND household_id IN (" + ", ".join(["%s"] * len(found)) + ")",
+                (self.d(on), self.d(on), *found),
+            ):
+                enrolments[e["household_id"]].append(
+                    {"enrolment_id": e["enrolment_id"], "program": e["program"], "status": e["status"]}
+                )
+        return [
+            {
+                "household_id": hid,
+                "division_code": r["division_code"],
+                "area_type": r["area_type"],
+                "head_name": self.unseal(r["head_name"]),
+                "head_id_masked": self.unseal(r["head_id_masked"]),
+                "enrolments": enrolments[hid],
+            }
+            for hid, r in found.items()
+        ]
+
     def payable_on(self, on: date, prefix: str) -> list[PayableRow]:
         """Enrolments ``active`` or ``gradual_exit`` on a date, in the division."""
         rows = self._rows(

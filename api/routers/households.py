@@ -7,16 +7,29 @@ from typing import Annotated
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel
 
-from api.deps import ActorDep, IfMatchDep, PurposeDep, RequestIdDep, ServicesDep, log_read, require_role
+from api.deps import (
+    ActorDep,
+    IfMatchDep,
+    PageLimit,
+    PurposeDep,
+    RequestIdDep,
+    ServicesDep,
+    log_read,
+    require_role,
+)
 from api.permissions import PERMISSIONS
+from api.problems import Problem
 from api.reveal import RevealQuery, reveal_purpose, with_id_numbers
 from api.schemas import AddMember, ChangeMember, MemberIn, RecordCircumstances, RegisterHousehold, RemoveMember
 from api.views import HouseholdOut
 from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
+from domain.enrolment import Status
 from domain.household import Household
 from domain.members import Disability, Member
-from domain.values import IdNumber
+from domain.person_index import person_index_id
+from domain.values import IdNumber, Program
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 
@@ -197,3 +210,65 @@ def record_circumstances(
         request_id=rid,
     )
     return household_response(services, h, response)
+
+
+class HouseholdFound(BaseModel):
+    household_id: UUID
+    division_code: str
+    area_type: str
+    head_name: str
+    head_id_masked: str
+    enrolments: list[dict[str, str]]
+
+
+class HouseholdSearchOut(BaseModel):
+    on: date
+    limit: int
+    offset: int
+    households: list[HouseholdFound]
+
+
+@router.get("", operation_id="search_households", response_model=HouseholdSearchOut)
+def search_households(
+    actor: ActorDep,
+    services: ServicesDep,
+    limit: PageLimit = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    division: Annotated[str | None, Query(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$")] = None,
+    program: Program | None = None,
+    state: Status | None = None,
+    on: Annotated[date | None, Query(description="enrolment states in effect on this date (default today)")] = None,
+    id_number: Annotated[
+        str | None, Query(min_length=18, max_length=18, description="a person named in an application")
+    ] = None,
+) -> HouseholdSearchOut:
+    """Households within the caller's jurisdiction by division, program, enrolment state on a date, or the
+    ID number of a person named in an application (looked up through the keyed-hash person index)."""
+    require_role(actor, PERMISSIONS["search_households"], "search households")
+    prefix = division or actor.jurisdiction
+    if not prefix.startswith(actor.jurisdiction) and not actor.jurisdiction.startswith(prefix):
+        raise Problem(
+            403,
+            "forbidden-jurisdiction",
+            "Outside jurisdiction",
+            f"division {prefix} is outside the caller's jurisdiction {actor.jurisdiction}",
+            field="division",
+            rule="jurisdiction",
+        )
+    prefix = prefix if prefix.startswith(actor.jurisdiction) else actor.jurisdiction
+    day = on or services.casework.clock().date()
+    ids: list[str] | None = None
+    if id_number is not None:
+        index = services.casework.person_index(person_index_id(IdNumber(id_number), services.casework.index_key))
+        ids = sorted({str(c.household_id) for c in index.claims.values()})
+    services.views.catch_up()
+    rows = services.views.store.search(
+        prefix,
+        day,
+        program=program.value if program else None,
+        status=state.value if state else None,
+        household_ids=ids,
+        limit=limit,
+        offset=offset,
+    )
+    return HouseholdSearchOut(on=day, limit=limit, offset=offset, households=[HouseholdFound(**r) for r in rows])
