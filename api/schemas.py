@@ -1,13 +1,25 @@
-"""Request and response bodies. Aggregates are never returned as-is: ``*Out.of`` maps them."""
+"""Request and response bodies. Aggregates are never returned as-is: ``*Out.of`` maps them.
+
+Request bodies are strict (spec §9): a value of the wrong JSON type is refused, never coerced. Every
+request model derives from ``RequestBody`` (``strict=True``), so booleans are only ``true``/``false``,
+integers only JSON integers (not ``"1"``, ``1.0`` or ``true``) and strings only JSON strings. FastAPI
+validates the parsed JSON in Python mode, where strict ``date``, ``UUID`` and enum fields would refuse
+the JSON strings that carry them; those types opt back into parsing with ``Strict(False)`` (``IsoDate``,
+``Uuid``, ``Choice``) but still take a JSON string only: a date is ``"YYYY-MM-DD"`` (not a timestamp,
+a boolean or a datetime), an enum one of its string values. Money is a decimal string or a JSON number
+(judged by its written form), never a boolean (``Money``).
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator
 from pydantic_core import PydanticCustomError
 
 from domain.circumstances import CostKind, IncomeKind
@@ -25,6 +37,9 @@ from domain.members import (
 from domain.rules.children import ParentSituation
 from domain.rules.temporary import ApprovalLevel, GrantKind
 from domain.values import AreaType, DivisionCode, IdNumber, Program, money
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+E = TypeVar("E", bound=StrEnum)
 
 
 def _money(value: Any) -> Decimal:
@@ -50,62 +65,98 @@ def _division(value: str) -> str:
         raise PydanticCustomError(e.rule, e.message) from None
 
 
+def _iso_date(value: Any) -> Any:
+    """A date is a JSON string ``YYYY-MM-DD``; pydantic then parses it (and refuses 2024-02-30)."""
+    if type(value) is date:  # not from JSON: a response that echoes a request model
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", "Input should be a date, a string written YYYY-MM-DD")
+    if not ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_parsing", "Input should be a date written YYYY-MM-DD")
+    return value
+
+
+def _term(value: Any) -> Any:
+    if not isinstance(value, (str, bool)):
+        raise PydanticCustomError("term_type", "Input should be a string or true/false")
+    return value
+
+
+def _parameter_value(value: Any) -> Any:
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise PydanticCustomError("parameter_value_type", "Input should be a string, an integer or a list of strings")
+
+
 Money = Annotated[Decimal, BeforeValidator(_money), Field(json_schema_extra={"type": "string", "example": "780.00"})]
 IdNumberStr = Annotated[str, AfterValidator(_id_number), Field(min_length=18, max_length=18)]
 DivisionStr = Annotated[str, AfterValidator(_division), Field(examples=["430112001001"])]
 Text = Annotated[str, Field(max_length=2000)]
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+#: A date from a JSON string ``YYYY-MM-DD`` only.
+IsoDate = Annotated[date, Strict(False), BeforeValidator(_iso_date)]
+#: A UUID from a JSON string (a number or a boolean is refused: ``uuid_type``).
+Uuid = Annotated[UUID, Strict(False)]
+#: One of a string enum's values (anything else, a number included, is refused: ``enum``).
+Choice = Annotated[E, Strict(False)]
+#: An application term: a string or a boolean, as the program's rules require (``domain.rules.programs``).
+TermValue = Annotated[str | bool, BeforeValidator(_term)]
+ParameterValue = Annotated[str | int | list[str], BeforeValidator(_parameter_value)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RequestBody(BaseModel):
+    """Every request body: no unknown fields, no coercion between JSON types."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
 
 
-class DisabilityIn(Strict):
-    kind: DisabilityKind
+class DisabilityIn(RequestBody):
+    kind: Choice[DisabilityKind]
     grade: int = Field(ge=1, le=4)
 
 
-class MemberIn(Strict):
+class MemberIn(RequestBody):
     name: str = Field(min_length=1, max_length=100)
     id_number: IdNumberStr
-    relation: Relation
+    relation: Choice[Relation]
     disability: DisabilityIn | None = None
-    labour_capacity: LabourCapacity = LabourCapacity.FULL
-    school_status: SchoolStatus = SchoolStatus.NOT_IN_SCHOOL
+    labour_capacity: Choice[LabourCapacity] = LabourCapacity.FULL
+    school_status: Choice[SchoolStatus] = SchoolStatus.NOT_IN_SCHOOL
     seriously_ill: bool = False
-    absence: Absence | None = None
+    absence: Choice[Absence] | None = None
     resident: bool = True
     support_duty: bool = False
 
 
-class RegisterHousehold(Strict):
-    area_type: AreaType
+class RegisterHousehold(RequestBody):
+    area_type: Choice[AreaType]
     division_code: DivisionStr
     address: str = Field(min_length=1, max_length=500)
-    registered_on: date
+    registered_on: IsoDate
     members: list[MemberIn] = Field(min_length=1, max_length=50)
     reason: Text | None = None
 
 
-class Dated(Strict):
-    effective_on: date
+class Dated(RequestBody):
+    effective_on: IsoDate
     reason: Text | None = None
 
 
 class AddMember(Dated):
     member: MemberIn
-    cause: AdditionCause
+    cause: Choice[AdditionCause]
 
 
 class ChangeMember(Dated):
     name: str | None = Field(default=None, min_length=1, max_length=100)
-    relation: Relation | None = None
+    relation: Choice[Relation] | None = None
     disability: DisabilityIn | None = None
-    labour_capacity: LabourCapacity | None = None
-    school_status: SchoolStatus | None = None
+    labour_capacity: Choice[LabourCapacity] | None = None
+    school_status: Choice[SchoolStatus] | None = None
     seriously_ill: bool | None = None
-    absence: Absence | None = None
+    absence: Choice[Absence] | None = None
     resident: bool | None = None
     support_duty: bool | None = None
 
@@ -121,22 +172,22 @@ class ChangeMember(Dated):
 
 
 class RemoveMember(Dated):
-    cause: RemovalCause
+    cause: Choice[RemovalCause]
 
 
-class IncomeIn(Strict):
-    person_id: UUID
-    kind: IncomeKind
+class IncomeIn(RequestBody):
+    person_id: Uuid
+    kind: Choice[IncomeKind]
     monthly_amount: Money
 
 
-class CostIn(Strict):
-    person_id: UUID
-    kind: CostKind
+class CostIn(RequestBody):
+    person_id: Uuid
+    kind: Choice[CostKind]
     monthly_amount: Money
 
 
-class AssetsIn(Strict):
+class AssetsIn(RequestBody):
     financial: Money = Decimal("0.00")
     vehicle_value: Money = Decimal("0.00")
     dwellings: int = Field(default=0, ge=0, le=100)
@@ -149,9 +200,9 @@ class RecordCircumstances(Dated):
 
 
 class Apply(Dated):
-    program: Program
-    beneficiaries: list[UUID] = Field(min_length=1, max_length=50)
-    terms: dict[str, str | bool] = Field(
+    program: Choice[Program]
+    beneficiaries: list[Uuid] = Field(min_length=1, max_length=50)
+    terms: dict[str, TermValue] = Field(
         default_factory=dict,
         max_length=10,
         description="tekun: arrangement (concentrated|dispersed), has_capable_supporter; "
@@ -160,26 +211,26 @@ class Apply(Dated):
 
 
 class TownshipReviewIn(Dated):
-    investigated_on: date
+    investigated_on: IsoDate
     findings: Text = Field(min_length=1)
-    opinion: TownshipOpinion
+    opinion: Choice[TownshipOpinion]
 
 
 class Decide(Dated):
     pass
 
 
-class DecideWithReason(Strict):
-    effective_on: date
+class DecideWithReason(RequestBody):
+    effective_on: IsoDate
     reason_code: Code
     reason: Text = Field(min_length=1)
 
 
-class ParameterIn(Strict):
+class ParameterIn(RequestBody):
     name: str = Field(min_length=1, max_length=100)
     jurisdiction: str = Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
-    effective_from: date
-    value: str | int | list[str]
+    effective_from: IsoDate
+    value: ParameterValue
     legal_basis: Text = Field(min_length=1)
     reason: Text = Field(min_length=1)
 
@@ -190,9 +241,9 @@ class CareAssessmentIn(Dated):
     )
 
 
-class ParentStatusIn(Strict):
-    situation: ParentSituation
-    since: date
+class ParentStatusIn(RequestBody):
+    situation: Choice[ParentSituation]
+    since: IsoDate
 
 
 class ParentsIn(Dated):
@@ -200,9 +251,9 @@ class ParentsIn(Dated):
     mother: list[ParentStatusIn] = Field(default_factory=list, max_length=11)
 
 
-class TemporaryGrantIn(Strict):
-    kind: GrantKind
-    level: ApprovalLevel
+class TemporaryGrantIn(RequestBody):
+    kind: Choice[GrantKind]
+    level: Choice[ApprovalLevel]
     amount: Money
-    effective_on: date
+    effective_on: IsoDate
     reason: Text = Field(min_length=1)

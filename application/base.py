@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from copy import deepcopy
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
@@ -15,9 +16,10 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONT
 from eventsourcing.utils import Environment, EnvType
 
 from application.errors import ConcurrentUpdate, HouseholdNotFound, OutsideJurisdiction, StaleVersion
+from domain.entitlement import Trigger, month_of, reconcile
 from domain.errors import InvalidValue
 from domain.household import Household
-from domain.policy import Policy, policy_id
+from domain.policy import ParameterSnapshot, Policy, policy_id
 from domain.values import Actor
 from infrastructure.ledger import RECORDER_TOPICS, LedgerMixin, POPOLedgerRecorder
 from infrastructure.transcodings import register_transcodings
@@ -26,6 +28,19 @@ T = TypeVar("T")
 EARLIEST_DATE = date(1950, 1, 1)
 RETRIES = 3
 DEV_INDEX_KEY = b"jiuzhu-dev-index-key-change-me-in-production"
+
+#: Events that change a household's facts (the rest are decisions).
+FACT_EVENTS = frozenset(
+    {
+        "Registered",
+        "MemberAdded",
+        "MemberChanged",
+        "MemberRemoved",
+        "CareAssessed",
+        "ParentsRecorded",
+        "CircumstancesRecorded",
+    }
+)
 
 #: A command on a loaded household; it may append other aggregates (person indexes) to save with it.
 Command = Callable[[Household, list[Aggregate]], T]
@@ -136,6 +151,39 @@ class CaseworkBase(Application[UUID]):
         assert isinstance(policy, Policy)
         return policy
 
+    # ------------------------------------------------------------- money
+
+    def reconcile(
+        self, household: Household, actor: Actor, trigger: Trigger | None = None, *, since: date | None = None
+    ) -> list[UUID]:
+        """Record, beside the command's own events, every change of what is due that they bring about."""
+        pending = [
+            e
+            for e in household.pending_events
+            if isinstance(e, Household.Event) and not isinstance(e, Household.EntitlementChanged)
+        ]
+        if trigger is None:
+            if not pending:
+                return []
+            names = ", ".join(dict.fromkeys(type(e).__name__ for e in pending))
+            kinds = {type(e).__name__ for e in pending}
+            cause = "fact" if kinds & FACT_EVENTS else "decision"
+            trigger = Trigger(cause, names, actor, getattr(pending[0], "request_id", None))
+            since = month_of(min(e.effective_on for e in pending))
+        policy = self.policy()
+        snapshots: dict[date, ParameterSnapshot] = {}
+
+        def params_for(month: date) -> ParameterSnapshot:
+            if month not in snapshots:
+                snapshots[month] = replace(policy.snapshot(household.division_code, month), confirmed=None)
+            return snapshots[month]
+
+        changes: dict[date, list[str]] = {}
+        for v in policy.values:
+            if household.division_code.startswith(v.jurisdiction):
+                changes.setdefault(v.effective_from, []).append(f"{v.name} = {v.value} ({v.jurisdiction})")
+        return reconcile(household, params_for, changes, trigger, since=since)
+
     # ------------------------------------------------------------- helpers
 
     def _check_date(self, value: date, field: str = "effective_on") -> None:
@@ -159,6 +207,7 @@ class CaseworkBase(Application[UUID]):
                 raise StaleVersion(expected_version, household.version)
             others: list[Aggregate] = []  # person indexes, saved in the same transaction
             result = command(household, others)
+            self.reconcile(household, actor)
             try:
                 self.save(household, *others)
             except IntegrityError:  # another writer saved this household or one of the indexes first

@@ -204,7 +204,9 @@ class EnrolmentCommands(CaseworkBase):
             assessment = self.assess(
                 h, e.program, covered or e.beneficiaries, e.terms, effective_on, params, enrolment_id
             )
-            outcome = review_outcome(e.monthly_amount, previous, assessment)
+            current = e.entitlement_on(effective_on)
+            paying = current.amount if current is not None and current.eligible else e.monthly_amount
+            outcome = review_outcome(paying, previous, assessment)
             if outcome is ReviewOutcome.GRADUAL_EXIT and e.program is not Program.DIBAO:
                 outcome = ReviewOutcome.TERMINATED  # gradual exit is a dibao measure (spec §4)
             continuing = outcome in (ReviewOutcome.CONTINUED, ReviewOutcome.ADJUSTED)

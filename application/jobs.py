@@ -16,6 +16,7 @@ from eventsourcing.utils import get_topic
 
 from application.enrolments import EnrolmentCommands
 from domain.enrolment import Status
+from domain.entitlement import Trigger, month_of
 from domain.errors import DomainError
 from domain.household import Household
 from domain.members import SchoolStatus
@@ -49,48 +50,42 @@ class Jobs(EnrolmentCommands):
                 yield n.originator_id if isinstance(n.originator_id, UUID) else UUID(str(n.originator_id))
             start = page[-1].id
 
-    def recalculate(self, value: ParameterValue, actor: Actor = SYSTEM, progress: Progress | None = None) -> JobReport:
-        """Re-compute every open enrolment that the new value affects; one adjustment each, effective
-        on the value's date, naming the change."""
+    def recalculate(
+        self,
+        value: ParameterValue,
+        actor: Actor = SYSTEM,
+        progress: Progress | None = None,
+        *,
+        request_id: str | None = None,
+    ) -> JobReport:
+        """Re-compute what is due to every enrolment of the households the new value may govern, from
+        the value's date on; each change of what is due is recorded with this value as its cause."""
         cause = (
             f"parameter {value.name} = {value.value} for {value.jurisdiction} from {value.effective_from.isoformat()}"
         )
         report = JobReport()
-        policy = self.policy()
         for hid in self.household_ids():
             report.households += 1
             if progress:
                 progress(1)
             h = self.get_household(hid)
-            if not h.division_code.startswith(value.jurisdiction):
+            if not h.division_code.startswith(value.jurisdiction) or not h.enrolments:
                 continue
-            params = policy.snapshot(h.division_code, value.effective_from)
-            if params.values.get(value.name) != value:
-                continue  # a more specific or later value governs this household
-            for e in list(h.enrolments.values()):
-                used = e.last_assessment is not None and any(p.name == value.name for p in e.last_assessment.parameters)
-                if not used or cause in e.adjustments or e.status_on(value.effective_from) not in OPEN:
-                    continue
-                self._adjust(hid, e.enrolment_id, cause, value.effective_from, actor, report)
+            trigger = Trigger("parameter", cause, actor, request_id)
+
+            def command(h: Household, _: list[Aggregate], trigger: Trigger = trigger) -> list[UUID]:
+                return self.reconcile(h, actor, trigger, since=month_of(value.effective_from))
+
+            try:
+                recorded, saved = self._update(hid, None, SYSTEM, command)
+            except DomainError as exc:
+                report.skipped.append((hid, hid, f"{exc.rule}: {exc.message}"))
+                continue
+            for did in recorded:
+                for e in saved.enrolments.values():
+                    if did in e.decisions:
+                        report.recorded.append((hid, e.enrolment_id, f"amount {e.monthly_amount}"))
         return report
-
-    def _adjust(self, hid: UUID, eid: UUID, cause: str, on: date, actor: Actor, report: JobReport) -> None:
-        policy = self.policy()
-
-        def command(h: Household, _: list[Aggregate]) -> UUID | None:
-            e = h.enrolment(eid)
-            params = policy.snapshot(h.division_code, on)
-            assessment = self.assess(h, e.program, e.beneficiaries, e.terms, on, params, eid)
-            return h.adjust_amount(eid, assessment=assessment, cause=cause, effective_on=on, actor=actor)
-
-        try:
-            did, h = self._update(hid, None, SYSTEM, command)
-        except DomainError as exc:
-            report.skipped.append((hid, eid, f"{exc.rule}: {exc.message}"))
-            return
-        if did is not None:
-            a = h.enrolment(eid)
-            report.recorded.append((hid, eid, f"amount {a.monthly_amount}"))
 
     def tick(self, on: date, actor: Actor = SYSTEM, progress: Progress | None = None) -> JobReport:
         """Apply what the calendar decides by ``on``: children age out the month after their 18th

@@ -7,6 +7,7 @@ month or a gradual exit that runs out needs no clock-driven event to be right on
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,8 @@ from uuid import UUID
 
 from domain.assessment import Assessment
 from domain.values import Program
+
+ZERO = Decimal("0.00")
 
 
 class Status(StrEnum):
@@ -72,6 +75,31 @@ class Step:
     decision_id: UUID | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Entitlement:
+    """From ``effective_on`` on (a month's first day, or a decision's date for entries recorded before
+    the schedule was kept apart), what the rules give the enrolment while it is paid: the amount, its
+    parts (tekun: basic living and care subsidy), the beneficiaries it covers, and whether the rules
+    still find it eligible (not eligible: nothing is due)."""
+
+    effective_on: date
+    amount: Decimal
+    beneficiaries: tuple[UUID, ...]
+    parts: tuple[tuple[str, Decimal], ...] = ()
+    eligible: bool = True
+    decision_id: UUID | None = None
+    cause: str = ""  # for a re-computation: parameter, fact, age, dependency or decision
+
+    def same_as(self, other: Entitlement) -> bool:
+        """Whether two entries give the same money to the same people."""
+        return (
+            self.amount == other.amount
+            and self.eligible == other.eligible
+            and tuple(sorted(map(str, self.beneficiaries))) == tuple(sorted(map(str, other.beneficiaries)))
+            and dict(self.parts) == dict(other.parts)
+        )
+
+
 @dataclass
 class TownshipReview:
     decision_id: UUID
@@ -102,6 +130,32 @@ class Enrolment:
     adjustments: set[str] = field(default_factory=set)  # causes of amount adjustments already applied
     corrected: dict[date, Decimal] = field(default_factory=dict)  # month → the amount due as now known
     corrections: list[MonthCorrection] = field(default_factory=list)  # every arrears / overpayment recorded
+    schedule: list[Entitlement] = field(default_factory=list)  # what is due while paid, in effective order
+    exit_amount: Decimal | None = None  # the amount a gradual exit froze
+
+    @property
+    def individual(self) -> bool:
+        """A dibao enrolment of some members only (单人保), as the township assessment found."""
+        review = self.township_review
+        return bool(review is not None and review.assessment.individual)
+
+    def record_entitlement(self, entry: Entitlement) -> None:
+        """Add an entry to the schedule; it wins over entries recorded earlier for the same date."""
+        insort(self.schedule, entry, key=lambda x: x.effective_on)
+
+    def entitlement_on(self, on: date) -> Entitlement | None:
+        """The schedule entry in force on a date (the latest recorded among those of the same date)."""
+        found: Entitlement | None = None
+        for entry in self.schedule:
+            if entry.effective_on > on:
+                break
+            found = entry
+        return found
+
+    def beneficiaries_on(self, on: date) -> tuple[UUID, ...]:
+        """Who the enrolment covers on a date while paid: the schedule's entry, else the application's."""
+        entry = self.entitlement_on(on)
+        return entry.beneficiaries if entry is not None else self.beneficiaries
 
     @property
     def last_step(self) -> Step:
@@ -114,7 +168,14 @@ class Enrolment:
 
     @property
     def monthly_amount(self) -> Decimal:
-        return self.last_step.monthly_amount
+        """The amount as last decided or re-computed: the schedule's entry in force on the latest date a
+        decision or a re-computation took effect, leaving aside changes an age still to come brings
+        (ask ``amount_on`` for a date). Zero before approval and after the end."""
+        if self.status in FINAL or not self.schedule:
+            return ZERO
+        dates = [self.last_step.effective_on, *(x.effective_on for x in self.schedule if x.cause != "age")]
+        entry = self.entitlement_on(max(dates))
+        return entry.amount if entry is not None and entry.eligible else ZERO
 
     def status_on(self, on: date) -> Status | None:
         """The status in effect on a date, or None before the application."""
@@ -131,15 +192,20 @@ class Enrolment:
         return current.status
 
     def amount_on(self, on: date) -> Decimal:
-        """The monthly amount payable on a date (zero when not payable); a month whose payment was
-        corrected after facts were learned late gives the corrected amount."""
+        """The monthly amount payable on a date (zero when not payable or not eligible); a month whose
+        payment was corrected after facts were learned late gives the corrected amount."""
         if self.status_on(on) not in PAYABLE:
-            return Decimal("0.00")
+            return ZERO
         month = on.replace(day=1)
         if month in self.corrected:
             return self.corrected[month]
-        amount = Decimal("0.00")
-        for step in self.steps:
-            if step.effective_on <= on:
-                amount = step.monthly_amount
-        return amount
+        entry = self.entitlement_on(on)
+        return entry.amount if entry is not None and entry.eligible else ZERO
+
+
+def parts_of(assessment: Assessment | None) -> tuple[tuple[str, Decimal], ...]:
+    """The parts an amount is made of, where the program keeps them apart (tekun: 基本生活费, 护理补贴)."""
+    if assessment is None or Program(assessment.program) is not Program.TEKUN or not assessment.eligible:
+        return ()
+    figures = assessment.figures
+    return (("basic_living", Decimal(figures["basic_living"])), ("care_subsidy", Decimal(figures["care_subsidy"])))

@@ -11,6 +11,7 @@ every ``apply`` converts them explicitly.
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,19 +24,22 @@ from domain.assessment import Assessment
 from domain.circumstances import Circumstances
 from domain.enrolment import (
     Enrolment,
+    Entitlement,
     MonthCorrection,
     ReviewOutcome,
     Status,
     Step,
     TownshipOpinion,
     TownshipReview,
+    parts_of,
 )
-from domain.errors import InvalidValue, NotFound, RuleViolation
+from domain.errors import InvalidValue, RuleViolation
+from domain.facts import HouseholdFacts
 from domain.household_enrolments import EnrolmentCommands
 from domain.household_facts import FactCommands
 from domain.members import AdditionCause, Member, RemovalCause, coerce_member_changes
 from domain.rules.children import ParentStatus
-from domain.values import Actor, AreaType, DivisionCode, Program
+from domain.values import Actor, AreaType, DivisionCode, Program, first_of_next_month
 
 ZERO = Decimal("0.00")
 
@@ -53,7 +57,7 @@ class Grant:
     granted_by: str
 
 
-class Household(FactCommands, EnrolmentCommands, Aggregate):
+class Household(FactCommands, EnrolmentCommands, HouseholdFacts, Aggregate):
     """A household (家庭) as registered with the bureau."""
 
     # ----------------------------------------------------------------- events
@@ -73,6 +77,7 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
         members: tuple[Member, ...]
 
         def apply(self, aggregate: Household) -> None:
+            aggregate.log_fact(self)
             aggregate.area_type = AreaType(self.area_type)
             aggregate.division_code = self.division_code
             aggregate.address = self.address
@@ -87,6 +92,7 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
         cause: AdditionCause
 
         def apply(self, aggregate: Household) -> None:
+            aggregate.log_fact(self)
             aggregate.members[self.member.person_id] = self.member
 
     class MemberChanged(Event):
@@ -96,6 +102,7 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
         changes: dict[str, Any]
 
         def apply(self, aggregate: Household) -> None:
+            aggregate.log_fact(self)
             member = aggregate.members[self.person_id]
             aggregate.members[self.person_id] = member.with_changes(coerce_member_changes(self.changes))
 
@@ -114,6 +121,7 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
             state["review_due_by"] = None
 
         def apply(self, aggregate: Household) -> None:
+            aggregate.log_fact(self)
             aggregate.former_members[self.person_id] = aggregate.members.pop(self.person_id)
             if self.review_due_by is not None:  # a death in the household brings the next review forward
                 for e in aggregate.enrolments.values():
@@ -127,6 +135,7 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
         unable_activities: tuple[str, ...]
 
         def apply(self, aggregate: Household) -> None:
+            aggregate.log_fact(self)
             aggregate.care.setdefault(self.person_id, []).append((self.effective_on, tuple(self.unable_activities)))
 
     class ParentsRecorded(Event):
@@ -137,6 +146,7 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
         mother: tuple[ParentStatus, ...]
 
         def apply(self, aggregate: Household) -> None:
+            aggregate.log_fact(self)
             aggregate.parents.setdefault(self.person_id, []).append(
                 (self.effective_on, tuple(self.father), tuple(self.mother))
             )
@@ -168,6 +178,7 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
         circumstances: Circumstances
 
         def apply(self, aggregate: Household) -> None:
+            aggregate.log_fact(self)
             aggregate.circumstances.append((self.effective_on, self.circumstances))
 
     class ApplicationFiled(Event):
@@ -250,6 +261,17 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
             e.next_review_due = self.next_review_due
             e.decisions[self.decision_id] = type(self).__name__
             e.steps.append(Step(self.effective_on, Status.APPROVED, self.monthly_amount, self.decision_id))
+            assessment = e.township_review.assessment if e.township_review else None
+            e.record_entitlement(
+                Entitlement(
+                    self.benefits_from,
+                    self.monthly_amount,
+                    tuple(e.beneficiaries),
+                    parts_of(assessment),
+                    True,
+                    self.decision_id,
+                )
+            )
 
     class ApplicationRejected(Event):
         """The county rejected the application, with a reason code and text."""
@@ -290,7 +312,14 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
             }[outcome]
             if outcome is ReviewOutcome.GRADUAL_EXIT:
                 e.exit_until = self.exit_until
-            e.steps.append(Step(self.effective_on, status, self.monthly_amount, self.decision_id))
+                e.exit_amount = self.monthly_amount
+            on = first_of_next_month(self.effective_on) if status is Status.TERMINATED else self.effective_on
+            e.steps.append(Step(on, status, self.monthly_amount, self.decision_id))
+            if status is not Status.TERMINATED:
+                parts = parts_of(self.assessment) if outcome is ReviewOutcome.ADJUSTED else _parts_on(e, on)
+                e.record_entitlement(
+                    Entitlement(on, self.monthly_amount, tuple(self.beneficiaries), parts, True, self.decision_id)
+                )
 
     class BenefitSuspended(Event):
         """Payments were suspended from ``effective_on``, with a reason code and text."""
@@ -322,7 +351,8 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
         def apply(self, aggregate: Household) -> None:
             e = aggregate.enrolments[self.enrolment_id]
             e.decisions[self.decision_id] = type(self).__name__
-            e.steps.append(Step(self.effective_on, Status.TERMINATED, ZERO, self.decision_id))
+            # Termination takes effect the next month: the month containing the date is still paid.
+            e.steps.append(Step(first_of_next_month(self.effective_on), Status.TERMINATED, ZERO, self.decision_id))
 
     class AmountAdjusted(Event):
         """The monthly amount was re-computed from ``effective_on`` because a policy parameter changed."""
@@ -336,11 +366,19 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
 
         def apply(self, aggregate: Household) -> None:
             e = aggregate.enrolments[self.enrolment_id]
-            status = e.status_on(self.effective_on) or e.status
             e.last_assessment = self.assessment
             e.decisions[self.decision_id] = type(self).__name__
             e.adjustments.add(self.cause)
-            e.steps.append(Step(self.effective_on, status, self.monthly_amount, self.decision_id))
+            e.record_entitlement(
+                Entitlement(
+                    self.effective_on,
+                    self.monthly_amount,
+                    e.beneficiaries_on(self.effective_on),
+                    parts_of(self.assessment),
+                    True,
+                    self.decision_id,
+                )
+            )
 
     class PaymentsCorrected(Event):
         """Facts learned late changed what was due for months already paid: per month, arrears (补发)
@@ -370,9 +408,50 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
             if self.monthly_amount is None:
                 e.next_review_due = self.effective_on  # no longer eligible: due for a decision now
             if self.monthly_amount is not None and self.amount_from is not None:
-                start = max(self.amount_from, e.last_step.effective_on)  # steps stay in date order
-                status = e.status_on(start) or e.status
-                e.steps.append(Step(start, status, self.monthly_amount, self.decision_id))
+                e.record_entitlement(
+                    Entitlement(
+                        self.amount_from,
+                        self.monthly_amount,
+                        e.beneficiaries_on(self.amount_from),
+                        parts_of(self.assessments[-1] if self.assessments else None),
+                        True,
+                        self.decision_id,
+                    )
+                )
+
+    class EntitlementChanged(Event):
+        """What is due changed from ``effective_on`` (a month's first day): a parameter, a fact, an age
+        reached or another enrolment the amount depends on. Records the new amount, its parts, the
+        beneficiaries, whether the rules still find the enrolment eligible, the assessment that found
+        it, the amount before, and the cause (``parameter``, ``fact``, ``age``, ``dependency``,
+        ``decision``) whose details are in ``reason``."""
+
+        enrolment_id: UUID
+        decision_id: UUID
+        assessment: Assessment | None
+        previous_amount: Decimal
+        monthly_amount: Decimal
+        parts: dict[str, Decimal]
+        beneficiaries: tuple[UUID, ...]
+        eligible: bool
+        cause: str
+
+        def apply(self, aggregate: Household) -> None:
+            e = aggregate.enrolments[self.enrolment_id]
+            if self.assessment is not None:
+                e.last_assessment = self.assessment
+            e.decisions[self.decision_id] = type(self).__name__
+            e.record_entitlement(
+                Entitlement(
+                    self.effective_on,
+                    self.monthly_amount,
+                    tuple(self.beneficiaries),
+                    tuple(sorted(self.parts.items())),
+                    self.eligible,
+                    self.decision_id,
+                    self.cause,
+                )
+            )
 
     # ------------------------------------------------------------------ state
 
@@ -388,6 +467,10 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
         self.care: dict[UUID, list[tuple[date, tuple[str, ...]]]] = {}
         self.parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]] = {}
         self.grants: dict[UUID, Grant] = {}
+        self.fact_log: list[tuple[date, int, Household.Event]] = []  # facts in effective order (ties: recorded)
+
+    def log_fact(self, event: Household.Event) -> None:
+        insort(self.fact_log, (event.effective_on, len(self.fact_log), event), key=lambda x: (x[0], x[1]))
 
     # --------------------------------------------------------------- commands
 
@@ -422,46 +505,6 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
             members=tuple(members),
         )
 
-    # ---------------------------------------------------------------- queries
-
-    def care_on(self, person_id: UUID, on: date) -> tuple[str, ...]:
-        """The daily activities the person could not do at the latest assessment in effect on a date."""
-        found: tuple[str, ...] = ()
-        for effective_on, activities in self.care.get(person_id, []):
-            if effective_on <= on:
-                found = activities
-        return found
-
-    def parents_on(self, person_id: UUID, on: date) -> tuple[tuple[ParentStatus, ...], tuple[ParentStatus, ...]]:
-        found: tuple[tuple[ParentStatus, ...], tuple[ParentStatus, ...]] = ((), ())
-        for effective_on, father, mother in self.parents.get(person_id, []):
-            if effective_on <= on:
-                found = (father, mother)
-        return found
-
-    def member(self, person_id: UUID) -> Member:
-        try:
-            return self.members[person_id]
-        except KeyError:
-            raise NotFound(f"no member {person_id} in this household", field="person_id", rule="member-known") from None
-
-    def enrolment(self, enrolment_id: UUID) -> Enrolment:
-        try:
-            return self.enrolments[enrolment_id]
-        except KeyError:
-            raise NotFound(
-                f"no enrolment {enrolment_id} in this household", field="enrolment_id", rule="enrolment-known"
-            ) from None
-
-    def circumstances_on(self, on: date) -> Circumstances:
-        """The latest declaration in effect on a date (a later record wins a tie)."""
-        found = Circumstances()
-        best: date | None = None
-        for effective_on, c in self.circumstances:
-            if effective_on <= on and (best is None or effective_on >= best):
-                found, best = c, effective_on
-        return found
-
     # ---------------------------------------------------------------- helpers
 
     def _check_effective(self, effective_on: date) -> None:
@@ -471,6 +514,11 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
                 field="effective_on",
                 rule="effective-before-registration",
             )
+
+
+def _parts_on(e: Enrolment, on: date) -> tuple[tuple[str, Decimal], ...]:
+    entry = e.entitlement_on(on)
+    return entry.parts if entry is not None else ()
 
 
 def _check_no_duplicates(members: tuple[Member, ...]) -> None:

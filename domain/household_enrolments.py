@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from domain.assessment import Assessment
-from domain.enrolment import FINAL, PAYABLE, Enrolment, MonthCorrection, ReviewOutcome, Status, TownshipOpinion
+from domain.enrolment import (
+    FINAL,
+    PAYABLE,
+    Enrolment,
+    Entitlement,
+    MonthCorrection,
+    ReviewOutcome,
+    Status,
+    TownshipOpinion,
+)
+from domain.entitlement import Found
 from domain.errors import FourEyesViolation, InvalidValue, NotFound, RuleViolation, TransitionForbidden
 from domain.rules.programs import ENROLLING, PERSONAL, parse_terms
 from domain.values import Actor, Program
@@ -222,10 +232,12 @@ class EnrolmentCommands:
             raise InvalidValue(
                 "a gradual exit needs an end after the review", field="exit_until", rule="gradual-exit-end"
             )
+        current = e.entitlement_on(effective_on)
+        before = current.amount if current is not None and current.eligible else e.monthly_amount
         amount = {
-            ReviewOutcome.CONTINUED: e.monthly_amount,
+            ReviewOutcome.CONTINUED: before,
             ReviewOutcome.ADJUSTED: assessment.monthly_amount,
-            ReviewOutcome.GRADUAL_EXIT: e.monthly_amount,
+            ReviewOutcome.GRADUAL_EXIT: before,
             ReviewOutcome.TERMINATED: ZERO,
         }[outcome]
         decision_id = uuid4()
@@ -391,6 +403,40 @@ class EnrolmentCommands:
         )
         return decision_id
 
+    def change_entitlement(
+        self: Household,
+        enrolment_id: UUID,
+        *,
+        found: Found,
+        previous: Entitlement | None,
+        cause: str,
+        reason: str,
+        effective_on: date,
+        actor: Actor,
+        request_id: str | None = None,
+    ) -> UUID:
+        """Record that what is due changed from a month on (``domain.entitlement.reconcile`` finds it)."""
+        self.enrolment(enrolment_id)
+        new = found.entitlement
+        decision_id = uuid4()
+        self.trigger_event(
+            self.EntitlementChanged,
+            enrolment_id=enrolment_id,
+            decision_id=decision_id,
+            assessment=found.assessment,
+            previous_amount=previous.amount if previous is not None and previous.eligible else ZERO,
+            monthly_amount=new.amount,
+            parts=dict(new.parts),
+            beneficiaries=tuple(new.beneficiaries),
+            eligible=new.eligible,
+            cause=cause,
+            effective_on=effective_on,
+            actor=actor,
+            reason=reason,
+            request_id=request_id,
+        )
+        return decision_id
+
     def correct_payments(
         self: Household,
         enrolment_id: UUID,
@@ -409,7 +455,8 @@ class EnrolmentCommands:
         e = self.enrolment(enrolment_id)
         if not reason or not reason.strip():
             raise InvalidValue("a correction states its reason", field="reason", rule="reason-required")
-        going_forward = monthly_amount is not None and monthly_amount != e.monthly_amount
+        current = e.entitlement_on(amount_from) if amount_from is not None else None
+        going_forward = monthly_amount is not None and (current is None or monthly_amount != current.amount)
         ineligible = bool(assessments) and not assessments[-1].eligible
         if not any(c.difference for c in months) and not going_forward and not ineligible:
             raise RuleViolation(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from domain.errors import InvalidValue
@@ -38,6 +38,11 @@ def money(value: object, *, field: str = "amount") -> Decimal:
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise InvalidValue(f"{field} has more than 2 decimal places", field=field, rule="money-cents")
     return amount.quantize(CENT)
+
+
+def round_up_yuan(amount: Decimal) -> Decimal:
+    """Round a computed amount up to the fen: for amounts that must not fall below a product."""
+    return amount.quantize(CENT, rounding=ROUND_CEILING)
 
 
 def round_yuan(amount: Decimal) -> Decimal:

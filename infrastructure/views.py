@@ -106,7 +106,7 @@ class ViewStore(ViewSQL):
     def payable_on(self, on: date, prefix: str) -> list[PayableRow]:
         """Enrolments ``active`` or ``gradual_exit`` on a date, in the division."""
         rows = self._rows(
-            f"SELECT * FROM {self.t('periods')} WHERE status IN {_in(PAYABLE)} AND {COVERS} "
+            f"SELECT * FROM {self.t('periods')} WHERE status IN {_in(PAYABLE)} AND monthly_fen > 0 AND {COVERS} "
             "AND division_code LIKE %s ORDER BY division_code, household_id, enrolment_id",
             (self.d(on), self.d(on), prefix + "%"),
         )
@@ -129,7 +129,7 @@ class ViewStore(ViewSQL):
             f"SELECT p.household_id, p.division_code, p.area_type, p.status, p.monthly_fen, p.beneficiaries, "
             f"m.person_id, m.name, m.id_masked FROM {self.t('periods')} p JOIN {self.t('members')} m "
             f"ON m.household_id = p.household_id WHERE p.program = %s AND p.status IN {_in(PAYABLE)} "
-            "AND p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) AND p.division_code LIKE %s "
+            "AND p.monthly_fen > 0 AND p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) AND p.division_code LIKE %s "
             "ORDER BY p.division_code, p.household_id",
             (program, self.d(on), self.d(on), prefix + "%"),
         )
@@ -180,7 +180,8 @@ class ViewStore(ViewSQL):
 
     def count_on(self, on: date, prefix: str, statuses: Sequence[str], by: Sequence[str] = ()) -> list[Count]:
         """Enrolments in one of ``statuses`` on a date, grouped."""
-        where = f"status IN {_in(statuses)} AND {COVERS} AND division_code LIKE %s"
+        payable = " AND monthly_fen > 0" if set(statuses) <= set(PAYABLE) else ""  # nothing due: not on the roll
+        where = f"status IN {_in(statuses)}{payable} AND {COVERS} AND division_code LIKE %s"
         return self._counts("periods", where, (self.d(on), self.d(on), prefix + "%"), by, "beneficiaries_count")
 
     def count_started(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]:

@@ -8,11 +8,11 @@ from typing import cast
 from uuid import UUID
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep, require_role
 from api.permissions import PERMISSIONS
-from api.schemas import Apply, Decide, DecideWithReason, TownshipReviewIn
+from api.schemas import Apply, Decide, DecideWithReason, IsoDate, RequestBody, TownshipReviewIn
 from api.views import EnrolmentOut, EnrolmentResult
 from domain.household import Household
 
@@ -259,10 +259,8 @@ def terminate(
     return result(services, h, enrolment_id, response, did)
 
 
-class CorrectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    effective_on: date = Field(description="the date the fact learned late took effect")
+class CorrectionIn(RequestBody):
+    effective_on: IsoDate = Field(description="the date the fact learned late took effect")
     reason: str = Field(min_length=1, max_length=2000)
 
 

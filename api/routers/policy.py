@@ -6,11 +6,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.deps import ActorDep, RequestIdDep, ServicesDep, require_role
 from api.permissions import PERMISSIONS
-from api.schemas import ParameterIn
+from api.schemas import IsoDate, ParameterIn, RequestBody
 from api.views import ParameterOut
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
@@ -53,12 +53,10 @@ def get_parameters(
     )
 
 
-class ConfirmationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ConfirmationIn(RequestBody):
     name: str = Field(min_length=1, max_length=100)
     jurisdiction: str = Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
-    confirmed_until: date
+    confirmed_until: IsoDate
     reason: str = Field(min_length=1, max_length=2000)
 
 

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID
 
-from domain.enrolment import PAYABLE, Enrolment, Status
+from domain.enrolment import PAYABLE, Enrolment, Entitlement, Status
+from domain.entitlement import ENTITLED
 from domain.household import Household
 from domain.members import Member, Relation
 from infrastructure.view_rows import EnrolmentRow, GrantRow, HouseholdRow, HouseholdViews, MemberRow, PeriodRow
@@ -67,7 +68,7 @@ def _note(e: Enrolment, status: Status, event: Any) -> StepNote:
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """The enrolment's status over [start, end); ``step`` is the step in force."""
+    """The enrolment's status over [start, end); ``step`` is the step in force, ``entry`` the schedule's."""
 
     start: date
     end: date | None
@@ -75,10 +76,29 @@ class Piece:
     amount: Decimal
     step: int
     derived: bool = False  # the calendar turned the step's status (approved → active, gradual exit → terminated)
+    entry: Entitlement | None = None
 
 
 def pieces(e: Enrolment) -> list[Piece]:
-    """The enrolment's history as consecutive dated periods, mirroring ``Enrolment.status_on``."""
+    """The enrolment's history as consecutive dated periods, mirroring ``Enrolment.status_on`` and
+    ``Enrolment.amount_on``: a period ends where the status or the schedule of what is due changes."""
+    cuts = sorted({x.effective_on for x in e.schedule})
+    out: list[Piece] = []
+    for p in _status_pieces(e):
+        inner = [c for c in cuts if p.start < c and (p.end is None or c < p.end)]
+        bounds: list[date | None] = [p.start, *inner, p.end]
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            assert start is not None
+            entry = e.entitlement_on(start)
+            amount = ZERO
+            if p.status in ENTITLED and entry is not None and entry.eligible:
+                amount = entry.amount
+            out.append(Piece(start, end, p.status, amount, p.step, p.derived, entry))
+    return out
+
+
+def _status_pieces(e: Enrolment) -> list[Piece]:
+    """The enrolment's statuses as consecutive dated periods."""
     out: list[Piece] = []
     for i, s in enumerate(e.steps):
         end = e.steps[i + 1].effective_on if i + 1 < len(e.steps) else None
@@ -140,6 +160,7 @@ def _member(hid: UUID, m: Member, current: bool) -> MemberRow:
 
 def _period(h: Household, e: Enrolment, seq: int, p: Piece, notes: list[StepNote]) -> PeriodRow:
     note = notes[p.step] if p.step < len(notes) else StepNote(tuple(e.beneficiaries))
+    covered = p.entry.beneficiaries if p.entry is not None and Status(p.status) in ENTITLED else note.beneficiaries
     reason = None
     if p.status in (Status.TERMINATED, Status.SUSPENDED, Status.REJECTED):
         reason = GRADUAL_EXIT_ENDED if p.derived else note.reason_code
@@ -154,7 +175,7 @@ def _period(h: Household, e: Enrolment, seq: int, p: Piece, notes: list[StepNote
         to_date=p.end,
         status=str(p.status),
         monthly_amount=p.amount,
-        beneficiaries=note.beneficiaries,
+        beneficiaries=covered,
         reason_code=reason,
         arrangement=_term(e, "arrangement"),
         care_level=note.care_level,

@@ -23,10 +23,9 @@ def payable_by_replay(casework: Casework, on: date, prefix: str = "") -> list[Pa
         h = casework.get_household(hid)
         if not h.division_code.startswith(prefix):
             continue
-        payable = [e for e in h.enrolments.values() if e.status_on(on) in PAYABLE]
+        payable = [e for e in h.enrolments.values() if e.status_on(on) in PAYABLE and e.amount_on(on) > 0]
         if not payable:
             continue
-        then = auditor.household_at(hid, effective_on=on)
         for e in payable:
             out.append(
                 PayableRow(
@@ -36,7 +35,7 @@ def payable_by_replay(casework: Casework, on: date, prefix: str = "") -> list[Pa
                     division_code=h.division_code,
                     area_type=str(h.area_type),
                     amount=e.amount_on(on),
-                    beneficiaries=tuple(then.enrolments[e.enrolment_id].beneficiaries),
+                    beneficiaries=e.beneficiaries_on(on),
                 )
             )
     out.sort(key=lambda r: (r.division_code, str(r.household_id), str(r.enrolment_id)))

@@ -18,7 +18,7 @@ from domain.assessment import Assessment, Reason
 from domain.errors import InvalidValue
 from domain.members import Member
 from domain.policy import ParameterSnapshot
-from domain.values import CENT, Program, round_yuan
+from domain.values import Program, round_yuan
 
 ZERO = Decimal("0.00")
 ADULT_AGE = 18
@@ -125,9 +125,9 @@ class ChildFacts:
 
     def __post_init__(self) -> None:
         share = self.current_assistance_share
-        if not isinstance(share, Decimal) or not share.is_finite() or share < 0 or share != share.quantize(CENT):
+        if not isinstance(share, Decimal) or not share.is_finite() or share < 0:
             raise InvalidValue(
-                "current_assistance_share must be a non-negative amount with at most 2 decimal places",
+                "current_assistance_share must be a non-negative amount",
                 field="current_assistance_share",
                 rule="money-decimal",
             )
@@ -253,7 +253,7 @@ def assess_unsupported_child(facts: ChildFacts, params: ParameterSnapshot) -> As
     """Run the unsupported-child rules: age, not an orphan, the parents' situations; the top-up rule."""
     rate = round_yuan(params.decimal("unsupported_child.rate"))
     share = facts.current_assistance_share
-    figures: dict[str, Any] = {"rate": str(rate), "current_assistance_share": str(share), "top_up": False}
+    figures: dict[str, Any] = {"rate": str(rate), "current_assistance_share": str(round_yuan(share)), "top_up": False}
     amount = ZERO
     orphan, orphan_reasons = is_orphan(facts)
     if orphan:
@@ -281,7 +281,7 @@ def assess_unsupported_child(facts: ChildFacts, params: ParameterSnapshot) -> As
                 amount = rate
                 reasons.append(_reason(UNSUPPORTED_RATE, f"monthly amount: the unsupported-child rate {rate}"))
             elif share < rate:
-                amount = rate - share
+                amount = round_yuan(rate - share)
                 figures["top_up"] = True
                 reasons.append(
                     _reason(

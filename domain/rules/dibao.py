@@ -295,8 +295,8 @@ def _individual(
     reasons.append(
         _reason(
             MARGIN_INCOME_BELOW_LIMIT if margin_ok else MARGIN_INCOME_OVER_LIMIT,
-            f"per-capita income {per_capita} is {'below' if margin_ok else 'not below'} "
-            f"the margin limit {margin_limit}",
+            f"per-capita income {_yuan(per_capita)} is {'below' if margin_ok else 'not below'} "
+            f"the margin limit {_yuan(margin_limit)}",
         )
     )
     if not (severe_ok and margin_ok and assets_ok):
@@ -330,7 +330,7 @@ def assess_dibao(facts: DibaoFacts, params: ParameterSnapshot) -> Assessment:
     months = params.count("dibao.asset.financial_months")
     vehicle_limit = params.decimal("dibao.asset.vehicle_value_limit")
     max_dwellings = params.count("dibao.asset.max_dwellings")
-    margin_limit = round_yuan(params.decimal("dibao.margin_multiplier") * standard)
+    margin_limit = params.decimal("dibao.margin_multiplier") * standard  # compared exactly, shown to the fen
     excluded = params.codes("dibao.income.excluded_kinds")
 
     circ, assets = facts.circumstances, facts.circumstances.assets
@@ -376,15 +376,15 @@ def assess_dibao(facts: DibaoFacts, params: ParameterSnapshot) -> Assessment:
     if n == 0:
         reasons.append(_reason(NO_COUNTED_MEMBERS, "no member of the household is counted"))
     else:
-        per_capita = round_yuan(household / n)
-        figures["per_capita_income"] = str(per_capita)
+        per_capita = household / n  # exact: money is rounded once, at the end of each amount (spec §3)
+        figures["per_capita_income"] = _yuan(per_capita)
         figures["financial_assets_per_capita"] = _yuan(assets.financial / n)
         below = per_capita < standard
         relation = "below" if below else "not below"
         reasons.append(
             _reason(
                 INCOME_BELOW_STANDARD if below else INCOME_NOT_BELOW_STANDARD,
-                f"per-capita income {per_capita} is {relation} the {area} standard {_yuan(standard)}",
+                f"per-capita income {_yuan(per_capita)} is {relation} the {area} standard {_yuan(standard)}",
             )
         )
 
@@ -408,7 +408,9 @@ def assess_dibao(facts: DibaoFacts, params: ParameterSnapshot) -> Assessment:
             if eligible:
                 amount = round_yuan((standard - per_capita) * n)
                 reasons.append(
-                    _reason(BENEFIT_AMOUNT, f"monthly amount ({_yuan(standard)} - {per_capita}) x {n} = {amount}")
+                    _reason(
+                        BENEFIT_AMOUNT, f"monthly amount ({_yuan(standard)} - {_yuan(per_capita)}) x {n} = {amount}"
+                    )
                 )
         else:
             individual = True

@@ -22,7 +22,7 @@ from domain.rules.tekun import ADULT_AGE, Arrangement, DailyActivity, TekunFacts
 from domain.values import Program
 
 if TYPE_CHECKING:
-    from domain.household import Household
+    from domain.facts import HouseholdFacts
 
 #: Programs whose enrolments cover one person only.
 PERSONAL = frozenset({Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD})
@@ -79,19 +79,22 @@ def parse_activities(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def assistance_share(h: Household, person_id: UUID, on: date, *, excluding: UUID | None = None) -> Decimal:
-    """The person's current monthly share of a dibao or tekun benefit in this household."""
+def assistance_share(h: HouseholdFacts, person_id: UUID, on: date, *, excluding: UUID | None = None) -> Decimal:
+    """The person's monthly share of the dibao and tekun amounts payable in this household on a date
+    (an amount divided by the beneficiaries it covers then; not rounded: the top-up is, at the end)."""
     share = Decimal("0.00")
     for e in h.enrolments.values():
         if e.enrolment_id == excluding or e.program not in (Program.DIBAO, Program.TEKUN):
             continue
-        if person_id in e.beneficiaries and e.status_on(on) not in FINAL and e.amount_on(on) > 0:
-            share += (e.amount_on(on) / len(e.beneficiaries)).quantize(Decimal("0.01"))
+        covered = e.beneficiaries_on(on)
+        amount = e.amount_on(on)
+        if person_id in covered and amount > 0:
+            share += amount / len(covered)
     return share
 
 
 def assess(
-    h: Household,
+    h: HouseholdFacts,
     program: Program,
     beneficiaries: tuple[UUID, ...],
     terms: dict[str, Any],
@@ -99,6 +102,7 @@ def assess(
     params: ParameterSnapshot,
     *,
     enrolment_id: UUID | None = None,
+    share: Decimal | None = None,
 ) -> Assessment:
     """Run the program's rules on the household's facts in force on ``on``."""
     program = Program(program)
@@ -149,7 +153,9 @@ def assess(
         father=father,
         mother=mother,
         placement=Placement(terms["placement"]),
-        current_assistance_share=assistance_share(h, person.person_id, on, excluding=enrolment_id),
+        current_assistance_share=assistance_share(h, person.person_id, on, excluding=enrolment_id)
+        if share is None
+        else share,
     )
     if program is Program.ORPHAN:
         return assess_orphan(facts, params)
@@ -166,7 +172,7 @@ def review_interval_key(program: Program) -> str | None:
 
 
 def precheck(
-    h: Household, program: Program, beneficiaries: tuple[UUID, ...], on: date, params: ParameterSnapshot
+    h: HouseholdFacts, program: Program, beneficiaries: tuple[UUID, ...], on: date, params: ParameterSnapshot
 ) -> None:
     """Refuse at once an application that no investigation could make eligible (age, ability to work)."""
     if program not in PERSONAL:

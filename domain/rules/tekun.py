@@ -17,7 +17,7 @@ from typing import Any
 from domain.assessment import Assessment, Reason
 from domain.members import DisabilityKind, Member, SchoolStatus
 from domain.policy import ParameterSnapshot
-from domain.values import AreaType, Program, round_yuan
+from domain.values import AreaType, Program, round_up_yuan, round_yuan
 
 ZERO = Decimal("0.00")
 ELDERLY_AGE = 60
@@ -200,7 +200,7 @@ def assess_tekun(facts: TekunFacts, params: ParameterSnapshot) -> Assessment:
     level = care_level(facts.unable_activities)
     arrangement = Arrangement(facts.arrangement)
     care_subsidy = params.decimal(f"tekun.care.{arrangement}.{level}")
-    basic_living = round_yuan(multiplier * standard)
+    basic_living = round_up_yuan(multiplier * standard)  # never below the product (spec §3)
 
     reasons: list[Reason] = []
     work_ok, work_reason = _work_criterion(facts, params)

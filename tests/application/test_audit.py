@@ -136,18 +136,31 @@ def test_history_lists_both_clocks_actor_and_reason(app: Casework, clock: Steppi
         "ApplicationFiled",
         "TownshipReviewRecorded",
         "ApplicationApproved",
+        "EntitlementChanged",  # the 1 July raise, known at approval, changes what is due from July
         "CircumstancesRecorded",
+        "EntitlementChanged",  # the wages from 1 March change March's amount …
+        "EntitlementChanged",  # … and July's
     ]
-    assert entries[-1]["recorded_at"] == s["t_corrected"]
+    wages_rose = entries[6]
+    assert wages_rose["recorded_at"] == s["t_corrected"]
     assert entries[4]["recorded_at"] == s["t_approved"]
-    assert entries[-1]["effective_on"] == date(2024, 3, 1)
-    assert entries[-1]["reason"] == "单位补报工资"
+    assert wages_rose["effective_on"] == date(2024, 3, 1)
+    assert wages_rose["reason"] == "单位补报工资"
+    assert entries[7]["recorded_at"] == s["t_corrected"]  # recorded with the fact that caused it
+    assert "CircumstancesRecorded effective 2024-03-01" in entries[7]["reason"]
     assert entries[4]["actor"] == {"user_id": APPROVER.user_id, "role": "approver"}
     assert entries[4]["decision_id"] == s["approval"]
     only_dibao = Auditor(app).history(s["h"], program="dibao")  # type: ignore[arg-type]
-    assert [e["event"] for e in only_dibao] == ["ApplicationFiled", "TownshipReviewRecorded", "ApplicationApproved"]
-    march = Auditor(app).history(s["h"], effective_from=date(2024, 2, 1))  # type: ignore[arg-type]
-    assert [e["event"] for e in march] == ["ApplicationApproved", "CircumstancesRecorded"]
+    assert [e["event"] for e in only_dibao] == [
+        "ApplicationFiled",
+        "TownshipReviewRecorded",
+        "ApplicationApproved",
+        "EntitlementChanged",
+        "EntitlementChanged",
+        "EntitlementChanged",
+    ]
+    march = Auditor(app).history(s["h"], effective_from=date(2024, 2, 1), effective_to=date(2024, 6, 30))  # type: ignore[arg-type]
+    assert [e["event"] for e in march] == ["ApplicationApproved", "CircumstancesRecorded", "EntitlementChanged"]
 
 
 def test_decision_explained_and_reproduced(app: Casework, clock: SteppingClock) -> None:

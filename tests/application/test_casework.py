@@ -83,7 +83,8 @@ def test_dibao_lifecycle_on_every_backend(casework: Casework) -> None:
     e = casework.get_household(hid).enrolment(eid)
     assert e.status is Status.APPROVED
     assert e.benefits_from == date(2024, 3, 1)
-    assert e.monthly_amount == D("1050.00")  # (750.00 − 1200.00/3) × 3
+    assert e.amount_on(date(2024, 3, 1)) == D("1050.00")  # (750.00 − 1200.00/3) × 3
+    assert e.amount_on(date(2024, 7, 1)) == D("1140.00")  # the 1 July raise, known at approval, recorded with it
     assert e.status_on(date(2024, 2, 29)) is Status.APPROVED
     assert e.status_on(date(2024, 3, 1)) is Status.ACTIVE
 
@@ -117,6 +118,8 @@ def test_stored_events_keep_their_types(casework: Casework) -> None:
         "ApplicationFiled",
         "TownshipReviewRecorded",
         "ApplicationApproved",
+        "EntitlementChanged",  # July's raise
+        "EntitlementChanged",  # a child turns 18 and is no longer counted
     ]
     for e in events:
         assert isinstance(e.effective_on, date)

@@ -185,14 +185,19 @@ def test_two_concurrent_runs_pay_each_enrolment_once(make_casework: Callable[[],
 def test_a_year_of_payroll_adds_up_to_the_yuan(casework: Casework, payroll: Payroll, views: Views) -> None:
     """Three households over March–December 2024 with the July raise, a suspension and a termination."""
     h1 = household(casework)  # urban, 3 persons, (750 − 400) × 3 = 1050.00, from July (780 − 400) × 3 = 1140.00
-    enrol(casework, h1, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
+    e1 = enrol(casework, h1, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     h2 = household(casework, size=2, wages="600.00")  # urban, 2 persons, 900.00, from July 960.00
     e2 = enrol(casework, h2, applied_on=date(2024, 2, 10), approved_on=date(2024, 3, 5))  # paid from April
     h3 = household(
         casework, size=1, wages="0", area=AreaType.RURAL, division="430112002001", head_birth=date(1954, 4, 4)
     )  # rural, 1 person, 600.00, from July 630.00
     e3 = enrol(casework, h3, applied_on=date(2024, 1, 20), approved_on=date(2024, 2, 5))
-    assert raise_standards(casework) == 3
+    # The raise was recorded before the approvals: each approval recorded July's amount with it, so the
+    # re-computation job finds nothing left to change.
+    assert raise_standards(casework) == 0
+    for hid, eid in ((h1, e1), (h2, e2), (h3, e3)):
+        july = casework.get_household(hid).enrolment(eid).entitlement_on(date(2024, 7, 1))
+        assert july is not None and july.effective_on == date(2024, 7, 1) and july.cause == "parameter"
     casework.suspend(
         h2, e2, reason_code="NOT_REACHABLE", reason="家庭失联", effective_on=date(2024, 8, 10), actor=APPROVER
     )

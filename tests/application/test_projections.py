@@ -100,7 +100,9 @@ def test_views_follow_an_enrolment_through_its_life(casework: Casework, views: V
     assert store.payable_on(MARCH, "430113") == []  # another county
     (row,) = [e for e, _ in store.open_enrolments("43", date(2024, 3, 1))] or [None]  # terminated: not open
     assert row is None
-    ended = store.count_ended(date(2024, 9, 1), date(2024, 9, 30), "430112", ("exit_reason",))
+    # terminated on 5 September: September is still paid, the exit takes effect in October
+    assert store.count_ended(date(2024, 9, 1), date(2024, 9, 30), "430112", ("exit_reason",)) == []
+    ended = store.count_ended(date(2024, 10, 1), date(2024, 10, 31), "430112", ("exit_reason",))
     assert [(c.key, c.households) for c in ended] == [(("MOVED_AWAY",), 1)]
     started = store.count_started(MARCH, date(2024, 3, 31), "430112")
     assert (started[0].households, started[0].persons) == (1, 3)

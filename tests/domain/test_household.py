@@ -18,7 +18,7 @@ from domain.enrolment import Enrolment, ReviewOutcome, Status, TownshipOpinion
 from domain.errors import FourEyesViolation, InvalidValue, NotFound, RuleViolation, TransitionForbidden
 from domain.household import Household
 from domain.members import AdditionCause, Disability, DisabilityKind, LabourCapacity, Member, Relation, RemovalCause
-from domain.values import Actor, AreaType, IdNumber, Program, Role
+from domain.values import Actor, AreaType, IdNumber, Program, Role, first_of_next_month
 from tests.support import APPROVER, CASEWORKER, CASEWORKER_2, COMMUNITY, DISTRICT, member
 
 D = Decimal
@@ -183,7 +183,9 @@ TIMELINE = [
     (RESUMED - DAY, Status.SUSPENDED, ZERO),
     (RESUMED, Status.ACTIVE, AMOUNT),
     (TERMINATED - DAY, Status.ACTIVE, AMOUNT),
-    (TERMINATED, Status.TERMINATED, ZERO),
+    (TERMINATED, Status.ACTIVE, AMOUNT),  # the month containing the termination's date is still paid
+    (first_of_next_month(TERMINATED) - DAY, Status.ACTIVE, AMOUNT),
+    (first_of_next_month(TERMINATED), Status.TERMINATED, ZERO),
     (date(2030, 1, 1), Status.TERMINATED, ZERO),
 ]
 
@@ -340,7 +342,7 @@ def test_an_adjusting_review_changes_the_amount_from_its_date() -> None:
 
 
 def test_a_terminating_review_ends_payment() -> None:
-    """A TERMINATED review outcome stops payment from its date."""
+    """A TERMINATED review outcome on 1 August stops payment from the next month: August is still paid."""
     case = build("resumed")
     case.h.complete_review(
         case.eid,
@@ -352,8 +354,8 @@ def test_a_terminating_review_ends_payment() -> None:
         effective_on=date(2024, 8, 1),
         actor=CASEWORKER,
     )
-    assert (case.e.status_on(date(2024, 8, 1)), case.e.amount_on(date(2024, 8, 1))) == (Status.TERMINATED, ZERO)
-    assert case.e.amount_on(date(2024, 7, 31)) == AMOUNT
+    assert (case.e.status_on(date(2024, 9, 1)), case.e.amount_on(date(2024, 9, 1))) == (Status.TERMINATED, ZERO)
+    assert (case.e.status_on(date(2024, 8, 31)), case.e.amount_on(date(2024, 8, 1))) == (Status.ACTIVE, AMOUNT)
 
 
 # --- forbidden transitions ------------------------------------------------------------------
@@ -640,7 +642,7 @@ EVENT_CLASSES = sorted(
 
 def test_the_event_classes_are_found() -> None:
     """The docstring check below sees every fact the household records."""
-    assert len(EVENT_CLASSES) == 19
+    assert len(EVENT_CLASSES) == 20
     assert {c.__name__ for c in EVENT_CLASSES} >= {"Registered", "ApplicationApproved", "EnrolmentTerminated"}
 
 

@@ -274,9 +274,7 @@ def test_income_of_uncounted_member_ignored() -> None:
         pytest.param(AreaType.RURAL, "1799.97", "599.99", True, D("0.03"), id="rural-0.01-below"),
         pytest.param(AreaType.URBAN, "1200.00", "400.00", True, D("1140.00"), id="urban-gap"),  # 380.00 x 3
         pytest.param(AreaType.RURAL, "1200.00", "400.00", True, D("600.00"), id="rural-gap"),  # 200.00 x 3
-        pytest.param(
-            AreaType.URBAN, "1000.00", "333.33", True, D("1340.01"), id="per-capita-rounded-first"
-        ),  # 446.67 x 3
+        pytest.param(AreaType.URBAN, "1000.00", "333.33", True, D("1340.00"), id="per-capita-exact"),  # 446.67 x 3
         pytest.param(AreaType.URBAN, "0.00", "0.00", True, D("2340.00"), id="no-income"),  # 780.00 x 3
         pytest.param(AreaType.URBAN, "9000.00", "3000.00", False, D("0.00"), id="far-above"),
     ],
@@ -293,11 +291,11 @@ def test_income_against_standard(area: AreaType, income: str, per_capita: str, e
 
 
 def test_per_capita_rounds_half_up() -> None:
-    """1000.01 / 2 = 500.005 rounds half up to 500.01; gap 279.99 x 2 = 559.98."""
+    """1000.01 / 2 = 500.005 is shown as 500.01 but used exactly: (780 - 500.005) x 2 = 559.99."""
     h = Household(child=person(Relation.CHILD, ADULT_CHILD))
     a = assess(h.members, incomes=(wages(h.head, "1000.01"),))
     assert a.figures["per_capita_income"] == "500.01"
-    assert a.monthly_amount == D("559.98")
+    assert a.monthly_amount == D("559.99")
 
 
 def test_income_reason_message_states_figures() -> None:

@@ -302,16 +302,16 @@ def test_amount_by_area_arrangement_and_level(
 @pytest.mark.parametrize(
     ("standard", "multiplier", "basic", "amount"),
     [
-        # 777.77 x 1.3 = 1011.101 -> 1011.10; + 60.00 = 1071.10
-        pytest.param(D("777.77"), D("1.3"), "1011.10", D("1071.10"), id="round-down"),
-        # 777.75 x 1.3 = 1011.075 -> 1011.08 (half up); + 60.00 = 1071.08
-        pytest.param(D("777.75"), D("1.3"), "1011.08", D("1071.08"), id="round-half-up"),
+        # 777.77 x 1.3 = 1011.101 -> 1011.11 (up, never below the product); + 60.00 = 1071.11
+        pytest.param(D("777.77"), D("1.3"), "1011.11", D("1071.11"), id="round-up-small-fraction"),
+        # 777.75 x 1.3 = 1011.075 -> 1011.08; + 60.00 = 1071.08
+        pytest.param(D("777.75"), D("1.3"), "1011.08", D("1071.08"), id="round-up-half"),
         # 780.00 x 1.5 = 1170.00; + 60.00 = 1230.00
         pytest.param(D("780.00"), D("1.5"), "1170.00", D("1230.00"), id="multiplier-1.5"),
     ],
 )
 def test_basic_living_rounded_to_the_fen(standard: Decimal, multiplier: Decimal, basic: str, amount: Decimal) -> None:
-    """Basic living is multiplier x standard rounded half up to the fen before the care subsidy is added."""
+    """Basic living is multiplier x standard rounded up to the fen before the care subsidy is added."""
     params = make_params(**{"dibao.standard.urban": standard, "tekun.multiplier": multiplier})
     a = assess(params=params)
     assert a.figures["basic_living"] == basic

@@ -1,0 +1,218 @@
+"""What is due for an enrolment in a month: a pure function of the facts in effect on the month's
+first day, the parameters in force for it, and the decisions on the enrolment (``docs/money.md``).
+
+``due_in_month`` gives every enrolment's entitlement for one month (dibao and tekun first: an
+unsupported child's top-up depends on them). ``reconcile`` compares it with what each enrolment has
+recorded, at every month where anything it depends on changes, and records ``EntitlementChanged``
+wherever they differ, naming the cause — so the recorded schedule, which payroll, rolls and
+statistics read, is always what the rules give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from domain.assessment import Assessment
+from domain.enrolment import PAYABLE, Enrolment, Entitlement, Status, parts_of
+from domain.errors import RuleViolation
+from domain.facts import FactsOn, facts_on
+from domain.policy import ParameterSnapshot
+from domain.rules import programs
+from domain.rules.dibao import counted
+from domain.values import Actor, Program, first_of_next_month
+
+if TYPE_CHECKING:
+    from domain.household import Household
+
+ZERO = Decimal("0.00")
+#: Ages at which some rule changes its answer (under 16, adult at 18, elderly at 60) and the school
+#: extension ages a parameter may set: a birthday at one of them may change what is due.
+AGES = (16, 18, 19, 20, 21, 22, 23, 24, 25, 60)
+#: Statuses in which an enrolment has an entitlement (paid, or paid again once resumed).
+ENTITLED = frozenset({Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT})
+FIRST = (Program.DIBAO, Program.TEKUN)
+
+ParamsFor = Callable[[date], ParameterSnapshot]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One enrolment's entitlement for a month, with the assessment that found it (None: no rule ran)."""
+
+    entitlement: Entitlement
+    assessment: Assessment | None
+    why: str  # what decided it, when no assessment says it
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """The change that asked for a re-computation: its kind, what it was, who made it."""
+
+    cause: str  # parameter | fact | decision
+    reason: str
+    actor: Actor
+    request_id: str | None
+
+
+def month_of(d: date) -> date:
+    """The first month whose first day is on or after ``d``: the first month a change on ``d`` affects."""
+    return d if d.day == 1 else first_of_next_month(d)
+
+
+def birthday(born: date, age: int) -> date:
+    """The day a person born on ``born`` turns ``age`` (29 February → 1 March in common years)."""
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return date(born.year + age, 3, 1)
+
+
+def in_gradual_exit(e: Enrolment, month: date) -> bool:
+    return e.exit_amount is not None and any(
+        s.status is Status.GRADUAL_EXIT and s.effective_on <= month for s in e.steps
+    )
+
+
+def covered_on(facts: FactsOn, e: Enrolment, month: date) -> tuple[UUID, ...]:
+    """Who the enrolment covers in the month: the counted members for a whole-household dibao, else
+    the named people still in the household."""
+    if e.program is Program.DIBAO and not e.individual:
+        return tuple(pid for pid, m in facts.members.items() if counted(m, month)[0])
+    return tuple(p for p in e.beneficiaries if p in facts.members)
+
+
+def entitlement_in(
+    h: Household, e: Enrolment, month: date, params: ParameterSnapshot, share: Decimal | None = None
+) -> Found:
+    """What the rules give the enrolment for the month on the facts in effect on its first day."""
+    facts = facts_on(h, month)
+    covered = covered_on(facts, e, month)
+    if not covered:
+        return Found(Entitlement(month, ZERO, (), (), False), None, "nobody it covers is in the household")
+    if in_gradual_exit(e, month):
+        assert e.exit_amount is not None
+        return Found(Entitlement(month, e.exit_amount, covered, (), True), None, "the amount the gradual exit froze")
+    a = programs.assess(facts, e.program, covered, e.terms, month, params, enrolment_id=e.enrolment_id, share=share)
+    amount = a.monthly_amount if a.eligible else ZERO
+    return Found(Entitlement(month, amount, covered, parts_of(a), a.eligible), a, "")
+
+
+def due_in_month(h: Household, month: date, params: ParameterSnapshot) -> dict[UUID, Found]:
+    """Every entitled enrolment's entitlement for a month; an unsupported child's top-up uses the
+    dibao and tekun amounts paid to the child for the same month."""
+    found: dict[UUID, Found] = {}
+    ordered = sorted(h.enrolments.values(), key=lambda e: (e.program not in FIRST, str(e.enrolment_id)))
+    for e in ordered:
+        if e.benefits_from is None or month < e.benefits_from or e.status_on(month) not in ENTITLED:
+            continue
+        share = None
+        if e.program is Program.UNSUPPORTED_CHILD:
+            child = e.beneficiaries[0]
+            share = ZERO
+            for other_id, other in found.items():
+                paid = h.enrolments[other_id].status_on(month) in PAYABLE
+                got = other.entitlement
+                if paid and got.eligible and child in got.beneficiaries and got.amount > 0:
+                    share += got.amount / len(got.beneficiaries)
+        try:
+            found[e.enrolment_id] = entitlement_in(h, e, month, params, share)
+        except RuleViolation as exc:
+            if exc.rule != "parameter-missing":
+                raise
+    return found
+
+
+def change_months(h: Household, param_dates: Iterable[date], since: date | None = None) -> list[date]:
+    """Every month whose first day may see a different entitlement than the month before it."""
+    dates: set[date] = {d for d, _, _ in h.fact_log}
+    dates.update(param_dates)
+    for e in h.enrolments.values():
+        dates.update(s.effective_on for s in e.steps)
+        dates.update(x.effective_on for x in e.schedule)
+        dates.update(d for d in (e.benefits_from, e.exit_until) if d is not None)
+    for m in (*h.members.values(), *h.former_members.values()):
+        dates.update(birthday(m.birth_date, age) for age in AGES)
+    months = {month_of(d) for d in dates}
+    return sorted(m for m in months if since is None or m >= since)
+
+
+def _drivers(
+    h: Household, param_names: dict[date, list[str]], after: date | None, month: date, used: Found
+) -> tuple[str, str]:
+    """What changed in (after, month] that the amount depends on: the cause kind and a readable list."""
+    lo = after or date.min
+    read = {p.name for p in used.assessment.parameters} if used.assessment is not None else None
+
+    def inside(d: date) -> bool:
+        return lo < d <= month
+
+    found: list[tuple[str, str]] = []
+    for d, names in sorted(param_names.items()):
+        if inside(d):
+            found.extend(
+                ("parameter", f"parameter {n} from {d}") for n in names if read is None or n.split(" ")[0] in read
+            )
+    for d, _, event in h.fact_log:
+        if inside(d):
+            found.append(("fact", f"{type(event).__name__} effective {d}"))
+    for m in (*h.members.values(), *h.former_members.values()):
+        for age in AGES:
+            day = birthday(m.birth_date, age)
+            if inside(day):
+                found.append(("age", f"member {m.person_id} turns {age} on {day}"))
+    if not found:
+        return "", ""
+    return found[0][0], "; ".join(text for _, text in found)
+
+
+def reconcile(
+    h: Household,
+    params_for: ParamsFor,
+    param_changes: dict[date, list[str]],
+    trigger: Trigger,
+    *,
+    since: date | None = None,
+) -> list[UUID]:
+    """Record ``EntitlementChanged`` for every enrolment and month where the recorded schedule differs
+    from what the rules give; returns the decision ids recorded."""
+    if not any(e.benefits_from is not None for e in h.enrolments.values()):
+        return []
+    recorded: list[UUID] = []
+    previous: date | None = None
+    for month in change_months(h, param_changes):
+        if since is not None and month < since:
+            previous = month
+            continue
+        found = due_in_month(h, month, params_for(month))
+        changed: set[Program] = set()
+        for eid, f in found.items():
+            e = h.enrolments[eid]
+            before = e.entitlement_on(month)
+            if before is not None and before.same_as(f.entitlement):
+                continue
+            cause, drivers = _drivers(h, param_changes, previous, month, f)
+            if e.program is Program.UNSUPPORTED_CHILD and changed & set(FIRST):
+                cause = "dependency"
+                drivers = "the child's dibao/tekun share changed" + (f"; {drivers}" if drivers else "")
+            changed.add(e.program)
+            cause = cause or trigger.cause
+            text = f"re-computed for {month:%Y-%m}: {drivers or f.why or 'the rules on the facts of the month'}"
+            recorded.append(
+                h.change_entitlement(
+                    eid,
+                    found=f,
+                    previous=before,
+                    cause=cause,
+                    reason=f"{text} (after: {trigger.reason})",
+                    effective_on=month,
+                    actor=trigger.actor,
+                    request_id=trigger.request_id,
+                )
+            )
+        previous = month
+    return recorded
