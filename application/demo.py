@@ -91,8 +91,15 @@ class District(DistrictBase):
 
     def _raise_standards(self, month: date) -> None:
         """Re-compute every open enrolment for the parameter values that take effect this month."""
-        for value in [v for v in self.app.policy().values if v.effective_from == month]:
-            self.report.adjusted += len(self.app.recalculate(value).recorded)
+        values = [v for v in self.app.policy().values if v.effective_from == month]
+        for value in values:
+            self.app.recalculate(value)
+        if values:  # values known in advance were priced by each decision: count every enrolment they changed
+            for hid in self.app.household_ids():
+                for e in self.app.get_household(hid).enrolments.values():
+                    entry = e.entitlement_on(month)
+                    if entry is not None and entry.effective_on == month and entry.cause == "parameter":
+                        self.report.adjusted += 1
 
     def _pay(self, month: date) -> None:
         run = self.payroll.run(month, actor=APPROVER)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -16,14 +16,14 @@ from eventsourcing.utils import get_topic
 
 from application.enrolments import EnrolmentCommands
 from domain.enrolment import Status
-from domain.entitlement import Trigger, month_of
+from domain.entitlement import Trigger, birthday, month_of
 from domain.errors import DomainError
 from domain.household import Household
 from domain.members import SchoolStatus
 from domain.policy import ParameterValue
 from domain.rules.programs import CHILDREN
 from domain.rules.tekun import ADULT_AGE
-from domain.values import Actor, Role, first_of_next_month
+from domain.values import Actor, Role
 
 SYSTEM = Actor("system:jobs", Role.SYSTEM, "")
 OPEN = frozenset({Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT})
@@ -102,7 +102,7 @@ class Jobs(EnrolmentCommands):
                     self._close(
                         hid,
                         e.enrolment_id,
-                        e.exit_until,
+                        e.exit_until - timedelta(days=1),  # the last month paid: termination takes effect after it
                         "GRADUAL_EXIT_ENDED",
                         "渐退期届满 the gradual exit period has ended",
                         actor,
@@ -115,12 +115,12 @@ class Jobs(EnrolmentCommands):
                     age = ADULT_AGE
                     if child.school_status is SchoolStatus.FULL_TIME:  # in school: as long as the parameter allows
                         age = max(age, policy.snapshot(h.division_code, on).count("children.school_extension_age"))
-                    end = first_of_next_month(birthday(child.birth_date, age))
+                    end = month_of(birthday(child.birth_date, age))  # the first month the rules no longer pay
                     if end <= on and (e.status_on(end) in OPEN):
                         self._close(
                             hid,
                             e.enrolment_id,
-                            end,
+                            end - timedelta(days=1),
                             "AGED_OUT_18",
                             "年满18周岁次月终止 the child turned 18",
                             actor,
@@ -140,11 +140,3 @@ class Jobs(EnrolmentCommands):
             report.skipped.append((hid, eid, f"{exc.rule}: {exc.message}"))
             return
         report.recorded.append((hid, eid, code))
-
-
-def birthday(born: date, age: int) -> date:
-    """The day a person born on ``born`` turns ``age`` (29 February → 1 March in common years)."""
-    try:
-        return born.replace(year=born.year + age)
-    except ValueError:
-        return date(born.year + age, 3, 1)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from application.audit import Auditor
 from application.casework import Casework
 from domain.enrolment import PAYABLE
 from infrastructure.view_rows import PayableRow
@@ -16,8 +15,7 @@ from infrastructure.view_rows import PayableRow
 
 def payable_by_replay(casework: Casework, on: date, prefix: str = "") -> list[PayableRow]:
     """Enrolments payable on a date: ``Enrolment.status_on``/``amount_on`` on each replayed household;
-    the beneficiaries are those in force on the date (the household replayed to that effective date)."""
-    auditor = Auditor(casework)
+    the beneficiaries are those the enrolment's schedule covers on the date."""
     out: list[PayableRow] = []
     for hid in casework.household_ids():
         h = casework.get_household(hid)

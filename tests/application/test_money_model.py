@@ -1042,7 +1042,8 @@ def corrections(app: Casework, homes: list[Home]) -> dict[tuple[UUID, date], Dec
         for event in app.repository.event_store.get(home.log.id):
             if type(event).__name__ == "PaymentsCorrected":
                 for c in event.months:  # type: ignore[attr-defined]
-                    out[(event.enrolment_id, c.month)] += c.due - c.paid  # type: ignore[attr-defined]
+                    difference = getattr(c, "difference", None)
+                    out[(event.enrolment_id, c.month)] += c.due - c.paid if difference is None else difference  # type: ignore[attr-defined]
     return out
 
 

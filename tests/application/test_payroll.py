@@ -197,7 +197,8 @@ def test_a_year_of_payroll_adds_up_to_the_yuan(casework: Casework, payroll: Payr
     assert raise_standards(casework) == 0
     for hid, eid in ((h1, e1), (h2, e2), (h3, e3)):
         july = casework.get_household(hid).enrolment(eid).entitlement_on(date(2024, 7, 1))
-        assert july is not None and july.effective_on == date(2024, 7, 1) and july.cause == "parameter"
+        assert july is not None
+        assert (july.effective_on, july.cause) == (date(2024, 7, 1), "parameter")
     casework.suspend(
         h2, e2, reason_code="NOT_REACHABLE", reason="家庭失联", effective_on=date(2024, 8, 10), actor=APPROVER
     )
@@ -233,7 +234,8 @@ def test_a_year_of_payroll_adds_up_to_the_yuan(casework: Casework, payroll: Payr
     assert figures["exits"]["households"] == 1
     assert figures["exits"]["by_program"]["dibao"]["by_reason"] == {"MOVED_AWAY": 1}
     september = Reports(views, fixed_clock).statistics("2024-09", "2024-09", None, APPROVER)
-    assert (september["on_roll"]["households"], september["on_roll"]["persons"]) == (1, 3)
+    # H3, terminated on 5 September, is paid for September: on the roll until the month ends
+    assert (september["on_roll"]["households"], september["on_roll"]["persons"]) == (2, 4)
     assert (september["suspended"]["households"], september["suspended"]["persons"]) == (1, 2)
     assert september["funds"] == "1770.00"
     assert september["new"]["households"] == 0

@@ -88,7 +88,7 @@ def test_tekun_amount_is_basic_living_plus_care(casework: Casework) -> None:
     assert early.value.rule == "notice-not-ended"
     casework.approve(hid, eid, effective_on=date(2024, 1, 27), actor=APPROVER)
     e = casework.get_household(hid).enrolment(eid)
-    assert e.monthly_amount == D("1575.00")
+    assert e.amount_on(date(2024, 2, 1)) == D("1575.00")
     assert e.last_assessment is not None
     assert e.last_assessment.figures["care_level"] == "full"
     assert e.next_review_due == date(2025, 2, 1)  # 12 months after benefits start on 1 February
@@ -161,7 +161,7 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
         actor=CASEWORKER,
     )
     through_approval(casework, h.id, eid, date(2024, 3, 15), date(2024, 3, 16))
-    assert casework.get_household(h.id).enrolment(eid).monthly_amount == D("650.00")  # 1400.00 − 750.00
+    assert casework.get_household(h.id).enrolment(eid).amount_on(date(2024, 4, 1)) == D("650.00")  # 1400.00 − 750.00
 
 
 def test_temporary_grant_and_the_township_cap(casework: Casework) -> None:
@@ -339,19 +339,28 @@ def test_july_raise_adjusts_every_affected_enrolment_exactly_once(casework: Case
     raise_ = next(
         v for v in casework.policy().values if v.name == "dibao.standard.urban" and v.effective_from == date(2024, 7, 1)
     )
+    # Recorded before the approvals, the raise was priced by each approval (one EntitlementChanged for July,
+    # caused by the parameter); the re-computation job finds nothing left to change.
     report = casework.recalculate(raise_)
-    assert sorted(str(e) for _, e, _ in report.recorded) == sorted([str(dibao), str(tekun)])
+    assert report.recorded == []
     assert casework.get_household(urban.id).enrolment(dibao).amount_on(date(2024, 7, 1)) == D("1140.00")
     assert casework.get_household(urban.id).enrolment(dibao).amount_on(date(2024, 6, 1)) == D("1050.00")
     assert casework.get_household(tekun_h).enrolment(tekun).amount_on(date(2024, 7, 1)) == D("1614.00")
-    assert casework.get_household(rural.id).enrolment(rural_eid).amount_on(date(2024, 7, 1)) == D("600.00")
+    # the rural standard rises on 1 July too (600 → 630): the rural enrolment follows its own parameter
+    assert casework.get_household(rural.id).enrolment(rural_eid).amount_on(date(2024, 7, 1)) == D("630.00")
     again = casework.recalculate(raise_)
     assert again.recorded == []
-    events = list(casework.repository.event_store.get(urban.id))
-    adjustments = [e for e in events if isinstance(e, Household.AmountAdjusted)]
-    assert len(adjustments) == 1
-    assert adjustments[0].effective_on == date(2024, 7, 1)
-    assert "dibao.standard.urban" in adjustments[0].cause
+    for hid in (urban.id, tekun_h):
+        events = list(casework.repository.event_store.get(hid))
+        adjustments = [e for e in events if isinstance(e, Household.EntitlementChanged) and e.cause != "age"]
+        assert len(adjustments) == 1  # (the urban child's 18th birthday in 2030 is priced too, as an "age" change)
+        assert adjustments[0].effective_on == date(2024, 7, 1)
+        assert adjustments[0].cause == "parameter"
+        assert "dibao.standard.urban" in (adjustments[0].reason or "")
+    rural_events = list(casework.repository.event_store.get(rural.id))
+    (rural_change,) = [e for e in rural_events if isinstance(e, Household.EntitlementChanged)]
+    assert "dibao.standard.rural" in (rural_change.reason or "")
+    assert "dibao.standard.urban" not in (rural_change.reason or "")
 
 
 def test_children_age_out_and_gradual_exits_close_by_the_calendar(casework: Casework) -> None:
