@@ -122,6 +122,10 @@ class EnrolmentOut(BaseModel):
     status: str
     status_today: str | None
     monthly_amount: Decimal
+    on: date
+    amount_payable: Decimal
+    beneficiaries_on: list[UUID]
+    parts_on: dict[str, Decimal]
     applied_on: date
     notice_ends: date | None
     benefits_from: date | None
@@ -132,8 +136,11 @@ class EnrolmentOut(BaseModel):
     steps: list[StepOut]
 
     @classmethod
-    def of(cls, e: Enrolment, today: date) -> EnrolmentOut:
+    def of(cls, e: Enrolment, today: date, *, in_effect_only: bool = False) -> EnrolmentOut:
+        """The enrolment with what is payable on ``today`` (a read in the past: the date asked for)."""
         review = e.township_review
+        entry = e.entitlement_on(today)
+        payable = e.amount_on(today)
         return cls(
             enrolment_id=e.enrolment_id,
             program=str(e.program),
@@ -141,6 +148,10 @@ class EnrolmentOut(BaseModel):
             status=e.status.value,
             status_today=(s.value if (s := e.status_on(today)) else None),
             monthly_amount=e.monthly_amount,
+            on=today,
+            amount_payable=payable,
+            beneficiaries_on=list(entry.beneficiaries) if entry is not None and payable > 0 else [],
+            parts_on=dict(entry.parts) if entry is not None and payable > 0 else {},
             applied_on=e.applied_on,
             notice_ends=review.notice_ends if review else None,
             benefits_from=e.benefits_from,
@@ -156,6 +167,7 @@ class EnrolmentOut(BaseModel):
                     decision_id=s.decision_id,
                 )
                 for s in e.steps
+                if not in_effect_only or s.effective_on <= today
             ],
         )
 
@@ -172,7 +184,7 @@ class HouseholdOut(BaseModel):
     temporary_grants: list[dict[str, Any]]
 
     @classmethod
-    def of(cls, h: Household, today: date) -> HouseholdOut:
+    def of(cls, h: Household, today: date, *, in_effect_only: bool = False) -> HouseholdOut:
         return cls(
             household_id=h.id,
             version=h.version,
@@ -181,7 +193,7 @@ class HouseholdOut(BaseModel):
             address=h.address,
             registered_on=h.registered_on,
             members=[MemberOut.of(m) for m in h.members.values()],
-            enrolments=[EnrolmentOut.of(e, today) for e in h.enrolments.values()],
+            enrolments=[EnrolmentOut.of(e, today, in_effect_only=in_effect_only) for e in h.enrolments.values()],
             temporary_grants=[
                 {
                     "grant_id": str(g.grant_id),

@@ -168,13 +168,12 @@ class Enrolment:
 
     @property
     def monthly_amount(self) -> Decimal:
-        """The amount as last decided or re-computed: the schedule's entry in force on the latest date a
-        decision or a re-computation took effect, leaving aside changes an age still to come brings
-        (ask ``amount_on`` for a date). Zero before approval and after the end."""
+        """The amount as last decided: the schedule's entry in force when the latest decision took effect
+        (for an approval, when benefits start). What is due on another date: ``amount_on``. Zero before
+        approval and after the end."""
         if self.status in FINAL or not self.schedule:
             return ZERO
-        dates = [self.last_step.effective_on, *(x.effective_on for x in self.schedule if x.cause != "age")]
-        entry = self.entitlement_on(max(dates))
+        entry = self.entitlement_on(max(self.last_step.effective_on, self.benefits_from or date.min))
         return entry.amount if entry is not None and entry.eligible else ZERO
 
     def status_on(self, on: date) -> Status | None:

@@ -438,8 +438,7 @@ class Household(FactCommands, EnrolmentCommands, HouseholdFacts, Aggregate):
 
         def apply(self, aggregate: Household) -> None:
             e = aggregate.enrolments[self.enrolment_id]
-            if self.assessment is not None:
-                e.last_assessment = self.assessment
+            # ``last_assessment`` stays the one the last decision stood on: a review compares against it.
             e.decisions[self.decision_id] = type(self).__name__
             e.record_entitlement(
                 Entitlement(

@@ -96,7 +96,8 @@ def get_household(
         as_of = as_of.replace(tzinfo=UTC)
     past = services.auditor.household_at(household_id, as_of=as_of, effective_on=effective_on)
     response.headers["ETag"] = f'"{past.version}"'
-    return with_id_numbers(HouseholdOut.of(past, effective_on or services.casework.clock().date()), past, reveal)
+    on = effective_on or services.casework.clock().date()
+    return with_id_numbers(HouseholdOut.of(past, on, in_effect_only=effective_on is not None), past, reveal)
 
 
 @router.post(

@@ -117,19 +117,19 @@ def test_walk_from_registration_to_termination(client: TestClient, auth: Auth) -
 
     r = decide(client, ap, hid, eid, "approval", "2024-02-01")
     show("approved after the notice", r)
-    e = written(r, 200, 5)
+    e = written(r, 200, 7)
     assert r.json()["decision_id"] is not None
     assert (e["status"], e["status_today"], e["monthly_amount"]) == ("approved", "active", "1050.00")
     assert e["benefits_from"] == "2024-03-01"
     assert e["next_review_due"] == "2024-09-01"
     assert steps(r)[-1] == ("2024-02-01", "approved", "1050.00")
     got = client.get(household_path(hid), headers=ap)
-    assert etag(got) == 5
+    assert etag(got) == 7
     assert got.json()["enrolments"] == [r.json()["enrolment"]]
 
     r = decide(client, cw, hid, eid, "reviews", "2024-08-01")
     show("review (standard now 780.00)", r)
-    e = written(r, 200, 6)
+    e = written(r, 200, 8)
     assert (e["status"], e["status_today"], e["monthly_amount"]) == ("active", "active", "1140.00")
     assert e["assessment"]["figures"]["standard"] == "780.00"
     assert e["assessment"]["assessed_on"] == "2024-08-01"
@@ -139,19 +139,19 @@ def test_walk_from_registration_to_termination(client: TestClient, auth: Auth) -
     reason = {"reason_code": "LOST_CONTACT", "reason": "连续两月无法联系"}
     r = decide(client, ap, hid, eid, "suspension", "2024-09-01", **reason)
     show("suspended", r)
-    e = written(r, 200, 7)
+    e = written(r, 200, 9)
     assert (e["status"], e["status_today"], e["monthly_amount"]) == ("suspended", "suspended", "1140.00")
     assert steps(r)[-1] == ("2024-09-01", "suspended", "1140.00")
 
     r = decide(client, ap, hid, eid, "resumption", "2024-10-01")
     show("resumed", r)
-    e = written(r, 200, 8)
+    e = written(r, 200, 10)
     assert (e["status"], e["status_today"], e["monthly_amount"]) == ("active", "active", "1140.00")
     assert steps(r)[-1] == ("2024-10-01", "active", "1140.00")
 
     r = decide(client, ap, hid, eid, "termination", "2024-11-01", reason_code="MOVED_AWAY", reason="全家迁出本区")
     show("terminated", r)
-    e = written(r, 200, 9)
+    e = written(r, 200, 11)
     assert r.json()["decision_id"] is not None
     assert (e["status"], e["status_today"], e["monthly_amount"]) == ("terminated", "terminated", "0.00")
     assert steps(r) == [
@@ -161,9 +161,9 @@ def test_walk_from_registration_to_termination(client: TestClient, auth: Auth) -
         ("2024-08-01", "active", "1140.00"),
         ("2024-09-01", "suspended", "1140.00"),
         ("2024-10-01", "active", "1140.00"),
-        ("2024-11-01", "terminated", "0.00"),
+        ("2024-12-01", "terminated", "0.00"),  # terminated on 1 November: November is still paid
     ]
-    assert etag(client.get(household_path(hid), headers=cw)) == 9
+    assert etag(client.get(household_path(hid), headers=cw)) == 11
 
 
 def test_walk_review_after_wages_rise_starts_gradual_exit(client: TestClient, auth: Auth) -> None:
@@ -175,12 +175,12 @@ def test_walk_review_after_wages_rise_starts_gradual_exit(client: TestClient, au
 
     r = circumstances(client, cw, hid, effective_on="2024-04-01", wages={person_ids(h)[0]: "3000.00"})
     assert r.status_code == 200, r.text
-    assert etag(r) == 6
+    assert etag(r) == 11
     print(f"{'circumstances (wages 3000.00)':<34} {r.status_code} ETag={r.headers['ETag']}")
 
     r = decide(client, cw, hid, eid, "reviews", "2024-04-15")
     show("review", r)
-    e = written(r, 200, 7)
+    e = written(r, 200, 13)
     assert e["status"] == "gradual_exit"
     assert e["monthly_amount"] == "1050.00"
     assert e["exit_until"] == "2024-11-01"
@@ -202,17 +202,17 @@ def test_walk_review_with_assets_over_the_limit_terminates(client: TestClient, a
 
     r = circumstances(client, cw, hid, effective_on="2024-04-01", wages={person_ids(h)[0]: "1200.00"}, dwellings=3)
     assert r.status_code == 200, r.text
-    assert etag(r) == 6
+    assert etag(r) == 11
     print(f"{'circumstances (3 dwellings)':<34} {r.status_code} ETag={r.headers['ETag']}")
 
     r = decide(client, cw, hid, eid, "reviews", "2024-04-15")
     show("review", r)
-    e = written(r, 200, 7)
+    e = written(r, 200, 12)
     assert (e["status"], e["status_today"], e["monthly_amount"]) == ("terminated", "terminated", "0.00")
     assert e["exit_until"] is None
     assert e["next_review_due"] is None
     assert "ASSETS_DWELLINGS_OVER_LIMIT" in [x["code"] for x in e["assessment"]["reasons"]]
-    assert steps(r)[-1] == ("2024-04-15", "terminated", "0.00")
+    assert steps(r)[-1] == ("2024-05-01", "terminated", "0.00")  # April still paid
 
 
 def test_walk_review_on_unchanged_facts_continues(client: TestClient, auth: Auth) -> None:
@@ -222,7 +222,7 @@ def test_walk_review_on_unchanged_facts_continues(client: TestClient, auth: Auth
     r = decide(client, cw, h["household_id"], eid, "reviews", "2024-05-01")
     print()
     show("review (nothing changed)", r)
-    e = written(r, 200, 6)
+    e = written(r, 200, 8)
     assert (e["status"], e["status_today"], e["monthly_amount"]) == ("active", "active", "1050.00")
     assert e["next_review_due"] == "2024-11-01"
     assert steps(r)[-1] == ("2024-05-01", "active", "1050.00")
