@@ -20,8 +20,10 @@ from application.errors import HouseholdNotFound
 from domain.assessment import Assessment
 from domain.enrolment import Enrolment
 from domain.errors import InvalidValue, NotFound
+from domain.facts import HouseholdFacts, facts_on
 from domain.household import Household
 from domain.policy import ParameterSnapshot
+from domain.rules import programs
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
 from domain.values import IdNumber
 from infrastructure.ledger import GENESIS, AccessRecord, LedgerRow, chain_hash, content_hash
@@ -196,7 +198,21 @@ class Auditor:
             "assessment": None,
             "recomputation": None,
         }
-        if assessment is not None:
+        if isinstance(e, Household.PaymentsCorrected) and e.assessments:
+            # one assessment per corrected month, and last the one for the first month not yet paid
+            explanation["assessments"] = [plain(a) for a in e.assessments]
+            checks = [self._recompute(before, e, enrolment, _covered(a, beneficiaries), a) for a in e.assessments]
+            explanation["assessment"] = plain(e.assessments[-1])
+            explanation["recomputation"] = {
+                "reproduced": all(c["reproduced"] for c in checks),
+                "months": [{"month": a.assessed_on, **c} for a, c in zip(e.assessments, checks, strict=True)],
+                "differences": {
+                    str(a.assessed_on): c["differences"]
+                    for a, c in zip(e.assessments, checks, strict=True)
+                    if c["differences"]
+                },
+            }
+        elif assessment is not None:
             explanation["assessment"] = plain(assessment)
             explanation["recomputation"] = self._recompute(before, e, enrolment, beneficiaries, assessment)
         return explanation
@@ -225,6 +241,10 @@ class Auditor:
             on=recorded.assessed_on,
             values={p.name: p for p in recorded.parameters},
         )
+        facts: HouseholdFacts = household
+        if isinstance(event, Household.EntitlementChanged | Household.PaymentsCorrected):
+            facts = facts_on(household, recorded.assessed_on)  # these priced a month on the facts in effect then
+        share = recorded.inputs.get("current_assistance_share")
         try:
             if isinstance(event, Household.TemporaryAssistanceGranted):
                 again = assess_temporary_grant(
@@ -233,14 +253,15 @@ class Auditor:
             else:
                 program = enrolment.program if enrolment else recorded.program
                 terms = enrolment.terms if enrolment else {}
-                again = self.casework.assess(
-                    household,
+                again = programs.assess(
+                    facts,
                     program,
                     beneficiaries,
                     terms,
                     recorded.assessed_on,
                     params,
-                    enrolment.enrolment_id if enrolment else None,
+                    enrolment_id=enrolment.enrolment_id if enrolment else None,
+                    share=Decimal(share) if share is not None else None,
                 )
         except Exception as exc:  # a rules change may now refuse the old inputs: report it, never hide it
             return {"reproduced": False, "differences": {"error": f"{type(exc).__name__}: {exc}"}}
@@ -340,3 +361,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         return [plain(v) for v in value]
     return value
+
+
+def _covered(assessment: Assessment, fallback: tuple[UUID, ...]) -> tuple[UUID, ...]:
+    """The beneficiaries an assessment priced, as its inputs recorded them."""
+    found = assessment.inputs.get("beneficiaries")
+    if isinstance(found, list | tuple) and found:
+        return tuple(UUID(str(b)) for b in found)
+    return fallback

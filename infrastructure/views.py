@@ -129,7 +129,8 @@ class ViewStore(ViewSQL):
             f"SELECT p.household_id, p.division_code, p.area_type, p.status, p.monthly_fen, p.beneficiaries, "
             f"m.person_id, m.name, m.id_masked FROM {self.t('periods')} p JOIN {self.t('members')} m "
             f"ON m.household_id = p.household_id WHERE p.program = %s AND p.status IN {_in(PAYABLE)} "
-            "AND p.monthly_fen > 0 AND p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) AND p.division_code LIKE %s "
+            "AND p.monthly_fen > 0 AND p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) "
+            "AND p.division_code LIKE %s "
             "ORDER BY p.division_code, p.household_id",
             (program, self.d(on), self.d(on), prefix + "%"),
         )
