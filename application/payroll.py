@@ -10,7 +10,7 @@ unpaid; a run that crashes is finished by the next. Running a month again issues
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -23,6 +23,7 @@ from eventsourcing.utils import get_topic
 from application.casework import Casework
 from application.errors import ConcurrentUpdate
 from application.months import month_text, parse_month
+from application.settlement import settle_late_changes
 from application.views.projection import Views
 from domain.errors import InvalidValue
 from domain.household import Household
@@ -113,6 +114,10 @@ class Payroll:
             payable = self.views.store.payable_on(first, actor.jurisdiction)
         else:
             payable = self.source(first, actor.jurisdiction)
+        if self.source is None:
+            settle_late_changes(self.casework, self.views, first, actor, request_id)
+        settled = self.settled_months()  # months a correction already settled are not paid again
+        payable = [r for r in payable if (r.enrolment_id, first) not in settled]
         report = RunReport(month=first, run_id=uuid4(), payable=len(payable))
         by_county: dict[str, list[PayableRow]] = defaultdict(list)
         for row in payable:
@@ -129,41 +134,49 @@ class Payroll:
             self.views.catch_up()
         return report
 
-    def correction_lines(
-        self, first: date, jurisdiction: str, recorded_by: datetime | None = None
-    ) -> list[CorrectionLine]:
-        """The arrears and overpayments that late corrections assigned to this month's payroll.
-
-        Corrections are rare: they are read from the notification log by topic, not from a view."""
+    def _corrections(self) -> Iterator[Household.PaymentsCorrected]:
+        """Every recorded correction, from the notification log by topic (they are rare)."""
         topic = get_topic(Household.PaymentsCorrected)
-        lines: list[CorrectionLine] = []
         start: int | None = None
         while True:
             page = self.casework.recorder.select_notifications(start, 500, topics=[topic], inclusive_of_start=False)
             if not page:
-                return lines
+                return
             for n in page:
                 event = self.casework.mapper.to_domain_event(n)
                 assert isinstance(event, Household.PaymentsCorrected)
-                if event.amount_from != first:
-                    continue
-                if recorded_by is not None and self._recorded_at(event) > recorded_by:
-                    continue
-                division = self.casework.get_household(event.originator_id).division_code
-                if division.startswith(jurisdiction):
-                    lines.extend(
-                        CorrectionLine(
-                            household_id=event.originator_id,
-                            enrolment_id=event.enrolment_id,
-                            correction_id=event.decision_id,
-                            corrected_month=c.month,
-                            amount=c.difference,
-                            division_code=division,
-                        )
-                        for c in event.months
-                        if c.difference
-                    )
+                yield event
             start = page[-1].id
+
+    def settled_months(self) -> set[tuple[UUID, date]]:
+        """(enrolment, month) pairs a correction has settled: a later run of that month does not pay them."""
+        return {(event.enrolment_id, c.month) for event in self._corrections() for c in event.months}
+
+    def correction_lines(
+        self, first: date, jurisdiction: str, recorded_by: datetime | None = None
+    ) -> list[CorrectionLine]:
+        """The arrears and overpayments that late corrections assigned to this month's payroll."""
+        lines: list[CorrectionLine] = []
+        for event in self._corrections():
+            if event.amount_from != first:
+                continue
+            if recorded_by is not None and self._recorded_at(event) > recorded_by:
+                continue
+            division = self.casework.get_household(event.originator_id).division_code
+            if division.startswith(jurisdiction):
+                lines.extend(
+                    CorrectionLine(
+                        household_id=event.originator_id,
+                        enrolment_id=event.enrolment_id,
+                        correction_id=event.decision_id,
+                        corrected_month=c.month,
+                        amount=c.difference,
+                        division_code=division,
+                    )
+                    for c in event.months
+                    if c.difference
+                )
+        return lines
 
     def corrections_between(
         self, first: date, last: date, jurisdiction: str, recorded_by: datetime | None = None
@@ -328,4 +341,5 @@ def _payment(r: PayableRow, first: date) -> Payment:
         beneficiaries=r.beneficiaries,
         division_code=r.division_code,
         area_type=AreaType(r.area_type),
+        parts=dict(r.parts),
     )

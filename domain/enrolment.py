@@ -191,13 +191,10 @@ class Enrolment:
         return current.status
 
     def amount_on(self, on: date) -> Decimal:
-        """The monthly amount payable on a date (zero when not payable or not eligible); a month whose
-        payment was corrected after facts were learned late gives the corrected amount."""
+        """The monthly amount payable on a date, as now known (zero when not payable or not eligible).
+        What a correction settled for a month already paid is in ``corrected``."""
         if self.status_on(on) not in PAYABLE:
             return ZERO
-        month = on.replace(day=1)
-        if month in self.corrected:
-            return self.corrected[month]
         entry = self.entitlement_on(on)
         return entry.amount if entry is not None and entry.eligible else ZERO
 

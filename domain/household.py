@@ -405,7 +405,7 @@ class Household(FactCommands, EnrolmentCommands, HouseholdFacts, Aggregate):
                 e.corrections.append(c)
             if self.assessments:
                 e.last_assessment = self.assessments[-1]
-            if self.monthly_amount is None:
+            if self.monthly_amount is None and self.assessments and not self.assessments[-1].eligible:
                 e.next_review_due = self.effective_on  # no longer eligible: due for a decision now
             if self.monthly_amount is not None and self.amount_from is not None:
                 e.record_entitlement(

@@ -480,6 +480,38 @@ class EnrolmentCommands:
         )
         return decision_id
 
+    def settle_payments(
+        self: Household,
+        enrolment_id: UUID,
+        *,
+        months: tuple[MonthCorrection, ...],
+        amount_from: date,
+        effective_on: date,
+        actor: Actor,
+        reason: str,
+        request_id: str | None = None,
+    ) -> UUID:
+        """Record, for months already paid, the difference between what was paid and what is due as
+        now known; the payroll of ``amount_from`` carries the lines."""
+        e = self.enrolment(enrolment_id)
+        if not any(c.difference for c in months):
+            raise RuleViolation("nothing to settle", field="months", rule="no-difference")
+        decision_id = uuid4()
+        self.trigger_event(
+            self.PaymentsCorrected,
+            enrolment_id=e.enrolment_id,
+            decision_id=decision_id,
+            months=tuple(c for c in months if c.difference),
+            assessments=(),
+            monthly_amount=None,
+            amount_from=amount_from,
+            effective_on=effective_on,
+            actor=actor,
+            reason=reason,
+            request_id=request_id,
+        )
+        return decision_id
+
     def _step(
         self: Household,
         enrolment_id: UUID,

@@ -9,7 +9,7 @@ runs racing on the same month collide on the aggregate's version, so nothing is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -39,6 +39,8 @@ class Payment:
     beneficiaries: tuple[UUID, ...]
     division_code: str
     area_type: AreaType
+    #: what the amount is made of, where the program keeps parts apart (tekun: basic_living, care_subsidy)
+    parts: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

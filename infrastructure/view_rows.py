@@ -77,6 +77,7 @@ class PeriodRow:
     arrangement: str | None = None
     care_level: str | None = None
     placement: str | None = None
+    parts: tuple[tuple[str, Decimal], ...] = ()  # tekun: basic_living and care_subsidy
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ class PayableRow:
     area_type: str
     amount: Decimal
     beneficiaries: tuple[UUID, ...]
+    parts: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,8 @@ class SheetRow:
     head_id_masked: str
     amount: Decimal
     beneficiaries_count: int
+    basic_living: Decimal | None = None  # tekun's two parts (None for other programs)
+    care_subsidy: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from base64 import b64decode, b64encode
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import Cipher, Tracking, TrackingRecorder
@@ -113,11 +114,12 @@ class ViewSQL(TrackingRecorder):
             f"household_id TEXT NOT NULL, program TEXT NOT NULL, division_code TEXT NOT NULL, "
             f"area_type TEXT NOT NULL, from_date {dt} NOT NULL, to_date {dt}, status TEXT NOT NULL, "
             f"monthly_fen {big} NOT NULL, beneficiaries_count INTEGER NOT NULL, beneficiaries TEXT NOT NULL, "
-            f"reason_code TEXT, arrangement TEXT, care_level TEXT, placement TEXT, PRIMARY KEY (enrolment_id, seq))",
+            f"reason_code TEXT, arrangement TEXT, care_level TEXT, placement TEXT, parts TEXT, "
+            f"PRIMARY KEY (enrolment_id, seq))",
             f"CREATE TABLE IF NOT EXISTS {t('payments')} (enrolment_id TEXT NOT NULL, paid_month {dt} NOT NULL, "
             f"household_id TEXT NOT NULL, program TEXT NOT NULL, division_code TEXT NOT NULL, "
             f"area_type TEXT NOT NULL, amount_fen {big} NOT NULL, beneficiaries_count INTEGER NOT NULL, "
-            f"PRIMARY KEY (enrolment_id, paid_month))",
+            f"basic_fen {big}, care_fen {big}, PRIMARY KEY (enrolment_id, paid_month))",
             f"CREATE TABLE IF NOT EXISTS {t('grants')} (grant_id TEXT PRIMARY KEY, household_id TEXT NOT NULL, "
             f"division_code TEXT NOT NULL, kind TEXT NOT NULL, level TEXT NOT NULL, amount_fen {big} NOT NULL, "
             f"granted_on {dt} NOT NULL)",
@@ -151,6 +153,7 @@ class ViewSQL(TrackingRecorder):
                             str(p.area_type),
                             to_fen(p.amount),
                             len(p.beneficiaries),
+                            *_part_fens(p.parts),
                         )
                         for p in payments
                     ],
@@ -206,6 +209,7 @@ class ViewSQL(TrackingRecorder):
             *(str(p.enrolment_id), p.seq, hid, p.program, p.division_code, p.area_type),
             *(self.d(p.from_date), self.d(p.to_date), p.status, to_fen(p.monthly_amount), len(p.beneficiaries)),
             *(" ".join(str(b) for b in p.beneficiaries), p.reason_code, p.arrangement, p.care_level, p.placement),
+            " ".join(f"{k}={v}" for k, v in p.parts) or None,
         )
 
     def reset(self, application_name: str) -> None:
@@ -216,3 +220,22 @@ class ViewSQL(TrackingRecorder):
             c.execute(self.q(f"DELETE FROM {self.tracking_table()} WHERE application_name = %s"), (application_name,))
 
     # --------------------------------------------------------------- queries
+
+
+#: Columns added to the views after their first release: (table, column, type). ``create_table`` adds
+#: the missing ones to an older store; ``jiuzhu projections rebuild`` then fills them.
+ADDED_COLUMNS = (("periods", "parts", "TEXT"), ("payments", "basic_fen", "BIGINT"), ("payments", "care_fen", "BIGINT"))
+
+
+def _part_fens(parts: dict[str, Decimal]) -> tuple[int | None, int | None]:
+    """tekun's basic living and care subsidy in fen for the payments view (None for other programs)."""
+    if not parts:
+        return None, None
+    return to_fen(parts.get("basic_living", Decimal("0.00"))), to_fen(parts.get("care_subsidy", Decimal("0.00")))
+
+
+def parse_parts(text: str | None) -> tuple[tuple[str, Decimal], ...]:
+    """The parts of a period row as stored ("basic_living=1014.00 care_subsidy=600.00")."""
+    if not text:
+        return ()
+    return tuple((k, Decimal(v)) for k, v in (item.split("=", 1) for item in text.split()))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder
 
 from infrastructure.view_rows import Count, EnrolmentRow, PayableRow, RollRow, SheetRow, from_fen
-from infrastructure.view_schema import ViewSQL
+from infrastructure.view_schema import ViewSQL, parse_parts
 
 PAYABLE = ("active", "gradual_exit")
 OPEN = ("approved", "active", "suspended", "gradual_exit")
@@ -119,6 +120,7 @@ class ViewStore(ViewSQL):
                 area_type=r["area_type"],
                 amount=from_fen(r["monthly_fen"]),
                 beneficiaries=_ids(r["beneficiaries"]),
+                parts=parse_parts(r["parts"]),
             )
             for r in rows
         ]
@@ -220,6 +222,25 @@ class ViewStore(ViewSQL):
         )
         return [(_enrolment(r), r["status_today"] or r["status"]) for r in rows]
 
+    def parts_paid(self, start: date, end: date, prefix: str) -> tuple[Decimal, Decimal]:
+        """tekun's basic living and care subsidy summed over the payments for months in [start, end]."""
+        rows = self._rows(
+            f"SELECT SUM(basic_fen) AS basic, SUM(care_fen) AS care FROM {self.t('payments')} "
+            "WHERE paid_month >= %s AND paid_month <= %s AND division_code LIKE %s AND program = 'tekun'",
+            (self.d(start), self.d(end), prefix + "%"),
+        )
+        row = rows[0] if rows else {"basic": None, "care": None}
+        return from_fen(row["basic"] or 0), from_fen(row["care"] or 0)
+
+    def paid_months(self, before: date, prefix: str) -> list[date]:
+        """The months before ``before`` for which payments were issued in the division."""
+        rows = self._rows(
+            f"SELECT DISTINCT paid_month FROM {self.t('payments')} WHERE paid_month < %s AND division_code LIKE %s "
+            "ORDER BY paid_month",
+            (self.d(before), prefix + "%"),
+        )
+        return [d for r in rows if (d := _date(r["paid_month"])) is not None]
+
     def sheet(self, month: date, prefix: str) -> list[SheetRow]:
         """The month's payments in the division with the household head's name and masked ID number."""
         rows = self._rows(
@@ -238,6 +259,8 @@ class ViewStore(ViewSQL):
                 head_id_masked=self.unseal(r["head_id_masked"]),
                 amount=from_fen(r["amount_fen"]),
                 beneficiaries_count=int(r["beneficiaries_count"]),
+                basic_living=from_fen(r["basic_fen"]) if r["basic_fen"] is not None else None,
+                care_subsidy=from_fen(r["care_fen"]) if r["care_fen"] is not None else None,
             )
             for r in rows
         ]

@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from infrastructure.view_schema import PREFIX
+from infrastructure.view_schema import ADDED_COLUMNS, PREFIX
 from infrastructure.views import ViewStore
 
 TRACKING_TABLE = "jiuzhu_views_tracking"
@@ -27,6 +27,10 @@ class PostgresViews(ViewStore, PostgresTrackingRecorder):
     def over(cls, datastore: PostgresDatastore, *, create: bool = True) -> PostgresViews:
         views = cls(datastore, tracking_table_name=TRACKING_TABLE)
         views.sql_create_statements.extend(SQL(s).format() for s in views.view_statements())
+        views.sql_create_statements.extend(
+            SQL(f"ALTER TABLE {views.t(table)} ADD COLUMN IF NOT EXISTS {column} {kind}").format()
+            for table, column, kind in ADDED_COLUMNS
+        )
         if create:
             views.create_table()
         return views

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
-from infrastructure.view_schema import PREFIX
+from infrastructure.view_schema import ADDED_COLUMNS, PREFIX
 from infrastructure.views import ViewStore
 
 
@@ -32,6 +32,16 @@ class SQLiteViews(ViewStore, SQLiteTrackingRecorder):
         """A private in-memory database (shared between the pool's connections), closed with the views."""
         datastore = SQLiteDatastore(f"file:jiuzhu-views-{uuid4().hex}?mode=memory&cache=shared")
         return cls.over(datastore, owned=True)
+
+    def create_table(self) -> None:
+        """Create the tables, and add to an older store's the columns added since (SQLite has no
+        ``ADD COLUMN IF NOT EXISTS``)."""
+        super().create_table()
+        with self.datastore.transaction(commit=True) as c:
+            for table, column, kind in ADDED_COLUMNS:
+                c.execute(f"PRAGMA table_info({self.t(table)})")
+                if column not in {r[1] for r in c.fetchall()}:
+                    c.execute(f"ALTER TABLE {self.t(table)} ADD COLUMN {column} {kind}")
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.view_statements()]

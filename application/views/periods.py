@@ -180,6 +180,7 @@ def _period(h: Household, e: Enrolment, seq: int, p: Piece, notes: list[StepNote
         arrangement=_term(e, "arrangement"),
         care_level=note.care_level,
         placement=_term(e, "placement"),
+        parts=p.entry.parts if p.entry is not None and p.amount > 0 else (),
     )
 
 

@@ -34,6 +34,7 @@ def payable_by_replay(casework: Casework, on: date, prefix: str = "") -> list[Pa
                     area_type=str(h.area_type),
                     amount=e.amount_on(on),
                     beneficiaries=e.beneficiaries_on(on),
+                    parts=entry.parts if (entry := e.entitlement_on(on)) is not None else (),
                 )
             )
     out.sort(key=lambda r: (r.division_code, str(r.household_id), str(r.enrolment_id)))

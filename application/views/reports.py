@@ -125,6 +125,14 @@ class Reports:
         paid = store.count_payments(first, last, prefix, households=False)[0]  # 户次 counts payments, not households
         person_months = paid.persons
         exits = store.count_ended(first, last, prefix, ("program", "exit_reason"))
+        basic, care = store.parts_paid(first, last, prefix)
+        by_program: dict[str, Any] = {
+            str(c.key[0]): {"household_months": c.enrolments, "person_months": c.persons, "funds": str(c.amount)}
+            for c in store.count_payments(first, last, prefix, ("program",), households=False)
+        }
+        if "tekun" in by_program:  # 基本生活费 and 护理补贴, as bureaus publish them apart
+            by_program["tekun"]["basic_living"] = str(basic)
+            by_program["tekun"]["care_subsidy"] = str(care)
         return {
             "division": prefix,
             "from": month_text(first),
@@ -154,14 +162,8 @@ class Reports:
             if person_months
             else None,
             "temporary_assistance": self._grants(first, last, prefix),
-            "payments_by_program": {
-                str(c.key[0]): {
-                    "household_months": c.enrolments,
-                    "person_months": c.persons,
-                    "funds": str(c.amount),
-                }
-                for c in store.count_payments(first, last, prefix, ("program",), households=False)
-            },
+            "payments_by_program": by_program,
+            "tekun_funds": {"basic_living": str(basic), "care_subsidy": str(care)},
         }
 
     def _grants(self, first: date, last: date, prefix: str) -> dict[str, Any]:

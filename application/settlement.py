@@ -1,0 +1,83 @@
+"""Settling what changed after payment: arrears (补发) and recoveries (追回) found at payroll time.
+
+A fact, a parameter or a decision recorded late can change what was due for months already paid
+(a death reported after the payroll ran, a suspension dated back, a raise recorded late). The
+household records the new entitlement at once (``EntitlementChanged``); the payroll of the next
+month compares, for every month already paid, what each enrolment was paid (with what earlier
+corrections settled) against what is due as now known, and records one ``PaymentsCorrected`` per
+enrolment whose months differ. Its lines are carried by that payroll, beside the month's payments.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from application.casework import Casework
+from application.views.projection import Views
+from domain.enrolment import MonthCorrection
+from domain.household import Household
+from domain.values import Actor
+
+ZERO = Decimal("0.00")
+REASON = "what was due for months already paid changed after payment (facts, parameters or decisions recorded late)"
+Progress = Callable[[int, int], None]
+
+
+def settle_late_changes(
+    casework: Casework, views: Views, first: date, actor: Actor, request_id: str | None = None
+) -> list[UUID]:
+    """Record the arrears and recoveries of every month before ``first`` already paid in the actor's
+    jurisdiction whose amount due changed; their lines go to the payroll of ``first``."""
+    views.catch_up()
+    store = views.store
+    paid: dict[tuple[UUID, UUID], dict[date, Decimal]] = defaultdict(dict)  # (household, enrolment) → month → paid
+    suspects: set[tuple[UUID, UUID]] = set()
+    run_months = store.paid_months(first, actor.jurisdiction)
+    for month in run_months:
+        issued = {(r.household_id, r.enrolment_id): r.amount for r in store.sheet(month, actor.jurisdiction)}
+        due = {(r.household_id, r.enrolment_id): r.amount for r in store.payable_on(month, actor.jurisdiction)}
+        for key, amount in issued.items():
+            paid[key][month] = amount
+            if due.get(key, ZERO) != amount:
+                suspects.add(key)
+        suspects.update(key for key in due if key not in issued)
+    recorded: list[UUID] = []
+    for hid, eid in sorted(suspects, key=lambda k: (str(k[0]), str(k[1]))):
+        months = paid.get((hid, eid), {})
+
+        def command(
+            h: Household, _: list[Aggregate], eid: UUID = eid, months: dict[date, Decimal] = months
+        ) -> UUID | None:
+            e = h.enrolment(eid)
+            lines = []
+            for month in run_months:
+                settled = e.corrected.get(month, months.get(month, ZERO))
+                now = e.amount_on(month)
+                if now != settled:
+                    lines.append(MonthCorrection(month=month, paid=settled, due=now))
+            if not lines:
+                return None
+            import os
+
+            if os.environ.get("DBG_SETTLE"):
+                print("SETTLE", first, h.id, eid, [(str(c.month), str(c.paid), str(c.due)) for c in lines])
+            return h.settle_payments(
+                eid,
+                months=tuple(lines),
+                amount_from=first,
+                effective_on=lines[0].month,
+                actor=actor,
+                reason=REASON,
+                request_id=request_id,
+            )
+
+        did, _ = casework._update(hid, None, actor, command)  # the one write path of every household command
+        if did is not None:
+            recorded.append(did)
+    return recorded
