@@ -27,6 +27,8 @@ def token(
     user: str = typer.Option("dev-caseworker", help="user id"),
 ) -> None:
     """Print a bearer token signed with the configured secret (for local use)."""
+    if role is Role.SYSTEM:
+        raise typer.BadParameter("system is the jobs' internal role; no token may carry it", param_hint="--role")
     print(_issuer(Settings()).issue(user, role, jurisdiction))
 
 

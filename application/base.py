@@ -14,7 +14,13 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder, Recording
 from eventsourcing.utils import Environment, EnvType
 
-from application.errors import ConcurrentUpdate, HouseholdNotFound, OutsideJurisdiction, StaleVersion
+from application.errors import (
+    ConcurrentUpdate,
+    HouseholdNotFound,
+    HouseholdOutsideJurisdiction,
+    OutsideJurisdiction,
+    StaleVersion,
+)
 from domain.errors import InvalidValue
 from domain.household import Household
 from domain.policy import Policy, policy_id
@@ -50,6 +56,14 @@ def check_jurisdiction(actor: Actor, division_code: str) -> None:
             field="division_code",
             rule="jurisdiction",
         )
+
+
+def unknown_household(household_id: UUID, *, outside: bool = False) -> HouseholdNotFound:
+    """The one answer for an id that is unknown or lies outside the caller's jurisdiction."""
+    kind = HouseholdOutsideJurisdiction if outside else HouseholdNotFound
+    return kind(
+        f"no household {household_id} in the caller's jurisdiction", field="household_id", rule="household-known"
+    )
 
 
 class CaseworkBase(Application[UUID]):
@@ -102,13 +116,15 @@ class CaseworkBase(Application[UUID]):
         except AggregateNotFoundError:
             household = None
         if not isinstance(household, Household):
-            raise HouseholdNotFound(f"no household {household_id}", field="household_id", rule="household-known")
+            raise unknown_household(household_id)
         return household
 
     def read_household(self, household_id: UUID, actor: Actor) -> Household:
-        """The household, if it lies within the actor's jurisdiction."""
+        """The household, if it lies within the actor's jurisdiction; one outside it is answered
+        exactly like an unknown id, so that a caller cannot probe which ids exist elsewhere."""
         household = self.get_household(household_id)
-        check_jurisdiction(actor, household.division_code)
+        if not household.division_code.startswith(actor.jurisdiction):
+            raise unknown_household(household_id, outside=True)
         return household
 
     def policy(self) -> Policy:

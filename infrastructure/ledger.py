@@ -96,7 +96,7 @@ class LedgerMixin:
         raise NotImplementedError
 
     def select_access(
-        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
     ) -> list[AccessRecord]:
         raise NotImplementedError
 
@@ -127,7 +127,7 @@ class POPOLedgerRecorder(LedgerMixin, POPOApplicationRecorder):
             self._access.append(record)
 
     def select_access(
-        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
     ) -> list[AccessRecord]:
         with self._access_lock:
             rows = [
@@ -136,7 +136,7 @@ class POPOLedgerRecorder(LedgerMixin, POPOApplicationRecorder):
                 if (household_id is None or r.household_id == str(household_id))
                 and (user_id is None or r.user_id == user_id)
             ]
-        return rows[-limit:][::-1]
+        return rows[::-1][offset : offset + limit]
 
 
 class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
@@ -202,13 +202,13 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
             )
 
     def select_access(
-        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
     ) -> list[AccessRecord]:
         where, params = _access_filter(household_id, user_id, "?")
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                f"SELECT * FROM {self.events_table_name}_access_log{where} ORDER BY rowid DESC LIMIT ?",
-                (*params, limit),
+                f"SELECT * FROM {self.events_table_name}_access_log{where} ORDER BY rowid DESC LIMIT ? OFFSET ?",
+                (*params, limit, offset),
             )
             return [AccessRecord(datetime.fromisoformat(r[0]), *r[1:]) for r in c.fetchall()]
 
@@ -305,15 +305,15 @@ class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
             )
 
     def select_access(
-        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
     ) -> list[AccessRecord]:
         where, params = _access_filter(household_id, user_id, "%s")
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(
                 SQL("SELECT at, user_id, role, household_id, purpose, request_id FROM {}").format(self._access)
                 + SQL(where)
-                + SQL(" ORDER BY id DESC LIMIT %s"),
-                (*params, limit),
+                + SQL(" ORDER BY id DESC LIMIT %s OFFSET %s"),
+                (*params, limit, offset),
             )
             return [
                 AccessRecord(r["at"], r["user_id"], r["role"], r["household_id"], r["purpose"], r["request_id"])
