@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from datetime import timedelta
 
 import typer
@@ -46,8 +48,17 @@ def serve(
     from api.app import create_app
     from api.composition import build_services
     from api.logs import log_config
+    from api.server import check_keys
 
     settings = Settings()
+    if dev and workers > 1:
+        os.environ["JIUZHU_DEV"] = "true"  # the worker processes build their own settings
+    elif not dev:
+        try:
+            check_keys(settings)
+        except SystemExit as refusal:
+            console.print(f"[bold red]{refusal}[/]", highlight=False)
+            raise typer.Exit(2) from None
     host, port = host or settings.host, port or settings.port
     if dev:
         issuer = _issuer(settings)
@@ -95,6 +106,12 @@ def demo(
     from api.cli_demo import generate
 
     generate(Settings(), households=households, seed=seed, console=console)
+
+
+@cli.command()
+def secret() -> None:
+    """Print a new random secret for JIUZHU_TOKEN_SECRET or JIUZHU_INDEX_KEY (keep it secret)."""
+    print(secrets.token_urlsafe(48))
 
 
 @cli.command("cipher-key")

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET = "dev-only-secret-change-me-in-production"
 #: AES-256 key for stored events in development only (base64 of 32 ASCII bytes); production sets its own.
 DEV_CIPHER_KEY = b64encode(b"jiuzhu-dev-cipher-key-change-me!").decode()
+DEV_INDEX_KEY = "jiuzhu-dev-index-key-change-me-in-production"
 CIPHER_TOPIC = "infrastructure.cipher:AESGCMCipher"  # the library's AESCipher format, computed by OpenSSL
 
 
@@ -21,12 +22,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="JIUZHU_", env_file=".env", extra="ignore")
 
     database: Literal["sqlite", "postgres", "memory"] = "sqlite"
+    dev: bool = False  # development mode (`jiuzhu serve --dev`): the built-in public keys are accepted
     sqlite_path: Path = Path("var/jiuzhu.sqlite")
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/jiuzhu"
     postgres_schema: str = ""
     create_tables: bool = True
     token_secret: str = Field(default=DEV_SECRET, min_length=32)  # HS256 wants at least 32 bytes
-    index_key: str = Field(default="jiuzhu-dev-index-key-change-me-in-production", min_length=32)
+    index_key: str = Field(default=DEV_INDEX_KEY, min_length=32)
     token_ttl_minutes: int = Field(default=12 * 60, gt=0)
     max_future_days: int = Field(default=366, ge=0)
     seed_policy: bool = True
@@ -63,6 +65,18 @@ class Settings(BaseSettings):
         if size not in (16, 24, 32):
             raise ValueError(f"cipher_key must decode to 16, 24 or 32 bytes, not {size}")
         return value
+
+    def development_keys(self) -> list[str]:
+        """One line for each key still at its public built-in development value: which variable to
+        set and how to make a value. Outside ``--dev`` the API refuses to start while any is left."""
+        found = []
+        if self.token_secret == DEV_SECRET:
+            found.append("JIUZHU_TOKEN_SECRET is the public development secret: set it (`jiuzhu secret` makes one)")
+        if self.cipher_key == DEV_CIPHER_KEY:
+            found.append("JIUZHU_CIPHER_KEY is the public development key: set it (`jiuzhu cipher-key` makes one)")
+        if self.index_key == DEV_INDEX_KEY:
+            found.append("JIUZHU_INDEX_KEY is the public development key: set it (`jiuzhu secret` makes one)")
+        return found
 
     def persistence_env(self) -> dict[str, str]:
         """The eventsourcing library's environment for the chosen backend."""
