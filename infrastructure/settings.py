@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from psycopg.conninfo import conninfo_to_dict
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me-in-production"
@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     create_tables: bool = True
     token_secret: str = Field(default=DEV_SECRET, min_length=32)  # HS256 wants at least 32 bytes
     index_key: str = Field(default=DEV_INDEX_KEY, min_length=32)
-    token_ttl_minutes: int = Field(default=12 * 60, gt=0)
+    token_ttl_minutes: int = Field(default=12 * 60, gt=0)  # lifetime of the tokens `jiuzhu token` issues
+    token_max_lifetime_minutes: int = Field(default=12 * 60, gt=0)  # no token, local or an IdP's, lives longer
     max_future_days: int = Field(default=366, ge=0)
     seed_policy: bool = True
     host: str = "127.0.0.1"
@@ -54,6 +55,12 @@ class Settings(BaseSettings):
     postgres_pool_size: int = Field(default=5, ge=1)
     postgres_connect_timeout: int = Field(default=5, ge=1)  # seconds to wait for a connection before a 503
     log_format: Literal["json", "text"] = "json"
+
+    @model_validator(mode="after")
+    def _ttl_within_maximum(self) -> Settings:
+        if self.token_ttl_minutes > self.token_max_lifetime_minutes:
+            raise ValueError("token_ttl_minutes must not exceed token_max_lifetime_minutes")
+        return self
 
     @field_validator("cipher_key")
     @classmethod
