@@ -55,6 +55,8 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
         finally:
             request_id_var.reset(token)
         response.headers["X-Request-ID"] = rid
+        # Personal data may travel in any answer (and in a problem naming a field): no cache may keep it.
+        response.headers["Cache-Control"] = "no-store"
         return response
 
     install_problem_handlers(app)
