@@ -111,7 +111,7 @@ class LimitsMiddleware:
             return
         declared = header(scope, "content-length")
         try:
-            if declared is not None and declared.isdigit() and int(declared) > limit:
+            if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
                 raise BodyTooLarge
             body = await read_body(receive, limit)
         except BodyTooLarge:

@@ -177,7 +177,7 @@ class DecideWithReason(Strict):
 
 class ParameterIn(Strict):
     name: str = Field(min_length=1, max_length=100)
-    jurisdiction: str = Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
+    jurisdiction: str = Field(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$")
     effective_from: date
     value: str | int | list[str]
     legal_basis: Text = Field(min_length=1)
