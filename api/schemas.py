@@ -14,6 +14,7 @@ from domain.circumstances import CostKind, IncomeKind
 from domain.enrolment import TownshipOpinion
 from domain.errors import InvalidValue
 from domain.members import (
+    MAX_MEMBERS,
     Absence,
     AdditionCause,
     DisabilityKind,
@@ -84,7 +85,7 @@ class RegisterHousehold(Strict):
     division_code: DivisionStr
     address: str = Field(min_length=1, max_length=500)
     registered_on: date
-    members: list[MemberIn] = Field(min_length=1, max_length=50)
+    members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS)
     reason: Text | None = None
 
 
@@ -150,7 +151,7 @@ class RecordCircumstances(Dated):
 
 class Apply(Dated):
     program: Program
-    beneficiaries: list[UUID] = Field(min_length=1, max_length=50)
+    beneficiaries: list[UUID] = Field(min_length=1, max_length=MAX_MEMBERS)
     terms: dict[str, str | bool] = Field(
         default_factory=dict,
         max_length=10,

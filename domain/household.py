@@ -33,7 +33,7 @@ from domain.enrolment import (
 from domain.errors import InvalidValue, NotFound, RuleViolation
 from domain.household_enrolments import EnrolmentCommands
 from domain.household_facts import FactCommands
-from domain.members import AdditionCause, Member, RemovalCause, coerce_member_changes
+from domain.members import MAX_MEMBERS, AdditionCause, Member, RemovalCause, coerce_member_changes
 from domain.rules.children import ParentStatus
 from domain.values import Actor, AreaType, DivisionCode, Program
 
@@ -409,6 +409,8 @@ class Household(FactCommands, EnrolmentCommands, Aggregate):
             raise InvalidValue("address must not be empty", field="address", rule="required")
         if not members:
             raise InvalidValue("a household has at least one member", field="members", rule="members-required")
+        if len(members) > MAX_MEMBERS:
+            raise RuleViolation(f"a household has at most {MAX_MEMBERS} members", field="members", rule="members-limit")
         _check_no_duplicates(members)
         return cls._create(
             cls.Registered,
