@@ -3,6 +3,7 @@ checks, and saving a household together with the index aggregates its command to
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from copy import deepcopy
 from datetime import UTC, date, datetime, timedelta
@@ -16,6 +17,7 @@ from eventsourcing.utils import Environment, EnvType
 
 from application.errors import (
     ConcurrentUpdate,
+    HouseholdFailedVerification,
     HouseholdNotFound,
     HouseholdOutsideJurisdiction,
     OutsideJurisdiction,
@@ -29,6 +31,7 @@ from infrastructure.ledger import RECORDER_TOPICS, LedgerMixin, POPOLedgerRecord
 from infrastructure.transcodings import register_transcodings
 
 T = TypeVar("T")
+integrity_log = logging.getLogger("jiuzhu.integrity")
 EARLIEST_DATE = date(1950, 1, 1)
 RETRIES = 3
 DEV_INDEX_KEY = b"jiuzhu-dev-index-key-change-me-in-production"
@@ -115,6 +118,14 @@ class CaseworkBase(Application[UUID]):
             household: object = self.repository.get(household_id, projector_func=project)
         except AggregateNotFoundError:
             household = None
+        except ValueError as e:  # the cipher's MAC check or the decoding failed: a stored event was altered
+            integrity_log.error("household %s failed verification: %s", household_id, e)
+            raise HouseholdFailedVerification(
+                f"household {household_id} failed verification: a stored event was altered; "
+                "an auditor's GET /api/v1/audit/verification names it",
+                field="household_id",
+                rule="store-untampered",
+            ) from None
         if not isinstance(household, Household):
             raise unknown_household(household_id)
         return household

@@ -44,3 +44,10 @@ class HouseholdOutsideJurisdiction(HouseholdNotFound, OutsideJurisdiction):
     (404, same type and wording), so a caller cannot probe which ids exist elsewhere."""
 
     kind = "household-not-found"
+
+
+class HouseholdFailedVerification(DomainError):
+    """A stored event of the household no longer decrypts or decodes: it was changed behind the
+    service's back. Answered as a problem naming the household, never as an internal error."""
+
+    kind = "household-failed-verification"
