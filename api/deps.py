@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import unquote
@@ -152,13 +153,11 @@ PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"rows per page,
 
 def log_read(services: Services, actor: Actor, household_id: UUID, why: str, rid: str) -> None:
     """Record a read of a household's personal data for the auditor."""
-    services.auditor.log_access(
-        AccessRecord(
-            at=services.casework.clock(),
-            user_id=actor.user_id,
-            role=actor.role.value,
-            household_id=str(household_id),
-            purpose=why,
-            request_id=rid,
-        )
-    )
+    log_reads(services, actor, [household_id], why, rid)
+
+
+def log_reads(services: Services, actor: Actor, household_ids: Iterable[UUID | str], why: str, rid: str) -> None:
+    """Record that one answer carried the names or ID numbers of these households (one entry each, once)."""
+    at = services.casework.clock()
+    seen = dict.fromkeys(str(h) for h in household_ids)
+    services.auditor.log_accesses([AccessRecord(at, actor.user_id, actor.role.value, hid, why, rid) for hid in seen])

@@ -328,6 +328,10 @@ class Auditor:
     def log_access(self, record: AccessRecord) -> None:
         self.casework.ledger.log_access(record)
 
+    def log_accesses(self, records: list[AccessRecord]) -> None:
+        if records:
+            self.casework.ledger.log_accesses(records)
+
     def access_log(
         self,
         *,

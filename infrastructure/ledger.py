@@ -93,6 +93,10 @@ class LedgerMixin:
         raise NotImplementedError
 
     def log_access(self, record: AccessRecord) -> None:
+        self.log_accesses([record])
+
+    def log_accesses(self, records: Sequence[AccessRecord]) -> None:
+        """Record several reads in one transaction (a search page, a roll, a bank file)."""
         raise NotImplementedError
 
     def select_access(
@@ -122,9 +126,9 @@ class POPOLedgerRecorder(LedgerMixin, POPOApplicationRecorder):
                 return list(self._ledger.get(_oid(originator_id), []))
             return [r for rows in self._ledger.values() for r in rows]
 
-    def log_access(self, record: AccessRecord) -> None:
+    def log_accesses(self, records: Sequence[AccessRecord]) -> None:
         with self._access_lock:
-            self._access.append(record)
+            self._access.extend(records)
 
     def select_access(
         self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
@@ -187,18 +191,11 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
                 )
             return [LedgerRow(r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4]) for r in c.fetchall()]
 
-    def log_access(self, record: AccessRecord) -> None:
+    def log_accesses(self, records: Sequence[AccessRecord]) -> None:
         with self.datastore.transaction(commit=True) as c:
-            c.execute(
+            c.executemany(
                 f"INSERT INTO {self.events_table_name}_access_log VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    record.at.isoformat(),
-                    record.user_id,
-                    record.role,
-                    record.household_id,
-                    record.purpose,
-                    record.request_id,
-                ),
+                [(r.at.isoformat(), r.user_id, r.role, r.household_id, r.purpose, r.request_id) for r in records],
             )
 
     def select_access(
@@ -294,14 +291,14 @@ class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
                 for r in curs.fetchall()
             ]
 
-    def log_access(self, record: AccessRecord) -> None:
+    def log_accesses(self, records: Sequence[AccessRecord]) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
+            curs.executemany(
                 SQL(
                     "INSERT INTO {} (at, user_id, role, household_id, purpose, request_id) "
                     "VALUES (%s, %s, %s, %s, %s, %s)"
                 ).format(self._access),
-                (record.at, record.user_id, record.role, record.household_id, record.purpose, record.request_id),
+                [(r.at, r.user_id, r.role, r.household_id, r.purpose, r.request_id) for r in records],
             )
 
     def select_access(

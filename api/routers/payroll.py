@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
-from api.deps import ActorDep, RequestIdDep, ServicesDep, require_role
+from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, log_reads, require_role
 from api.downloads import Format, Lang, download
 from api.permissions import PERMISSIONS
 from application.months import month_text
@@ -121,6 +121,8 @@ def read_payroll(
     month: MonthPath,
     actor: ActorDep,
     services: ServicesDep,
+    purpose: PurposeDep,
+    rid: RequestIdDep,
     format: Annotated[Format, Query(description="json, or the bank file as csv or xlsx")] = "json",
     lang: Annotated[Lang, Query(description="column headings: en or zh")] = "en",
 ) -> PayrollMonthOut | Response:
@@ -147,4 +149,6 @@ def read_payroll(
                 month_text(c.corrected_month),
             )
         )
+    read = [r.household_id for r in sheet.rows] + [c.household_id for c in sheet.corrections]
+    log_reads(services, actor, read, purpose, rid)  # the bank file names each head of household
     return download(BANK_FILE, rows, format, lang, f"payroll-{this_month}")

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from api.deps import ActorDep, ServicesDep, require_role
+from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, log_reads, require_role
 from api.downloads import Format, Lang, download
 from api.permissions import PERMISSIONS
 from application.views.as_of import ViewsAsOf
@@ -55,6 +55,8 @@ def read_roll(
     program: Program,
     actor: ActorDep,
     services: ServicesDep,
+    purpose: PurposeDep,
+    rid: RequestIdDep,
     on: date | None = None,
     division: Division = None,
     format: FormatQ = "json",
@@ -63,6 +65,8 @@ def read_roll(
     """One row per beneficiary on roll on ``on`` (default today); analysts get no names or ID numbers."""
     require_role(actor, PERMISSIONS["read_roll"], "read rolls")
     roll = services.reports.roll(program, on, division, actor)
+    if roll.personal:  # names and masked ID numbers, in every format
+        log_reads(services, actor, [r.household_id for r in roll.rows], purpose, rid)
     if format != "json":
         columns = ROLL if roll.personal else tuple(c for c in ROLL if c not in ("name", "id_number_masked"))
         rows = [
