@@ -89,11 +89,18 @@ def serve(
 
         prepare_workers(settings)  # migrate once here; the workers start with table creation off
         uvicorn.run(
-            "api.server:create", factory=True, workers=workers, host=host, port=port, log_config=logs, access_log=False
+            "api.server:create",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_config=logs,
+            access_log=False,
+            **settings.proxy_options(),
         )
         return
     app = create_app(lambda: build_services(settings))
-    uvicorn.run(app, host=host, port=port, log_config=logs, access_log=False)
+    uvicorn.run(app, host=host, port=port, log_config=logs, access_log=False, **settings.proxy_options())
 
 
 @cli.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import binascii
 from base64 import b64decode, b64encode
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from psycopg.conninfo import conninfo_to_dict
 from pydantic import Field, field_validator, model_validator
@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # Limits: request bodies, and requests per minute per user (per client address without a token).
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     rate_per_minute: int = Field(default=6000, gt=0)
+    # Reverse proxies (comma-separated addresses or networks) whose X-Forwarded-For / -Proto are believed;
+    # empty: none, and the rate is keyed by the connecting address itself.
+    trusted_proxies: str = ""
     # Deployment (docs/operations.md): who projects the views, readiness bounds, retries, the database pool.
     projections: Literal["inline", "workers"] = "inline"  # workers: `jiuzhu project` processes keep the views
     projection_wait_seconds: float = Field(default=10.0, gt=0)  # a read waits this long for the workers
@@ -84,6 +87,11 @@ class Settings(BaseSettings):
         if self.index_key == DEV_INDEX_KEY:
             found.append("JIUZHU_INDEX_KEY is the public development key: set it (`jiuzhu secret` makes one)")
         return found
+
+    def proxy_options(self) -> dict[str, Any]:
+        """uvicorn's proxy-header options: forwarded headers are honoured only from ``trusted_proxies``."""
+        trusted = ",".join(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+        return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
     def persistence_env(self) -> dict[str, str]:
         """The eventsourcing library's environment for the chosen backend."""
