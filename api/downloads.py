@@ -30,6 +30,8 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "value": ("value", "数值"),
     "line": ("line", "类别"),
     "for_month": ("for_month", "所属月份"),
+    "households": ("households", "户数"),
+    "persons": ("persons", "人数"),
 }
 
 

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(default=12 * 60, gt=0)  # lifetime of the tokens `jiuzhu token` issues
     token_max_lifetime_minutes: int = Field(default=12 * 60, gt=0)  # no token, local or an IdP's, lives longer
     max_future_days: int = Field(default=366, ge=0)
+    analyst_min_cell: int = Field(default=5, ge=1)  # analysts: a cell of fewer households is suppressed
     seed_policy: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
