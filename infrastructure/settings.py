@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     projection_wait_seconds: float = Field(default=10.0, gt=0)  # a read waits this long for the workers
     ready_max_lag_events: int = Field(default=10_000, ge=0)  # /readyz: 503 beyond this projection lag …
     ready_max_lag_seconds: float = Field(default=60.0, ge=0)  # … or this age of the oldest unprojected event
-    idempotency_lease_seconds: float = Field(default=300.0, gt=0)  # an unfinished claim may be taken over after
+    idempotency_lease_seconds: float = Field(default=10.0, gt=0)  # an unrenewed claim (its worker died) is taken over
     postgres_pool_size: int = Field(default=5, ge=1)
     postgres_connect_timeout: int = Field(default=5, ge=1)  # seconds to wait for a connection before a 503
     log_format: Literal["json", "text"] = "json"
