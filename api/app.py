@@ -17,6 +17,14 @@ from api.problems import install_problem_handlers
 from api.routers import audit, enrolments, health, households, payroll, policy, programs, reports
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+#: An ID number (18 characters) or a mobile number standing as a token of its own: personal data, not an id.
+_PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|1[3-9][0-9]{9})(?![0-9A-Za-z])")
+
+
+def opaque_id(given: str) -> bool:
+    """True for a client's request id the service may store and log: an opaque token of up to 64
+    characters, never one that holds an ID or mobile number."""
+    return bool(_REQUEST_ID.match(given)) and not _PERSONAL_NUMBER.search(given)
 
 
 def create_app(services_factory: Callable[[], Services]) -> FastAPI:
@@ -47,7 +55,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         given = request.headers.get("X-Request-ID", "")
-        rid = given if _REQUEST_ID.match(given) else uuid.uuid4().hex  # logged: an id, never free text
+        rid = given if opaque_id(given) else uuid.uuid4().hex  # logged: an id, never free text
         request.state.request_id = rid
         token = request_id_var.set(rid)
         try:
@@ -55,6 +63,8 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
         finally:
             request_id_var.reset(token)
         response.headers["X-Request-ID"] = rid
+        # Personal data may travel in any answer (and in a problem naming a field): no cache may keep it.
+        response.headers["Cache-Control"] = "no-store"
         return response
 
     install_problem_handlers(app)

@@ -2,8 +2,9 @@
 
 ``current_actor`` calls :func:`authorize` for every authenticated route: the route's operation id
 must be in ``PERMISSIONS`` with the caller's role, and a route under ``/households/{household_id}``
-must name a household inside the caller's jurisdiction. Both are checked before FastAPI validates
-the body, so a caller who may not act learns nothing about the request's shape (401/403 first).
+must name a household inside the caller's jurisdiction (404 otherwise, exactly as for an unknown
+id). Both are checked before FastAPI validates the body, so a caller who may not act learns nothing
+about the request's shape (401/403/404 first).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fastapi import Request
 
 from api.permissions import PERMISSIONS
 from api.problems import Problem
-from application.base import check_jurisdiction
+from application.base import unknown_household
 from domain.values import Actor
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def operation_id(request: Request) -> str | None:
 
 
 def authorize(request: Request, services: Services, actor: Actor) -> None:
-    """Refuse (403) a role the table does not list for this operation, or a household outside the jurisdiction."""
+    """Refuse (403) a role the table does not list for this operation; a household outside the jurisdiction: 404."""
     op = operation_id(request)
     allowed = PERMISSIONS.get(op or "")
     if allowed is None or actor.role not in allowed:
@@ -46,7 +47,8 @@ def authorize(request: Request, services: Services, actor: Actor) -> None:
         household_id = UUID(str(raw))
     except ValueError:
         return  # not a UUID: path validation answers 422 next
-    check_jurisdiction(actor, _division_of(request, services, household_id))
+    if not _division_of(request, services, household_id).startswith(actor.jurisdiction):
+        raise unknown_household(household_id, outside=True)  # answered like an unknown id: existence is not disclosed
 
 
 def _division_of(request: Request, services: Services, household_id: UUID) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from datetime import timedelta
 
 import typer
@@ -27,6 +29,8 @@ def token(
     user: str = typer.Option("dev-caseworker", help="user id"),
 ) -> None:
     """Print a bearer token signed with the configured secret (for local use)."""
+    if role is Role.SYSTEM:
+        raise typer.BadParameter("system is the jobs' internal role; no token may carry it", param_hint="--role")
     print(_issuer(Settings()).issue(user, role, jurisdiction))
 
 
@@ -44,8 +48,17 @@ def serve(
     from api.app import create_app
     from api.composition import build_services
     from api.logs import log_config
+    from api.server import check_keys
 
     settings = Settings()
+    if dev and workers > 1:
+        os.environ["JIUZHU_DEV"] = "true"  # the worker processes build their own settings
+    elif not dev:
+        try:
+            check_keys(settings)
+        except SystemExit as refusal:
+            console.print(f"[bold red]{refusal}[/]", highlight=False)
+            raise typer.Exit(2) from None
     host, port = host or settings.host, port or settings.port
     if dev:
         issuer = _issuer(settings)
@@ -76,11 +89,18 @@ def serve(
 
         prepare_workers(settings)  # migrate once here; the workers start with table creation off
         uvicorn.run(
-            "api.server:create", factory=True, workers=workers, host=host, port=port, log_config=logs, access_log=False
+            "api.server:create",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_config=logs,
+            access_log=False,
+            **settings.proxy_options(),
         )
         return
     app = create_app(lambda: build_services(settings))
-    uvicorn.run(app, host=host, port=port, log_config=logs, access_log=False)
+    uvicorn.run(app, host=host, port=port, log_config=logs, access_log=False, **settings.proxy_options())
 
 
 @cli.command()
@@ -93,6 +113,12 @@ def demo(
     from api.cli_demo import generate
 
     generate(Settings(), households=households, seed=seed, console=console)
+
+
+@cli.command()
+def secret() -> None:
+    """Print a new random secret for JIUZHU_TOKEN_SECRET or JIUZHU_INDEX_KEY (keep it secret)."""
+    print(secrets.token_urlsafe(48))
 
 
 @cli.command("cipher-key")

@@ -51,7 +51,7 @@ def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime
         tokens=token_issuer(settings),
         views=views,
         payroll=Payroll(casework, views),
-        reports=Reports(views, clock),
+        reports=Reports(views, clock, min_cell=settings.analyst_min_cell),
         idempotency=open_idempotency_store(
             casework.recorder,
             cipher=casework.mapper.cipher,

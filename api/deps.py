@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import unquote
@@ -18,6 +19,7 @@ from application.casework import Casework
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
+from domain.text import clean_text
 from domain.values import Actor, Role
 from infrastructure.idempotency import IdempotencyStore
 from infrastructure.ledger import AccessRecord
@@ -99,7 +101,7 @@ def require_jurisdiction(actor: Actor, division_code: str) -> None:
         )
 
 
-_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,12})"?\s*$')
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?([0-9]{1,12})"?\s*$')
 
 
 def if_match(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:
@@ -134,12 +136,12 @@ def purpose(x_purpose: Annotated[str | None, Header(alias="X-Purpose", max_lengt
     """Why the caller reads personal data; recorded in the read-access log.
 
     Header values arrive as Latin-1: a purpose sent as UTF-8 bytes or percent-encoded (``核对`` as
-    ``%E6%A0%B8%E5%AF%B9``) is decoded back to its text.
+    ``%E6%A0%B8%E5%AF%B9``) is decoded back to its text, which may hold no control character (``%00``).
     """
     text = (x_purpose or "").strip()
     with contextlib.suppress(UnicodeError):  # not UTF-8 bytes: keep it as it came
         text = text.encode("latin-1").decode("utf-8")
-    return unquote(text).strip() or "not stated"
+    return clean_text(unquote(text).strip(), field="X-Purpose") or "not stated"
 
 
 PurposeDep = Annotated[str, Depends(purpose)]
@@ -151,13 +153,11 @@ PageLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"rows per page,
 
 def log_read(services: Services, actor: Actor, household_id: UUID, why: str, rid: str) -> None:
     """Record a read of a household's personal data for the auditor."""
-    services.auditor.log_access(
-        AccessRecord(
-            at=services.casework.clock(),
-            user_id=actor.user_id,
-            role=actor.role.value,
-            household_id=str(household_id),
-            purpose=why,
-            request_id=rid,
-        )
-    )
+    log_reads(services, actor, [household_id], why, rid)
+
+
+def log_reads(services: Services, actor: Actor, household_ids: Iterable[UUID | str], why: str, rid: str) -> None:
+    """Record that one answer carried the names or ID numbers of these households (one entry each, once)."""
+    at = services.casework.clock()
+    seen = dict.fromkeys(str(h) for h in household_ids)
+    services.auditor.log_accesses([AccessRecord(at, actor.user_id, actor.role.value, hid, why, rid) for hid in seen])

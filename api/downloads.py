@@ -30,6 +30,11 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "value": ("value", "数值"),
     "line": ("line", "类别"),
     "for_month": ("for_month", "所属月份"),
+    "households": ("households", "户数"),
+    "program": ("program", "救助项目"),
+    "basic_living": ("basic_living", "基本生活费（元）"),
+    "care_subsidy": ("care_subsidy", "护理补贴（元）"),
+    "persons": ("persons", "人数"),
 }
 
 

@@ -9,7 +9,9 @@ nothing, so its key is released and a retry runs again.
 While the request runs, its claim fences the event store (``infrastructure.idempotency.fence``):
 a write lands only while the claim is ours, and marks it committed. A committed claim whose
 response was lost (the worker died, or the database went away, between the commit and storing the
-response) answers 409 ``idempotency-applied``: the write happened once and is not run again. A
+response) answers 409 ``idempotency-applied``: the write happened once and is not run again. The
+claim's lease (``JIUZHU_IDEMPOTENCY_LEASE_SECONDS``, 10 s) is renewed while the request runs, so a
+retry after its worker was killed runs within seconds, never while the first is alive. A
 claim the database could not release is released later, and the database being unreachable
 answers 503 ``database-unavailable`` with Retry-After.
 """
@@ -153,12 +155,14 @@ class IdempotencyMiddleware:
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
         claimed = current_claim.set(ClaimRef(user, key, token))  # fences the request's writes (sync routes copy it)
+        renewing = asyncio.create_task(_renew(store, user, key, token))  # the lease lives as long as this request
         try:
             await self.app(scope, receive, capture)
         except Exception:  # nothing to replay; a cancelled request keeps its claim until the lease ends
             await self._release(store, user, key, token)
             raise
         finally:
+            renewing.cancel()
             current_claim.reset(claimed)
         self.seen += 1
         if self.seen % PURGE_EVERY == 0:
@@ -188,6 +192,16 @@ class IdempotencyMiddleware:
             store, user, key, token = self.unreleased[0]
             await run_in_threadpool(store.release, user, key, token)  # the database may still be away: raises
             self.unreleased.pop(0)
+
+
+async def _renew(store: IdempotencyStore, user: str, key: str, token: str) -> None:
+    """Every third of the lease, extend the running request's claim; stops with the request (or its process)."""
+    while True:
+        await asyncio.sleep(store.lease / 3)
+        try:
+            await run_in_threadpool(store.renew, user, key, token)
+        except DATABASE_UNAVAILABLE:  # the next renewal may reach it; the fence keeps a takeover safe meanwhile
+            log.warning("an Idempotency-Key claim could not be renewed")
 
 
 async def _unavailable(scope: Scope, send: Send) -> None:

@@ -14,6 +14,7 @@ import logging
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,13 +29,17 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class TokenBucket:
-    """``rate`` requests a minute per key, bursts up to a minute's worth."""
+    """``rate`` requests a minute per key, bursts up to a minute's worth.
+
+    At most ``max_keys`` buckets are kept: a new caller beyond that evicts the least recently seen
+    one (whose bucket has had the longest to refill), never everyone's.
+    """
 
     MAX_KEYS = 100_000
 
-    def __init__(self, rate: int, now: Callable[[], float] = time.monotonic):
-        self.rate, self.now = rate, now
-        self.buckets: dict[str, tuple[float, float]] = {}  # key → (tokens, when)
+    def __init__(self, rate: int, now: Callable[[], float] = time.monotonic, max_keys: int = MAX_KEYS):
+        self.rate, self.now, self.max_keys = rate, now, max_keys
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key → (tokens, when), oldest first
         self.lock = threading.Lock()
 
     def take(self, key: str) -> float:
@@ -44,13 +49,12 @@ class TokenBucket:
             now = self.now()
             tokens, when = self.buckets.get(key, (float(self.rate), now))
             tokens = min(float(self.rate), tokens + (now - when) * per_second)
-            if tokens < 1.0:
-                self.buckets[key] = (tokens, now)
-                return (1.0 - tokens) / per_second
-            if len(self.buckets) >= self.MAX_KEYS and key not in self.buckets:
-                self.buckets.clear()  # a flood of new keys: forget everyone rather than grow without bound
-            self.buckets[key] = (tokens - 1.0, now)
-            return 0.0
+            wait = 0.0 if tokens >= 1.0 else (1.0 - tokens) / per_second
+            self.buckets[key] = (tokens - 1.0 if wait == 0.0 else tokens, now)
+            self.buckets.move_to_end(key)
+            while len(self.buckets) > self.max_keys:
+                self.buckets.popitem(last=False)
+            return wait
 
 
 class LimitsMiddleware:
@@ -111,7 +115,7 @@ class LimitsMiddleware:
             return
         declared = header(scope, "content-length")
         try:
-            if declared is not None and declared.isdigit() and int(declared) > limit:
+            if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
                 raise BodyTooLarge
             body = await read_body(receive, limit)
         except BodyTooLarge:

@@ -47,7 +47,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "confirm_parameter": ADMIN,
     "run_payroll": DECIDE,
     "read_payroll": frozenset({Role.APPROVER, Role.AUDITOR}),
-    "read_roll": READ_PERSONAL | {Role.ANALYST},  # analysts get the rows without names and ID numbers
+    "read_roll": READ_PERSONAL | {Role.ANALYST},  # analysts get aggregate cells, small ones suppressed
     "read_statistics": ANYONE,
     "read_worklist": CASEWORK | DECIDE,
 }

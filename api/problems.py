@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from application.errors import (
     ConcurrentUpdate,
+    HouseholdFailedVerification,
     HouseholdNotFound,
     OutsideJurisdiction,
     ProgramNotAvailable,
@@ -93,6 +94,8 @@ def _domain_status(exc: DomainError) -> tuple[int, str]:
         return 412, "Precondition failed"
     if isinstance(exc, ConcurrentUpdate):
         return 409, "Concurrent update"
+    if isinstance(exc, HouseholdFailedVerification):
+        return 409, "Household failed verification"
     if isinstance(exc, HouseholdNotFound):
         return 404, "Household not found"
     if isinstance(exc, NotFound):

@@ -26,6 +26,7 @@ from domain.circumstances import CostKind, IncomeKind
 from domain.enrolment import TownshipOpinion
 from domain.errors import InvalidValue
 from domain.members import (
+    MAX_MEMBERS,
     Absence,
     AdditionCause,
     DisabilityKind,
@@ -135,7 +136,7 @@ class RegisterHousehold(RequestBody):
     division_code: DivisionStr
     address: str = Field(min_length=1, max_length=500)
     registered_on: IsoDate
-    members: list[MemberIn] = Field(min_length=1, max_length=50)
+    members: list[MemberIn] = Field(min_length=1, max_length=MAX_MEMBERS)
     reason: Text | None = None
 
 
@@ -201,7 +202,7 @@ class RecordCircumstances(Dated):
 
 class Apply(Dated):
     program: Choice[Program]
-    beneficiaries: list[Uuid] = Field(min_length=1, max_length=50)
+    beneficiaries: list[Uuid] = Field(min_length=1, max_length=MAX_MEMBERS)
     terms: dict[str, TermValue] = Field(
         default_factory=dict,
         max_length=10,
@@ -228,7 +229,7 @@ class DecideWithReason(RequestBody):
 
 class ParameterIn(RequestBody):
     name: str = Field(min_length=1, max_length=100)
-    jurisdiction: str = Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
+    jurisdiction: str = Field(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$")
     effective_from: IsoDate
     value: ParameterValue
     legal_basis: Text = Field(min_length=1)

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from application.casework import Casework
 from application.errors import HouseholdNotFound
+from application.scope import Divisions, scoped_access_log, visible
 from domain.assessment import Assessment
 from domain.enrolment import Enrolment
 from domain.errors import InvalidValue, NotFound
@@ -79,6 +80,7 @@ class Auditor:
 
     def __init__(self, casework: Casework):
         self.casework = casework
+        self.divisions = Divisions(casework)
 
     # ------------------------------------------------------------ replay
 
@@ -198,7 +200,7 @@ class Auditor:
             "assessment": None,
             "recomputation": None,
         }
-        if isinstance(e, Household.PaymentsCorrected) and e.assessments:
+        if isinstance(e, Household.PaymentsCorrected | Household.PaymentsSettled) and e.assessments:
             # one assessment per corrected month, and last the one for the first month not yet paid
             explanation["assessments"] = [plain(a) for a in e.assessments]
             checks = [self._recompute(before, e, enrolment, _covered(a, beneficiaries), a) for a in e.assessments]
@@ -242,7 +244,7 @@ class Auditor:
             values={p.name: p for p in recorded.parameters},
         )
         facts: HouseholdFacts = household
-        if isinstance(event, Household.EntitlementChanged | Household.PaymentsCorrected):
+        if isinstance(event, Household.EntitlementChanged | Household.PaymentsCorrected | Household.PaymentsSettled):
             facts = facts_on(household, recorded.assessed_on)  # these priced a month on the facts in effect then
         share = recorded.inputs.get("current_assistance_share")
         try:
@@ -279,7 +281,16 @@ class Auditor:
 
     # ------------------------------------------------------ verification
 
-    def verify(self) -> VerificationReport:
+    def verify(self, jurisdiction: str | None = None) -> VerificationReport:
+        """Walk the whole store (a hash chain is checked whole); with a ``jurisdiction``, name only the
+        findings about its households and about aggregates of no jurisdiction (policy, indexes)."""
+        report = self._verify()
+        if jurisdiction is not None:
+            shown = visible(self.divisions, jurisdiction, {f.originator_id for f in report.findings})
+            report.findings = [f for f in report.findings if f.originator_id in shown]
+        return report
+
+    def _verify(self) -> VerificationReport:
         started = time.perf_counter()
         recorder = self.casework.recorder
         stored: dict[tuple[str, int], str] = {}
@@ -338,10 +349,24 @@ class Auditor:
     def log_access(self, record: AccessRecord) -> None:
         self.casework.ledger.log_access(record)
 
+    def log_accesses(self, records: list[AccessRecord]) -> None:
+        if records:
+            self.casework.ledger.log_accesses(records)
+
     def access_log(
-        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+        self,
+        *,
+        household_id: UUID | None = None,
+        user_id: str | None = None,
+        limit: int = 1000,
+        jurisdiction: str | None = None,
     ) -> list[AccessRecord]:
-        return self.casework.ledger.select_access(household_id=household_id, user_id=user_id, limit=limit)
+        """The newest entries; with a ``jurisdiction``, only those about its households."""
+        if jurisdiction is None:
+            return self.casework.ledger.select_access(household_id=household_id, user_id=user_id, limit=limit)
+        return scoped_access_log(
+            self.casework, self.divisions, jurisdiction, household_id=household_id, user_id=user_id, limit=limit
+        )
 
 
 def plain(value: Any) -> Any:

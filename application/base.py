@@ -3,6 +3,7 @@ checks, and saving a household together with the index aggregates its command to
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from copy import deepcopy
 from dataclasses import replace
@@ -15,7 +16,14 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder, Recording
 from eventsourcing.utils import Environment, EnvType
 
-from application.errors import ConcurrentUpdate, HouseholdNotFound, OutsideJurisdiction, StaleVersion
+from application.errors import (
+    ConcurrentUpdate,
+    HouseholdFailedVerification,
+    HouseholdNotFound,
+    HouseholdOutsideJurisdiction,
+    OutsideJurisdiction,
+    StaleVersion,
+)
 from domain.entitlement import Trigger, month_of, reconcile
 from domain.errors import InvalidValue
 from domain.household import Household
@@ -25,6 +33,7 @@ from infrastructure.ledger import RECORDER_TOPICS, LedgerMixin, POPOLedgerRecord
 from infrastructure.transcodings import register_transcodings
 
 T = TypeVar("T")
+integrity_log = logging.getLogger("jiuzhu.integrity")
 EARLIEST_DATE = date(1950, 1, 1)
 RETRIES = 3
 DEV_INDEX_KEY = b"jiuzhu-dev-index-key-change-me-in-production"
@@ -65,6 +74,14 @@ def check_jurisdiction(actor: Actor, division_code: str) -> None:
             field="division_code",
             rule="jurisdiction",
         )
+
+
+def unknown_household(household_id: UUID, *, outside: bool = False) -> HouseholdNotFound:
+    """The one answer for an id that is unknown or lies outside the caller's jurisdiction."""
+    kind = HouseholdOutsideJurisdiction if outside else HouseholdNotFound
+    return kind(
+        f"no household {household_id} in the caller's jurisdiction", field="household_id", rule="household-known"
+    )
 
 
 class CaseworkBase(Application[UUID]):
@@ -116,14 +133,24 @@ class CaseworkBase(Application[UUID]):
             household: object = self.repository.get(household_id, projector_func=project)
         except AggregateNotFoundError:
             household = None
+        except ValueError as e:  # the cipher's MAC check or the decoding failed: a stored event was altered
+            integrity_log.error("household %s failed verification: %s", household_id, e)
+            raise HouseholdFailedVerification(
+                f"household {household_id} failed verification: a stored event was altered; "
+                "an auditor's GET /api/v1/audit/verification names it",
+                field="household_id",
+                rule="store-untampered",
+            ) from None
         if not isinstance(household, Household):
-            raise HouseholdNotFound(f"no household {household_id}", field="household_id", rule="household-known")
+            raise unknown_household(household_id)
         return household
 
     def read_household(self, household_id: UUID, actor: Actor) -> Household:
-        """The household, if it lies within the actor's jurisdiction."""
+        """The household, if it lies within the actor's jurisdiction; one outside it is answered
+        exactly like an unknown id, so that a caller cannot probe which ids exist elsewhere."""
         household = self.get_household(household_id)
-        check_jurisdiction(actor, household.division_code)
+        if not household.division_code.startswith(actor.jurisdiction):
+            raise unknown_household(household_id, outside=True)
         return household
 
     def policy(self) -> Policy:

@@ -37,3 +37,17 @@ class OutsideJurisdiction(DomainError):
     """The household's division is not within the caller's jurisdiction prefix."""
 
     kind = "forbidden-jurisdiction"
+
+
+class HouseholdOutsideJurisdiction(HouseholdNotFound, OutsideJurisdiction):
+    """A household outside the caller's jurisdiction: answered over HTTP exactly like an unknown id
+    (404, same type and wording), so a caller cannot probe which ids exist elsewhere."""
+
+    kind = "household-not-found"
+
+
+class HouseholdFailedVerification(DomainError):
+    """A stored event of the household no longer decrypts or decodes: it was changed behind the
+    service's back. Answered as a problem naming the household, never as an internal error."""
+
+    kind = "household-failed-verification"

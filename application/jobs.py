@@ -89,14 +89,19 @@ class Jobs(EnrolmentCommands):
 
     def tick(self, on: date, actor: Actor = SYSTEM, progress: Progress | None = None) -> JobReport:
         """Apply what the calendar decides by ``on``: children age out the month after their 18th
-        birthday; a gradual exit that has run out is closed by an explicit termination."""
+        birthday; a gradual exit that has run out is closed by an explicit termination.
+
+        Only households inside the actor's jurisdiction are touched and reported (the system's
+        jurisdiction is empty: the unattended job covers the whole store)."""
         report = JobReport()
         policy = self.policy()
         for hid in self.household_ids():
-            report.households += 1
             if progress:
                 progress(1)
             h = self.get_household(hid)
+            if not h.division_code.startswith(actor.jurisdiction):
+                continue
+            report.households += 1
             for e in list(h.enrolments.values()):
                 if e.status is Status.GRADUAL_EXIT and e.exit_until is not None and e.exit_until <= on:
                     self._close(
@@ -135,7 +140,7 @@ class Jobs(EnrolmentCommands):
             return did
 
         try:
-            self._update(hid, None, SYSTEM, command)
+            self._update(hid, None, actor, command)  # loads within the actor's jurisdiction only
         except DomainError as exc:
             report.skipped.append((hid, eid, f"{exc.rule}: {exc.message}"))
             return

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from domain.errors import InvalidValue
 from domain.values import first_of_next_month
 
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 EARLIEST_YEAR = 1950
 
 

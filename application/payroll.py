@@ -134,17 +134,17 @@ class Payroll:
             self.views.catch_up()
         return report
 
-    def _corrections(self) -> Iterator[Household.PaymentsCorrected]:
-        """Every recorded correction, from the notification log by topic (they are rare)."""
-        topic = get_topic(Household.PaymentsCorrected)
+    def _corrections(self) -> Iterator[Household.PaymentsCorrected | Household.PaymentsSettled]:
+        """Every recorded correction and settlement, from the notification log by topic (they are rare)."""
+        topics = [get_topic(Household.PaymentsCorrected), get_topic(Household.PaymentsSettled)]
         start: int | None = None
         while True:
-            page = self.casework.recorder.select_notifications(start, 500, topics=[topic], inclusive_of_start=False)
+            page = self.casework.recorder.select_notifications(start, 500, topics=topics, inclusive_of_start=False)
             if not page:
                 return
             for n in page:
                 event = self.casework.mapper.to_domain_event(n)
-                assert isinstance(event, Household.PaymentsCorrected)
+                assert isinstance(event, Household.PaymentsCorrected | Household.PaymentsSettled)
                 yield event
             start = page[-1].id
 

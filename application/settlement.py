@@ -4,7 +4,7 @@ A fact, a parameter or a decision recorded late can change what was due for mont
 (a death reported after the payroll ran, a suspension dated back, a raise recorded late). The
 household records the new entitlement at once (``EntitlementChanged``); the payroll of the next
 month compares, for every month already paid, what each enrolment was paid (with what earlier
-corrections settled) against what is due as now known, and records one ``PaymentsCorrected`` per
+corrections settled) against what is due as now known, and records one ``PaymentsSettled`` per
 enrolment whose months differ. Its lines are carried by that payroll, beside the month's payments.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -20,7 +21,9 @@ from eventsourcing.domain import Aggregate
 
 from application.casework import Casework
 from application.views.projection import Views
+from domain.assessment import Assessment
 from domain.enrolment import MonthCorrection
+from domain.entitlement import due_in_month
 from domain.household import Household
 from domain.values import Actor
 
@@ -63,13 +66,11 @@ def settle_late_changes(
                     lines.append(MonthCorrection(month=month, paid=settled, due=now))
             if not lines:
                 return None
-            import os
-
-            if os.environ.get("DBG_SETTLE"):
-                print("SETTLE", first, h.id, eid, [(str(c.month), str(c.paid), str(c.due)) for c in lines])
+            assessments = tuple(a for c in lines if (a := _assessment(casework, h, eid, c.month)) is not None)
             return h.settle_payments(
                 eid,
                 months=tuple(lines),
+                assessments=assessments,
                 amount_from=first,
                 effective_on=lines[0].month,
                 actor=actor,
@@ -81,3 +82,10 @@ def settle_late_changes(
         if did is not None:
             recorded.append(did)
     return recorded
+
+
+def _assessment(casework: Casework, h: Household, eid: UUID, month: date) -> Assessment | None:
+    """The assessment that prices the month as now known (None when no rule ran: not entitled, gradual exit)."""
+    params = replace(casework.policy().snapshot(h.division_code, month), confirmed=None)
+    found = due_in_month(h, month, params).get(eid)
+    return found.assessment if found is not None else None

@@ -52,6 +52,7 @@ def service_env(database: str, **settings: str) -> dict[str, str]:
         JIUZHU_DATABASE="postgres",
         JIUZHU_POSTGRES_DSN=f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
         JIUZHU_LOG_FORMAT="json",
+        JIUZHU_DEV="true",  # a scratch database of synthetic people: the built-in development keys will do
     )
     env.update({f"JIUZHU_{k.upper()}": v for k, v in settings.items()})
     return env

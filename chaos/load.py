@@ -50,6 +50,7 @@ class Tally:
     retried: int = 0  # writes that needed more than one attempt
     attempts_retried: int = 0  # attempts answered retry-able (503, 409, 429, connection dropped, timeout)
     failed: int = 0  # writes given up on (deadline) or refused otherwise
+    longest_retry: float = 0.0  # seconds from a retried write's first attempt to its acknowledgement
     statuses: Counter[str] = field(default_factory=Counter)  # every answer: "201", "503", "conn", …
     acked_keys: set[str] = field(default_factory=set)
     applied_keys: set[str] = field(default_factory=set)
@@ -63,6 +64,7 @@ class Tally:
             "retried": self.retried,
             "attempts_retried": self.attempts_retried,
             "failed": self.failed,
+            "longest_retry_seconds": round(self.longest_retry, 1),
             "answers": dict(sorted(self.statuses.items())),
         }
 
@@ -121,7 +123,8 @@ class Load:
         """One write, retried with its key until acknowledged; its answer's JSON, or None."""
         key = uuid.uuid4().hex
         body = {**body, "reason": f"chaos:{key}"}
-        deadline = time.monotonic() + self.retry_for
+        started = time.monotonic()
+        deadline = started + self.retry_for
         with self.tally.lock:
             self.tally.attempted += 1
         tries, pause = 0, 0.1
@@ -135,6 +138,8 @@ class Load:
             with self.tally.lock:
                 self.tally.statuses[answer] += 1
             if r is not None and r.is_success:
+                with self.tally.lock:
+                    self.tally.longest_retry = max(self.tally.longest_retry, time.monotonic() - started)
                 self._done(key, tries, acknowledged=True)
                 return dict(r.json())
             if r is not None and r.status_code == 409 and r.json().get("type", "").endswith("idempotency-applied"):

@@ -184,19 +184,28 @@ def reconcile(
         return []
     recorded: list[UUID] = []
     previous: date | None = None
+    shares: dict[UUID, object] = {}  # the dibao/tekun share each child's top-up used in the month before
     for month in change_months(h, param_changes):
         if since is not None and month < since:
             previous = month
             continue
         found = due_in_month(h, month, params_for(month))
         changed: set[Program] = set()
+        share_moved = {eid: shares.get(eid) is not None and shares.get(eid) != _share(f) for eid, f in found.items()}
+        shares.update({eid: _share(f) for eid, f in found.items()})
         for eid, f in found.items():
             e = h.enrolments[eid]
             before = e.entitlement_on(month)
             if before is not None and before.same_as(f.entitlement):
                 continue
-            cause, drivers = _drivers(h, param_changes, previous, month, f)
-            if e.program is Program.UNSUPPORTED_CHILD and changed & set(FIRST):
+            since_basis = previous
+            if before is not None and not before.cause and e.last_assessment is not None:
+                # an entry a decision recorded was priced on its assessment's date: look back to it
+                since_basis = min(previous or date.min, e.last_assessment.assessed_on)
+            cause, drivers = _drivers(h, param_changes, since_basis, month, f)
+            if before is not None and before.effective_on == month and before.cause:
+                cause, drivers = "", ""  # that month's own changes were priced already: the trigger changed it
+            if e.program is Program.UNSUPPORTED_CHILD and (changed & set(FIRST) or share_moved[eid]):
                 cause = "dependency"
                 drivers = "the child's dibao/tekun share changed" + (f"; {drivers}" if drivers else "")
             changed.add(e.program)
@@ -216,3 +225,8 @@ def reconcile(
             )
         previous = month
     return recorded
+
+
+def _share(found: Found) -> object:
+    """The dibao/tekun share an unsupported child's assessment used (None for other assessments)."""
+    return None if found.assessment is None else found.assessment.figures.get("current_assistance_share")

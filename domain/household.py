@@ -37,7 +37,7 @@ from domain.errors import InvalidValue, RuleViolation
 from domain.facts import HouseholdFacts
 from domain.household_enrolments import EnrolmentCommands
 from domain.household_facts import FactCommands
-from domain.members import AdditionCause, Member, RemovalCause, coerce_member_changes
+from domain.members import MAX_MEMBERS, AdditionCause, Member, RemovalCause, coerce_member_changes
 from domain.rules.children import ParentStatus
 from domain.values import Actor, AreaType, DivisionCode, Program, first_of_next_month
 
@@ -419,6 +419,25 @@ class Household(FactCommands, EnrolmentCommands, HouseholdFacts, Aggregate):
                     )
                 )
 
+    class PaymentsSettled(Event):
+        """What was due for months already paid changed after payment — a fact, a parameter or a
+        decision recorded late — and the payroll of ``amount_from`` settles it: per month, what was
+        paid (with what earlier settlements gave) and what is due as now known, arrears (补发) or a
+        recovery (追回); ``assessments`` price the months where a rule ran."""
+
+        enrolment_id: UUID
+        decision_id: UUID
+        months: tuple[MonthCorrection, ...]
+        assessments: tuple[Assessment, ...]
+        amount_from: date
+
+        def apply(self, aggregate: Household) -> None:
+            e = aggregate.enrolments[self.enrolment_id]
+            e.decisions[self.decision_id] = type(self).__name__
+            for c in self.months:
+                e.corrected[c.month] = c.due
+                e.corrections.append(c)
+
     class EntitlementChanged(Event):
         """What is due changed from ``effective_on`` (a month's first day): a parameter, a fact, an age
         reached or another enrolment the amount depends on. Records the new amount, its parts, the
@@ -491,6 +510,8 @@ class Household(FactCommands, EnrolmentCommands, HouseholdFacts, Aggregate):
             raise InvalidValue("address must not be empty", field="address", rule="required")
         if not members:
             raise InvalidValue("a household has at least one member", field="members", rule="members-required")
+        if len(members) > MAX_MEMBERS:
+            raise RuleViolation(f"a household has at most {MAX_MEMBERS} members", field="members", rule="members-limit")
         _check_no_duplicates(members)
         return cls._create(
             cls.Registered,

@@ -485,6 +485,7 @@ class EnrolmentCommands:
         enrolment_id: UUID,
         *,
         months: tuple[MonthCorrection, ...],
+        assessments: tuple[Assessment, ...] = (),
         amount_from: date,
         effective_on: date,
         actor: Actor,
@@ -498,12 +499,11 @@ class EnrolmentCommands:
             raise RuleViolation("nothing to settle", field="months", rule="no-difference")
         decision_id = uuid4()
         self.trigger_event(
-            self.PaymentsCorrected,
+            self.PaymentsSettled,
             enrolment_id=e.enrolment_id,
             decision_id=decision_id,
             months=tuple(c for c in months if c.difference),
-            assessments=(),
-            monthly_amount=None,
+            assessments=assessments,
             amount_from=amount_from,
             effective_on=effective_on,
             actor=actor,

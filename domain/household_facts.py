@@ -13,7 +13,14 @@ from uuid import UUID, uuid4
 from domain.assessment import Assessment
 from domain.circumstances import Circumstances
 from domain.errors import InvalidValue, NotFound, RuleViolation
-from domain.members import MUTABLE_MEMBER_FIELDS, AdditionCause, Member, RemovalCause, coerce_member_changes
+from domain.members import (
+    MAX_MEMBERS,
+    MUTABLE_MEMBER_FIELDS,
+    AdditionCause,
+    Member,
+    RemovalCause,
+    coerce_member_changes,
+)
 from domain.rules.children import ParentStatus, add_months
 from domain.rules.programs import parse_activities
 from domain.values import Actor
@@ -37,6 +44,8 @@ class FactCommands:
         request_id: str | None = None,
     ) -> None:
         self._check_effective(effective_on)
+        if len(self.members) >= MAX_MEMBERS:
+            raise RuleViolation(f"a household has at most {MAX_MEMBERS} members", field="member", rule="members-limit")
         if any(m.id_number == member.id_number for m in self.members.values()):
             raise RuleViolation(
                 "a member with this ID number is already in the household",

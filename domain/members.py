@@ -89,6 +89,10 @@ class Disability:
         )
 
 
+#: The most members a household may have at once: the one limit, enforced by the aggregate.
+MAX_MEMBERS = 50
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     """One person in the household as the service knows them."""

@@ -50,7 +50,7 @@ class CorrectionLine:
 
     household_id: UUID
     enrolment_id: UUID
-    correction_id: UUID  # the PaymentsCorrected decision that found it
+    correction_id: UUID  # the PaymentsCorrected or PaymentsSettled decision that found it
     corrected_month: date
     amount: Decimal
     division_code: str

@@ -1,11 +1,17 @@
 """Tables as downloadable files: CSV (UTF-8 with a byte-order mark, so spreadsheet programs read
-Chinese correctly) and XLSX (openpyxl). Values are written as given; amounts stay exact strings
-in CSV and become numbers with two decimals in XLSX."""
+Chinese correctly) and XLSX (openpyxl). Amounts stay exact strings in CSV and become numbers with
+two decimals in XLSX.
+
+No text becomes a formula (OWASP "CSV injection"): in CSV a text cell starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return is prefixed with ``'`` unless it is a plain number; in
+XLSX the same prefix keeps openpyxl from storing the text as a formula.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -17,12 +23,25 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def neutralised(text: str) -> str:
+    """The text, with a leading ``'`` when a spreadsheet program would read it as a formula."""
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, (Decimal, int, float)):
+        return str(value)
+    return neutralised(str(value))
 
 
 def to_csv(headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
@@ -39,9 +58,9 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, Decimal):
         return float(value)  # money is shown with two decimals; the exact value is the CSV's
-    if isinstance(value, (int, float, date, str)):
+    if isinstance(value, (int, float, date)):
         return value
-    return str(value)
+    return neutralised(str(value))
 
 
 def to_xlsx(headings: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str = "Sheet1") -> bytes:

@@ -6,8 +6,10 @@ the key is still being worked on (in progress), or it came with another request 
 retry runs again. Stored responses are encrypted with the application's cipher (they may hold
 names); the fingerprint is a keyed hash, never the body.
 
-A claim not completed within the lease (the process died) may be taken over; a completed key is
-kept ``TTL`` seconds. The claim is also a fencing token (``infrastructure.fencing``): every save
+A claim is leased for a short time and renewed (``renew``) by the running request every third of
+the lease, so it lives exactly as long as the process working on it: once that process dies the
+renewals stop, and a retry takes the claim over within ``LEASE`` seconds. A completed key is kept
+``TTL`` seconds. The claim is also a fencing token (``infrastructure.fencing``): every save
 of events under it counts itself in the ``committed`` column in the events' own transaction, and
 fails when the claim was taken over. So a command is never run twice under one key: a claim whose
 events were committed is never taken over, and one taken over can no longer commit. A committed
@@ -33,7 +35,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
-LEASE = 300.0  # seconds a claim may stay open before another request may take it over
+LEASE = 10.0  # seconds a claim lives without renewal before another request may take it over
 TTL = 24 * 3600.0  # seconds a completed key keeps its response
 
 
@@ -99,6 +101,10 @@ class IdempotencyStore(ABC):
     def release(self, user_id: str, key: str, token: str) -> None: ...
 
     @abstractmethod
+    def renew(self, user_id: str, key: str, token: str) -> None:
+        """Extend a running claim's lease from now (its request is still being worked on)."""
+
+    @abstractmethod
     def purge(self) -> int:
         """Forget expired keys and abandoned claims; the number forgotten."""
 
@@ -133,6 +139,12 @@ class MemoryIdempotencyStore(IdempotencyStore):
             row = self._rows.get((user_id, key))
             if row is not None and row[1] == token and not row[2]:
                 del self._rows[(user_id, key)]
+
+    def renew(self, user_id: str, key: str, token: str) -> None:
+        with self._lock:
+            row = self._rows.get((user_id, key))
+            if row is not None and row[1] == token and not row[2]:
+                self._rows[(user_id, key)] = (*row[:4], self.now())
 
     def purge(self) -> int:
         with self._lock:
@@ -224,6 +236,13 @@ class SQLIdempotencyStore(IdempotencyStore):
             c.execute(
                 self.q("DELETE FROM {t} WHERE user_id = %s AND key = %s AND token = %s AND done = 0 AND committed = 0"),
                 (user_id, key, token),
+            )
+
+    def renew(self, user_id: str, key: str, token: str) -> None:
+        with self._transaction() as c:
+            c.execute(
+                self.q("UPDATE {t} SET at = %s WHERE user_id = %s AND key = %s AND token = %s AND done = 0"),
+                (self.now(), user_id, key, token),
             )
 
     def purge(self) -> int:

@@ -93,10 +93,14 @@ class LedgerMixin:
         raise NotImplementedError
 
     def log_access(self, record: AccessRecord) -> None:
+        self.log_accesses([record])
+
+    def log_accesses(self, records: Sequence[AccessRecord]) -> None:
+        """Record several reads in one transaction (a search page, a roll, a bank file)."""
         raise NotImplementedError
 
     def select_access(
-        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
     ) -> list[AccessRecord]:
         raise NotImplementedError
 
@@ -122,12 +126,12 @@ class POPOLedgerRecorder(LedgerMixin, POPOApplicationRecorder):
                 return list(self._ledger.get(_oid(originator_id), []))
             return [r for rows in self._ledger.values() for r in rows]
 
-    def log_access(self, record: AccessRecord) -> None:
+    def log_accesses(self, records: Sequence[AccessRecord]) -> None:
         with self._access_lock:
-            self._access.append(record)
+            self._access.extend(records)
 
     def select_access(
-        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
     ) -> list[AccessRecord]:
         with self._access_lock:
             rows = [
@@ -136,7 +140,7 @@ class POPOLedgerRecorder(LedgerMixin, POPOApplicationRecorder):
                 if (household_id is None or r.household_id == str(household_id))
                 and (user_id is None or r.user_id == user_id)
             ]
-        return rows[-limit:][::-1]
+        return rows[::-1][offset : offset + limit]
 
 
 class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
@@ -187,28 +191,21 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
                 )
             return [LedgerRow(r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4]) for r in c.fetchall()]
 
-    def log_access(self, record: AccessRecord) -> None:
+    def log_accesses(self, records: Sequence[AccessRecord]) -> None:
         with self.datastore.transaction(commit=True) as c:
-            c.execute(
+            c.executemany(
                 f"INSERT INTO {self.events_table_name}_access_log VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    record.at.isoformat(),
-                    record.user_id,
-                    record.role,
-                    record.household_id,
-                    record.purpose,
-                    record.request_id,
-                ),
+                [(r.at.isoformat(), r.user_id, r.role, r.household_id, r.purpose, r.request_id) for r in records],
             )
 
     def select_access(
-        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
     ) -> list[AccessRecord]:
         where, params = _access_filter(household_id, user_id, "?")
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                f"SELECT * FROM {self.events_table_name}_access_log{where} ORDER BY rowid DESC LIMIT ?",
-                (*params, limit),
+                f"SELECT * FROM {self.events_table_name}_access_log{where} ORDER BY rowid DESC LIMIT ? OFFSET ?",
+                (*params, limit, offset),
             )
             return [AccessRecord(datetime.fromisoformat(r[0]), *r[1:]) for r in c.fetchall()]
 
@@ -294,26 +291,26 @@ class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
                 for r in curs.fetchall()
             ]
 
-    def log_access(self, record: AccessRecord) -> None:
+    def log_accesses(self, records: Sequence[AccessRecord]) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
+            curs.executemany(
                 SQL(
                     "INSERT INTO {} (at, user_id, role, household_id, purpose, request_id) "
                     "VALUES (%s, %s, %s, %s, %s, %s)"
                 ).format(self._access),
-                (record.at, record.user_id, record.role, record.household_id, record.purpose, record.request_id),
+                [(r.at, r.user_id, r.role, r.household_id, r.purpose, r.request_id) for r in records],
             )
 
     def select_access(
-        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
     ) -> list[AccessRecord]:
         where, params = _access_filter(household_id, user_id, "%s")
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(
                 SQL("SELECT at, user_id, role, household_id, purpose, request_id FROM {}").format(self._access)
                 + SQL(where)
-                + SQL(" ORDER BY id DESC LIMIT %s"),
-                (*params, limit),
+                + SQL(" ORDER BY id DESC LIMIT %s OFFSET %s"),
+                (*params, limit, offset),
             )
             return [
                 AccessRecord(r["at"], r["user_id"], r["role"], r["household_id"], r["purpose"], r["request_id"])

@@ -5,15 +5,16 @@ from __future__ import annotations
 import binascii
 from base64 import b64decode, b64encode
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from psycopg.conninfo import conninfo_to_dict
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me-in-production"
 #: AES-256 key for stored events in development only (base64 of 32 ASCII bytes); production sets its own.
 DEV_CIPHER_KEY = b64encode(b"jiuzhu-dev-cipher-key-change-me!").decode()
+DEV_INDEX_KEY = "jiuzhu-dev-index-key-change-me-in-production"
 CIPHER_TOPIC = "infrastructure.cipher:AESGCMCipher"  # the library's AESCipher format, computed by OpenSSL
 
 
@@ -21,14 +22,17 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="JIUZHU_", env_file=".env", extra="ignore")
 
     database: Literal["sqlite", "postgres", "memory"] = "sqlite"
+    dev: bool = False  # development mode (`jiuzhu serve --dev`): the built-in public keys are accepted
     sqlite_path: Path = Path("var/jiuzhu.sqlite")
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/jiuzhu"
     postgres_schema: str = ""
     create_tables: bool = True
     token_secret: str = Field(default=DEV_SECRET, min_length=32)  # HS256 wants at least 32 bytes
-    index_key: str = Field(default="jiuzhu-dev-index-key-change-me-in-production", min_length=32)
-    token_ttl_minutes: int = Field(default=12 * 60, gt=0)
+    index_key: str = Field(default=DEV_INDEX_KEY, min_length=32)
+    token_ttl_minutes: int = Field(default=12 * 60, gt=0)  # lifetime of the tokens `jiuzhu token` issues
+    token_max_lifetime_minutes: int = Field(default=12 * 60, gt=0)  # no token, local or an IdP's, lives longer
     max_future_days: int = Field(default=366, ge=0)
+    analyst_min_cell: int = Field(default=5, ge=1)  # analysts: a cell of fewer households is suppressed
     seed_policy: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
@@ -43,15 +47,24 @@ class Settings(BaseSettings):
     # Limits: request bodies, and requests per minute per user (per client address without a token).
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     rate_per_minute: int = Field(default=6000, gt=0)
+    # Reverse proxies (comma-separated addresses or networks) whose X-Forwarded-For / -Proto are believed;
+    # empty: none, and the rate is keyed by the connecting address itself.
+    trusted_proxies: str = ""
     # Deployment (docs/operations.md): who projects the views, readiness bounds, retries, the database pool.
     projections: Literal["inline", "workers"] = "inline"  # workers: `jiuzhu project` processes keep the views
     projection_wait_seconds: float = Field(default=10.0, gt=0)  # a read waits this long for the workers
     ready_max_lag_events: int = Field(default=10_000, ge=0)  # /readyz: 503 beyond this projection lag …
     ready_max_lag_seconds: float = Field(default=60.0, ge=0)  # … or this age of the oldest unprojected event
-    idempotency_lease_seconds: float = Field(default=300.0, gt=0)  # an unfinished claim may be taken over after
+    idempotency_lease_seconds: float = Field(default=10.0, gt=0)  # an unrenewed claim (its worker died) is taken over
     postgres_pool_size: int = Field(default=5, ge=1)
     postgres_connect_timeout: int = Field(default=5, ge=1)  # seconds to wait for a connection before a 503
     log_format: Literal["json", "text"] = "json"
+
+    @model_validator(mode="after")
+    def _ttl_within_maximum(self) -> Settings:
+        if self.token_ttl_minutes > self.token_max_lifetime_minutes:
+            raise ValueError("token_ttl_minutes must not exceed token_max_lifetime_minutes")
+        return self
 
     @field_validator("cipher_key")
     @classmethod
@@ -63,6 +76,23 @@ class Settings(BaseSettings):
         if size not in (16, 24, 32):
             raise ValueError(f"cipher_key must decode to 16, 24 or 32 bytes, not {size}")
         return value
+
+    def development_keys(self) -> list[str]:
+        """One line for each key still at its public built-in development value: which variable to
+        set and how to make a value. Outside ``--dev`` the API refuses to start while any is left."""
+        found = []
+        if self.token_secret == DEV_SECRET:
+            found.append("JIUZHU_TOKEN_SECRET is the public development secret: set it (`jiuzhu secret` makes one)")
+        if self.cipher_key == DEV_CIPHER_KEY:
+            found.append("JIUZHU_CIPHER_KEY is the public development key: set it (`jiuzhu cipher-key` makes one)")
+        if self.index_key == DEV_INDEX_KEY:
+            found.append("JIUZHU_INDEX_KEY is the public development key: set it (`jiuzhu secret` makes one)")
+        return found
+
+    def proxy_options(self) -> dict[str, Any]:
+        """uvicorn's proxy-header options: forwarded headers are honoured only from ``trusted_proxies``."""
+        trusted = ",".join(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+        return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
     def persistence_env(self) -> dict[str, str]:
         """The eventsourcing library's environment for the chosen backend."""

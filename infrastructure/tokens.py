@@ -2,7 +2,9 @@
 
 Two kinds are accepted: HS256 tokens signed with the configured secret (issued by ``jiuzhu token``
 for local use), and RS256 tokens from an identity provider, verified against a configured PEM
-public key or a JWKS file (the key named by the token's ``kid``). Expiry is always required. The
+public key or a JWKS file (the key named by the token's ``kid``). Expiry is always required, and no
+token may live longer than ``max_lifetime``: neither its expiry lie further ahead of now, nor (when it
+says when it was issued) further after its ``iat``. The
 algorithm is taken from the token's header only to pick the key: an RS256 token is never checked
 with the HMAC secret, and ``none`` or any other algorithm is refused.
 """
@@ -62,6 +64,7 @@ class TokenIssuer:
     accept_hs256: bool = True
     audience: str | None = None  # required "aud" of RS256 tokens, when set
     issuer: str | None = None  # required "iss" of RS256 tokens, when set
+    max_lifetime: timedelta = timedelta(hours=12)  # the longest any token, local or an IdP's, may live
 
     def issue(self, user_id: str, role: Role, jurisdiction: str, *, now: datetime | None = None) -> str:
         issued = now or datetime.now(UTC)
@@ -77,6 +80,7 @@ class TokenIssuer:
     def verify(self, token: str) -> Actor:
         try:
             claims = self._claims(token)
+            self._check_lifetime(claims)
             return Actor(
                 user_id=str(claims["sub"]),
                 role=Role(claims["role"]),
@@ -84,6 +88,15 @@ class TokenIssuer:
             )
         except (jwt.PyJWTError, KeyError, ValueError, TypeError, InvalidValue) as e:
             raise TokenInvalid(str(e) or type(e).__name__) from None
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        limit = self.max_lifetime.total_seconds()
+        exp = float(claims["exp"])
+        if exp - datetime.now(UTC).timestamp() > limit:
+            raise TokenInvalid(f"the token expires more than {self.max_lifetime} from now")
+        iat = claims.get("iat")
+        if iat is not None and exp - float(iat) > limit:
+            raise TokenInvalid(f"the token lives longer than the maximum {self.max_lifetime}")
 
     def _claims(self, token: str) -> dict[str, Any]:
         alg = jwt.get_unverified_header(token).get("alg")
@@ -123,4 +136,5 @@ def token_issuer(settings: Settings) -> TokenIssuer:
         accept_hs256=settings.accept_hs256,
         audience=settings.token_audience,
         issuer=settings.token_issuer,
+        max_lifetime=timedelta(minutes=settings.token_max_lifetime_minutes),
     )

@@ -101,7 +101,7 @@ class VerificationOut(BaseModel):
 def verify_store(actor: ActorDep, services: ServicesDep) -> VerificationOut:
     """Walk the store and report every event changed, removed, reordered or inserted behind our back."""
     require_role(actor, PERMISSIONS["verify_store"], "verify the store")
-    report = services.auditor.verify()
+    report = services.auditor.verify(jurisdiction=actor.jurisdiction)
     return VerificationOut(
         ok=report.ok,
         events_checked=report.events_checked,
@@ -129,9 +129,11 @@ def access_log(
     user_id: Annotated[str | None, Query(max_length=100)] = None,
     limit: PageLimit = 100,
 ) -> list[AccessOut]:
-    """Who read which household's personal data, when and why (newest first)."""
+    """Who read which household's personal data, when and why (newest first), within the caller's jurisdiction."""
     require_role(actor, PERMISSIONS["access_log"], "read the access log")
-    return [
-        AccessOut(**vars(r))
-        for r in services.auditor.access_log(household_id=household_id, user_id=user_id, limit=limit)
-    ]
+    if household_id is not None:
+        services.casework.read_household(household_id, actor)  # outside the jurisdiction: as if unknown
+    records = services.auditor.access_log(
+        household_id=household_id, user_id=user_id, limit=limit, jurisdiction=actor.jurisdiction
+    )
+    return [AccessOut(**vars(r)) for r in records]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import cast
 from uuid import UUID
 
 from fastapi import APIRouter, Response, status
@@ -299,8 +298,10 @@ def correct_payments(
         request_id=rid,
     )
     response.headers["ETag"] = f'"{h.version}"'
-    event = cast(
-        Household.PaymentsCorrected, list(services.casework.repository.event_store.get(h.id, gt=h.version - 1))[0]
+    event = next(
+        e
+        for e in services.casework.repository.event_store.get(h.id)
+        if isinstance(e, Household.PaymentsCorrected) and e.decision_id == did
     )
     months = [
         {"month": f"{c.month:%Y-%m}", "paid": str(c.paid), "due": str(c.due), "difference": str(c.difference)}

@@ -17,6 +17,7 @@ from api.deps import (
     RequestIdDep,
     ServicesDep,
     log_read,
+    log_reads,
     require_role,
 )
 from api.permissions import PERMISSIONS
@@ -233,6 +234,8 @@ class HouseholdSearchOut(BaseModel):
 def search_households(
     actor: ActorDep,
     services: ServicesDep,
+    purpose: PurposeDep,
+    rid: RequestIdDep,
     limit: PageLimit = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     division: Annotated[str | None, Query(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$")] = None,
@@ -272,4 +275,6 @@ def search_households(
         limit=limit,
         offset=offset,
     )
-    return HouseholdSearchOut(on=day, limit=limit, offset=offset, households=[HouseholdFound(**r) for r in rows])
+    found = [HouseholdFound(**r) for r in rows]
+    log_reads(services, actor, [h.household_id for h in found], purpose, rid)  # the answer names each head
+    return HouseholdSearchOut(on=day, limit=limit, offset=offset, households=found)

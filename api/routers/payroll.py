@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
-from api.deps import ActorDep, RequestIdDep, ServicesDep, require_role
+from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, log_reads, require_role
 from api.downloads import Format, Lang, download
 from api.permissions import PERMISSIONS
 from application.months import month_text
@@ -20,7 +20,17 @@ from infrastructure.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api/v1/payroll", tags=["payroll"])
 MonthPath = Annotated[str, Path(max_length=16, description="YYYY-MM")]
-BANK_FILE = ("head_name", "id_number_masked", "account", "amount", "line", "for_month")
+BANK_FILE = (
+    "head_name",
+    "id_number_masked",
+    "account",
+    "program",
+    "amount",
+    "basic_living",  # tekun's two parts, as bureaus publish 基本生活费 and 护理补贴 apart
+    "care_subsidy",
+    "line",
+    "for_month",
+)
 
 
 class ProgramTotal(BaseModel):
@@ -121,6 +131,8 @@ def read_payroll(
     month: MonthPath,
     actor: ActorDep,
     services: ServicesDep,
+    purpose: PurposeDep,
+    rid: RequestIdDep,
     format: Annotated[Format, Query(description="json, or the bank file as csv or xlsx")] = "json",
     lang: Annotated[Lang, Query(description="column headings: en or zh")] = "en",
 ) -> PayrollMonthOut | Response:
@@ -131,7 +143,7 @@ def read_payroll(
         return PayrollMonthOut.of(sheet, actor.jurisdiction)
     this_month = month_text(sheet.month)
     rows: list[tuple[object, ...]] = [
-        (r.head_name, r.head_id_masked, "", r.amount, "payment", this_month)
+        (r.head_name, r.head_id_masked, "", r.program, r.amount, r.basic_living, r.care_subsidy, "payment", this_month)
         for r in sheet.rows  # no account yet
     ]
     for c in sheet.corrections:  # late corrections: separate lines, arrears positive, recoveries negative
@@ -142,9 +154,14 @@ def read_payroll(
                 head.name,
                 head.id_number.masked(),
                 "",
+                str(h.enrolment(c.enrolment_id).program),
                 c.amount,
+                None,
+                None,
                 "arrears" if c.amount > 0 else "recovery",
                 month_text(c.corrected_month),
             )
         )
+    read = [r.household_id for r in sheet.rows] + [c.household_id for c in sheet.corrections]
+    log_reads(services, actor, read, purpose, rid)  # the bank file names each head of household
     return download(BANK_FILE, rows, format, lang, f"payroll-{this_month}")

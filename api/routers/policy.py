@@ -37,7 +37,7 @@ class ParametersOut(BaseModel):
 def get_parameters(
     actor: ActorDep,
     services: ServicesDep,
-    division: Annotated[str, Query(pattern=r"^\d{6}(\d{3}){0,2}$")],
+    division: Annotated[str, Query(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$")],
     on: date | None = None,
 ) -> ParametersOut:
     require_role(actor, PERMISSIONS["get_parameters"], "read parameters")
@@ -55,7 +55,7 @@ def get_parameters(
 
 class ConfirmationIn(RequestBody):
     name: str = Field(min_length=1, max_length=100)
-    jurisdiction: str = Field(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")
+    jurisdiction: str = Field(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$")
     confirmed_until: IsoDate
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -98,7 +98,7 @@ def set_parameter(body: ParameterIn, actor: ActorDep, services: ServicesDep, rid
         reason=body.reason,
         request_id=rid,
     )
-    report = services.casework.recalculate(value, actor)
+    report = services.casework.recalculate(value, actor, request_id=rid)
     return ParameterSetOut(
         **ParameterOut.of(value).model_dump(),
         recalculation=RecalculationOut(

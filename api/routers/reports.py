@@ -10,11 +10,11 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from api.deps import ActorDep, ServicesDep, require_role
+from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, log_reads, require_role
 from api.downloads import Format, Lang, download
 from api.permissions import PERMISSIONS
 from application.views.as_of import ViewsAsOf
-from application.views.reports import Reports
+from application.views.reports import Reports, Roll
 from domain.errors import InvalidValue
 from domain.values import Program
 from infrastructure.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
@@ -26,6 +26,8 @@ FormatQ = Annotated[Format, Query(description="json, csv or xlsx")]
 LangQ = Annotated[Lang, Query(description="column headings: en or zh")]
 ROLL = ("household_id", "division_code", "area_type", "person_id", "name", "id_number_masked")
 ROLL_TAIL = ("household_amount", "beneficiaries", "status")
+ROLL_CELLS = ("division_code", "area_type", "households", "persons", "amount")
+SUPPRESSED = "suppressed"  # a file's cell of fewer than k households
 
 
 class RollRowOut(BaseModel):
@@ -40,14 +42,26 @@ class RollRowOut(BaseModel):
     status: str
 
 
+class RollCellOut(BaseModel):
+    """Analysts' roll: one division and area type; counts and amount null when suppressed (fewer than k households)."""
+
+    division_code: str
+    area_type: str
+    households: int | None
+    persons: int | None
+    amount: Decimal | None
+    suppressed: bool
+
+
 class RollOut(BaseModel):
     program: str
     on: date
     division: str
     personal: bool
-    households: int
-    persons: int
-    rows: list[RollRowOut]
+    households: int | None  # null: suppressed for an analyst (fewer than k households)
+    persons: int | None
+    rows: list[RollRowOut]  # empty for analysts: they get the cells
+    cells: list[RollCellOut] = []
 
 
 @router.get("/rolls/{program}", operation_id="read_roll", response_model=RollOut, responses=FILES)
@@ -55,6 +69,8 @@ def read_roll(
     program: Program,
     actor: ActorDep,
     services: ServicesDep,
+    purpose: PurposeDep,
+    rid: RequestIdDep,
     on: date | None = None,
     division: Division = None,
     format: FormatQ = "json",
@@ -63,16 +79,17 @@ def read_roll(
     """One row per beneficiary on roll on ``on`` (default today); analysts get no names or ID numbers."""
     require_role(actor, PERMISSIONS["read_roll"], "read rolls")
     roll = services.reports.roll(program, on, division, actor)
+    name = f"roll-{roll.program}-{roll.division}-{roll.on.isoformat()}"
+    if not roll.personal:
+        return _aggregate_roll(roll, format, lang, name)
+    log_reads(services, actor, [r.household_id for r in roll.rows], purpose, rid)  # names, masked ID numbers
     if format != "json":
-        columns = ROLL if roll.personal else tuple(c for c in ROLL if c not in ("name", "id_number_masked"))
         rows = [
-            (r.household_id, r.division_code, r.area_type, r.person_id)
-            + ((r.name, r.id_masked) if roll.personal else ())
+            (r.household_id, r.division_code, r.area_type, r.person_id, r.name, r.id_masked)
             + (r.household_amount, r.beneficiaries_count, r.status)
             for r in roll.rows
         ]
-        name = f"roll-{roll.program}-{roll.division}-{roll.on.isoformat()}"
-        return download(columns + ROLL_TAIL, rows, format, lang, name)
+        return download(ROLL + ROLL_TAIL, rows, format, lang, name)
     return RollOut(
         program=str(roll.program),
         on=roll.on,
@@ -97,6 +114,29 @@ def read_roll(
     )
 
 
+def _aggregate_roll(roll: Roll, fmt: Format, lang: Lang, name: str) -> RollOut | Response:
+    """An analyst's roll: cells by division and area type, small ones suppressed (no person, no household id)."""
+    cells = [RollCellOut(**vars(c)) for c in roll.cells]
+    if fmt != "json":
+        rows = [
+            (c.division_code, c.area_type)
+            + ((SUPPRESSED, SUPPRESSED, "") if c.suppressed else (c.households, c.persons, c.amount))
+            for c in cells
+        ]
+        return download(ROLL_CELLS, rows, fmt, lang, name)
+    total = roll.total
+    return RollOut(
+        program=str(roll.program),
+        on=roll.on,
+        division=roll.division,
+        personal=False,
+        households=total.households if total else 0,
+        persons=total.persons if total else 0,
+        rows=[],
+        cells=cells,
+    )
+
+
 @router.get("/statistics", operation_id="read_statistics", responses=FILES)
 def read_statistics(
     actor: ActorDep,
@@ -118,7 +158,8 @@ def read_statistics(
             raise InvalidValue("as_of lies in the future", field="as_of", rule="as-of-not-future")
         pinned = ViewsAsOf(services.casework, as_of)
         try:
-            figures = Reports(pinned, lambda: as_of).statistics(start, end, division, actor)
+            pinned_reports = Reports(pinned, lambda: as_of, min_cell=services.reports.min_cell)
+            figures = pinned_reports.statistics(start, end, division, actor)
         finally:
             pinned.close()
     figures["corrections"] = services.payroll.corrections_between(

@@ -21,7 +21,7 @@ spec is silent):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -29,6 +29,7 @@ from uuid import UUID
 
 from application.errors import OutsideJurisdiction
 from application.months import last_day, month_text, parse_month
+from application.views.disclosure import RollCell, roll_cells, suppress_statistics
 from application.views.projection import Views
 from domain.errors import InvalidValue
 from domain.values import Actor, Program, Role, jurisdiction_prefix
@@ -46,8 +47,10 @@ class Roll:
     program: Program
     on: date
     division: str
-    personal: bool  # False: names and ID numbers withheld (analysts)
+    personal: bool  # False: aggregates only (analysts): no rows, the cells below
     rows: list[RollRow]
+    cells: list[RollCell] = field(default_factory=list)  # by division and area type, small cells suppressed
+    total: RollCell | None = None
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,10 @@ def working_days_after(start: date, days: int) -> date:
 
 
 class Reports:
-    def __init__(self, views: Views, clock: Callable[[], Any]):
+    def __init__(self, views: Views, clock: Callable[[], Any], *, min_cell: int = 5):
         self.views = views
         self.clock = clock
+        self.min_cell = min_cell  # analysts: cells of fewer households are suppressed (disclosure.py)
 
     def today(self) -> date:
         today: date = self.clock().date()
@@ -98,7 +102,7 @@ class Reports:
     # ------------------------------------------------------------------ rolls
 
     def roll(self, program: Program, on: date | None, division: str | None, actor: Actor) -> Roll:
-        """One row per beneficiary on roll on a date; analysts get the rows without names and ID numbers."""
+        """One row per beneficiary on roll on a date; analysts get aggregates only (small cells suppressed)."""
         prefix = self.division(actor, division)
         if Program(program) is Program.TEMPORARY:
             raise InvalidValue(
@@ -107,10 +111,10 @@ class Reports:
         day = on or self.today()
         self.views.catch_up()
         rows = self.views.store.roll(str(program), day, prefix)
-        personal = actor.role in PERSONAL_ROLES
-        if not personal:
-            rows = [RollRow(**{**_fields(r), "name": "", "id_masked": ""}) for r in rows]
-        return Roll(Program(program), day, prefix, personal, rows)
+        if actor.role not in PERSONAL_ROLES:
+            cells, total = roll_cells(rows, self.min_cell)
+            return Roll(Program(program), day, prefix, False, [], cells, total)
+        return Roll(Program(program), day, prefix, True, rows)
 
     # ------------------------------------------------------------- statistics
 
@@ -133,7 +137,7 @@ class Reports:
         if "tekun" in by_program:  # 基本生活费 and 护理补贴, as bureaus publish them apart
             by_program["tekun"]["basic_living"] = str(basic)
             by_program["tekun"]["care_subsidy"] = str(care)
-        return {
+        figures = {
             "division": prefix,
             "from": month_text(first),
             "to": month_text(last),
@@ -165,6 +169,12 @@ class Reports:
             "payments_by_program": by_program,
             "tekun_funds": {"basic_living": str(basic), "care_subsidy": str(care)},
         }
+        if actor.role in PERSONAL_ROLES:
+            return figures
+        paid_households = {"": store.count_payments(first, last, prefix)[0].households} | {
+            str(c.key[0]): c.households for c in store.count_payments(first, last, prefix, ("program",))
+        }
+        return suppress_statistics(figures, self.min_cell, paid_households)
 
     def _grants(self, first: date, last: date, prefix: str) -> dict[str, Any]:
         total = self.views.store.count_grants(first, last, prefix)[0]
@@ -225,10 +235,6 @@ def _work(e: EnrolmentRow, status: str, today: date, horizon: date) -> list[Work
         kind = "review_overdue" if e.next_review_due < today else "review_due"
         out.append(item(kind, e.next_review_due, f"periodic review due {e.next_review_due}"))
     return out
-
-
-def _fields(r: RollRow) -> dict[str, Any]:
-    return {name: getattr(r, name) for name in RollRow.__dataclass_fields__}
 
 
 def _nested(counts: list[Count]) -> dict[str, Any]:

@@ -28,3 +28,33 @@ def client() -> Iterator[TestClient]:
     app = create_app(lambda: build_services(settings, clock=fixed_clock))
     with TestClient(app) as c:
         yield c
+
+
+def backend_settings(request: pytest.FixtureRequest, backend: str) -> Settings:
+    """Settings of the API on ``backend`` ("memory", or "postgres": its own schema in the run's database)."""
+    if backend == "memory":
+        return Settings(database="memory", token_secret=TOKEN_SECRET, _env_file=None)  # type: ignore[call-arg]
+    from tests.conftest import PG, _postgres_env
+
+    env = _postgres_env(request.getfixturevalue("postgres_database"))
+    return Settings(  # type: ignore[call-arg]
+        database="postgres",
+        postgres_dsn=f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{env['POSTGRES_DBNAME']}",
+        postgres_schema=env["POSTGRES_SCHEMA"],
+        token_secret=TOKEN_SECRET,
+        _env_file=None,
+    )
+
+
+API_BACKENDS = [
+    pytest.param("memory", id="memory"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=API_BACKENDS)
+def any_client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """The HTTP API on an in-memory store and on PostgreSQL (where a NUL in a value breaks an INSERT)."""
+    settings = backend_settings(request, request.param)
+    with TestClient(create_app(lambda: build_services(settings, clock=fixed_clock))) as c:
+        yield c

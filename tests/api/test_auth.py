@@ -86,17 +86,19 @@ def test_expired_token_gets_401(client: TestClient, auth: Auth) -> None:
 
 
 def test_caseworker_of_another_township_may_not_write_or_read(client: TestClient, auth: Auth) -> None:
-    """A caseworker scoped to township 430112002 gets 403 on a household in 430112001001, and nothing is written."""
+    """A caseworker scoped to township 430112002 gets 404 on a household in 430112001001 (as for an unknown
+    id, naming no division), and nothing is written."""
     h = household_with_income(client, auth("caseworker", user="cw-1"))
     hid = h["household_id"]
     outsider = auth("caseworker", user="cw-9", jurisdiction="430112002")
     before = store_position(client)
     r = circumstances(client, outsider, hid, effective_on="2024-02-01", wages={person_ids(h)[0]: "1.00"})
-    assert_problem(r, 403, "forbidden-jurisdiction", field="division_code", rule="jurisdiction")
+    assert_problem(r, 404, "household-not-found", field="household_id", rule="household-known")
     r = apply(client, outsider, hid, person_ids(h), "2024-02-01")
-    assert_problem(r, 403, "forbidden-jurisdiction", field="division_code", rule="jurisdiction")
+    assert_problem(r, 404, "household-not-found", field="household_id", rule="household-known")
     r = client.get(household_path(hid), headers=outsider)
-    assert_problem(r, 403, "forbidden-jurisdiction", field="division_code", rule="jurisdiction")
+    assert_problem(r, 404, "household-not-found", field="household_id", rule="household-known")
+    assert "430112001" not in r.text
     assert store_position(client) == before
     assert etag(client.get(household_path(hid), headers=auth("caseworker", user="cw-1"))) == 2
 
@@ -239,7 +241,8 @@ def test_refused_requests_record_nothing(client: TestClient, auth: Auth) -> None
     hid = h["household_id"]
     store = client.app.state.services.casework.repository.event_store  # type: ignore[attr-defined]
     before = [e.originator_version for e in store.get(uuid.UUID(hid))]
-    for headers in ({}, auth("auditor"), auth("caseworker", user="cw-9", jurisdiction="430112002")):
+    outsider = auth("caseworker", user="cw-9", jurisdiction="430112002")
+    for headers, status in (({}, 401), (auth("auditor"), 403), (outsider, 404)):
         r = circumstances(client, headers, hid, effective_on="2024-02-01")
-        assert r.status_code in (401, 403), r.text
+        assert r.status_code == status, r.text
     assert [e.originator_version for e in store.get(uuid.UUID(hid))] == before

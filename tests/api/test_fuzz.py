@@ -25,8 +25,7 @@ from api.app import create_app
 from api.composition import build_services
 from api.permission_table import ROLES, live_schema
 from api.permissions import PERMISSIONS
-from infrastructure.settings import Settings
-from tests.api.conftest import TOKEN_SECRET
+from tests.api.conftest import API_BACKENDS, backend_settings
 from tests.api.helpers import approved_enrolment
 from tests.support import DISTRICT, fixed_clock
 
@@ -38,10 +37,11 @@ REAL: dict[str, str] = {}  # path parameter → an id that exists, filled once t
 SENT: Counter[str] = Counter()
 
 
-@pytest.fixture(scope="module")
-def fuzz_client() -> Iterator[TestClient]:
-    """One API for the whole run, with an approved dibao household to aim at; prints the request count at the end."""
-    config = Settings(database="memory", token_secret=TOKEN_SECRET, _env_file=None)  # type: ignore[call-arg]
+@pytest.fixture(scope="module", params=API_BACKENDS)
+def fuzz_client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """One API per backend (in memory, and PostgreSQL: where a NUL in a value used to answer 500) for the whole
+    run, with an approved dibao household to aim at; prints the request count at the end."""
+    config = backend_settings(request, request.param)
     with TestClient(create_app(lambda: build_services(config, clock=fixed_clock))) as client:
         tokens = client.app.state.services.tokens  # type: ignore[attr-defined]
         cw = {"Authorization": f"Bearer {tokens.issue('fuzz-cw', 'caseworker', DISTRICT)}"}

@@ -104,7 +104,8 @@ def test_readme_table_matches_permissions() -> None:
 def test_route_obeys_the_table(
     matrix_client: TestClient, household: dict[str, Any], op: str, method: str, path: str
 ) -> None:
-    """No token → 401; a role not in the table → 403; outside the household's jurisdiction → 403; else not 401/403."""
+    """No token → 401; a role not in the table → 403; outside the household's jurisdiction → 404 (as if
+    unknown); else not 401/403."""
     if op in PUBLIC:
         assert call(matrix_client, method, path, household, {}).status_code < 400
         return
@@ -124,5 +125,5 @@ def test_route_obeys_the_table(
         assert inside.status_code not in (401, 403), f"{role} {method} {path}: {inside.text}"
         assert inside.status_code < 500, inside.text
         if scoped:
-            assert outside.status_code == 403, f"{role} outside {method} {path}: {outside.text}"
-            assert problem_type(outside).endswith(":forbidden-jurisdiction"), outside.text
+            assert outside.status_code == 404, f"{role} outside {method} {path}: {outside.text}"
+            assert problem_type(outside).endswith(":household-not-found"), outside.text

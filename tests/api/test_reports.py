@@ -161,14 +161,19 @@ def test_the_roll_lists_each_beneficiary_with_masked_id(client: TestClient, auth
 
 
 def test_analysts_get_the_roll_without_names_or_id_numbers(client: TestClient, auth: Auth, paid: str) -> None:
-    """An analyst's roll has the rows but no name or ID number, in JSON and in the files."""
+    """An analyst's roll has no row per person and no name or ID number, in JSON and in the files: one
+    cell per division and area type, here suppressed (one household is fewer than k = 5)."""
     body = client.get(f"{API}/rolls/dibao?on=2024-03-01", headers=auth("analyst")).json()
     assert body["personal"] is False
-    assert {(row["name"], row["id_number_masked"]) for row in body["rows"]} == {(None, None)}
+    assert body["rows"] == []
+    assert [(c["division_code"], c["suppressed"], c["households"]) for c in body["cells"]] == [
+        ("430112001001", True, None)
+    ]
     head, *rows = csv_rows(client.get(f"{API}/rolls/dibao?on=2024-03-01&format=csv", headers=auth("analyst")).content)
     assert "name" not in head
     assert "id_number_masked" not in head
-    assert len(rows) == 3
+    assert "household_id" not in head
+    assert len(rows) == 1
     assert "王建国" not in str(rows)
 
 
@@ -199,15 +204,16 @@ def test_bad_report_requests_get_a_problem(
 
 
 def test_statistics_give_the_section_7_figures(client: TestClient, auth: Auth, paid: str) -> None:
-    """March–June 2024 after one payroll: one household on roll, new, one payment of 1050.00 for 3 persons."""
-    r = client.get(f"{API}/statistics?from=2024-03&to=2024-06", headers=auth("analyst"))
+    """March–June 2024 after one payroll: one household on roll, new, one payment of 1050.00 for 3 persons
+    (read by an approver: an analyst's cells of fewer than 5 households are suppressed, test_disclosure.py)."""
+    r = client.get(f"{API}/statistics?from=2024-03&to=2024-06", headers=auth("approver"))
     assert r.status_code == 200
     s = r.json()
     assert s["on_roll"]["on"] == "2024-06-30"
     assert s["on_roll"]["programs"]["dibao"]["by_area_type"]["urban"] == {"households": 1, "persons": 3}
     assert (s["new"]["households"], s["new"]["persons"], s["exits"]["households"]) == (1, 3, 0)
     assert (s["household_months"], s["person_months"], s["funds"], s["average_benefit"]) == (1, 3, "1050.00", "350.00")
-    r = client.get(f"{API}/statistics?from=2024-03&to=2024-06&format=csv&lang=zh", headers=auth("admin"))
+    r = client.get(f"{API}/statistics?from=2024-03&to=2024-06&format=csv&lang=zh", headers=auth("auditor"))
     head, *rows = csv_rows(r.content)
     assert head == ["指标", "数值"]
     assert ["funds", "1050.00"] in rows

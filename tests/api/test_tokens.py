@@ -149,3 +149,47 @@ def test_settings_build_the_verifier(tmp_path: Path, keys: list[rsa.RSAPrivateKe
     tokens = token_issuer(settings)
     assert [k.kid for k in tokens.public_keys] == [None, "k0", "k1"]
     assert not tokens.accept_hs256
+
+
+def test_local_token_with_a_far_expiry_is_refused(client: TestClient) -> None:
+    """An HS256 token signed with the right secret but expiring in 2999 gets 401, naming the maximum lifetime."""
+    forever = jwt.encode(
+        {"sub": "ad-1", "role": "admin", "jurisdiction": "430112", "exp": 32503680000, "iat": int(NOW.timestamp())},
+        TOKEN_SECRET,
+        algorithm="HS256",
+    )
+    r = client.get(f"{API}/statistics?from=2024-01&to=2024-02", headers={"Authorization": f"Bearer {forever}"})
+    body = assert_problem(r, 401, "unauthenticated")
+    assert "12:00:00" in body["detail"]
+
+
+def test_identity_provider_token_is_held_to_the_maximum_lifetime(keys: list[rsa.RSAPrivateKey]) -> None:
+    """An RS256 token without iat expiring beyond the maximum, or with exp − iat beyond it, is refused;
+    one within the configured maximum is accepted."""
+    idp = issuer(public_keys=load_public_keys_from(keys[0]), max_lifetime=timedelta(hours=2))
+    with pytest.raises(TokenInvalid, match="from now"):
+        idp.verify(rs256(keys[0], exp=int((NOW + timedelta(hours=3)).timestamp())))
+    long_lived = rs256(keys[0], iat=int((NOW - timedelta(hours=5)).timestamp()))
+    with pytest.raises(TokenInvalid, match="longer than"):
+        idp.verify(long_lived)
+    assert idp.verify(rs256(keys[0], iat=int(NOW.timestamp()))).user_id == "idp-user"
+
+
+def test_maximum_lifetime_is_a_setting_the_issued_lifetime_must_respect() -> None:
+    """JIUZHU_TOKEN_MAX_LIFETIME_MINUTES reaches the verifier; a ttl longer than it is refused at start."""
+    settings = Settings(
+        database="memory",
+        token_secret=TOKEN_SECRET,
+        token_max_lifetime_minutes=60,
+        token_ttl_minutes=30,
+        _env_file=None,
+    )  # type: ignore[call-arg]
+    assert token_issuer(settings).max_lifetime == timedelta(minutes=60)
+    with pytest.raises(ValueError, match="token_max_lifetime_minutes"):
+        Settings(database="memory", token_secret=TOKEN_SECRET, token_max_lifetime_minutes=60, _env_file=None)  # type: ignore[call-arg]
+
+
+def load_public_keys_from(key: rsa.RSAPrivateKey) -> tuple[Any, ...]:
+    from infrastructure.tokens import PublicKey
+
+    return (PublicKey(key.public_key()),)

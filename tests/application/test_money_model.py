@@ -1032,7 +1032,7 @@ def corrections(app: Casework, homes: list[Home]) -> dict[tuple[UUID, date], Dec
     out: dict[tuple[UUID, date], Decimal] = defaultdict(lambda: ZERO)
     for home in homes:
         for event in app.repository.event_store.get(home.log.id):
-            if type(event).__name__ == "PaymentsCorrected":
+            if type(event).__name__ in ("PaymentsCorrected", "PaymentsSettled"):
                 for c in event.months:  # type: ignore[attr-defined]
                     difference = getattr(c, "difference", None)
                     out[(event.enrolment_id, c.month)] += c.due - c.paid if difference is None else difference  # type: ignore[attr-defined]

@@ -80,3 +80,27 @@ def test_racing_begins_give_one_claim(store: IdempotencyStore) -> None:
         outcomes = list(pool.map(lambda _: store.begin("u1", "race", "fp").outcome, range(8)))
     assert outcomes.count(Outcome.NEW) == 1
     assert outcomes.count(Outcome.IN_PROGRESS) == 7
+
+
+def test_a_renewed_claim_outlives_the_lease_an_abandoned_one_does_not(store: IdempotencyStore) -> None:
+    """A claim renewed by its running request stays in progress past the lease; once renewals stop (the
+    worker died) a retry takes it over one lease after the last renewal."""
+    start = 1_000_000.0
+    store.now = lambda: start
+    claim = store.begin("u1", "k", "fp")
+    for third in range(1, 10):  # three leases long, renewed every third of a lease
+        store.now = lambda third=third: start + third * LEASE / 3
+        store.renew("u1", "k", claim.token)
+        assert store.begin("u1", "k", "fp").outcome is Outcome.IN_PROGRESS
+    store.now = lambda: start + 3 * LEASE + LEASE / 2
+    assert store.begin("u1", "k", "fp").outcome is Outcome.IN_PROGRESS
+    store.now = lambda: start + 4 * LEASE + 1
+    assert store.begin("u1", "k", "fp").outcome is Outcome.NEW
+
+
+def test_the_default_lease_lets_a_retry_run_within_seconds() -> None:
+    """The default lease (module and setting) is seconds, not minutes: a dead worker's key is free soon."""
+    from infrastructure.settings import Settings
+
+    assert LEASE <= 15
+    assert Settings(_env_file=None).idempotency_lease_seconds == LEASE  # type: ignore[call-arg]

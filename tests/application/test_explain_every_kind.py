@@ -1,0 +1,129 @@
+"""Every kind of decision is explained with a re-computation, and a change of the rules is flagged on each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+import domain.rules.programs as rules
+from application.audit import Auditor
+from application.casework import Casework
+from application.payroll import Payroll
+from application.views.projection import Views
+from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
+from domain.enrolment import TownshipOpinion
+from domain.household import Household
+from domain.members import Relation
+from domain.rules.children import ParentSituation, ParentStatus
+from domain.values import AreaType, Program
+from tests.application.scenarios import enrol, household, month_firsts
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, member
+
+D = Decimal
+KINDS = (
+    "TownshipReviewRecorded",
+    "ApplicationApproved",
+    "ApplicationRejected",
+    "ReviewCompleted",
+    "EntitlementChanged",
+    "PaymentsSettled",
+    "EnrolmentTerminated",  # by an approver
+    "EnrolmentTerminated:calendar",  # ageing out, recorded by the calendar job
+)
+
+
+@pytest.fixture
+def views(casework: Casework) -> Iterator[Views]:
+    v = Views(casework)
+    yield v
+    v.close()
+
+
+def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
+    """One decision of each kind: (household, decision id) by kind."""
+    found: dict[str, tuple[UUID, UUID]] = {}
+    payroll = Payroll(casework, views)
+    a = household(casework)
+    eid = enrol(casework, a, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
+    for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
+        payroll.run(month, actor=APPROVER)
+    head = next(m for m in casework.get_household(a).members.values() if m.relation is Relation.HEAD)
+    casework.record_circumstances(
+        a,
+        Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),), assets=Assets()),
+        effective_on=date(2024, 4, 1),
+        actor=CASEWORKER,
+    )
+    payroll.run(date(2024, 7, 1), actor=APPROVER)
+    casework.review(a, eid, effective_on=date(2024, 8, 1), actor=CASEWORKER)
+    casework.terminate(a, eid, reason_code="MOVED_AWAY", reason="迁出", effective_on=date(2024, 9, 5), actor=APPROVER)
+    b = household(casework)
+    rejected = enrol(casework, b, applied_on=date(2024, 1, 15))
+    casework.reject(b, rejected, reason_code="OTHER", reason="不符合", effective_on=date(2024, 2, 2), actor=APPROVER)
+    guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 5, 10))
+    c = casework.register_household(
+        area_type=AreaType.URBAN,
+        division_code=COMMUNITY,
+        address="某街道1号",
+        members=(guardian, child),
+        registered_on=date(2024, 1, 10),
+        actor=CASEWORKER,
+    )
+    lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
+    casework.record_parents(c.id, child.person_id, lost, lost, effective_on=date(2024, 1, 11), actor=CASEWORKER)
+    orphan, _ = casework.apply(
+        c.id, Program.ORPHAN, (child.person_id,), terms={"placement": "community"},
+        effective_on=date(2024, 1, 15), actor=CASEWORKER,
+    )  # fmt: skip
+    casework.record_township_review(
+        c.id, orphan, investigated_on=date(2024, 1, 16), findings="属实", opinion=TownshipOpinion.APPROVE,
+        effective_on=date(2024, 1, 16), actor=CASEWORKER,
+    )  # fmt: skip
+    casework.approve(c.id, orphan, effective_on=date(2024, 1, 17), actor=APPROVER)
+    casework.tick(date(2024, 6, 1))
+    for hid in (a, b, c.id):
+        for event in casework.repository.event_store.get(hid):
+            did = getattr(event, "decision_id", None)
+            if did is None:
+                continue
+            kind = type(event).__name__
+            if isinstance(event, Household.EnrolmentTerminated) and event.actor.user_id.startswith("system"):
+                kind += ":calendar"
+            found.setdefault(kind, (hid, did))
+    return found
+
+
+def explained(casework: Casework, found: dict[str, tuple[UUID, UUID]]) -> dict[str, dict[str, Any]]:
+    auditor = Auditor(casework)
+    return {kind: auditor.explain(*found[kind]) for kind in KINDS}
+
+
+def test_every_decision_kind_is_reproduced_and_flagged_when_the_rules_change(
+    casework: Casework, views: Views, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On today's rules every kind re-computes as recorded; with a rule patched every kind says it does not."""
+    found = decisions(casework, views)
+    assert set(KINDS) <= set(found), sorted(found)
+    before = explained(casework, found)
+    for kind, explanation in before.items():
+        assert explanation["recomputation"] is not None, kind
+        assert explanation["recomputation"]["reproduced"] is True, (kind, explanation["recomputation"])
+
+    def cut(assess: Any) -> Any:
+        def patched(facts: Any, params: Any) -> Any:
+            a = assess(facts, params)
+            return replace(a, monthly_amount=a.monthly_amount - D("1.00"))
+
+        return patched
+
+    monkeypatch.setattr(rules, "assess_dibao", cut(rules.assess_dibao))
+    monkeypatch.setattr(rules, "assess_orphan", cut(rules.assess_orphan))
+    after = explained(casework, found)
+    flagged = {kind for kind, explanation in after.items() if explanation["recomputation"]["reproduced"] is False}
+    assert flagged == set(KINDS)
