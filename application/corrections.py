@@ -5,6 +5,7 @@ arrears (补发) or an overpayment to recover (追回). History is never edited.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -15,28 +16,17 @@ from eventsourcing.domain import Aggregate
 from application.enrolments import EnrolmentCommands
 from domain.assessment import Assessment
 from domain.enrolment import MonthCorrection
+from domain.entitlement import due_in_month
 from domain.errors import InvalidValue
 from domain.household import Household
 from domain.payroll import PayrollMonth, payroll_id
-from domain.rules.dibao import counted
-from domain.values import Actor, Program, first_of_next_month
+from domain.values import Actor, first_of_next_month
 
 ZERO = Decimal("0.00")
 MAX_MONTHS = 120
 
 
 class CorrectionCommands(EnrolmentCommands):
-    def household_in_effect(self, household_id: UUID, on: date) -> Household:
-        """The household as known now, with only the facts in effect on ``on`` applied."""
-        events = list(self.repository.event_store.get(household_id))
-        household = events[0].mutate(None)  # type: ignore[attr-defined]
-        assert isinstance(household, Household)
-        for e in events[1:]:
-            if e.effective_on <= on:  # type: ignore[attr-defined]
-                e.apply(household)  # type: ignore[attr-defined]
-        household.version = events[-1].originator_version
-        return household
-
     def paid(self, enrolment_id: UUID, county: str, month: date) -> Decimal | None:
         """What the month's payroll paid the enrolment, or None if it paid nothing."""
         try:
@@ -69,19 +59,14 @@ class CorrectionCommands(EnrolmentCommands):
         policy = self.policy()
         this_month = self.clock().date().replace(day=1)
 
-        def due_in(h: Household, month: date, previous_individual: bool) -> Assessment:
-            e = h.enrolment(enrolment_id)
-            at = self.household_in_effect(h.id, month)
-            if e.program is Program.DIBAO and not previous_individual:
-                covered = tuple(m.person_id for m in at.members.values() if counted(m, month)[0])
-            else:
-                covered = tuple(p for p in e.beneficiaries if p in at.members)
-            params = policy.snapshot(h.division_code, month)
-            return self.assess(at, e.program, covered or e.beneficiaries, e.terms, month, params, enrolment_id)
+        def priced(h: Household, month: date) -> Assessment | None:
+            """The assessment that prices the month as now known (None when no rule ran)."""
+            params = replace(policy.snapshot(h.division_code, month), confirmed=None)
+            found = due_in_month(h, month, params).get(enrolment_id)
+            return found.assessment if found is not None else None
 
         def command(h: Household, _: list[Aggregate]) -> UUID:
             e = h.enrolment(enrolment_id)
-            individual = bool(e.last_assessment and e.last_assessment.individual)
             county = h.division_code[:6]
             months: list[MonthCorrection] = []
             assessments: list[Assessment] = []
@@ -92,19 +77,19 @@ class CorrectionCommands(EnrolmentCommands):
                 paid = self.paid(enrolment_id, county, month)
                 if paid is not None:
                     paid = e.corrected.get(month, paid)  # an earlier correction already settles that month
-                    a = due_in(h, month, individual)
-                    due = a.monthly_amount if a.eligible else ZERO
+                    due = e.amount_on(month)  # what the rules give on the month's facts, as now known
                     months.append(MonthCorrection(month=month, paid=paid, due=due))
-                    assessments.append(a)
+                    if due != paid and (a := priced(h, month)) is not None:
+                        assessments.append(a)
                     last_paid = month
                 month = first_of_next_month(month)
             amount_from = first_of_next_month(last_paid) if last_paid else first_of_next_month(effective_on)
-            ahead = due_in(h, amount_from, individual)
+            ahead = priced(h, amount_from)
             return h.correct_payments(
                 enrolment_id,
                 months=tuple(c for c in months if c.difference),
-                assessments=(*(a for a, c in zip(assessments, months, strict=True) if c.difference), ahead),
-                monthly_amount=ahead.monthly_amount if ahead.eligible else None,
+                assessments=(*assessments, *((ahead,) if ahead is not None else ())),
+                monthly_amount=ahead.monthly_amount if ahead is not None and ahead.eligible else None,
                 amount_from=amount_from,
                 effective_on=effective_on,
                 actor=actor,

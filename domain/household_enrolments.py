@@ -368,41 +368,6 @@ class EnrolmentCommands:
         )
         return decision_id
 
-    def adjust_amount(
-        self: Household,
-        enrolment_id: UUID,
-        *,
-        assessment: Assessment,
-        cause: str,
-        effective_on: date,
-        actor: Actor,
-        request_id: str | None = None,
-    ) -> UUID | None:
-        """Record a re-computed amount from ``effective_on``; None when this cause was applied already."""
-        e = self._step(
-            enrolment_id,
-            effective_on,
-            allowed={Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT},
-            action="adjust the amount of",
-        )
-        if cause in e.adjustments:
-            return None
-        decision_id = uuid4()
-        self.trigger_event(
-            self.AmountAdjusted,
-            enrolment_id=enrolment_id,
-            decision_id=decision_id,
-            assessment=assessment,
-            previous_amount=e.amount_on(effective_on) or e.monthly_amount,
-            monthly_amount=assessment.monthly_amount if assessment.eligible else e.monthly_amount,
-            cause=cause,
-            effective_on=effective_on,
-            actor=actor,
-            reason=cause,
-            request_id=request_id,
-        )
-        return decision_id
-
     def change_entitlement(
         self: Household,
         enrolment_id: UUID,

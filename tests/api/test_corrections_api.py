@@ -80,13 +80,24 @@ def test_death_reported_late_is_recovered_by_the_next_payroll(client: TestClient
 
     bank = client.get(f"{API}/payroll/2024-07?format=csv", headers=ap)
     rows = list(csv.reader(io.StringIO(bank.content.decode("utf-8-sig"))))
-    assert rows[0] == ["head_name", "id_number_masked", "account", "amount", "line", "for_month"]
-    assert sorted((r[3], r[4], r[5]) for r in rows[1:]) == [
-        ("-750.00", "recovery", "2024-04"),
-        ("-750.00", "recovery", "2024-05"),
-        ("-750.00", "recovery", "2024-06"),
-        ("360.00", "payment", "2024-07"),
+    assert rows[0] == [
+        "head_name",
+        "id_number_masked",
+        "account",
+        "program",
+        "amount",
+        "basic_living",
+        "care_subsidy",
+        "line",
+        "for_month",
     ]
+    assert sorted((r[3], r[4], r[7], r[8]) for r in rows[1:]) == [
+        ("dibao", "-750.00", "recovery", "2024-04"),
+        ("dibao", "-750.00", "recovery", "2024-05"),
+        ("dibao", "-750.00", "recovery", "2024-06"),
+        ("dibao", "360.00", "payment", "2024-07"),
+    ]
+    assert {(r[5], r[6]) for r in rows[1:]} == {("", "")}  # the parts are tekun's
     stats = client.get(f"{API}/statistics?from=2024-03&to=2024-06", headers=ap)
     assert stats.status_code == 200, stats.text
     figures = stats.json()

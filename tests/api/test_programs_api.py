@@ -3,6 +3,8 @@ grants with the township cap, the stale-parameter guard, the calendar job."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from datetime import date
 
@@ -55,6 +57,23 @@ def test_tekun_through_the_api(client: TestClient, auth: Auth) -> None:
     assert enrolment["monthly_amount"] == "1575.00"
     assert enrolment["terms"] == {"arrangement": "dispersed", "has_capable_supporter": False}
     assert enrolment["assessment"]["figures"]["care_level"] == "full"
+
+    # Its two parts on the payroll line, the bank file and the statistics: 基本生活费 975.00, 护理补贴 600.00;
+    # from July (780.00 × 1.3 = 1014.00) basic living rises, the care subsidy does not.
+    for month in ("2024-02", "2024-07"):
+        assert client.post(f"{API}/payroll/{month}", headers=ap).status_code == 200
+    bank = client.get(f"{API}/payroll/2024-07?format=csv", headers={**ap, "X-Purpose": "payroll"})
+    rows = list(csv.reader(io.StringIO(bank.content.decode("utf-8-sig"))))
+    (line,) = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert (line["program"], line["amount"], line["basic_living"], line["care_subsidy"]) == (
+        "tekun",
+        "1614.00",
+        "1014.00",
+        "600.00",
+    )
+    stats = client.get(f"{API}/statistics?from=2024-02&to=2024-07", headers=ap).json()
+    assert stats["tekun_funds"] == {"basic_living": "1989.00", "care_subsidy": "1200.00"}  # 975 + 1014; 600 × 2
+    assert stats["payments_by_program"]["tekun"]["funds"] == "3189.00"
 
 
 def test_unknown_daily_activity_is_a_problem_and_writes_nothing(client: TestClient, auth: Auth) -> None:

@@ -94,17 +94,37 @@ def test_the_bank_file_downloads_as_csv_and_xlsx_with_chinese_headings(
     assert r.headers["content-type"].startswith("text/csv")
     assert 'filename="payroll-2024-03.csv"' in r.headers["content-disposition"]
     (head, row) = csv_rows(r.content)
-    assert head == ["户主姓名", "身份证号码（脱敏）", "银行账号", "金额（元）", "类别", "所属月份"]
+    assert head == [
+        "户主姓名",
+        "身份证号码（脱敏）",
+        "银行账号",
+        "救助项目",
+        "金额（元）",
+        "基本生活费（元）",
+        "护理补贴（元）",
+        "类别",
+        "所属月份",
+    ]
     assert row[0] == "王建国"
     assert row[1][:6] == "430121"  # the area code of the ID numbers tests.application.scenarios makes
     assert row[1][6:14] == "********"
-    assert row[2:] == ["", "1050.00", "payment", "2024-03"]
+    assert row[2:] == ["", "dibao", "1050.00", "", "", "payment", "2024-03"]  # the two parts are tekun's
     r = client.get(f"{API}/payroll/2024-03?format=xlsx", headers=auth("auditor"))
     assert r.status_code == 200
     rows = xlsx_rows(r.content)
-    assert rows[0] == ["head_name", "id_number_masked", "account", "amount", "line", "for_month"]
+    assert rows[0] == [
+        "head_name",
+        "id_number_masked",
+        "account",
+        "program",
+        "amount",
+        "basic_living",
+        "care_subsidy",
+        "line",
+        "for_month",
+    ]
     assert rows[1][0] == "王建国"
-    assert rows[1][3] == 1050
+    assert rows[1][4] == 1050
 
 
 def test_payroll_roles_are_enforced_and_refusals_write_nothing(client: TestClient, auth: Auth) -> None:
