@@ -30,9 +30,17 @@ if TYPE_CHECKING:
     from domain.household import Household
 
 ZERO = Decimal("0.00")
-#: Ages at which some rule changes its answer (under 16, adult at 18, elderly at 60) and the school
-#: extension ages a parameter may set: a birthday at one of them may change what is due.
-AGES = (16, 18, 19, 20, 21, 22, 23, 24, 25, 60)
+#: Ages at which a program's rules change their answer, by program: dibao counts a child as a minor until
+#: 18; tekun looks at under 16, adult at 18, elderly at 60 and the school extension ages a parameter may
+#: set; the children's programs at 18 and their extension ages. A birthday at one of them may change
+#: what is due; no other birthday can.
+EXTENSION_AGES = tuple(range(19, 26))
+AGES = {
+    Program.DIBAO: (18,),
+    Program.TEKUN: (16, 18, *EXTENSION_AGES, 60),
+    Program.ORPHAN: (18, *EXTENSION_AGES),
+    Program.UNSUPPORTED_CHILD: (18, *EXTENSION_AGES),
+}
 #: Statuses in which an enrolment has an entitlement (paid, or paid again once resumed).
 ENTITLED = frozenset({Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT})
 FIRST = (Program.DIBAO, Program.TEKUN)
@@ -127,6 +135,25 @@ def due_in_month(h: Household, month: date, params: ParameterSnapshot) -> dict[U
     return found
 
 
+def birthdays(h: Household) -> list[tuple[UUID, int, date]]:
+    """(person, age, day) for every birthday at which the rules of an enrolment with benefits may answer
+    differently: any member's for dibao (who counts), the beneficiary's for the other programs."""
+    people = {**h.former_members, **h.members}
+    ages: dict[UUID, set[int]] = {}
+    for e in h.enrolments.values():
+        if e.benefits_from is None:
+            continue
+        covered = people if e.program is Program.DIBAO else e.beneficiaries  # dibao: every counted member
+        for person in covered:
+            ages.setdefault(person, set()).update(AGES.get(e.program, ()))
+    return sorted(
+        (person, age, birthday(people[person].birth_date, age))
+        for person, wanted in ages.items()
+        if person in people
+        for age in wanted
+    )
+
+
 def change_months(h: Household, param_dates: Iterable[date], since: date | None = None) -> list[date]:
     """Every month whose first day may see a different entitlement than the month before it."""
     dates: set[date] = {d for d, _, _ in h.fact_log}
@@ -135,8 +162,7 @@ def change_months(h: Household, param_dates: Iterable[date], since: date | None 
         dates.update(s.effective_on for s in e.steps)
         dates.update(x.effective_on for x in e.schedule)
         dates.update(d for d in (e.benefits_from, e.exit_until) if d is not None)
-    for m in (*h.members.values(), *h.former_members.values()):
-        dates.update(birthday(m.birth_date, age) for age in AGES)
+    dates.update(day for _, _, day in birthdays(h))
     months = {month_of(d) for d in dates}
     return sorted(m for m in months if since is None or m >= since)
 
@@ -160,11 +186,9 @@ def _drivers(
     for d, _, event in h.fact_log:
         if inside(d):
             found.append(("fact", f"{type(event).__name__} effective {d}"))
-    for m in (*h.members.values(), *h.former_members.values()):
-        for age in AGES:
-            day = birthday(m.birth_date, age)
-            if inside(day):
-                found.append(("age", f"member {m.person_id} turns {age} on {day}"))
+    for person, age, day in birthdays(h):
+        if inside(day):
+            found.append(("age", f"member {person} turns {age} on {day}"))
     if not found:
         return "", ""
     return found[0][0], "; ".join(text for _, text in found)
