@@ -171,9 +171,9 @@ class Enrolment:
         """The amount as last decided: the schedule's entry in force when the latest decision took effect
         (for an approval, when benefits start). What is due on another date: ``amount_on``. Zero before
         approval and after the end."""
-        if self.status in FINAL or not self.schedule:
+        if self.status in FINAL or not self.schedule or self.benefits_from is None:
             return ZERO
-        entry = self.entitlement_on(max(self.last_step.effective_on, self.benefits_from or date.min))
+        entry = self.entitlement_on(max(self.last_step.effective_on, self.benefits_from))
         return entry.amount if entry is not None and entry.eligible else ZERO
 
     def status_on(self, on: date) -> Status | None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.assessment import Assessment
-from domain.enrolment import PAYABLE, Enrolment, Entitlement, Status, parts_of
+from domain.enrolment import PAYABLE, Enrolment, Entitlement, Status, TownshipOpinion, parts_of
 from domain.errors import RuleViolation
 from domain.facts import FactsOn, facts_on
 from domain.policy import ParameterSnapshot
@@ -110,13 +110,35 @@ def entitlement_in(
     return Found(Entitlement(month, amount, covered, parts_of(a), a.eligible), a, "")
 
 
+def priced_from(e: Enrolment) -> date | None:
+    """The first month the enrolment has an entitlement: when benefits start once approved; before the
+    approval, for an application the township found eligible, the month after its review (what the
+    county would pay from if it approved now) — so that a change recorded while it waits is priced too."""
+    if e.benefits_from is not None:
+        return e.benefits_from
+    review = e.township_review
+    if review is None or review.opinion is not TownshipOpinion.APPROVE or not review.assessment.eligible:
+        return None
+    reviewed = next((s.effective_on for s in e.steps if s.status is Status.REVIEWED), None)
+    return first_of_next_month(reviewed) if reviewed is not None else None
+
+
+def priced_in(e: Enrolment, month: date) -> bool:
+    """Whether the enrolment has an entitlement for the month (paid or not: suspended, awaiting approval)."""
+    start = priced_from(e)
+    if start is None or month < start:
+        return False
+    status = e.status_on(month)
+    return status in ENTITLED or (status is Status.REVIEWED and e.benefits_from is None)
+
+
 def due_in_month(h: Household, month: date, params: ParameterSnapshot) -> dict[UUID, Found]:
     """Every entitled enrolment's entitlement for a month; an unsupported child's top-up uses the
     dibao and tekun amounts paid to the child for the same month."""
     found: dict[UUID, Found] = {}
     ordered = sorted(h.enrolments.values(), key=lambda e: (e.program not in FIRST, str(e.enrolment_id)))
     for e in ordered:
-        if e.benefits_from is None or month < e.benefits_from or e.status_on(month) not in ENTITLED:
+        if not priced_in(e, month):
             continue
         share = None
         if e.program is Program.UNSUPPORTED_CHILD:
@@ -141,7 +163,7 @@ def birthdays(h: Household) -> list[tuple[UUID, int, date]]:
     people = {**h.former_members, **h.members}
     ages: dict[UUID, set[int]] = {}
     for e in h.enrolments.values():
-        if e.benefits_from is None:
+        if priced_from(e) is None:
             continue
         covered = people if e.program is Program.DIBAO else e.beneficiaries  # dibao: every counted member
         for person in covered:
@@ -204,7 +226,7 @@ def reconcile(
 ) -> list[UUID]:
     """Record ``EntitlementChanged`` for every enrolment and month where the recorded schedule differs
     from what the rules give; returns the decision ids recorded."""
-    if not any(e.benefits_from is not None for e in h.enrolments.values()):
+    if not any(priced_from(e) is not None for e in h.enrolments.values()):
         return []
     recorded: list[UUID] = []
     previous: date | None = None

@@ -244,6 +244,18 @@ class Household(FactCommands, EnrolmentCommands, HouseholdFacts, Aggregate):
             e.last_assessment = self.assessment
             e.decisions[self.decision_id] = type(self).__name__
             e.steps.append(Step(self.effective_on, Status.REVIEWED, ZERO, self.decision_id))
+            # what the county would pay from the next month if it approved now
+            if self.assessment.eligible and e.township_review.opinion is TownshipOpinion.APPROVE:
+                e.record_entitlement(
+                    Entitlement(
+                        first_of_next_month(self.effective_on),
+                        self.assessment.monthly_amount,
+                        tuple(e.beneficiaries),
+                        parts_of(self.assessment),
+                        True,
+                        self.decision_id,
+                    )
+                )
 
     class ApplicationApproved(Event):
         """The county approved the application at the amount the township assessment found."""

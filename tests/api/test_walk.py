@@ -96,7 +96,7 @@ def test_walk_from_registration_to_termination(client: TestClient, auth: Auth) -
     }
     r = client.post(f"{path}/township-review", json=review, headers=cw)
     show("township review", r)
-    e = written(r, 200, 4)
+    e = written(r, 200, 6)
     assert r.json()["decision_id"] is not None
     assert (e["status"], e["status_today"], e["monthly_amount"]) == ("reviewed", "reviewed", "0.00")
     assert e["notice_ends"] == "2024-01-31"
@@ -112,7 +112,7 @@ def test_walk_from_registration_to_termination(client: TestClient, auth: Auth) -
     show("approval during the notice", r)
     assert_problem(r, 422, "rule-violation", field="effective_on", rule="notice-not-ended")
     r = client.get(household_path(hid), headers=cw)
-    assert etag(r) == 4
+    assert etag(r) == 6
     assert r.json()["enrolments"][0]["status"] == "reviewed"
 
     r = decide(client, ap, hid, eid, "approval", "2024-02-01")

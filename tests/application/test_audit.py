@@ -135,27 +135,27 @@ def test_history_lists_both_clocks_actor_and_reason(app: Casework, clock: Steppi
         "CircumstancesRecorded",
         "ApplicationFiled",
         "TownshipReviewRecorded",
+        "EntitlementChanged",  # the 1 July raise, already recorded, changes what approving would pay from July
         "ApplicationApproved",
-        "EntitlementChanged",  # the 1 July raise, known at approval, changes what is due from July
         "CircumstancesRecorded",
         "EntitlementChanged",  # the wages from 1 March change March's amount …
         "EntitlementChanged",  # … and July's
     ]
-    wages_rose = entries[6]
+    approval, wages_rose = entries[5], entries[6]
     assert wages_rose["recorded_at"] == s["t_corrected"]
-    assert entries[4]["recorded_at"] == s["t_approved"]
+    assert approval["recorded_at"] == s["t_approved"]
     assert wages_rose["effective_on"] == date(2024, 3, 1)
     assert wages_rose["reason"] == "单位补报工资"
     assert entries[7]["recorded_at"] == s["t_corrected"]  # recorded with the fact that caused it
     assert "CircumstancesRecorded effective 2024-03-01" in entries[7]["reason"]
-    assert entries[4]["actor"] == {"user_id": APPROVER.user_id, "role": "approver"}
-    assert entries[4]["decision_id"] == s["approval"]
+    assert approval["actor"] == {"user_id": APPROVER.user_id, "role": "approver"}
+    assert approval["decision_id"] == s["approval"]
     only_dibao = Auditor(app).history(s["h"], program="dibao")  # type: ignore[arg-type]
     assert [e["event"] for e in only_dibao] == [
         "ApplicationFiled",
         "TownshipReviewRecorded",
-        "ApplicationApproved",
         "EntitlementChanged",
+        "ApplicationApproved",
         "EntitlementChanged",
         "EntitlementChanged",
     ]

@@ -117,9 +117,9 @@ def test_stored_events_keep_their_types(casework: Casework) -> None:
         "CircumstancesRecorded",
         "ApplicationFiled",
         "TownshipReviewRecorded",
-        "ApplicationApproved",
-        "EntitlementChanged",  # July's raise
+        "EntitlementChanged",  # July's raise, priced while the application waits for approval
         "EntitlementChanged",  # a child turns 18 and is no longer counted
+        "ApplicationApproved",
     ]
     for e in events:
         assert isinstance(e.effective_on, date)

@@ -243,3 +243,27 @@ def test_a_parameter_change_records_its_request_and_actor(casework: Casework) ->
     assert {(c.actor.user_id, c.cause) for c in new} == {("ad-1", "parameter")}
     assert new[0].monthly_amount == D("1350.00")  # (850 − 400) × 3
     assert new[1].monthly_amount == D("500.00")  # (850 − 1200.00 / 2) × 2: head and spouse only
+
+
+def test_a_raise_recorded_while_an_application_waits_is_priced_on_it(casework: Casework) -> None:
+    """Spec §4: a standard change re-computes reviewed applications too, with an explicit change effective on
+    its date; an application the township advised rejecting, or one not yet reviewed, has nothing to price."""
+    waiting = household(casework, registered_on=date(2025, 1, 10))
+    eid = enrol(casework, waiting, applied_on=date(2025, 6, 15))  # reviewed 20 June: 1140.00 from July if approved
+    refused = household(casework, registered_on=date(2025, 1, 10))
+    other, _ = casework.apply(
+        refused, Program.DIBAO, tuple(casework.get_household(refused).members), effective_on=date(2025, 6, 15),
+        actor=CASEWORKER,
+    )  # fmt: skip
+    casework.record_township_review(
+        refused, other, investigated_on=date(2025, 6, 20), findings="不属实", opinion=TownshipOpinion.REJECT,
+        effective_on=date(2025, 6, 20), actor=CASEWORKER,
+    )  # fmt: skip
+    # July 2025, and February 2030 when the first child turns 18 (priced at 850 too)
+    assert raise_urban(casework, "850.00", date(2025, 7, 1), request_id="req-raise") == 2
+    (change, _) = [c for c in changes(casework, waiting) if c.request_id == "req-raise"]
+    assert (change.enrolment_id, change.effective_on, change.cause) == (eid, date(2025, 7, 1), "parameter")
+    assert (change.previous_amount, change.monthly_amount) == (D("1140.00"), D("1350.00"))
+    assert not changes(casework, refused)
+    e = casework.get_household(waiting).enrolment(eid)
+    assert e.amount_on(date(2025, 7, 1)) == D("0.00")  # nothing is paid before an approval
