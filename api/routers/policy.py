@@ -86,7 +86,8 @@ def confirm_parameter(
     "/parameters", status_code=status.HTTP_201_CREATED, operation_id="set_parameter", response_model=ParameterSetOut
 )
 def set_parameter(body: ParameterIn, actor: ActorDep, services: ServicesDep, rid: RequestIdDep) -> ParameterSetOut:
-    """Record a new dated value, then re-compute every open enrolment it affects (one adjustment each)."""
+    """Record a new dated value, then re-price every enrolment it may govern: each month whose amount it
+    changes is recorded as an ``EntitlementChanged`` naming it (``adjusted`` counts them)."""
     require_role(actor, PERMISSIONS["set_parameter"], "set policy parameters")
     value = services.casework.set_parameter(
         name=body.name,
