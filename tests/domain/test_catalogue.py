@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from domain.household import Household
+from domain.payroll import PayrollMonth
 from domain.person_index import PersonIndex
 from domain.policy import Policy
 
@@ -16,7 +17,7 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 
 def event_names() -> list[str]:
     names = []
-    for aggregate in (Household, Policy, PersonIndex):
+    for aggregate in (Household, Policy, PersonIndex, PayrollMonth):
         for name, value in vars(aggregate).items():
             if inspect.isclass(value) and issubclass(value, aggregate.Event) and name not in ("Event", "Created"):
                 names.append(f"{aggregate.__name__}.{name}")
