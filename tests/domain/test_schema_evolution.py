@@ -43,3 +43,32 @@ def test_version_1_events_load_with_defaults(tmp_path: Path) -> None:
         assert removed.review_due_by is None
     finally:
         app.close()
+
+
+def test_payments_stored_before_their_parts_load_without_them() -> None:
+    """A payment stored before payments carried tekun's parts decodes with an empty ``parts``."""
+    from datetime import date
+    from decimal import Decimal
+    from uuid import uuid4
+
+    from domain.payroll import Payment
+    from domain.values import AreaType, Program
+    from infrastructure.payroll_transcodings import register_payroll_transcodings
+
+    app = Casework(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=fixed_clock)
+    try:
+        transcoder = app.mapper.transcoder
+        register_payroll_transcodings(transcoder)
+        payment = Payment(
+            uuid4(), uuid4(), Program.TEKUN, date(2024, 3, 1), Decimal("1575.00"), (uuid4(),), "430112001001",
+            AreaType.URBAN, {"basic_living": Decimal("975.00"), "care_subsidy": Decimal("600.00")},
+        )  # fmt: skip
+        stored = json.loads(transcoder.encode({"payments": [payment]}))
+        assert transcoder.decode(json.dumps(stored).encode())["payments"][0] == payment
+        fields = next(v for v in stored["payments"][0].values() if isinstance(v, dict) and "parts" in v)
+        del fields["parts"]  # the shape stored before payments carried parts
+        loaded = transcoder.decode(json.dumps(stored).encode())["payments"][0]
+        assert isinstance(loaded, Payment)
+        assert (loaded.amount, loaded.parts) == (Decimal("1575.00"), {})
+    finally:
+        app.close()
