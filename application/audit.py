@@ -243,9 +243,7 @@ class Auditor:
             on=recorded.assessed_on,
             values={p.name: p for p in recorded.parameters},
         )
-        facts: HouseholdFacts = household
-        if isinstance(event, Household.EntitlementChanged | Household.PaymentsCorrected | Household.PaymentsSettled):
-            facts = facts_on(household, recorded.assessed_on)  # these priced a month on the facts in effect then
+        facts: HouseholdFacts = facts_on(household, recorded.assessed_on)  # every rule ran on the facts in effect
         share = recorded.inputs.get("current_assistance_share")
         try:
             if isinstance(event, Household.TemporaryAssistanceGranted):

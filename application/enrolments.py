@@ -18,6 +18,7 @@ from application.base import CaseworkBase
 from domain.assessment import Assessment
 from domain.enrolment import FINAL, ReviewOutcome, TownshipOpinion
 from domain.errors import RuleViolation
+from domain.facts import HouseholdFacts, facts_on
 from domain.household import Household
 from domain.person_index import PersonIndex, person_index_id
 from domain.policy import ParameterSnapshot
@@ -104,7 +105,8 @@ class EnrolmentCommands(CaseworkBase):
         def command(h: Household, _: list[Aggregate]) -> UUID:
             e = h.enrolment(enrolment_id)
             params = policy.snapshot(h.division_code, effective_on)
-            assessment = self.assess(h, e.program, e.beneficiaries, e.terms, effective_on, params, enrolment_id)
+            facts = facts_on(h, effective_on)  # the facts in effect on the opinion's date, whenever recorded
+            assessment = self.assess(facts, e.program, e.beneficiaries, e.terms, effective_on, params, enrolment_id)
             notice = params.count("dibao.public_notice_days") if e.program in programs.NOTICED else 0
             return h.record_township_review(
                 enrolment_id,
@@ -197,12 +199,13 @@ class EnrolmentCommands(CaseworkBase):
             e = h.enrolment(enrolment_id)
             params = policy.snapshot(h.division_code, effective_on)
             previous = e.last_assessment
+            facts = facts_on(h, effective_on)  # the facts in effect on the review's date, whenever recorded
             if e.program is Program.DIBAO and previous is not None and not previous.individual:
-                covered = tuple(m.person_id for m in h.members.values() if counted(m, effective_on)[0])
+                covered = tuple(m.person_id for m in facts.members.values() if counted(m, effective_on)[0])
             else:
-                covered = tuple(p for p in e.beneficiaries if p in h.members)
+                covered = tuple(p for p in e.beneficiaries if p in facts.members)
             assessment = self.assess(
-                h, e.program, covered or e.beneficiaries, e.terms, effective_on, params, enrolment_id
+                facts, e.program, covered or e.beneficiaries, e.terms, effective_on, params, enrolment_id
             )
             current = e.entitlement_on(effective_on)
             paying = current.amount if current is not None and current.eligible else e.monthly_amount
@@ -310,7 +313,7 @@ class EnrolmentCommands(CaseworkBase):
 
     def assess(
         self,
-        h: Household,
+        h: HouseholdFacts,
         program: Program,
         beneficiaries: tuple[UUID, ...],
         terms: dict[str, Any],
