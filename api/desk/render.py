@@ -94,10 +94,11 @@ def instant_zh(value: datetime | str | None) -> str:
 
 
 def dig(data: Any, path: str) -> Any:
-    """``dig(figures, "on_roll.programs.dibao.households")``: the value there, or None when any step is missing."""
+    """``dig(figures, "on_roll.programs.dibao.households")``: the value there; 0 where the figures have no such
+    cell (nobody counted); None where the cell is there but suppressed (an analyst's small cell)."""
     for key in path.split("."):
         if not isinstance(data, dict) or key not in data:
-            return None
+            return 0
         data = data[key]
     return data
 
