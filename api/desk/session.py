@@ -106,7 +106,15 @@ def _signed_in_response(request: Request, token: str) -> Response:
     return response
 
 
+def _same_origin(request: Request) -> None:
+    """A form posted from another site (login CSRF) is refused; browsers send ``Origin`` with every POST."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        raise Problem(403, "forbidden-origin", "来源不符", "the form was not posted from this desk")
+
+
 async def _form(request: Request) -> dict[str, str]:
+    _same_origin(request)
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
         raise Problem(413, "payload-too-large", "表单过大", "the form is too large")
@@ -142,7 +150,8 @@ async def dev_sign_in(request: Request) -> Response:
 
 
 @router.post("/sign-out")
-def sign_out() -> Response:
+def sign_out(request: Request) -> Response:
+    _same_origin(request)
     response = RedirectResponse("/desk/sign-in", status_code=303)
     response.delete_cookie(COOKIE, path="/desk", httponly=True, samesite="strict")
     return response

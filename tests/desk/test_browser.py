@@ -2,7 +2,9 @@
 uvicorn on a free loopback port serving the seeded district (``tests.desk.seed``), in development mode.
 
 Skipped with the reason shown when chromium or Playwright is missing; ``REQUIRE_BROWSER=1`` (CI) makes that a
-failure. Each journey saves a screenshot under docs/desk/ (README shows three of them).
+failure. Each journey takes a screenshot: into docs/desk/ (README shows three of them) when the file is not
+there yet or ``UPDATE_SCREENSHOTS=1``, otherwise into the test's temporary directory, so that a test run
+leaves the working tree as it was (the pages hold random ids, so the pixels differ from run to run).
 """
 
 from __future__ import annotations
@@ -94,6 +96,14 @@ def live(browser: Any) -> Iterator[Live]:
         thread.join(timeout=10)
 
 
+def shot(name: str, tmp_path: Path) -> str:
+    """Where a journey's screenshot goes: docs/desk/<name> when new or asked for, else the temporary directory."""
+    kept = SHOTS / name
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1" or not kept.exists():
+        return str(kept)
+    return str(tmp_path / name)
+
+
 @pytest.fixture
 def page(browser: Any, live: Live) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
@@ -111,7 +121,7 @@ def sign_in(page: Any, live: Live, role: Role, jurisdiction: str = "430112") -> 
     page.wait_for_url(f"{live.base}/desk/")
 
 
-def test_an_auditor_sees_the_amount_believed_before_a_late_correction(page: Any, live: Live) -> None:
+def test_an_auditor_sees_the_amount_believed_before_a_late_correction(page: Any, live: Live, tmp_path: Path) -> None:
     """Find the household by ID number, move "as known at" before the late wage rise: the old 1,140.00 (now 840.00);
     open the approval: 已复现."""
     hid = live.district.corrected
@@ -122,6 +132,7 @@ def test_an_auditor_sees_the_amount_believed_before_a_late_correction(page: Any,
     page.fill("#purpose", "年度审计抽查")
     page.click("#search")
     page.click("#results a.open")
+    page.wait_for_url(f"**/desk/households/{hid}?*")
     assert page.inner_text(".amount-on") == "840.00"
     before = [r.recorded_at for r in live.services.auditor.recorded_events(hid)]
     instant = max(t for t in before if t < live.district.correction_at).isoformat()
@@ -131,24 +142,27 @@ def test_an_auditor_sees_the_amount_believed_before_a_late_correction(page: Any,
     assert page.inner_text(".amount-on") == "1,140.00"
     assert page.locator("#timeline tr.later").count() >= 1
     assert page.locator("svg.step path").count() == 1
-    page.screenshot(path=str(SHOTS / "household.png"), full_page=True)
+    page.screenshot(path=shot("household.png", tmp_path), full_page=True)
     page.locator("table.steps a.decision").last.click()
+    page.wait_for_url("**/decisions/*")
     assert "已复现" in page.inner_text("#verdict")
-    page.screenshot(path=str(SHOTS / "decision.png"))
+    page.screenshot(path=shot("decision.png", tmp_path))
 
 
-def test_an_approvers_worklist_shows_a_late_decision(page: Any, live: Live) -> None:
+def test_an_approvers_worklist_shows_a_late_decision(page: Any, live: Live, tmp_path: Path) -> None:
     """One click signs the approver in (development mode); the worklist lists the late decision."""
     page.goto(f"{live.base}/desk/sign-in")
     page.click("#dev-approver")
+    page.wait_for_url(f"{live.base}/desk/")
     page.click("header >> text=待办")
+    page.wait_for_url(f"{live.base}/desk/worklist")
     late = page.locator("#worklist tr.decision_late")
     assert late.count() == 1
     assert "审批超时" in late.inner_text()
-    page.screenshot(path=str(SHOTS / "worklist.png"), full_page=True)
+    page.screenshot(path=shot("worklist.png", tmp_path), full_page=True)
 
 
-def test_an_analysts_statistics_show_a_chart_and_no_name(page: Any, live: Live) -> None:
+def test_an_analysts_statistics_show_a_chart_and_no_name(page: Any, live: Live, tmp_path: Path) -> None:
     """The period's figures, a funds chart with at least one bar, and not one member's name in the page."""
     sign_in(page, live, Role.ANALYST)
     page.goto(f"{live.base}/desk/statistics?from=2025-01&to=2025-05")
@@ -158,14 +172,14 @@ def test_an_analysts_statistics_show_a_chart_and_no_name(page: Any, live: Live) 
     assert float(bars.first.get_attribute("width") or 0) > 0
     content = page.content()
     assert not [n for n in live.district.names if n in content]
-    page.screenshot(path=str(SHOTS / "statistics.png"), full_page=True)
+    page.screenshot(path=shot("statistics.png", tmp_path), full_page=True)
 
 
-def test_a_caseworker_of_another_county_is_refused(page: Any, live: Live) -> None:
+def test_a_caseworker_of_another_county_is_refused(page: Any, live: Live, tmp_path: Path) -> None:
     """A household of 430112 opened by a caseworker of 430111: the refusal page, 404 as from the API."""
     sign_in(page, live, Role.CASEWORKER, "430111")
     response = page.goto(f"{live.base}/desk/households/{live.district.corrected}?purpose=核对")
     assert response.status == 404
     assert page.locator("#refusal").is_visible()
     assert not [n for n in live.district.names if n in page.content()]
-    page.screenshot(path=str(SHOTS / "refusal.png"))
+    page.screenshot(path=shot("refusal.png", tmp_path))

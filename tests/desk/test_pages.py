@@ -52,6 +52,8 @@ def test_every_page_allows_and_refuses_as_the_api(desk: Desk, name: str, role: R
     got = desk.sign_in(role, jurisdiction).get(page, params=query)
     assert got.status_code == expected, (name, role, jurisdiction, got.text[-400:])
     assert got.headers["content-type"].startswith("text/html")
+    assert "script-src" not in got.headers["content-security-policy"]  # default-src 'none': no script runs
+    assert got.headers["referrer-policy"] == "same-origin"
     if expected != 200:
         assert 'id="refusal"' in got.text
 
@@ -177,6 +179,10 @@ def test_signing_in_keeps_the_token_in_a_strict_httponly_cookie(desk: Desk) -> N
     assert "SameSite=strict" in cookie
     assert "Path=/desk" in cookie
     assert client.post("/desk/dev-sign-in", data={"role": "admin"}).status_code == 404  # not in development mode
+    elsewhere = {"Origin": "http://elsewhere.example"}
+    forged = client.post("/desk/sign-in", data={"token": desk.token(Role.AUDITOR)}, headers=elsewhere)
+    assert forged.status_code == 403
+    assert "set-cookie" not in forged.headers
     out = client.post("/desk/sign-out", follow_redirects=False)
     assert out.status_code == 303
     assert "Max-Age=0" in out.headers["set-cookie"]
