@@ -204,3 +204,54 @@ def test_development_mode_signs_in_with_one_click_per_role() -> None:
         assert home.status_code == 200
         assert "dev-approver（审核确认，辖区 430112）" in home.text
         assert client.post("/desk/dev-sign-in", data={"role": "system"}).status_code == 422
+
+
+def test_a_search_logs_each_household_it_names(desk: Desk) -> None:
+    """Without a purpose the search names nobody; with one, every household listed is logged with it (as the API)."""
+    client = desk.sign_in(Role.CASEWORKER)
+    ids = [desk.district.corrected, desk.district.late]
+    counts = [len(desk.services.auditor.access_log(household_id=h)) for h in ids]
+    refused = client.get("/desk/households", params={"program": "dibao"})
+    assert "查阅目的" in refused.text
+    assert not [n for n in desk.district.names if n in refused.text]
+    assert [len(desk.services.auditor.access_log(household_id=h)) for h in ids] == counts
+    found = client.get("/desk/households", params={"program": "dibao", "purpose": "入户核查"})
+    assert found.text.count('class="open"') == 7  # six on dibao and the late application, not the other township's
+    for h in ids:
+        latest = desk.services.auditor.access_log(household_id=h, limit=1)[0]
+        assert (latest.user_id, latest.purpose) == ("caseworker-desk", "入户核查")
+
+
+def test_in_effect_on_shows_the_status_and_amount_of_that_day(desk: Desk) -> None:
+    """In effect on 15 March 2024 the enrolment was active at 1,050.00 (the wage rise counts from April); on
+    15 February 2024 approved, nothing payable yet; the steps shown stop at the date."""
+    hid = desk.district.corrected
+    client = desk.sign_in(Role.APPROVER)
+    march = client.get(f"/desk/households/{hid}", params={"purpose": "核对", "effective_on": "2024-03-15"}).text
+    february = client.get(f"/desk/households/{hid}", params={"purpose": "核对", "effective_on": "2024-02-15"}).text
+    assert amount_on(march) == "1,050.00"
+    assert 'class="status-on">享受中<' in march
+    assert amount_on(february) == "0.00"
+    assert 'class="status-on">已批准<' in february
+    assert "2024年2月5日" in february
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/desk/statistics", {"from": "2025-05", "to": "2025-01"}),
+        ("/desk/statistics", {"from": "2025-13", "to": "2025-14"}),
+        ("/desk/statistics", {"from": "2025-01", "to": "2025-05", "division": "430111"}),
+        ("/desk/payroll", {"month": "May"}),
+        ("/desk/households/{hid}", {"purpose": "核对", "effective_on": "2023-01-01"}),
+        ("/desk/households/{hid}", {"purpose": "核对", "as_of": "2099-01-01T00:00:00+00:00"}),
+        ("/desk/households/{hid}", {"purpose": "核对", "as_of": "yesterday"}),
+        ("/desk/households/{hid}/decisions/00000000-0000-4000-8000-000000000000", {"purpose": "核对"}),
+    ],
+)
+def test_bad_input_gets_the_refusal_page_with_the_apis_status(desk: Desk, path: str, query: dict[str, str]) -> None:
+    """A period out of order, a month that is not one, a division outside the jurisdiction, a date before the
+    registration, an instant in the future or not an instant, an unknown decision: a 4xx refusal page, never 500."""
+    got = desk.sign_in(Role.APPROVER).get(path.format(hid=desk.district.corrected), params=query)
+    assert 400 <= got.status_code < 500, got.text[-300:]
+    assert 'id="refusal"' in got.text
