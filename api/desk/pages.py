@@ -12,20 +12,22 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_services, log_read, purpose
 from api.desk.charts import step_chart
 from api.desk.render import page
-from api.desk.session import DeskRoute, signed_in
+from api.desk.session import DeskRoute, form_fields, signed_in
 from api.problems import Problem
 from api.routers.households import search_households
 from application.audit import Recorded
 from domain.enrolment import Enrolment, Status
 from domain.household import Household
-from domain.values import Program, first_of_next_month
+from domain.values import Actor, Program, first_of_next_month
 
 router = APIRouter(prefix="/desk", route_class=DeskRoute, include_in_schema=False)
 DIVISION = re.compile(r"^[0-9]{6}([0-9]{3}){0,2}$")
+ID_NUMBER = re.compile(r"^[0-9]{17}[0-9Xx]$")
 
 
 def stated(text: str) -> str | None:
@@ -34,28 +36,48 @@ def stated(text: str) -> str | None:
     return None if cleaned == "not stated" else cleaned
 
 
+FIELDS = ("id_number", "division", "program", "state")
+
+
 @router.get("/households")
 def households(
     request: Request,
     why: Annotated[str, Query(alias="purpose", max_length=200)] = "",
-    id_number: Annotated[str, Query(max_length=18)] = "",
     division: Annotated[str, Query(max_length=12)] = "",
     program: Annotated[str, Query(max_length=32)] = "",
     state: Annotated[str, Query(max_length=32)] = "",
 ) -> Response:
-    """Search within the caller's jurisdiction; the results name each head of household, so a purpose is asked."""
+    """The search form; division, program and state may come in the query (an ID number only by POST)."""
     actor = signed_in(request, "search_households")
-    asked = {"id_number": id_number, "division": division, "program": program, "state": state}
+    return _search(request, actor, {"id_number": "", "division": division, "program": program, "state": state}, why)
+
+
+@router.post("/households")
+async def households_posted(request: Request) -> Response:
+    """The search form posted: an ID number searched for stays out of URLs and the browser's history."""
+    actor = signed_in(request, "search_households")
+    form = await form_fields(request)
+    asked = {k: form.get(k, "").strip() for k in FIELDS}
+    return await run_in_threadpool(_search, request, actor, asked, form.get("purpose", ""))
+
+
+def _search(request: Request, actor: Actor, asked: dict[str, str], why: str) -> Response:
+    """Search within the caller's jurisdiction; the results name each head of household, so a purpose is asked."""
     context: dict[str, Any] = {"asked": asked, "purpose": why, "programs": list(Program), "states": list(Status)}
     if not any(asked.values()):
         return page(request, "search.html", **context)
-    reason = stated(why)
+    reason = stated(why[:200])
     if reason is None:
         return page(request, "search.html", missing_purpose=True, **context)
+    division, program, state, id_number = asked["division"], asked["program"], asked["state"], asked["id_number"]
     if division and not DIVISION.match(division):
         raise Problem(422, "validation-error", "区划代码有误", "区划代码为 6、9 或 12 位数字")
-    if id_number and len(id_number) != 18:
+    if id_number and not ID_NUMBER.match(id_number):
         raise Problem(422, "validation-error", "身份证号有误", "身份证号为 18 位")
+    if program and program not in {p.value for p in Program}:
+        raise Problem(422, "validation-error", "项目有误", f"unknown program {program[:32]!r}")
+    if state and state not in {s.value for s in Status}:
+        raise Problem(422, "validation-error", "状态有误", f"unknown state {state[:32]!r}")
     services = get_services(request)
     found = search_households(  # the API's own search: jurisdiction, person index, logging
         actor,

@@ -113,7 +113,8 @@ def _same_origin(request: Request) -> None:
         raise Problem(403, "forbidden-origin", "来源不符", "the form was not posted from this desk")
 
 
-async def _form(request: Request) -> dict[str, str]:
+async def form_fields(request: Request) -> dict[str, str]:
+    """A posted form's fields (first value of each), refused when posted from another site."""
     _same_origin(request)
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
@@ -129,7 +130,7 @@ def sign_in_page(request: Request) -> Response:
 @router.post("/sign-in")
 async def sign_in(request: Request) -> Response:
     """Check the pasted token as the API would; a good one is kept in the cookie."""
-    token = (await _form(request)).get("token", "").strip()
+    token = (await form_fields(request)).get("token", "").strip()
     try:
         get_services(request).tokens.verify(token)
     except TokenInvalid:
@@ -142,7 +143,7 @@ async def dev_sign_in(request: Request) -> Response:
     """Development mode only: sign in as ``dev-<role>`` of the demo district with one click."""
     if not _dev(request):
         raise Problem(404, "not-found", "未找到", "no such page outside development mode")
-    role = (await _form(request)).get("role", "")
+    role = (await form_fields(request)).get("role", "")
     if role not in {r.value for r in DEV_ROLES}:
         raise Problem(422, "validation-error", "角色有误", f"unknown role {role!r}")
     token = get_services(request).tokens.issue(f"dev-{role}", Role(role), DEV_JURISDICTION)

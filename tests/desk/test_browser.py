@@ -131,6 +131,7 @@ def test_an_auditor_sees_the_amount_believed_before_a_late_correction(page: Any,
     page.fill("input[name=id_number]", head.id_number.value)
     page.fill("#purpose", "年度审计抽查")
     page.click("#search")
+    assert head.id_number.value not in page.url  # posted: the number stays out of the URL
     page.click("#results a.open")
     page.wait_for_url(f"**/desk/households/{hid}?*")
     assert page.inner_text(".amount-on") == "840.00"

@@ -255,3 +255,18 @@ def test_bad_input_gets_the_refusal_page_with_the_apis_status(desk: Desk, path: 
     got = desk.sign_in(Role.APPROVER).get(path.format(hid=desk.district.corrected), params=query)
     assert 400 <= got.status_code < 500, got.text[-300:]
     assert 'id="refusal"' in got.text
+
+
+def test_a_posted_search_finds_a_household_by_id_number(desk: Desk) -> None:
+    """The form is posted (the number stays out of the URL); the person index finds the household, and a number
+    that is not one, or a program that does not exist, gets a 422 refusal page."""
+    hid = desk.district.corrected
+    head = next(iter(desk.services.casework.get_household(hid).members.values()))
+    client = desk.sign_in(Role.AUDITOR)
+    found = client.post("/desk/households", data={"id_number": head.id_number.value, "purpose": "核对"})
+    assert found.status_code == 200
+    assert found.text.count('class="open"') == 1
+    assert f"/desk/households/{hid}?" in found.text
+    assert client.post("/desk/households", data={"id_number": "12345", "purpose": "核对"}).status_code == 422
+    assert client.post("/desk/households", data={"program": "nothing", "purpose": "核对"}).status_code == 422
+    assert client.get("/desk/households", params={"state": "nothing", "purpose": "核对"}).status_code == 422
