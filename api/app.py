@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from api.deps import Services
+from api.desk import install_desk
 from api.guards import install_guards
 from api.logs import request_id_var
 from api.metrics import Metrics, MetricsMiddleware
@@ -70,4 +71,5 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     install_problem_handlers(app)
     for module in (households, enrolments, programs, audit, policy, payroll, reports, health):
         app.include_router(module.router)
+    install_desk(app)  # the web desk for people under /desk/ (HTML; outside the OpenAPI schema)
     return app

@@ -63,6 +63,7 @@ def serve(
     if dev:
         issuer = _issuer(settings)
         console.print(f"[bold]jiuzhu[/] on {settings.database} — API docs: http://{host}:{port}/docs")
+        console.print(f"the desk: http://{host}:{port}/desk/ (under --dev, one click per role signs in)")
         for role, user in (
             (Role.CASEWORKER, "dev-caseworker"),
             (Role.APPROVER, "dev-approver"),

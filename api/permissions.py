@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "remove_member": CASEWORK,
     "record_circumstances": CASEWORK,
     "apply": CASEWORK,
+    "get_enrolment": READ_PERSONAL,
     "withdraw_application": CASEWORK,
     "record_township_review": CASEWORK,
     "approve": DECIDE,

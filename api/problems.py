@@ -89,7 +89,7 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _domain_status(exc: DomainError) -> tuple[int, str]:
+def domain_status(exc: DomainError) -> tuple[int, str]:
     if isinstance(exc, StaleVersion):
         return 412, "Precondition failed"
     if isinstance(exc, ConcurrentUpdate):
@@ -123,7 +123,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        status, title = _domain_status(exc)
+        status, title = domain_status(exc)
         headers = {"ETag": f'"{exc.current}"'} if isinstance(exc, StaleVersion) else None
         return problem_response(
             status,

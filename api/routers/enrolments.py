@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep, require_role
@@ -54,6 +55,22 @@ def apply(
     )
     response.headers["Location"] = f"/api/v1/households/{household_id}/enrolments/{eid}"
     return result(services, h, eid, response)
+
+
+@router.get("/enrolments/{enrolment_id}", operation_id="get_enrolment", response_model=EnrolmentOut)
+def get_enrolment(
+    household_id: UUID,
+    enrolment_id: UUID,
+    actor: ActorDep,
+    services: ServicesDep,
+    response: Response,
+    on: Annotated[date | None, Query(description="the amount payable and beneficiaries on this date (today)")] = None,
+) -> EnrolmentOut:
+    """One enrolment: status, beneficiaries, the amount payable on a date and its steps (no names: not logged)."""
+    require_role(actor, PERMISSIONS["get_enrolment"], "read enrolments")
+    h = services.casework.read_household(household_id, actor)
+    response.headers["ETag"] = f'"{h.version}"'
+    return EnrolmentOut.of(h.enrolment(enrolment_id), on or services.casework.clock().date())
 
 
 @router.post(

@@ -1,0 +1,100 @@
+"""The bureau's figures on the desk: worklist, statistics for a period, a payroll month, and the audit.
+
+None of these pages shows a name or an ID number (the payroll page gives totals and correction lines,
+not the bank file), so none asks for a purpose; each shares its permission with the API operation named.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import get_services
+from api.desk.charts import bar_chart
+from api.desk.render import PROGRAMS, page
+from api.desk.session import DeskRoute, allowed, signed_in
+from api.routers.payroll import PayrollMonthOut
+from api.routers.reports import read_statistics
+from application.months import month_text
+from domain.values import first_of_next_month
+
+router = APIRouter(prefix="/desk", route_class=DeskRoute, include_in_schema=False)
+Month = Annotated[str, Query(max_length=7, pattern=r"^$|^[0-9]{4}-[0-9]{2}$")]
+WORK = {
+    "review_overdue": "复核逾期",
+    "review_due": "复核将到期",
+    "decision_late": "审批超时",
+    "notice_ended": "公示期满待审批",
+    "awaiting_decision": "待审批",
+}
+
+
+def _last_month(today: date) -> date:
+    return first_of_next_month(today.replace(day=1), -1)
+
+
+@router.get("/worklist")
+def worklist(request: Request, within_days: Annotated[int, Query(ge=0, le=366)] = 30) -> Response:
+    """Reviews due or overdue, decisions late, notices ended: the application's worklist."""
+    actor = signed_in(request, "read_worklist")
+    services = get_services(request)
+    items = services.reports.worklist(actor, within_days)
+    today = services.reports.today()
+    return page(request, "worklist.html", items=items, kinds=WORK, within_days=within_days, today=today)
+
+
+def funds_chart(figures: dict[str, Any]) -> Any:
+    """Funds in the period by program (万元), temporary assistance included; suppressed cells left out."""
+    bars = [
+        (PROGRAMS.get(p, p), Decimal(v["funds"]) / 10000)
+        for p, v in figures.get("payments_by_program", {}).items()
+        if v.get("funds") is not None
+    ]
+    grants = figures.get("temporary_assistance") or {}
+    if grants.get("funds") is not None and Decimal(grants["funds"]) > 0:
+        bars.append((PROGRAMS["temporary"], Decimal(grants["funds"]) / 10000))
+    return bar_chart(bars, label="分项目资金（万元）")
+
+
+@router.get("/statistics")
+def statistics(
+    request: Request,
+    start: Annotated[Month, Query(alias="from")] = "",
+    end: Annotated[Month, Query(alias="to")] = "",
+    division: Annotated[str, Query(max_length=12)] = "",
+) -> Response:
+    """The §7 figures for whole months, asked of the API's own statistics operation (same figures, same refusals)."""
+    actor = signed_in(request, "read_statistics")
+    services = get_services(request)
+    today = services.reports.today()
+    start = start or f"{today.year}-01"
+    end = end or month_text(_last_month(today))
+    figures = read_statistics(actor, services, start, end, division or None, "json", "en", None)
+    return page(request, "statistics.html", f=figures, chart=funds_chart(figures), start=start, end=end)
+
+
+@router.get("/payroll")
+def payroll(request: Request, month: Month = "") -> Response:
+    """A payroll month's totals by program, the late corrections (补发 / 追回) apart."""
+    actor = signed_in(request, "read_payroll")
+    services = get_services(request)
+    asked = month or month_text(_last_month(services.reports.today()))
+    sheet = services.payroll.sheet(asked, actor.jurisdiction)
+    return page(request, "payroll.html", p=PayrollMonthOut.of(sheet, actor.jurisdiction), month=asked)
+
+
+@router.get("/audit")
+def audit(request: Request) -> Response:
+    """The store's verification for the caller's jurisdiction, and the read-access log for those who may read it."""
+    actor = signed_in(request, "verify_store")
+    services = get_services(request)
+    report = services.auditor.verify(jurisdiction=actor.jurisdiction)
+    log = (
+        services.auditor.access_log(limit=100, jurisdiction=actor.jurisdiction)
+        if allowed(actor, "access_log")
+        else None
+    )
+    return page(request, "audit.html", report=report, log=log)
