@@ -4,13 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format token fuzz clean demo bench chaos
+.PHONY: run test lint format token fuzz clean demo bench chaos lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
 	@touch $(STAMP)
+
+lock: ## refresh requirements.lock (the exact versions installed) after changing pyproject.toml
+	rm -rf .venv-lock && $(PY) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet -e ".[dev]"
+	{ echo "# The exact versions \`make\` installs (pip install -c requirements.lock). Refresh after changing"; \
+	  echo "# pyproject.toml with \`make lock\`."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > requirements.lock
+	rm -rf .venv-lock
 
 run: $(STAMP) ## start the API on SQLite under ./var/, printing the docs URL and dev tokens
 	@mkdir -p var
