@@ -206,7 +206,8 @@ def read_worklist(
     services: ServicesDep,
     within_days: Annotated[int, Query(ge=0, le=366, description="reviews due within this many days")] = 30,
 ) -> WorklistOut:
-    """Reviews overdue or due soon, decisions late (30 working days), notices ended awaiting a decision."""
+    """Reviews overdue or due soon, decisions late (after `decision.deadline_working_days`, or an extension
+    to `decision.extended_deadline_working_days`), notices ended awaiting a decision."""
     require_role(actor, PERMISSIONS["read_worklist"], "read the worklist")
     items = services.reports.worklist(actor, within_days)
     return WorklistOut(
