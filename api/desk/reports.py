@@ -59,21 +59,32 @@ def funds_chart(figures: dict[str, Any]) -> Any:
     return bar_chart(bars, label="分项目资金（万元）")
 
 
+Start = Annotated[Month, Query(alias="from")]
+End = Annotated[Month, Query(alias="to")]
+Division = Annotated[str, Query(max_length=12)]
+
+
+def _period(request: Request, start: str, end: str) -> tuple[str, str]:
+    today = get_services(request).reports.today()
+    return start or f"{today.year}-01", end or month_text(_last_month(today))
+
+
 @router.get("/statistics")
-def statistics(
-    request: Request,
-    start: Annotated[Month, Query(alias="from")] = "",
-    end: Annotated[Month, Query(alias="to")] = "",
-    division: Annotated[str, Query(max_length=12)] = "",
-) -> Response:
+def statistics(request: Request, start: Start = "", end: End = "", division: Division = "") -> Response:
     """The §7 figures for whole months, asked of the API's own statistics operation (same figures, same refusals)."""
     actor = signed_in(request, "read_statistics")
-    services = get_services(request)
-    today = services.reports.today()
-    start = start or f"{today.year}-01"
-    end = end or month_text(_last_month(today))
-    figures = read_statistics(actor, services, start, end, division or None, "json", "en", None)
+    start, end = _period(request, start, end)
+    figures = read_statistics(actor, get_services(request), start, end, division or None, "json", "en", None)
     return page(request, "statistics.html", f=figures, chart=funds_chart(figures), start=start, end=end)
+
+
+@router.get("/statistics.xlsx")
+def statistics_xlsx(request: Request, start: Start = "", end: End = "", division: Division = "") -> Response:
+    """The same figures as a spreadsheet in the bureau's layout (the API's ``format=xlsx``)."""
+    actor = signed_in(request, "read_statistics")
+    start, end = _period(request, start, end)
+    answer: Response = read_statistics(actor, get_services(request), start, end, division or None, "xlsx", "zh", None)
+    return answer
 
 
 @router.get("/payroll")

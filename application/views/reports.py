@@ -12,6 +12,7 @@ spec is silent):
   ending in termination, or the end of a gradual exit), by reason code.
 - household-months, person-months and funds: the payments issued for months in P; average benefit =
   funds ÷ person-months. Late corrections (arrears, overpayments) are not in these figures yet.
+  ``payments_by_area_type`` splits them by program and the household's area type (城市 / 农村).
 - temporary assistance in P: grants made in P (人次 = grants), funds, district / township split.
 - every figure is "as known now"; with an ``as_of`` instant the API computes the same figures on
   views fed only what was recorded by then (``application.views.as_of.ViewsAsOf``).
@@ -160,6 +161,7 @@ class Reports:
             else None,
             "temporary_assistance": self._grants(first, last, prefix),
             "payments_by_program": by_program,
+            "payments_by_area_type": self._paid_by_area(first, last, prefix),
             "tekun_funds": {"basic_living": str(basic), "care_subsidy": str(care)},
         }
         if actor.role in PERSONAL_ROLES:
@@ -168,6 +170,18 @@ class Reports:
             str(c.key[0]): c.households for c in store.count_payments(first, last, prefix, ("program",))
         }
         return suppress_statistics(figures, self.min_cell, paid_households)
+
+    def _paid_by_area(self, first: date, last: date, prefix: str) -> dict[str, Any]:
+        """Payments for months in the period by program and area type: households paid, 户次, 人次, funds."""
+        out: dict[str, Any] = {}
+        for c in self.views.store.count_payments(first, last, prefix, ("program", "area_type")):
+            out.setdefault(str(c.key[0]), {})[str(c.key[1])] = {
+                "households": c.households,
+                "household_months": c.enrolments,
+                "person_months": c.persons,
+                "funds": str(c.amount),
+            }
+        return out
 
     def _grants(self, first: date, last: date, prefix: str) -> dict[str, Any]:
         total = self.views.store.count_grants(first, last, prefix)[0]
