@@ -72,3 +72,19 @@ def test_a_second_extension_a_blank_reason_and_a_decided_application_are_refused
     with pytest.raises(TransitionForbidden):
         casework.extend_decision_deadline(done, approved, effective_on=date(2024, 3, 1), actor=APPROVER, reason="r")
     assert casework.get_household(hid).version == version
+
+
+def test_views_of_an_older_release_gain_the_extension_column(casework: Casework) -> None:
+    """A views store made before extensions existed gets ``deadline_days`` on opening; a rebuild fills it."""
+    recent = enrol(casework, (hid := household(casework)), applied_on=date(2025, 4, 7))
+    casework.extend_decision_deadline(hid, recent, effective_on=date(2025, 5, 16), actor=APPROVER, reason="r")
+    old = Views(casework)
+    with old.store.write() as c:  # the enrolments table as the release before this one made it
+        c.execute(f"ALTER TABLE {old.store.t('enrolments')} DROP COLUMN deadline_days")
+    old.close()
+    reopened = Views(casework)
+    try:
+        reopened.rebuild()
+        assert late(Reports(reopened, fixed_clock)) == {}
+    finally:
+        reopened.close()
