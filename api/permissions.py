@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "record_township_review": CASEWORK,
     "approve": DECIDE,
     "reject": DECIDE,
+    "extend_decision_deadline": DECIDE,
     "review": CASEWORK | DECIDE,
     "suspend": DECIDE,
     "resume": DECIDE,

@@ -132,6 +132,7 @@ class EnrolmentOut(BaseModel):
     next_review_due: date | None
     exit_until: date | None
     terms: dict[str, Any]
+    deadline_extended_to_working_days: int | None  # None: the decision deadline is the parameter's
     assessment: AssessmentOut | None
     steps: list[StepOut]
 
@@ -158,6 +159,7 @@ class EnrolmentOut(BaseModel):
             next_review_due=e.next_review_due,
             exit_until=e.exit_until,
             terms=e.terms,
+            deadline_extended_to_working_days=getattr(e, "deadline_working_days", None),
             assessment=AssessmentOut.of(e.last_assessment) if e.last_assessment else None,
             steps=[
                 StepOut(

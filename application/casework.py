@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from application.base import DEV_INDEX_KEY, CaseworkBase, check_jurisdiction, utc_now
 from application.corrections import CorrectionCommands
+from application.deadlines import DeadlineCommands
 from application.households import HouseholdCommands
 from application.jobs import Jobs
 from application.policy_service import PolicyCommands
@@ -15,7 +16,7 @@ from application.policy_service import PolicyCommands
 __all__ = ["DEV_INDEX_KEY", "Casework", "CaseworkBase", "check_jurisdiction", "utc_now"]
 
 
-class Casework(HouseholdCommands, PolicyCommands, Jobs, CorrectionCommands):
+class Casework(HouseholdCommands, PolicyCommands, Jobs, CorrectionCommands, DeadlineCommands):
     """Households, their members and means, enrolments in every program, policy, and the jobs."""
 
     name = "jiuzhu"  # names the PostgreSQL tables (jiuzhu_events …) and the env prefix (JIUZHU_…)

@@ -132,6 +132,7 @@ class Enrolment:
     corrections: list[MonthCorrection] = field(default_factory=list)  # every arrears / overpayment recorded
     schedule: list[Entitlement] = field(default_factory=list)  # what is due while paid, in effective order
     exit_amount: Decimal | None = None  # the amount a gradual exit froze
+    deadline_working_days: int | None = None  # an extended decision deadline; None: the parameter's
 
     @property
     def individual(self) -> bool:

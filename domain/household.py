@@ -285,6 +285,16 @@ class Household(FactCommands, EnrolmentCommands, HouseholdFacts, Aggregate):
                 )
             )
 
+    class DecisionDeadlineExtended(Event):
+        """In a special case the decision deadline was extended to this many working days after the
+        application (the reason says why)."""
+
+        enrolment_id: UUID
+        extended_to_working_days: int
+
+        def apply(self, aggregate: Household) -> None:
+            aggregate.enrolments[self.enrolment_id].deadline_working_days = self.extended_to_working_days
+
     class ApplicationRejected(Event):
         """The county rejected the application, with a reason code and text."""
 

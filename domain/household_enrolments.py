@@ -143,6 +143,46 @@ class EnrolmentCommands:
         )
         return decision_id
 
+    def extend_decision_deadline(
+        self: Household,
+        enrolment_id: UUID,
+        *,
+        working_days: int,
+        deadline_working_days: int,
+        effective_on: date,
+        actor: Actor,
+        reason: str,
+        request_id: str | None = None,
+    ) -> None:
+        """Extend the deadline for the county's decision from ``deadline_working_days`` to ``working_days``
+        after the application, once, before the decision, for a stated reason."""
+        e = self._step(
+            enrolment_id, effective_on, allowed={Status.APPLIED, Status.REVIEWED}, action="extend the deadline of"
+        )
+        if not reason or not reason.strip():
+            raise InvalidValue("a reason for the extension is required", field="reason", rule="reason-required")
+        if e.deadline_working_days is not None:
+            raise RuleViolation(
+                f"the decision deadline was already extended to {e.deadline_working_days} working days",
+                field="enrolment_id",
+                rule="deadline-extended-once",
+            )
+        if working_days <= deadline_working_days:
+            raise RuleViolation(
+                f"an extension to {working_days} working days does not extend {deadline_working_days}",
+                field="working_days",
+                rule="deadline-extension-longer",
+            )
+        self.trigger_event(
+            self.DecisionDeadlineExtended,
+            enrolment_id=e.enrolment_id,
+            extended_to_working_days=working_days,
+            effective_on=effective_on,
+            actor=actor,
+            reason=reason,
+            request_id=request_id,
+        )
+
     def approve(
         self: Household,
         enrolment_id: UUID,

@@ -50,6 +50,10 @@ CATALOGUE: dict[str, tuple[ParameterKind, str]] = {
     "dibao.review_months.stable": (ParameterKind.COUNT, "review interval where income is stable"),
     "dibao.review_months.other": (ParameterKind.COUNT, "review interval otherwise"),
     "decision.deadline_working_days": (ParameterKind.COUNT, "working days from application to decision"),
+    "decision.extended_deadline_working_days": (
+        ParameterKind.COUNT,
+        "working days from application to decision where the deadline was extended (special cases)",
+    ),
     "tekun.multiplier": (ParameterKind.RATIO, "tekun basic living as a multiple of the dibao standard"),
     "tekun.asset.financial_limit": (ParameterKind.AMOUNT, "tekun: financial assets may not exceed this"),
     "tekun.care.concentrated.self_care": (ParameterKind.AMOUNT, "tekun care subsidy, concentrated, self care"),

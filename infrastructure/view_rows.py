@@ -56,6 +56,7 @@ class EnrolmentRow:
     exit_reason: str | None
     monthly_amount: Decimal
     beneficiaries_count: int
+    deadline_working_days: int | None = None  # an extended decision deadline (None: the parameter's)
 
 
 @dataclass(frozen=True, slots=True)

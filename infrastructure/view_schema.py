@@ -109,7 +109,7 @@ class ViewSQL(TrackingRecorder):
             f"area_type TEXT NOT NULL, status TEXT NOT NULL, applied_on {dt} NOT NULL, reviewed_on {dt}, "
             f"notice_ends {dt}, decided_on {dt}, benefits_from {dt}, exit_until {dt}, next_review_due {dt}, "
             f"started_on {dt}, started_persons INTEGER, ended_on {dt}, exit_reason TEXT, "
-            f"monthly_fen {big} NOT NULL, beneficiaries_count INTEGER NOT NULL)",
+            f"monthly_fen {big} NOT NULL, beneficiaries_count INTEGER NOT NULL, deadline_days INTEGER)",
             f"CREATE TABLE IF NOT EXISTS {t('periods')} (enrolment_id TEXT NOT NULL, seq INTEGER NOT NULL, "
             f"household_id TEXT NOT NULL, program TEXT NOT NULL, division_code TEXT NOT NULL, "
             f"area_type TEXT NOT NULL, from_date {dt} NOT NULL, to_date {dt}, status TEXT NOT NULL, "
@@ -201,7 +201,7 @@ class ViewSQL(TrackingRecorder):
             *(str(e.enrolment_id), hid, e.program, e.division_code, e.area_type, e.status),
             *(d(e.applied_on), d(e.reviewed_on), d(e.notice_ends), d(e.decided_on), d(e.benefits_from)),
             *(d(e.exit_until), d(e.next_review_due), d(e.started_on), e.started_persons, d(e.ended_on)),
-            *(e.exit_reason, to_fen(e.monthly_amount), e.beneficiaries_count),
+            *(e.exit_reason, to_fen(e.monthly_amount), e.beneficiaries_count, e.deadline_working_days),
         )
 
     def _period_params(self, hid: str, p: PeriodRow) -> tuple[Any, ...]:
@@ -224,7 +224,12 @@ class ViewSQL(TrackingRecorder):
 
 #: Columns added to the views after their first release: (table, column, type). ``create_table`` adds
 #: the missing ones to an older store; ``jiuzhu projections rebuild`` then fills them.
-ADDED_COLUMNS = (("periods", "parts", "TEXT"), ("payments", "basic_fen", "BIGINT"), ("payments", "care_fen", "BIGINT"))
+ADDED_COLUMNS = (
+    ("periods", "parts", "TEXT"),
+    ("payments", "basic_fen", "BIGINT"),
+    ("payments", "care_fen", "BIGINT"),
+    ("enrolments", "deadline_days", "INTEGER"),
+)
 
 
 def _part_fens(parts: dict[str, Decimal]) -> tuple[int | None, int | None]:

@@ -281,6 +281,7 @@ def _enrolment(r: Any) -> EnrolmentRow:
         exit_reason=r["exit_reason"],
         monthly_amount=from_fen(r["monthly_fen"]),
         beneficiaries_count=int(r["beneficiaries_count"]),
+        deadline_working_days=r["deadline_days"],
     )
 
 

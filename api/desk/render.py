@@ -43,6 +43,7 @@ EVENTS = {
     "BenefitSuspended": "暂停发放",
     "CareAssessed": "护理等级评估",
     "CircumstancesRecorded": "收入财产申报",
+    "DecisionDeadlineExtended": "延长审核确认期限",
     "EnrolmentTerminated": "终止",
     "EntitlementChanged": "应发金额变化",
     "MemberAdded": "增加成员",

@@ -6,7 +6,7 @@ not the bank file), so none asks for a purpose; each shares its permission with 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -15,10 +15,12 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import get_services
 from api.desk.charts import bar_chart
 from api.desk.render import PROGRAMS, page
+from api.desk.revisions import revised
 from api.desk.session import DeskRoute, allowed, signed_in
 from api.routers.payroll import PayrollMonthOut
 from api.routers.reports import read_statistics
 from application.months import month_text
+from domain.errors import InvalidValue
 from domain.values import first_of_next_month
 
 router = APIRouter(prefix="/desk", route_class=DeskRoute, include_in_schema=False)
@@ -30,6 +32,17 @@ WORK = {
     "notice_ended": "公示期满待审批",
     "awaiting_decision": "待审批",
 }
+
+
+def _instant(text: str) -> datetime | None:
+    """The as-of instant asked for (an ISO date and time; without a zone: UTC, as the API reads it)."""
+    if not text:
+        return None
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(f"{text!r} is not a date and time", field="as_of", rule="instant") from None
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def _last_month(today: date) -> date:
@@ -59,21 +72,58 @@ def funds_chart(figures: dict[str, Any]) -> Any:
     return bar_chart(bars, label="分项目资金（万元）")
 
 
+Start = Annotated[Month, Query(alias="from")]
+End = Annotated[Month, Query(alias="to")]
+Division = Annotated[str, Query(max_length=12)]
+AsOf = Annotated[str, Query(max_length=40)]
+
+
+def _period(request: Request, start: str, end: str) -> tuple[str, str]:
+    today = get_services(request).reports.today()
+    return start or f"{today.year}-01", end or month_text(_last_month(today))
+
+
 @router.get("/statistics")
 def statistics(
     request: Request,
-    start: Annotated[Month, Query(alias="from")] = "",
-    end: Annotated[Month, Query(alias="to")] = "",
-    division: Annotated[str, Query(max_length=12)] = "",
+    start: Start = "",
+    end: End = "",
+    division: Division = "",
+    as_of: AsOf = "",
 ) -> Response:
-    """The §7 figures for whole months, asked of the API's own statistics operation (same figures, same refusals)."""
+    """The §7 figures for whole months, asked of the API's own statistics operation (same figures, same refusals);
+    pinned to what was known at ``as_of``, with the revisions since (the figures now against then)."""
     actor = signed_in(request, "read_statistics")
     services = get_services(request)
-    today = services.reports.today()
-    start = start or f"{today.year}-01"
-    end = end or month_text(_last_month(today))
-    figures = read_statistics(actor, services, start, end, division or None, "json", "en", None)
-    return page(request, "statistics.html", f=figures, chart=funds_chart(figures), start=start, end=end)
+    start, end = _period(request, start, end)
+    pinned = _instant(as_of)
+    figures = read_statistics(actor, services, start, end, division or None, "json", "en", pinned)
+    revisions = None
+    if pinned is not None:
+        now = read_statistics(actor, services, start, end, division or None, "json", "en", None)
+        revisions = revised(figures, now)
+    return page(
+        request,
+        "statistics.html",
+        f=figures,
+        chart=funds_chart(figures),
+        start=start,
+        end=end,
+        as_of=as_of,
+        revisions=revisions,
+    )
+
+
+@router.get("/statistics.xlsx")
+def statistics_xlsx(
+    request: Request, start: Start = "", end: End = "", division: Division = "", as_of: AsOf = ""
+) -> Response:
+    """The same figures as a spreadsheet in the bureau's layout (the API's ``format=xlsx``)."""
+    actor = signed_in(request, "read_statistics")
+    start, end = _period(request, start, end)
+    services = get_services(request)
+    answer: Response = read_statistics(actor, services, start, end, division or None, "xlsx", "zh", _instant(as_of))
+    return answer
 
 
 @router.get("/payroll")

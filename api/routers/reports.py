@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, log_reads, require_role
 from api.downloads import Format, Lang, download
 from api.permissions import PERMISSIONS
+from api.statistics_xlsx import statistics_xlsx
 from application.views.as_of import ViewsAsOf
 from application.views.reports import Reports, Roll
 from domain.errors import InvalidValue
@@ -148,7 +149,8 @@ def read_statistics(
     lang: LangQ = "en",
     as_of: Annotated[datetime | None, Query(description="the figures as known at this instant")] = None,
 ) -> Any:
-    """The §7 figures for the whole months [from, to] in a division, as known now or at ``as_of``."""
+    """The §7 figures for the whole months [from, to] in a division, as known now or at ``as_of``; as XLSX in
+    the bureau's layout (merged program headings, units in the headings, the period and instant below)."""
     require_role(actor, PERMISSIONS["read_statistics"], "read statistics")
     if as_of is None:
         figures = services.reports.statistics(start, end, division, actor)
@@ -171,6 +173,9 @@ def read_statistics(
     if format == "json":
         return figures
     name = f"statistics-{figures['division']}-{figures['from']}-{figures['to']}"
+    if format == "xlsx":  # the bureau's layout (api.statistics_xlsx); CSV stays one figure a line
+        disposition = {"Content-Disposition": f'attachment; filename="{name}.xlsx"'}
+        return Response(statistics_xlsx(figures), media_type=XLSX_MEDIA_TYPE, headers=disposition)
     return download(("figure", "value"), list(_flatten(figures)), format, lang, name)
 
 
@@ -206,7 +211,8 @@ def read_worklist(
     services: ServicesDep,
     within_days: Annotated[int, Query(ge=0, le=366, description="reviews due within this many days")] = 30,
 ) -> WorklistOut:
-    """Reviews overdue or due soon, decisions late (30 working days), notices ended awaiting a decision."""
+    """Reviews overdue or due soon, decisions late (after `decision.deadline_working_days`, or an extension
+    to `decision.extended_deadline_working_days`), notices ended awaiting a decision."""
     require_role(actor, PERMISSIONS["read_worklist"], "read the worklist")
     items = services.reports.worklist(actor, within_days)
     return WorklistOut(

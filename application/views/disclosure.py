@@ -78,6 +78,10 @@ def suppress_statistics(figures: dict[str, Any], k: int, paid_households: dict[s
             if program == "tekun":  # its two parts add up to the funds: hidden with them
                 entry.update(basic_living=None, care_subsidy=None)
                 out["tekun_funds"] = {"basic_living": None, "care_subsidy": None, "suppressed": True}
+    for program, areas in out.get("payments_by_area_type", {}).items():
+        for cell in areas.values():  # small cells (and a lone sibling) were marked by _walk; hide their months too
+            if cell.get("suppressed") or 0 < paid_households.get(program, 0) < k:
+                cell.update(households=None, household_months=None, person_months=None, funds=None, suppressed=True)
     grants = out.get("temporary_assistance") or {}
     if 0 < (grants.get("grants") or 0) < k:
         grants.update(grants=None, funds=None, average_per_grant=None, suppressed=True)

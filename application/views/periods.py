@@ -213,6 +213,7 @@ def _enrolment(h: Household, e: Enrolment, periods: list[PeriodRow]) -> Enrolmen
         exit_reason=ended.reason_code if ended else None,
         monthly_amount=e.monthly_amount,
         beneficiaries_count=len(e.beneficiaries),
+        deadline_working_days=getattr(e, "deadline_working_days", None),
     )
 
 

@@ -12,10 +12,14 @@ spec is silent):
   ending in termination, or the end of a gradual exit), by reason code.
 - household-months, person-months and funds: the payments issued for months in P; average benefit =
   funds ÷ person-months. Late corrections (arrears, overpayments) are not in these figures yet.
+  ``payments_by_area_type`` splits them by program and the household's area type (城市 / 农村).
 - temporary assistance in P: grants made in P (人次 = grants), funds, district / township split.
 - every figure is "as known now"; with an ``as_of`` instant the API computes the same figures on
   views fed only what was recorded by then (``application.views.as_of.ViewsAsOf``).
-- working days for the worklist are Monday to Friday; public holidays are not known yet.
+- a decision is late after ``decision.deadline_working_days`` working days from the application (the
+  value in force for the division on the application date), or after the extended deadline where an
+  approver extended it (``application.deadlines``). Working days are Monday to Friday; public
+  holidays are not known yet.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
+from application.deadlines import deadline_working_days, working_days_after
 from application.errors import OutsideJurisdiction
 from application.months import last_day, month_text, parse_month
 from application.views.disclosure import RollCell, roll_cells, suppress_statistics
@@ -38,7 +43,6 @@ from infrastructure.view_rows import Count, EnrolmentRow, RollRow
 PAYABLE = ("active", "gradual_exit")
 SPLITS = ("area_type", "arrangement", "care_level", "placement")
 PERSONAL_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.AUDITOR})
-DECISION_WORKING_DAYS = 30
 CENT = Decimal("0.01")
 
 
@@ -63,16 +67,6 @@ class WorkItem:
     program: str
     status: str
     detail: str
-
-
-def working_days_after(start: date, days: int) -> date:
-    """The date ``days`` working days (Mon–Fri) after ``start``."""
-    d = start
-    while days > 0:
-        d += timedelta(days=1)
-        if d.weekday() < 5:
-            days -= 1
-    return d
 
 
 class Reports:
@@ -167,6 +161,7 @@ class Reports:
             else None,
             "temporary_assistance": self._grants(first, last, prefix),
             "payments_by_program": by_program,
+            "payments_by_area_type": self._paid_by_area(first, last, prefix),
             "tekun_funds": {"basic_living": str(basic), "care_subsidy": str(care)},
         }
         if actor.role in PERSONAL_ROLES:
@@ -175,6 +170,18 @@ class Reports:
             str(c.key[0]): c.households for c in store.count_payments(first, last, prefix, ("program",))
         }
         return suppress_statistics(figures, self.min_cell, paid_households)
+
+    def _paid_by_area(self, first: date, last: date, prefix: str) -> dict[str, Any]:
+        """Payments for months in the period by program and area type: households paid, 户次, 人次, funds."""
+        out: dict[str, Any] = {}
+        for c in self.views.store.count_payments(first, last, prefix, ("program", "area_type")):
+            out.setdefault(str(c.key[0]), {})[str(c.key[1])] = {
+                "households": c.households,
+                "household_months": c.enrolments,
+                "person_months": c.persons,
+                "funds": str(c.amount),
+            }
+        return out
 
     def _grants(self, first: date, last: date, prefix: str) -> dict[str, Any]:
         total = self.views.store.count_grants(first, last, prefix)[0]
@@ -211,22 +218,26 @@ class Reports:
         today = self.today()
         horizon = today + timedelta(days=within_days)
         self.views.catch_up()
+        policy = self.views.casework.policy()
         items: list[WorkItem] = []
         for e, status in self.views.store.open_enrolments(prefix, today):
-            items.extend(_work(e, status, today, horizon))
+            days = e.deadline_working_days or deadline_working_days(policy, e.division_code, e.applied_on)
+            items.extend(_work(e, status, today, horizon, days))
         items.sort(key=lambda i: (i.due or date.max, i.kind, str(i.enrolment_id)))
         return items
 
 
-def _work(e: EnrolmentRow, status: str, today: date, horizon: date) -> list[WorkItem]:
+def _work(e: EnrolmentRow, status: str, today: date, horizon: date, working_days: int) -> list[WorkItem]:
     def item(kind: str, due: date | None, detail: str) -> WorkItem:
         return WorkItem(kind, due, e.enrolment_id, e.household_id, e.division_code, e.program, status, detail)
 
     out: list[WorkItem] = []
     if e.status in ("applied", "reviewed"):
-        deadline = working_days_after(e.applied_on, DECISION_WORKING_DAYS)
+        deadline = working_days_after(e.applied_on, working_days)
         if today > deadline:
-            out.append(item("decision_late", deadline, f"applied {e.applied_on}; decision due by {deadline}"))
+            extended = " (extended)" if e.deadline_working_days else ""
+            detail = f"applied {e.applied_on}; decision due by {deadline}{extended}"
+            out.append(item("decision_late", deadline, detail))
         if e.status == "reviewed" and e.notice_ends is not None and e.notice_ends < today:
             out.append(item("notice_ended", e.notice_ends, "public notice ended; awaiting the county decision"))
         elif e.status == "reviewed" and e.notice_ends is None:
