@@ -8,8 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep, require_role
-from api.permissions import PERMISSIONS
+from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep
 from api.routers.enrolments import result
 from api.schemas import IsoDate, RequestBody, Text
 from api.views import EnrolmentResult
@@ -42,7 +41,6 @@ def extend_deadline(
     response: Response,
 ) -> DeadlineExtended:
     """Extend the deadline for the decision to ``decision.extended_deadline_working_days`` (special cases)."""
-    require_role(actor, PERMISSIONS["extend_decision_deadline"], "extend decision deadlines")
     deadline, h = services.casework.extend_decision_deadline(
         household_id,
         enrolment_id,

@@ -10,8 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
-from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep, require_role
-from api.permissions import PERMISSIONS
+from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep
 from api.schemas import Apply, Decide, DecideWithReason, IsoDate, RequestBody, TownshipReviewIn
 from api.views import EnrolmentOut, EnrolmentResult
 from domain.household import Household
@@ -41,7 +40,6 @@ def apply(
     rid: RequestIdDep,
     response: Response,
 ) -> EnrolmentResult:
-    require_role(actor, PERMISSIONS["apply"], "file applications")
     eid, h = services.casework.apply(
         household_id,
         body.program,
@@ -67,7 +65,6 @@ def get_enrolment(
     on: Annotated[date | None, Query(description="the amount payable and beneficiaries on this date (today)")] = None,
 ) -> EnrolmentOut:
     """One enrolment: status, beneficiaries, the amount payable on a date and its steps (no names: not logged)."""
-    require_role(actor, PERMISSIONS["get_enrolment"], "read enrolments")
     h = services.casework.read_household(household_id, actor)
     response.headers["ETag"] = f'"{h.version}"'
     return EnrolmentOut.of(h.enrolment(enrolment_id), on or services.casework.clock().date())
@@ -86,7 +83,6 @@ def withdraw(
     rid: RequestIdDep,
     response: Response,
 ) -> EnrolmentResult:
-    require_role(actor, PERMISSIONS["withdraw_application"], "withdraw applications")
     h = services.casework.withdraw(
         household_id,
         enrolment_id,
@@ -112,7 +108,6 @@ def township_review(
     rid: RequestIdDep,
     response: Response,
 ) -> EnrolmentResult:
-    require_role(actor, PERMISSIONS["record_township_review"], "record township reviews")
     did, h = services.casework.record_township_review(
         household_id,
         enrolment_id,
@@ -139,7 +134,6 @@ def approve(
     rid: RequestIdDep,
     response: Response,
 ) -> EnrolmentResult:
-    require_role(actor, PERMISSIONS["approve"], "approve applications")
     did, h = services.casework.approve(
         household_id,
         enrolment_id,
@@ -163,7 +157,6 @@ def reject(
     rid: RequestIdDep,
     response: Response,
 ) -> EnrolmentResult:
-    require_role(actor, PERMISSIONS["reject"], "reject applications")
     did, h = services.casework.reject(
         household_id,
         enrolment_id,
@@ -188,7 +181,6 @@ def review(
     rid: RequestIdDep,
     response: Response,
 ) -> EnrolmentResult:
-    require_role(actor, PERMISSIONS["review"], "review enrolments")
     did, h = services.casework.review(
         household_id,
         enrolment_id,
@@ -212,7 +204,6 @@ def suspend(
     rid: RequestIdDep,
     response: Response,
 ) -> EnrolmentResult:
-    require_role(actor, PERMISSIONS["suspend"], "suspend benefits")
     h = services.casework.suspend(
         household_id,
         enrolment_id,
@@ -237,7 +228,6 @@ def resume(
     rid: RequestIdDep,
     response: Response,
 ) -> EnrolmentResult:
-    require_role(actor, PERMISSIONS["resume"], "resume benefits")
     h = services.casework.resume(
         household_id,
         enrolment_id,
@@ -261,7 +251,6 @@ def terminate(
     rid: RequestIdDep,
     response: Response,
 ) -> EnrolmentResult:
-    require_role(actor, PERMISSIONS["terminate"], "terminate enrolments")
     did, h = services.casework.terminate(
         household_id,
         enrolment_id,
@@ -304,7 +293,6 @@ def correct_payments(
 ) -> CorrectionOut:
     """Price facts learned late: per month already paid, arrears (补发) or overpayment (追回); the
     payroll of the first unpaid month carries them as separate lines."""
-    require_role(actor, PERMISSIONS["correct_payments"], "correct payments")
     did, h = services.casework.correct_payments(
         household_id,
         enrolment_id,

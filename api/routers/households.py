@@ -18,9 +18,7 @@ from api.deps import (
     ServicesDep,
     log_read,
     log_reads,
-    require_role,
 )
-from api.permissions import PERMISSIONS
 from api.problems import Problem
 from api.reveal import RevealQuery, reveal_purpose, with_id_numbers
 from api.schemas import AddMember, ChangeMember, MemberIn, RecordCircumstances, RegisterHousehold, RemoveMember
@@ -60,7 +58,6 @@ def household_response(services: ServicesDep, h: Household, response: Response) 
 def register_household(
     body: RegisterHousehold, actor: ActorDep, services: ServicesDep, rid: RequestIdDep, response: Response
 ) -> HouseholdOut:
-    require_role(actor, PERMISSIONS["register_household"], "register households")
     h = services.casework.register_household(
         area_type=body.area_type,
         division_code=body.division_code,
@@ -88,7 +85,6 @@ def get_household(
     reveal: RevealQuery = None,
 ) -> HouseholdOut:
     """The household now, or as known at ``as_of`` and in effect on ``effective_on``; the read is logged."""
-    require_role(actor, PERMISSIONS["get_household"], "read households")
     h = services.casework.read_household(household_id, actor)
     log_read(services, actor, household_id, reveal_purpose(actor, reveal, purpose), rid)
     if as_of is None and effective_on is None:
@@ -116,7 +112,6 @@ def add_member(
     rid: RequestIdDep,
     response: Response,
 ) -> HouseholdOut:
-    require_role(actor, PERMISSIONS["add_member"], "change members")
     h = services.casework.add_member(
         household_id,
         to_member(body.member),
@@ -141,7 +136,6 @@ def change_member(
     rid: RequestIdDep,
     response: Response,
 ) -> HouseholdOut:
-    require_role(actor, PERMISSIONS["change_member"], "change members")
     changes = {}
     for field in body.model_fields_set - {"effective_on", "reason"}:
         value = getattr(body, field)
@@ -172,7 +166,6 @@ def remove_member(
     rid: RequestIdDep,
     response: Response,
 ) -> HouseholdOut:
-    require_role(actor, PERMISSIONS["remove_member"], "change members")
     h = services.casework.remove_member(
         household_id,
         person_id,
@@ -196,7 +189,6 @@ def record_circumstances(
     rid: RequestIdDep,
     response: Response,
 ) -> HouseholdOut:
-    require_role(actor, PERMISSIONS["record_circumstances"], "record circumstances")
     circumstances = Circumstances(
         incomes=tuple(IncomeItem(i.person_id, i.kind, i.monthly_amount) for i in body.incomes),
         assets=Assets(body.assets.financial, body.assets.vehicle_value, body.assets.dwellings),
@@ -248,7 +240,6 @@ def search_households(
 ) -> HouseholdSearchOut:
     """Households within the caller's jurisdiction by division, program, enrolment state on a date, or the
     ID number of a person named in an application (looked up through the keyed-hash person index)."""
-    require_role(actor, PERMISSIONS["search_households"], "search households")
     prefix = division or actor.jurisdiction
     if not prefix.startswith(actor.jurisdiction) and not actor.jurisdiction.startswith(prefix):
         raise Problem(

@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from api.deps import ActorDep, RequestIdDep, ServicesDep, require_role
-from api.permissions import PERMISSIONS
+from api.deps import ActorDep, RequestIdDep, ServicesDep
 from api.schemas import IsoDate, ParameterIn, RequestBody
 from api.views import ParameterOut
 
@@ -40,7 +39,6 @@ def get_parameters(
     division: Annotated[str, Query(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$")],
     on: date | None = None,
 ) -> ParametersOut:
-    require_role(actor, PERMISSIONS["get_parameters"], "read parameters")
     day = on or services.casework.clock().date()
     snapshot = services.casework.policy().snapshot(division, day)
     return ParametersOut(
@@ -70,7 +68,6 @@ def confirm_parameter(
     body: ConfirmationIn, actor: ActorDep, services: ServicesDep, rid: RequestIdDep
 ) -> ConfirmationIn:
     """Confirm that a parameter series holds up to a date; amounts past it are refused until confirmed."""
-    require_role(actor, PERMISSIONS["confirm_parameter"], "confirm policy parameters")
     services.casework.confirm_parameter(
         name=body.name,
         jurisdiction=body.jurisdiction,
@@ -88,7 +85,6 @@ def confirm_parameter(
 def set_parameter(body: ParameterIn, actor: ActorDep, services: ServicesDep, rid: RequestIdDep) -> ParameterSetOut:
     """Record a new dated value, then re-price every enrolment it may govern: each month whose amount it
     changes is recorded as an ``EntitlementChanged`` naming it (``adjusted`` counts them)."""
-    require_role(actor, PERMISSIONS["set_parameter"], "set policy parameters")
     value = services.casework.set_parameter(
         name=body.name,
         jurisdiction=body.jurisdiction,
