@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import get_services
-from api.desk.charts import bar_chart
+from api.desk.charts import bar_chart, month_bars
 from api.desk.render import PROGRAMS, page
 from api.desk.revisions import revised
 from api.desk.session import DeskRoute, allowed, signed_in
@@ -72,6 +72,36 @@ def funds_chart(figures: dict[str, Any]) -> Any:
     return bar_chart(bars, label="分项目资金（万元）")
 
 
+def monthly_charts(series: list[dict[str, Any]]) -> dict[str, Any]:
+    """Funds paid for each month by program (万元, stacked) and persons on roll at each month's end by program."""
+    months = [(date.fromisoformat(m["month"] + "-01"), m) for m in series]
+    funds = [(d, {p: Decimal(v) / 10000 for p, v in m["funds"].items()}) for d, m in months]
+    persons = [(d, {p: Decimal(v) for p, v in m["persons"].items()}) for d, m in months]
+    return {
+        "funds": month_bars(funds, PROGRAMS, label="逐月分项目资金（万元）"),
+        "persons": month_bars(persons, PROGRAMS, unit="人", label="逐月末在册人数", places=0),
+    }
+
+
+SPLITS = (
+    ("dibao", "by_area_type", "urban", "城市低保"),
+    ("dibao", "by_area_type", "rural", "农村低保"),
+    ("tekun", "by_arrangement", "concentrated", "特困集中供养"),
+    ("tekun", "by_arrangement", "dispersed", "特困分散供养"),
+)
+
+
+def splits_chart(figures: dict[str, Any]) -> Any:
+    """Persons on roll at the period's end: dibao urban / rural, tekun concentrated / dispersed; suppressed left out."""
+    programs = figures.get("on_roll", {}).get("programs", {})
+    bars = []
+    for program, split, key, name in SPLITS:
+        persons = programs.get(program, {}).get(split, {}).get(key, {}).get("persons")
+        if persons is not None:
+            bars.append((name, Decimal(persons)))
+    return bar_chart(bars, unit="人", label="期末在册人数（城乡低保、特困供养方式）", places=0)
+
+
 Start = Annotated[Month, Query(alias="from")]
 End = Annotated[Month, Query(alias="to")]
 Division = Annotated[str, Query(max_length=12)]
@@ -90,9 +120,12 @@ def statistics(
     end: End = "",
     division: Division = "",
     as_of: AsOf = "",
+    print_: Annotated[str, Query(alias="print", max_length=1)] = "",
 ) -> Response:
     """The §7 figures for whole months, asked of the API's own statistics operation (same figures, same refusals);
-    pinned to what was known at ``as_of``, with the revisions since (the figures now against then)."""
+    pinned to what was known at ``as_of``, with the revisions since (the figures now against then). The monthly
+    charts are drawn for roles with personal access and figures as known now; ``print=1``: the bureau's
+    printable layout, without navigation or form."""
     actor = signed_in(request, "read_statistics")
     services = get_services(request)
     start, end = _period(request, start, end)
@@ -102,11 +135,15 @@ def statistics(
     if pinned is not None:
         now = read_statistics(actor, services, start, end, division or None, "json", "en", None)
         revisions = revised(figures, now)
+    series = services.reports.monthly(start, end, division or None, actor) if pinned is None else []
     return page(
         request,
         "statistics.html",
         f=figures,
         chart=funds_chart(figures),
+        monthly=monthly_charts(series) if series else None,
+        splits=splits_chart(figures),
+        printing=print_ == "1",
         start=start,
         end=end,
         as_of=as_of,
@@ -128,12 +165,24 @@ def statistics_xlsx(
 
 @router.get("/payroll")
 def payroll(request: Request, month: Month = "") -> Response:
-    """A payroll month's totals by program, the late corrections (补发 / 追回) apart."""
+    """A payroll month's totals by program and by township, the late corrections (补发 / 追回) apart."""
     actor = signed_in(request, "read_payroll")
     services = get_services(request)
     asked = month or month_text(_last_month(services.reports.today()))
     sheet = services.payroll.sheet(asked, actor.jurisdiction)
-    return page(request, "payroll.html", p=PayrollMonthOut.of(sheet, actor.jurisdiction), month=asked)
+    out = PayrollMonthOut.of(sheet, actor.jurisdiction)
+    return page(request, "payroll.html", p=out, month=asked, townships=by_township(sheet.rows))
+
+
+def by_township(rows: Any) -> list[dict[str, Any]]:
+    """The month's payments by township (the division code's first 9 digits): 户次, 人次, amount."""
+    totals: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        t = totals.setdefault(r.division_code[:9], {"payments": 0, "persons": 0, "amount": Decimal("0.00")})
+        t["payments"] += 1
+        t["persons"] += r.beneficiaries_count
+        t["amount"] += r.amount
+    return [{"township": code, **t} for code, t in sorted(totals.items())]
 
 
 @router.get("/audit")

@@ -37,7 +37,7 @@ from application.months import last_day, month_text, parse_month
 from application.views.disclosure import RollCell, roll_cells, suppress_statistics
 from application.views.projection import Views
 from domain.errors import InvalidValue
-from domain.values import Actor, Program, Role, jurisdiction_prefix
+from domain.values import Actor, Program, Role, first_of_next_month, jurisdiction_prefix
 from infrastructure.view_rows import Count, EnrolmentRow, RollRow
 
 PAYABLE = ("active", "gradual_exit")
@@ -170,6 +170,34 @@ class Reports:
             str(c.key[0]): c.households for c in store.count_payments(first, last, prefix, ("program",))
         }
         return suppress_statistics(figures, self.min_cell, paid_households)
+
+    def monthly(self, start: str, end: str, division: str | None, actor: Actor) -> list[dict[str, Any]]:
+        """Month by month over [start, end]: funds paid for the month and persons on roll at its last day, by
+        program. Only for roles with personal access: a month and program may describe a household or two, and
+        the months of a cell are its period's total split up, so the analysts' suppression does not cover them."""
+        first, last = parse_month(start, "from"), last_day(parse_month(end, "to"))
+        if first > last:
+            raise InvalidValue(f"from {start} is after to {end}", field="from", rule="period-order")
+        prefix = self.division(actor, division)
+        if actor.role not in PERSONAL_ROLES:
+            return []
+        self.views.catch_up()
+        store = self.views.store
+        out: list[dict[str, Any]] = []
+        month = first
+        while month <= last:
+            end_of_month = last_day(month)
+            paid = store.count_payments(month, end_of_month, prefix, ("program",), households=False)
+            roll = store.count_on(end_of_month, prefix, PAYABLE, ("program",))
+            out.append(
+                {
+                    "month": month_text(month),
+                    "funds": {str(c.key[0]): c.amount for c in paid},
+                    "persons": {str(c.key[0]): c.persons for c in roll},
+                }
+            )
+            month = first_of_next_month(month)
+        return out
 
     def _paid_by_area(self, first: date, last: date, prefix: str) -> dict[str, Any]:
         """Payments for months in the period by program and area type: households paid, 户次, 人次, funds."""
