@@ -3,16 +3,58 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.composition import build_services
 from api.desk.reports import SPLITS
-from application.months import last_day
-from domain.values import Role
+from application.months import last_day, month_text
+from domain.values import AreaType, Role
+from infrastructure.settings import Settings
+from tests.api.conftest import TOKEN_SECRET
+from tests.application.scenarios import enrol, household, month_firsts
 from tests.desk.conftest import Desk
+from tests.desk.seed import District
+from tests.support import APPROVER, OTHER_TOWNSHIP_COMMUNITY
+from tests.support_clock import SteppingClock
 
 PERIOD = {"from": "2025-01", "to": "2025-05"}
 MONTHS = ("2025-01", "2025-02", "2025-03", "2025-04", "2025-05")
+
+
+@pytest.fixture(scope="module")
+def desk() -> Iterator[Desk]:
+    """Three urban dibao households of township 430112001 paid since March 2024, and two rural ones of
+    township 430112002 approved in February 2025: months, programs' splits and townships that differ."""
+    clock = SteppingClock()
+    settings = Settings(database="memory", token_secret=TOKEN_SECRET, _env_file=None)  # type: ignore[call-arg]
+    services = build_services(settings, clock=clock)
+    app = services.casework
+    for i in range(3):
+        enrol(app, household(app, head_name=f"城{i}"), applied_on=date(2024, 1, 20), approved_on=date(2024, 2, 5))
+        clock.advance(minutes=1)
+    for i in range(2):
+        hid = household(
+            app,
+            head_name=f"乡{i}",
+            wages="300.00",
+            size=2 + i,
+            area=AreaType.RURAL,
+            division=OTHER_TOWNSHIP_COMMUNITY,
+            registered_on=date(2025, 1, 5),
+        )
+        enrol(app, hid, applied_on=date(2025, 1, 20), approved_on=date(2025, 2, 10))
+        clock.advance(minutes=1)
+    for month in month_firsts(date(2024, 3, 1), date(2025, 5, 1)):
+        services.payroll.run(month_text(month), actor=APPROVER)
+        clock.advance(minutes=1)
+    with TestClient(create_app(lambda: services)) as client:
+        yield Desk(client, services, District(*([None] * 6), names=()))  # type: ignore[arg-type]
 
 
 def bars(html: str, kind: str) -> dict[tuple[str, str], str]:
@@ -40,6 +82,8 @@ def test_the_monthly_charts_draw_one_bar_per_month_and_program_with_the_views_fi
     assert funds == expected_funds
     assert persons == expected_persons
     assert {m for m, _ in funds} == set(MONTHS)  # the seed pays every month of the period
+    assert funds[("2025-02", "dibao")] == "0.34" != funds[("2025-03", "dibao")]  # rural households from March
+    assert (persons[("2025-02", "dibao")], persons[("2025-03", "dibao")]) == ("9", "14")  # benefits from March
     api = desk.client.get("/api/v1/statistics", params=PERIOD, headers=desk.bearer(Role.APPROVER)).json()
     for program, figures in api["payments_by_program"].items():  # the months add up to the period's funds
         total = sum(Decimal(v) for (_, p), v in funds.items() if p == program)
@@ -64,7 +108,7 @@ def test_the_splits_chart_draws_the_apis_persons_on_roll(desk: Desk) -> None:
         for p, split, key, name in SPLITS
         if programs.get(p, {}).get(split, {}).get(key, {}).get("persons") is not None
     }
-    assert expected
+    assert set(expected) == {"城市低保", "农村低保"}
     assert drawn == expected
 
 
@@ -119,6 +163,7 @@ def test_the_payroll_page_gives_totals_by_township(desk: Desk) -> None:
         html,
     )
     assert {code: amount for code, _, _, amount in rows} == {c: f"{a:,.2f}" for c, a in expected.items()}
+    assert set(expected) == {"430112001", "430112002"}
     assert sum(int(n) for _, n, _, _ in rows) == len(sheet.rows)
     assert sum(Decimal(a.replace(",", "")) for *_, a in rows) == Decimal(api["amount"])
     assert 'id="corrections"' in html
