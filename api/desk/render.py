@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -11,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).parent / "templates"
 PROGRAMS = {
@@ -109,6 +111,40 @@ def count(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+RECOMPUTED = re.compile(r"^re-computed for (\d{4})-(\d{2}): (.*?)(?: \(after: (.*)\))?$", re.S)
+DRIVERS = (
+    (re.compile(r"^parameter (\S+) = (\S+)"), "参数 {0} 调为 {1}"),
+    (re.compile(r"turns (\d+) on"), "成员年满 {0} 周岁"),
+    (re.compile(r"^(\w+) effective "), "{0}"),
+)
+
+
+def reason_zh(reason: Any) -> Markup | str:
+    """A reason for people: the re-computation's English ("re-computed for 2024-07: …") read as 重新核算 2024年7月,
+    with its driver and what set it off where the desk knows their words; the English whole in the title.
+    Other reasons as given."""
+    if not reason:
+        return ""
+    found = RECOMPUTED.match(str(reason))
+    if found is None:
+        return str(reason)
+    year, month, driver, after = found.groups()
+    words = []
+    for pattern, text in DRIVERS:
+        hit = pattern.search(driver)
+        if hit is not None:
+            words.append(text.format(*(EVENTS.get(g, g) for g in hit.groups())))
+            break
+    if words and words[0] not in EVENTS.values() and re.fullmatch(r"[\x00-\x7f]*", words[0]):
+        words.clear()  # a driver the desk has no words for: the title keeps it
+    if after and EVENTS.get(after, after) not in words:
+        words.append(f"起因：{EVENTS.get(after, after)}")
+    detail = f"（{'；'.join(words)}）" if words else ""
+    return Markup('<span class="recomputed" title="{}">重新核算 {}年{}月{}</span>').format(
+        str(reason), year, int(month), detail
+    )
+
+
 @cache
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
@@ -119,6 +155,7 @@ def environment() -> Environment:
     env.filters["role"] = lambda r: ROLES.get(str(r), str(r))
     env.globals.update(nav_for=nav_for, dig=dig)
     env.filters["count"] = count
+    env.filters["reason"] = reason_zh
     return env
 
 
