@@ -125,7 +125,7 @@ def secret() -> None:
 @cli.command("cipher-key")
 def cipher_key() -> None:
     """Print a new random AES-256 key for JIUZHU_CIPHER_KEY (keep it secret; losing it loses the data)."""
-    from eventsourcing.cipher import AESCipher
+    from eventsourcing.cryptography import AESCipher
 
     print(AESCipher.create_key(num_bytes=32))
 

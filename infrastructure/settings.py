@@ -15,7 +15,7 @@ DEV_SECRET = "dev-only-secret-change-me-in-production"
 #: AES-256 key for stored events in development only (base64 of 32 ASCII bytes); production sets its own.
 DEV_CIPHER_KEY = b64encode(b"jiuzhu-dev-cipher-key-change-me!").decode()
 DEV_INDEX_KEY = "jiuzhu-dev-index-key-change-me-in-production"
-CIPHER_TOPIC = "infrastructure.cipher:AESGCMCipher"  # the library's AESCipher format, computed by OpenSSL
+CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"  # the library's AES-GCM through the cryptography package
 
 
 class Settings(BaseSettings):

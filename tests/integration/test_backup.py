@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from eventsourcing.cipher import AESCipher
+from eventsourcing.cryptography import AESCipher
 
 from api.composition import SEED_ACTOR
 from application.audit import Auditor

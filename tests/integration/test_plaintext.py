@@ -11,7 +11,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from eventsourcing.cipher import AESCipher
+from eventsourcing.cryptography import AESCipher
 from fastapi.testclient import TestClient
 
 from api.app import create_app
