@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from typing import Any
 
-import psycopg
-from eventsourcing.persistence import InterfaceError as StoreInterfaceError
-from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -26,18 +22,12 @@ from application.errors import (
 from application.views.projection import ProjectionsBehind
 from domain.errors import DomainError, FourEyesViolation, InvalidValue, NotFound, RuleViolation, TransitionForbidden
 from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost
+from infrastructure.store_errors import STORE_UNAVAILABLE
 
 PROBLEM_JSON = "application/problem+json"
 PATH_FIELDS = {"household_id", "person_id", "enrolment_id", "decision_id"}
-#: The database is down, restarting or out of connections: the request wrote nothing the client was told of,
-#: and a retry (with the same Idempotency-Key) is safe. Answered 503 ``database-unavailable``.
-DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
-    StoreOperationalError,
-    StoreInterfaceError,
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-    sqlite3.OperationalError,
-)
+#: The store is unavailable (``infrastructure/store_errors.py``): answered 503 ``database-unavailable``.
+DATABASE_UNAVAILABLE = STORE_UNAVAILABLE
 RETRY_AFTER_SECONDS = "2"
 log = logging.getLogger("jiuzhu.errors")
 
