@@ -1,4 +1,4 @@
-"""``Idempotency-Key`` on every POST, PUT and PATCH (spec §8).
+"""``Idempotency-Key`` on every POST, PUT and PATCH (docs/architecture.md).
 
 A retry with the same key, the same method, path, query and body, by the same user, gets the first
 response again (status, body, ETag and Location) and writes nothing; the key with another request

@@ -1,6 +1,6 @@
 """Request and response bodies. Aggregates are never returned as-is: ``*Out.of`` maps them.
 
-Request bodies are strict (spec §9): a value of the wrong JSON type is refused, never coerced. Every
+Request bodies are strict (docs/architecture.md): a value of the wrong JSON type is refused, never coerced. Every
 request model derives from ``RequestBody`` (``strict=True``), so booleans are only ``true``/``false``,
 integers only JSON integers (not ``"1"``, ``1.0`` or ``true``) and strings only JSON strings. FastAPI
 validates the parsed JSON in Python mode, where strict ``date``, ``UUID`` and enum fields would refuse

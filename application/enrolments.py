@@ -211,7 +211,7 @@ class EnrolmentCommands(CaseworkBase):
             paying = current.amount if current is not None and current.eligible else e.monthly_amount
             outcome = review_outcome(paying, previous, assessment)
             if outcome is ReviewOutcome.GRADUAL_EXIT and e.program is not Program.DIBAO:
-                outcome = ReviewOutcome.TERMINATED  # gradual exit is a dibao measure (spec §4)
+                outcome = ReviewOutcome.TERMINATED  # gradual exit is a dibao measure (docs/rules.md)
             continuing = outcome in (ReviewOutcome.CONTINUED, ReviewOutcome.ADJUSTED)
             did = h.complete_review(
                 enrolment_id,

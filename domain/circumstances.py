@@ -28,7 +28,7 @@ class IncomeKind(StrEnum):
 
 
 class CostKind(StrEnum):
-    """Costs that may be deducted from household income (spec §3)."""
+    """Costs that may be deducted from household income (docs/rules.md)."""
 
     MEDICAL = "medical"
     DISABILITY = "disability"

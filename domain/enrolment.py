@@ -33,7 +33,7 @@ class Status(StrEnum):
     TERMINATED = "terminated"
 
 
-#: States in which a monthly payment is due (spec §7).
+#: States in which a monthly payment is due (docs/rules.md, "Reports").
 PAYABLE = frozenset({Status.ACTIVE, Status.GRADUAL_EXIT})
 #: States after which nothing more can happen to the enrolment.
 FINAL = frozenset({Status.WITHDRAWN, Status.REJECTED, Status.TERMINATED})

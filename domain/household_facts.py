@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from domain.household import Household
 
 NULLABLE_MEMBER_FIELDS = frozenset({"disability", "absence"})
-DEATH_REVIEW_MONTHS = 3  # spec §4: a death in the household requires a review within 3 months
+DEATH_REVIEW_MONTHS = 3  # docs/rules.md: a death in the household requires a review within 3 months
 
 
 class FactCommands:

@@ -47,7 +47,7 @@ class SchoolStatus(StrEnum):
 
 
 class Absence(StrEnum):
-    """Statuses that take a member out of the household count (spec §3)."""
+    """Statuses that take a member out of the household count (docs/rules.md)."""
 
     PRISON = "prison"
     COMPULSORY_REHABILITATION = "compulsory_rehabilitation"
@@ -83,7 +83,7 @@ class Disability:
 
     @property
     def severe(self) -> bool:
-        """Grade 1–2, or grade 3 intellectual/mental (spec §3, 单人保)."""
+        """Grade 1–2, or grade 3 intellectual/mental (docs/rules.md, 单人保)."""
         return self.grade <= 2 or (
             self.grade == 3 and self.kind in (DisabilityKind.INTELLECTUAL, DisabilityKind.MENTAL)
         )

@@ -1,7 +1,7 @@
 """A month's payroll for one county: the monthly payments issued, each exactly once.
 
 A payment for (household, program, month) is due when the enrolment is ``active`` or
-``gradual_exit`` on the month's first day (spec §7). One ``PayrollMonth`` aggregate per month and
+``gradual_exit`` on the month's first day (docs/rules.md, "Reports"). One ``PayrollMonth`` aggregate per month and
 county (the first six digits of the household's division), its id derived from both, holds every
 payment issued so far; issuing a payment for an enrolment it has already paid is refused, and two
 runs racing on the same month collide on the aggregate's version, so nothing is ever paid twice.

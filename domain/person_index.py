@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.values import Actor, IdNumber, Program
 
-#: Programs a person may not hold together with the key program (spec §3, "Exclusions across programs").
+#: Programs a person may not hold together with the key program (docs/rules.md, "Exclusions across programs").
 EXCLUSIVE_WITH: dict[Program, frozenset[Program]] = {
     Program.DIBAO: frozenset({Program.DIBAO, Program.TEKUN}),
     Program.TEKUN: frozenset({Program.DIBAO, Program.TEKUN}),

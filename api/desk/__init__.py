@@ -1,4 +1,4 @@
-"""The bureau's desk: server-rendered pages under ``/desk/`` (spec §8), in Chinese, read-mostly.
+"""The bureau's desk: server-rendered pages under ``/desk/`` (docs/architecture.md), in Chinese, read-mostly.
 
 Every page names the API operation whose permission it shares (``api.permissions.PERMISSIONS``) and
 asks the application the same questions as that operation, with the same jurisdiction checks; pages

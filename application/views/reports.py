@@ -1,7 +1,7 @@
 """Rolls, the §7 statistics and the worklist, answered from the views after they catch up.
 
 Every question is asked within a division: the caller's own jurisdiction by default, or a division
-inside it; one outside it is refused. Definitions (spec §7, and what this code decides where the
+inside it; one outside it is refused. Definitions (docs/rules.md, "Reports", and what this code decides where the
 spec is silent):
 
 - on roll at D: enrolments ``active`` or ``gradual_exit`` on D; persons are the beneficiaries in

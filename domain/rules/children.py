@@ -1,4 +1,4 @@
-"""Children's programs: orphans (孤儿) and de facto unsupported children (事实无人抚养儿童), spec §3.
+"""Children's programs: orphans (孤儿) and de facto unsupported children (事实无人抚养儿童), docs/rules.md.
 
 Pure functions of facts and parameters. Each parent's situations are recorded with the date they
 began; a situation that begins after the assessment date is not counted. The two programs exclude

@@ -1,4 +1,4 @@
-"""Minimum living guarantee (最低生活保障, dibao): pure functions of facts and parameters (spec §3).
+"""Minimum living guarantee (最低生活保障, dibao): pure functions of facts and parameters (docs/rules.md).
 
 Who counts, household and per-capita income, the asset test, whole-household enrolment and
 individual enrolment (单人保). No I/O and no clock: the date assessed for comes with the facts.
@@ -376,7 +376,7 @@ def assess_dibao(facts: DibaoFacts, params: ParameterSnapshot) -> Assessment:
     if n == 0:
         reasons.append(_reason(NO_COUNTED_MEMBERS, "no member of the household is counted"))
     else:
-        per_capita = household / n  # exact: money is rounded once, at the end of each amount (spec §3)
+        per_capita = household / n  # exact: money is rounded once, at the end of each amount (docs/rules.md)
         figures["per_capita_income"] = _yuan(per_capita)
         figures["financial_assets_per_capita"] = _yuan(assets.financial / n)
         below = per_capita < standard

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 #: Programs whose enrolments cover one person only.
 PERSONAL = frozenset({Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD})
 CHILDREN = frozenset({Program.ORPHAN, Program.UNSUPPORTED_CHILD})
-#: Programs with a public notice after the township opinion (spec §4).
+#: Programs with a public notice after the township opinion (docs/rules.md).
 NOTICED = frozenset({Program.DIBAO, Program.TEKUN})
 ENROLLING = frozenset({Program.DIBAO, Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD})
 
@@ -63,7 +63,7 @@ def parse_terms(program: Program, terms: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_activities(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """The daily activities a person cannot do, checked against the six of spec §3."""
+    """The daily activities a person cannot do, checked against the six of docs/rules.md."""
     out = []
     for i, v in enumerate(values):
         try:

@@ -1,4 +1,4 @@
-"""How a periodic review ends (spec §4): continued, adjusted, gradual exit or terminated."""
+"""How a periodic review ends (docs/rules.md): continued, adjusted, gradual exit or terminated."""
 
 from __future__ import annotations
 

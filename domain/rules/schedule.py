@@ -17,7 +17,7 @@ def benefits_start(approved_on: date, params: ParameterSnapshot) -> date:
 
 
 def income_is_stable(members: tuple[Member, ...], on: date) -> bool:
-    """All members elderly, disabled or unable to work (spec §4): reviewed yearly, else half-yearly."""
+    """All members elderly, disabled or unable to work (docs/rules.md): reviewed yearly, else half-yearly."""
     return all(
         m.age_on(on) >= ELDERLY_AGE or m.disability is not None or m.labour_capacity is LabourCapacity.NONE
         for m in members

@@ -1,4 +1,4 @@
-"""Extreme-poverty support (特困人员救助供养, tekun): pure functions of facts and parameters (spec §3).
+"""Extreme-poverty support (特困人员救助供养, tekun): pure functions of facts and parameters (docs/rules.md).
 
 The three criteria (no ability to work, no means of living, no supporter able to support), the
 care level from six daily activities, and the monthly amount: basic living (multiplier × the dibao
@@ -200,7 +200,7 @@ def assess_tekun(facts: TekunFacts, params: ParameterSnapshot) -> Assessment:
     level = care_level(facts.unable_activities)
     arrangement = Arrangement(facts.arrangement)
     care_subsidy = params.decimal(f"tekun.care.{arrangement}.{level}")
-    basic_living = round_up_yuan(multiplier * standard)  # never below the product (spec §3)
+    basic_living = round_up_yuan(multiplier * standard)  # never below the product (docs/rules.md)
 
     reasons: list[Reason] = []
     work_ok, work_reason = _work_criterion(facts, params)

@@ -1,4 +1,4 @@
-"""Temporary assistance (临时救助): a one-off grant, emergency or expenditure, spec §2–§3.
+"""Temporary assistance (临时救助): a one-off grant, emergency or expenditure, docs/rules.md.
 
 The district approves any amount; a township (乡镇/街道) approves small grants up to the township cap.
 Pure function of the request and the parameters; the cap is read only for township-level grants.

@@ -1,4 +1,4 @@
-"""Idempotency-Key: a retried write returns the first response and writes nothing (spec §8)."""
+"""Idempotency-Key: a retried write returns the first response and writes nothing (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Policy parameters over HTTP (spec §5), health probes and the OpenAPI operation ids."""
+"""Policy parameters over HTTP (docs/rules.md), health probes and the OpenAPI operation ids."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The oracle of the money model test: its own log of every fact, parameter value and decision the
 test sent, and what is due for an enrolment in a month, re-derived from that log alone, following
-``docs/money.md`` (and spec §3 where the docs leave a detail open).
+``docs/money.md`` (and docs/rules.md where the docs leave a detail open).
 
 Nothing here reads the application: no household, enrolment, view or payroll. The rules are written
 out again on purpose (not imported from ``domain.rules``), so the oracle cannot share a mistake with
@@ -28,7 +28,7 @@ ALWAYS = 10**12  # a ``known`` that sees the whole log
 DIBAO, TEKUN, ORPHAN, UNSUPPORTED = "dibao", "tekun", "orphan", "unsupported_child"
 PERSONAL = frozenset({TEKUN, ORPHAN, UNSUPPORTED})
 
-# Parent situations (spec §3), by their stored values.
+# Parent situations (docs/rules.md), by their stored values.
 LOST = frozenset({"dead", "declared_missing", "not_found"})
 SIX_MONTHS = frozenset({"other_restriction", "out_of_contact"})
 UNABLE = frozenset(
@@ -256,7 +256,7 @@ def parents_on(h: HouseholdLog, person: UUID, on: date, known: int = ALWAYS) -> 
     return f.data if f else ((), ())
 
 
-# --------------------------------------------------------------------------- the rules (spec §3)
+# --------------------------------------------------------------------------- the rules (docs/rules.md)
 
 
 def counted(m: Member, on: date) -> bool:
@@ -369,7 +369,7 @@ class Oracle:
                 head + f"; ({std} - {pc:.4f}) x {n} = {amount}",
                 detail={"per_capita": pc, "standard": std},
             )
-        # 单人保 (docs/money.md gives the household formula only; spec §3 says who may have it). Assumed,
+        # 单人保 (docs/money.md gives the household formula only; docs/rules.md says who may have it). Assumed,
         # as the rules have it: each named member's own gap (standard - own non-excluded income + own
         # costs, floored at 0) summed and rounded once; the household must stay a margin household
         # (per-capita income below dibao.margin_multiplier x standard, compared exactly) within the asset limits.
@@ -452,7 +452,7 @@ class Oracle:
         m = members[pid]
         age = age_on(m.birth_date, on)
         limit = 18
-        if m.school_status == SchoolStatus.FULL_TIME:  # in school: as long as the parameter allows (spec §4)
+        if m.school_status == SchoolStatus.FULL_TIME:  # in school: as long as the parameter allows (docs/rules.md)
             limit = max(limit, self.p(h, "children.school_extension_age", on, known))
         return m, f"{h.name(pid)} aged {age}", age < limit
 

@@ -1,4 +1,4 @@
-"""The Household aggregate without persistence (spec §4, §9): members, means, and the enrolment state machine."""
+"""The Household aggregate without persistence (docs/rules.md): members, means, the enrolment state machine."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Policy aggregate (spec §5): catalogue checks, legal basis, and which dated value is in force."""
+"""The Policy aggregate (docs/rules.md): catalogue checks, legal basis, and which dated value is in force."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Dates the rules set (benefit start, next review, end of gradual exit) and how a review ends (spec §4)."""
+"""Dates the rules set (benefit start, next review, end of gradual exit) and how a review ends (docs/rules.md)."""
 
 from __future__ import annotations
 

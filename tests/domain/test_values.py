@@ -1,4 +1,4 @@
-"""Value objects (spec §8): ID numbers (GB 11643), division codes, money, ages and month arithmetic."""
+"""Value objects (docs/architecture.md): ID numbers (GB 11643), division codes, money, ages and month arithmetic."""
 
 from __future__ import annotations
 

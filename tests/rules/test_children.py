@@ -1,4 +1,4 @@
-"""Table tests for the orphan and unsupported-child rules (spec §3): both sides of every boundary."""
+"""Table tests for the orphan and unsupported-child rules (docs/rules.md): both sides of every boundary."""
 
 from __future__ import annotations
 

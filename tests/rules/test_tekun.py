@@ -1,4 +1,4 @@
-"""Table tests for the tekun rules (spec §2–§3): both sides of every boundary, amounts by hand."""
+"""Table tests for the tekun rules (docs/rules.md): both sides of every boundary, amounts by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Table tests for temporary assistance (spec §2): the township cap and the amount, both sides."""
+"""Table tests for temporary assistance (docs/rules.md): the township cap and the amount, both sides."""
 
 from __future__ import annotations
 
