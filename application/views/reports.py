@@ -1,8 +1,7 @@
-"""Rolls, the §7 statistics and the worklist, answered from the views after they catch up.
+"""Rolls, the statistics and the worklist, answered from the views after they catch up.
 
 Every question is asked within a division: the caller's own jurisdiction by default, or a division
-inside it; one outside it is refused. Definitions (docs/rules.md, "Reports", and what this code decides where the
-spec is silent):
+inside it; one outside it is refused. Definitions (docs/rules.md, "Reports", in detail):
 
 - on roll at D: enrolments ``active`` or ``gradual_exit`` on D; persons are the beneficiaries in
   force on D; households are distinct households. ``suspended`` is counted separately.
