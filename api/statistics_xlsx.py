@@ -1,4 +1,4 @@
-"""The §7 statistics as the bureau lays them out in a spreadsheet: programs across, figures down.
+"""The statistics (docs/rules.md, "Reports") as the bureau lays them out: programs across, figures down.
 
 Merged headings: 城乡低保 over 城市 / 农村, 特困供养 over 集中 / 分散, 临时救助, 孤儿和事实无人抚养儿童
 over 孤儿 / 事实无人抚养儿童; each figure's unit is in its heading (户, 人, 户次, 人次, 万元). A figure the

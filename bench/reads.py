@@ -40,7 +40,7 @@ def http_latency(url: str, path: str, token: str, repeat: int, timeout: float = 
 
 
 def statistics(url: str, repeat: int) -> dict[str, Any]:
-    """The §7 figures for the simulated year: the whole province (analyst) and the district alone."""
+    """The report figures for the simulated year: the whole province (analyst) and the district alone."""
     province = _token(Role.ANALYST, "43")
     return {
         "province": http_latency(url, "/api/v1/statistics?from=2024-01&to=2024-12", province, repeat),

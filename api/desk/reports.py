@@ -122,7 +122,7 @@ def statistics(
     as_of: AsOf = "",
     print_: Annotated[str, Query(alias="print", max_length=1)] = "",
 ) -> Response:
-    """The §7 figures for whole months, asked of the API's own statistics operation (same figures, same refusals);
+    """The report figures for whole months, asked of the API's own statistics operation (same figures, same refusals);
     pinned to what was known at ``as_of``, with the revisions since (the figures now against then). The monthly
     charts are drawn for roles with personal access and figures as known now; ``print=1``: the bureau's
     printable layout, without navigation or form."""

@@ -1,4 +1,4 @@
-"""Reports: the roll of a program on a date, the §7 statistics of a period, the worklist."""
+"""Reports: the roll of a program on a date, the statistics (docs/rules.md, "Reports") of a period, the worklist."""
 
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def read_statistics(
     lang: LangQ = "en",
     as_of: Annotated[datetime | None, Query(description="the figures as known at this instant")] = None,
 ) -> Any:
-    """The §7 figures for the whole months [from, to] in a division, as known now or at ``as_of``; as XLSX in
+    """The report figures for the whole months [from, to] in a division, as known now or at ``as_of``; as XLSX in
     the bureau's layout (merged program headings, units in the headings, the period and instant below)."""
     if as_of is None:
         figures = services.reports.statistics(start, end, division, actor)

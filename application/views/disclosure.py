@@ -62,7 +62,7 @@ def roll_cells(rows: list[RollRow], k: int) -> tuple[list[RollCell], RollCell]:
 
 
 def suppress_statistics(figures: dict[str, Any], k: int, paid_households: dict[str, int]) -> dict[str, Any]:
-    """The §7 figures with every cell of fewer than ``k`` households suppressed.
+    """The report figures with every cell of fewer than ``k`` households suppressed.
 
     ``paid_households`` gives the distinct households paid in the period, in total (key ``""``) and
     per program: the payment figures (household-months, funds) of fewer than ``k`` are suppressed.

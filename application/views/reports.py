@@ -112,7 +112,7 @@ class Reports:
     # ------------------------------------------------------------- statistics
 
     def statistics(self, start: str, end: str, division: str | None, actor: Actor) -> dict[str, Any]:
-        """The §7 figures for whole months [start, end] in a division."""
+        """The report figures for whole months [start, end] in a division."""
         first, last = parse_month(start, "from"), last_day(parse_month(end, "to"))
         if first > last:
             raise InvalidValue(f"from {start} is after to {end}", field="from", rule="period-order")

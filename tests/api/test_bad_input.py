@@ -1,4 +1,4 @@
-"""Spec §9: bad input gets a 4xx problem naming the field and the rule, and nothing is written."""
+"""Bad input gets a 4xx problem naming the field and the rule, and nothing is written (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Spec §9: a value of the wrong JSON type gets a 422 problem naming the field, never a silent coercion.
+"""A value of the wrong JSON type gets a 422 problem naming the field, never a silent coercion.
 
 Dates are JSON strings ``YYYY-MM-DD``, booleans only ``true``/``false``, integers only JSON integers,
 enums only their string values, UUIDs strings; money a decimal string or a JSON number, never a boolean.

@@ -246,7 +246,7 @@ def test_a_parameter_change_records_its_request_and_actor(casework: Casework) ->
 
 
 def test_a_raise_recorded_while_an_application_waits_is_priced_on_it(casework: Casework) -> None:
-    """Spec §4: a standard change re-computes reviewed applications too, with an explicit change effective on
+    """docs/rules.md: a standard change re-computes reviewed applications too, with an explicit change effective on
     its date; an application the township advised rejecting, or one not yet reviewed, has nothing to price."""
     waiting = household(casework, registered_on=date(2025, 1, 10))
     eid = enrol(casework, waiting, applied_on=date(2025, 6, 15))  # reviewed 20 June: 1140.00 from July if approved
