@@ -61,15 +61,18 @@ class ViewStore(ViewSQL):
         date, optionally among given ids; each with its enrolments' programs and statuses on that date."""
         where, params = ["h.division_code LIKE %s"], [prefix + "%"]
         if program is not None or status is not None:
-            cond = ["p.household_id = h.household_id AND p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s)"]
-            params += [self.d(on), self.d(on)]
+            cond = ["p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) AND p.division_code LIKE %s"]
+            params += [self.d(on), self.d(on), prefix + "%"]
             if program is not None:
                 cond.append("p.program = %s")
                 params.append(program)
             if status is not None:
                 cond.append("p.status = %s")
                 params.append(status)
-            where.append(f"EXISTS (SELECT 1 FROM {self.t('periods')} p WHERE {' AND '.join(cond)})")
+            # one uncorrelated subquery: a correlated EXISTS let SQLite scan every period for each household
+            where.append(
+                f"h.household_id IN (SELECT p.household_id FROM {self.t('periods')} p WHERE {' AND '.join(cond)})"
+            )
         if household_ids is not None:
             if not household_ids:
                 return []
