@@ -24,7 +24,8 @@ from application.errors import (
     OutsideJurisdiction,
     StaleVersion,
 )
-from domain.entitlement import Trigger, month_of, reconcile
+from domain.assessment import Assessment
+from domain.entitlement import Trigger, due_in_month, month_of, reconcile
 from domain.errors import InvalidValue
 from domain.household import Household
 from domain.policy import ParameterSnapshot, Policy, policy_id
@@ -202,7 +203,7 @@ class CaseworkBase(Application[UUID]):
 
         def params_for(month: date) -> ParameterSnapshot:
             if month not in snapshots:
-                snapshots[month] = replace(policy.snapshot(household.division_code, month), confirmed=None)
+                snapshots[month] = self.pricing_params(household.division_code, month, policy)
             return snapshots[month]
 
         changes: dict[date, list[str]] = {}
@@ -210,6 +211,16 @@ class CaseworkBase(Application[UUID]):
             if household.division_code.startswith(v.jurisdiction):
                 changes.setdefault(v.effective_from, []).append(f"{v.name} = {v.value} ({v.jurisdiction})")
         return reconcile(household, params_for, changes, trigger, since=since)
+
+    def pricing_params(self, division_code: str, month: date, policy: Policy | None = None) -> ParameterSnapshot:
+        """The parameters that price a month. Not held to the stale-parameter guard: what is due is
+        re-computed for every month, and only new decisions wait for a series to be confirmed."""
+        return replace((policy or self.policy()).snapshot(division_code, month), confirmed=None)
+
+    def priced(self, household: Household, enrolment_id: UUID, month: date) -> Assessment | None:
+        """The assessment that prices the enrolment's month as now known (None when no rule ran)."""
+        found = due_in_month(household, month, self.pricing_params(household.division_code, month)).get(enrolment_id)
+        return found.assessment if found is not None else None
 
     # ------------------------------------------------------------- helpers
 

@@ -5,7 +5,6 @@ arrears (补发) or an overpayment to recover (追回). History is never edited.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -16,7 +15,6 @@ from eventsourcing.domain import Aggregate
 from application.enrolments import EnrolmentCommands
 from domain.assessment import Assessment
 from domain.enrolment import MonthCorrection
-from domain.entitlement import due_in_month
 from domain.errors import InvalidValue
 from domain.household import Household
 from domain.payroll import PayrollMonth, payroll_id
@@ -56,14 +54,7 @@ class CorrectionCommands(EnrolmentCommands):
                 field="effective_on",
                 rule="correction-in-the-past",
             )
-        policy = self.policy()
         this_month = self.clock().date().replace(day=1)
-
-        def priced(h: Household, month: date) -> Assessment | None:
-            """The assessment that prices the month as now known (None when no rule ran)."""
-            params = replace(policy.snapshot(h.division_code, month), confirmed=None)
-            found = due_in_month(h, month, params).get(enrolment_id)
-            return found.assessment if found is not None else None
 
         def command(h: Household, _: list[Aggregate]) -> UUID:
             e = h.enrolment(enrolment_id)
@@ -79,12 +70,12 @@ class CorrectionCommands(EnrolmentCommands):
                     paid = e.corrected.get(month, paid)  # an earlier correction already settles that month
                     due = e.amount_on(month)  # what the rules give on the month's facts, as now known
                     months.append(MonthCorrection(month=month, paid=paid, due=due))
-                    if due != paid and (a := priced(h, month)) is not None:
+                    if due != paid and (a := self.priced(h, enrolment_id, month)) is not None:
                         assessments.append(a)
                     last_paid = month
                 month = first_of_next_month(month)
             amount_from = first_of_next_month(last_paid) if last_paid else first_of_next_month(effective_on)
-            ahead = priced(h, amount_from)
+            ahead = self.priced(h, enrolment_id, amount_from)
             return h.correct_payments(
                 enrolment_id,
                 months=tuple(c for c in months if c.difference),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -21,9 +20,7 @@ from eventsourcing.domain import Aggregate
 
 from application.casework import Casework
 from application.views.projection import Views
-from domain.assessment import Assessment
 from domain.enrolment import MonthCorrection
-from domain.entitlement import due_in_month
 from domain.household import Household
 from domain.values import Actor
 
@@ -66,7 +63,7 @@ def settle_late_changes(
                     lines.append(MonthCorrection(month=month, paid=settled, due=now))
             if not lines:
                 return None
-            assessments = tuple(a for c in lines if (a := _assessment(casework, h, eid, c.month)) is not None)
+            assessments = tuple(a for c in lines if (a := casework.priced(h, eid, c.month)) is not None)
             return h.settle_payments(
                 eid,
                 months=tuple(lines),
@@ -82,10 +79,3 @@ def settle_late_changes(
         if did is not None:
             recorded.append(did)
     return recorded
-
-
-def _assessment(casework: Casework, h: Household, eid: UUID, month: date) -> Assessment | None:
-    """The assessment that prices the month as now known (None when no rule ran: not entitled, gradual exit)."""
-    params = replace(casework.policy().snapshot(h.division_code, month), confirmed=None)
-    found = due_in_month(h, month, params).get(eid)
-    return found.assessment if found is not None else None
