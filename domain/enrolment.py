@@ -127,7 +127,6 @@ class Enrolment:
     last_assessment: Assessment | None = None
     decisions: dict[UUID, str] = field(default_factory=dict)  # decision id → event name
     terms: dict[str, Any] = field(default_factory=dict)  # program-specific terms of the application
-    adjustments: set[str] = field(default_factory=set)  # causes of amount adjustments already applied
     corrected: dict[date, Decimal] = field(default_factory=dict)  # month → the amount due as now known
     corrections: list[MonthCorrection] = field(default_factory=list)  # every arrears / overpayment recorded
     schedule: list[Entitlement] = field(default_factory=list)  # what is due while paid, in effective order

@@ -390,7 +390,6 @@ class Household(FactCommands, EnrolmentCommands, HouseholdFacts, Aggregate):
             e = aggregate.enrolments[self.enrolment_id]
             e.last_assessment = self.assessment
             e.decisions[self.decision_id] = type(self).__name__
-            e.adjustments.add(self.cause)
             e.record_entitlement(
                 Entitlement(
                     self.effective_on,
