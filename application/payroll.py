@@ -18,12 +18,11 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
 from application.casework import Casework
 from application.errors import ConcurrentUpdate
 from application.months import month_text, parse_month
-from application.settlement import settle_late_changes
+from application.settlement import recorded_corrections, settle_late_changes
 from application.views.projection import Views
 from domain.errors import InvalidValue
 from domain.household import Household
@@ -135,18 +134,7 @@ class Payroll:
         return report
 
     def _corrections(self) -> Iterator[Household.PaymentsCorrected | Household.PaymentsSettled]:
-        """Every recorded correction and settlement, from the notification log by topic (they are rare)."""
-        topics = [get_topic(Household.PaymentsCorrected), get_topic(Household.PaymentsSettled)]
-        start: int | None = None
-        while True:
-            page = self.casework.recorder.select_notifications(start, 500, topics=topics, inclusive_of_start=False)
-            if not page:
-                return
-            for n in page:
-                event = self.casework.mapper.to_domain_event(n)
-                assert isinstance(event, Household.PaymentsCorrected | Household.PaymentsSettled)
-                yield event
-            start = page[-1].id
+        return recorded_corrections(self.casework)
 
     def settled_months(self) -> set[tuple[UUID, date]]:
         """(enrolment, month) pairs a correction has settled: a later run of that month does not pay them."""

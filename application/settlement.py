@@ -11,12 +11,13 @@ enrolment whose months differ. Its lines are carried by that payroll, beside the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 from application.casework import Casework
 from application.views.projection import Views
@@ -29,6 +30,21 @@ REASON = "what was due for months already paid changed after payment (facts, par
 Progress = Callable[[int, int], None]
 
 
+def recorded_corrections(casework: Casework) -> Iterator[Household.PaymentsCorrected | Household.PaymentsSettled]:
+    """Every recorded correction and settlement, from the notification log by topic (they are rare)."""
+    topics = [get_topic(Household.PaymentsCorrected), get_topic(Household.PaymentsSettled)]
+    start: int | None = None
+    while True:
+        page = casework.recorder.select_notifications(start, 500, topics=topics, inclusive_of_start=False)
+        if not page:
+            return
+        for n in page:
+            event = casework.mapper.to_domain_event(n)
+            assert isinstance(event, Household.PaymentsCorrected | Household.PaymentsSettled)
+            yield event
+        start = page[-1].id
+
+
 def settle_late_changes(
     casework: Casework, views: Views, first: date, actor: Actor, request_id: str | None = None
 ) -> list[UUID]:
@@ -38,6 +54,7 @@ def settle_late_changes(
     store = views.store
     paid: dict[tuple[UUID, UUID], dict[date, Decimal]] = defaultdict(dict)  # (household, enrolment) → month → paid
     suspects: set[tuple[UUID, UUID]] = set()
+    seen: set[tuple[UUID, UUID]] = set()
     run_months = store.paid_months(first, actor.jurisdiction)
     for month in run_months:
         issued = {(r.household_id, r.enrolment_id): r.amount for r in store.sheet(month, actor.jurisdiction)}
@@ -47,6 +64,12 @@ def settle_late_changes(
             if due.get(key, ZERO) != amount:
                 suspects.add(key)
         suspects.update(key for key in due if key not in issued)
+        seen.update(due)
+    # a month settled before may have changed again since: its settlement, not the payment, is what it is held to
+    here = set(paid) | seen  # enrolments paid or due in the jurisdiction: a settlement elsewhere is not ours
+    suspects.update(
+        k for event in recorded_corrections(casework) if (k := (event.originator_id, event.enrolment_id)) in here
+    )
     recorded: list[UUID] = []
     for hid, eid in sorted(suspects, key=lambda k: (str(k[0]), str(k[1]))):
         months = paid.get((hid, eid), {})

@@ -267,3 +267,38 @@ def test_a_raise_recorded_while_an_application_waits_is_priced_on_it(casework: C
     assert not changes(casework, refused)
     e = casework.get_household(waiting).enrolment(eid)
     assert e.amount_on(date(2025, 7, 1)) == D("0.00")  # nothing is paid before an approval
+
+
+def test_a_month_settled_once_is_settled_again_when_what_is_due_changes_back(
+    casework: Casework, payroll: Payroll
+) -> None:
+    """Wages were higher in April–June (reported after June's payroll): July's payroll recovers 300.00 a month;
+    the April declaration is then withdrawn (a later record for the same date wins) while every payment
+    already matches what is due: August's payroll still pays the 300.00 a month back."""
+    hid = household(casework)
+    enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
+    for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
+        payroll.run(month, actor=APPROVER)
+    head = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.HEAD)
+
+    def wages(amount: str, on: date) -> None:
+        casework.record_circumstances(
+            hid,
+            Circumstances(
+                incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D(amount)),), assets=Assets(financial=D("1000"))
+            ),
+            effective_on=on,
+            actor=CASEWORKER,
+        )
+
+    wages("1500.00", date(2024, 4, 1))
+    wages("1200.00", date(2024, 7, 1))
+    payroll.run(date(2024, 7, 1), actor=APPROVER)  # pays July (780 − 400) × 3, recovers April–June
+    wages("1200.00", date(2024, 4, 1))  # the April declaration withdrawn
+    payroll.run(date(2024, 8, 1), actor=APPROVER)
+    settled = [e for e in casework.repository.event_store.get(hid) if isinstance(e, Household.PaymentsSettled)]
+    assert [[(c.month.month, c.paid, c.due) for c in s.months] for s in settled] == [
+        [(m, D("1050.00"), D("750.00")) for m in (4, 5, 6)],  # (750 − 500) × 3
+        [(m, D("750.00"), D("1050.00")) for m in (4, 5, 6)],  # (750 − 400) × 3 again
+    ]
+    assert [s.amount_from for s in settled] == [date(2024, 7, 1), date(2024, 8, 1)]
