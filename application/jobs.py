@@ -22,7 +22,6 @@ from domain.household import Household
 from domain.members import SchoolStatus
 from domain.policy import ParameterValue
 from domain.rules.programs import CHILDREN
-from domain.rules.tekun import ADULT_AGE
 from domain.values import Actor, Role
 
 SYSTEM = Actor("system:jobs", Role.SYSTEM, "")
@@ -117,9 +116,10 @@ class Jobs(EnrolmentCommands):
                     child = h.members.get(e.beneficiaries[0])
                     if child is None:
                         continue
-                    age = ADULT_AGE
+                    params = policy.snapshot(h.division_code, on)
+                    age = params.count_in_force("person.adult_age")
                     if child.school_status is SchoolStatus.FULL_TIME:  # in school: as long as the parameter allows
-                        age = max(age, policy.snapshot(h.division_code, on).count("children.school_extension_age"))
+                        age = max(age, params.count("children.school_extension_age"))
                     end = month_of(birthday(child.birth_date, age))  # the first month the rules no longer pay
                     if end <= on and (e.status_on(end) in OPEN):
                         self._close(

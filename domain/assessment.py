@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from domain.policy import ParameterValue
 from domain.values import Program
@@ -18,6 +18,18 @@ class Reason:
     code: str
     message: str
     legal_basis: str
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding(Generic[T]):
+    """One quantity a formula computed (a count, an amount, a test's outcome) with the reasons that say
+    how, each with its legal basis: the rules compose findings into an ``Assessment``."""
+
+    value: T
+    reasons: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from domain.assessment import Assessment
 from domain.enrolment import PAYABLE, Enrolment, Entitlement, Status, TownshipOpinion, parts_of
 from domain.errors import RuleViolation
 from domain.facts import FactsOn, facts_on
-from domain.policy import ParameterSnapshot
+from domain.policy import STATUTORY_DEFAULTS, ParameterSnapshot
 from domain.rules import programs
 from domain.rules.dibao import counted
 from domain.values import Actor, Program, first_of_next_month
@@ -30,22 +30,44 @@ if TYPE_CHECKING:
     from domain.household import Household
 
 ZERO = Decimal("0.00")
-#: Ages at which a program's rules change their answer, by program: dibao counts a child as a minor until
-#: 18; tekun looks at under 16, adult at 18, elderly at 60 and the school extension ages a parameter may
-#: set; the children's programs at 18 and their extension ages. A birthday at one of them may change
-#: what is due; no other birthday can.
-EXTENSION_AGES = tuple(range(19, 26))
-AGES = {
-    Program.DIBAO: (18,),
-    Program.TEKUN: (16, 18, *EXTENSION_AGES, 60),
-    Program.ORPHAN: (18, *EXTENSION_AGES),
-    Program.UNSUPPORTED_CHILD: (18, *EXTENSION_AGES),
-}
+#: Ages at which a program's rules may change their answer, by program (see ``ages_that_matter``).
+Ages = dict[Program, frozenset[int]]
 #: Statuses in which an enrolment has an entitlement (paid, or paid again once resumed).
 ENTITLED = frozenset({Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT})
 FIRST = (Program.DIBAO, Program.TEKUN)
 
 ParamsFor = Callable[[date], ParameterSnapshot]
+
+
+def ages_that_matter(params: ParameterSnapshot) -> Ages:
+    """The birthdays at which the rules in force may answer differently: dibao counts a child as a minor
+    until ``person.adult_age``; tekun looks at ``person.working_age``, the adult age, the school extension
+    age and ``person.elderly_age``; the children's programs at the adult age and their extension age."""
+    adult = params.count_in_force("person.adult_age")
+    extension = {
+        name: frozenset({int(v.value)}) if (v := params.values.get(name)) is not None else frozenset()  # type: ignore[arg-type]
+        for name in ("tekun.school_extension_age", "children.school_extension_age")
+    }
+    children = frozenset({adult}) | extension["children.school_extension_age"]
+    return {
+        Program.DIBAO: frozenset({adult}),
+        Program.TEKUN: frozenset(
+            {params.count_in_force("person.working_age"), adult, params.count_in_force("person.elderly_age")}
+        )
+        | extension["tekun.school_extension_age"],
+        Program.ORPHAN: children,
+        Program.UNSUPPORTED_CHILD: children,
+    }
+
+
+def ages_in_force(params_for: ParamsFor, param_dates: Iterable[date]) -> Ages:
+    """Every age that matters under any parameters in force for the household: values change only on the
+    dates a value takes effect, so the snapshots on those dates (and the statutory ages before) cover all."""
+    ages: dict[Program, frozenset[int]] = {}
+    for day in (date.min, *param_dates):
+        for program, found in ages_that_matter(params_for(day)).items():
+            ages[program] = ages.get(program, frozenset()) | found
+    return ages
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +108,13 @@ def in_gradual_exit(e: Enrolment, month: date) -> bool:
     )
 
 
-def covered_on(facts: FactsOn, e: Enrolment, month: date) -> tuple[UUID, ...]:
+def covered_on(
+    facts: FactsOn, e: Enrolment, month: date, adult_age: int = STATUTORY_DEFAULTS["person.adult_age"]
+) -> tuple[UUID, ...]:
     """Who the enrolment covers in the month: the counted members for a whole-household dibao, else
     the named people still in the household."""
     if e.program is Program.DIBAO and not e.individual:
-        return tuple(pid for pid, m in facts.members.items() if counted(m, month)[0])
+        return tuple(pid for pid, m in facts.members.items() if counted(m, month, adult_age)[0])
     return tuple(p for p in e.beneficiaries if p in facts.members)
 
 
@@ -99,7 +123,7 @@ def entitlement_in(
 ) -> Found:
     """What the rules give the enrolment for the month on the facts in effect on its first day."""
     facts = facts_on(h, month)
-    covered = covered_on(facts, e, month)
+    covered = covered_on(facts, e, month, params.count_in_force("person.adult_age"))
     if not covered:
         return Found(Entitlement(month, ZERO, (), (), False), None, "nobody it covers is in the household")
     if in_gradual_exit(e, month):
@@ -157,26 +181,26 @@ def due_in_month(h: Household, month: date, params: ParameterSnapshot) -> dict[U
     return found
 
 
-def birthdays(h: Household) -> list[tuple[UUID, int, date]]:
+def birthdays(h: Household, ages: Ages) -> list[tuple[UUID, int, date]]:
     """(person, age, day) for every birthday at which the rules of an enrolment with benefits may answer
     differently: any member's for dibao (who counts), the beneficiary's for the other programs."""
     people = {**h.former_members, **h.members}
-    ages: dict[UUID, set[int]] = {}
+    wanted: dict[UUID, set[int]] = {}
     for e in h.enrolments.values():
         if priced_from(e) is None:
             continue
         covered = people if e.program is Program.DIBAO else e.beneficiaries  # dibao: every counted member
         for person in covered:
-            ages.setdefault(person, set()).update(AGES.get(e.program, ()))
+            wanted.setdefault(person, set()).update(ages.get(e.program, ()))
     return sorted(
         (person, age, birthday(people[person].birth_date, age))
-        for person, wanted in ages.items()
+        for person, at in wanted.items()
         if person in people
-        for age in wanted
+        for age in at
     )
 
 
-def change_months(h: Household, param_dates: Iterable[date], since: date | None = None) -> list[date]:
+def change_months(h: Household, param_dates: Iterable[date], ages: Ages, since: date | None = None) -> list[date]:
     """Every month whose first day may see a different entitlement than the month before it."""
     dates: set[date] = {d for d, _, _ in h.fact_log}
     dates.update(param_dates)
@@ -184,13 +208,13 @@ def change_months(h: Household, param_dates: Iterable[date], since: date | None 
         dates.update(s.effective_on for s in e.steps)
         dates.update(x.effective_on for x in e.schedule)
         dates.update(d for d in (e.benefits_from, e.exit_until) if d is not None)
-    dates.update(day for _, _, day in birthdays(h))
+    dates.update(day for _, _, day in birthdays(h, ages))
     months = {month_of(d) for d in dates}
     return sorted(m for m in months if since is None or m >= since)
 
 
 def _drivers(
-    h: Household, param_names: dict[date, list[str]], after: date | None, month: date, used: Found
+    h: Household, param_names: dict[date, list[str]], ages: Ages, after: date | None, month: date, used: Found
 ) -> tuple[str, str]:
     """What changed in (after, month] that the amount depends on: the cause kind and a readable list."""
     lo = after or date.min
@@ -208,7 +232,7 @@ def _drivers(
     for d, _, event in h.fact_log:
         if inside(d):
             found.append(("fact", f"{type(event).__name__} effective {d}"))
-    for person, age, day in birthdays(h):
+    for person, age, day in birthdays(h, ages):
         if inside(day):
             found.append(("age", f"member {person} turns {age} on {day}"))
     if not found:
@@ -231,7 +255,8 @@ def reconcile(
     recorded: list[UUID] = []
     previous: date | None = None
     shares: dict[UUID, object] = {}  # the dibao/tekun share each child's top-up used in the month before
-    for month in change_months(h, param_changes):
+    ages = ages_in_force(params_for, param_changes)
+    for month in change_months(h, param_changes, ages):
         if since is not None and month < since:
             previous = month
             continue
@@ -248,7 +273,7 @@ def reconcile(
             if before is not None and not before.cause and e.last_assessment is not None:
                 # an entry a decision recorded was priced on its assessment's date: look back to it
                 since_basis = min(previous or date.min, e.last_assessment.assessed_on)
-            cause, drivers = _drivers(h, param_changes, since_basis, month, f)
+            cause, drivers = _drivers(h, param_changes, ages, since_basis, month, f)
             if before is not None and before.effective_on == month and before.cause:
                 cause, drivers = "", ""  # that month's own changes were priced already: the trigger changed it
             if e.program is Program.UNSUPPORTED_CHILD and (changed & set(FIRST) or share_moved[eid]):

@@ -26,50 +26,56 @@ class ParameterKind(StrEnum):
     CODES = "codes"  # a set of vocabulary codes
 
 
-#: The catalogue: every parameter the rules read, its kind and meaning. New names are added here.
+#: Every parameter the rules read, with its kind (how a value is checked and typed) and unit. This is
+#: all the domain needs; each parameter's description and legal basis sit beside its dated values in
+#: the seed file (``infrastructure/seed/parameters.yaml``), which a test holds to these kinds and units.
 CATALOGUE: dict[str, tuple[ParameterKind, str]] = {
-    "dibao.standard.urban": (ParameterKind.AMOUNT, "urban dibao standard, yuan per person per month"),
-    "dibao.standard.rural": (ParameterKind.AMOUNT, "rural dibao standard, yuan per person per month"),
-    "dibao.asset.financial_months": (
-        ParameterKind.COUNT,
-        "per-capita financial assets may not exceed this many months of the standard",
-    ),
-    "dibao.asset.vehicle_value_limit": (
-        ParameterKind.AMOUNT,
-        "total value of the household's motor vehicles may not exceed this",
-    ),
-    "dibao.asset.max_dwellings": (ParameterKind.COUNT, "number of dwellings the household may own"),
-    "dibao.margin_multiplier": (
-        ParameterKind.RATIO,
-        "margin household: per-capita income below this multiple of the standard",
-    ),
-    "dibao.income.excluded_kinds": (ParameterKind.CODES, "income kinds not counted as household income"),
-    "dibao.public_notice_days": (ParameterKind.COUNT, "days of public notice after the township opinion"),
-    "dibao.benefit_start_months": (ParameterKind.COUNT, "benefits start this many months after the approval's month"),
-    "dibao.gradual_exit_months": (ParameterKind.COUNT, "months of continued payment in gradual exit"),
-    "dibao.review_months.stable": (ParameterKind.COUNT, "review interval where income is stable"),
-    "dibao.review_months.other": (ParameterKind.COUNT, "review interval otherwise"),
-    "decision.deadline_working_days": (ParameterKind.COUNT, "working days from application to decision"),
-    "decision.extended_deadline_working_days": (
-        ParameterKind.COUNT,
-        "working days from application to decision where the deadline was extended (special cases)",
-    ),
-    "tekun.multiplier": (ParameterKind.RATIO, "tekun basic living as a multiple of the dibao standard"),
-    "tekun.asset.financial_limit": (ParameterKind.AMOUNT, "tekun: financial assets may not exceed this"),
-    "tekun.care.concentrated.self_care": (ParameterKind.AMOUNT, "tekun care subsidy, concentrated, self care"),
-    "tekun.care.concentrated.partial": (ParameterKind.AMOUNT, "tekun care subsidy, concentrated, partial"),
-    "tekun.care.concentrated.full": (ParameterKind.AMOUNT, "tekun care subsidy, concentrated, full"),
-    "tekun.care.dispersed.self_care": (ParameterKind.AMOUNT, "tekun care subsidy, dispersed, self care"),
-    "tekun.care.dispersed.partial": (ParameterKind.AMOUNT, "tekun care subsidy, dispersed, partial"),
-    "tekun.care.dispersed.full": (ParameterKind.AMOUNT, "tekun care subsidy, dispersed, full"),
-    "tekun.school_extension_age": (ParameterKind.COUNT, "a tekun student in full-time school stays until this age"),
-    "tekun.review_months": (ParameterKind.COUNT, "review interval for tekun"),
-    "children.review_months": (ParameterKind.COUNT, "review interval for orphans and unsupported children"),
-    "children.school_extension_age": (ParameterKind.COUNT, "a child in full-time school stays enrolled until this age"),
-    "orphan.rate.institutional": (ParameterKind.AMOUNT, "orphan rate, institutional placement, per month"),
-    "orphan.rate.community": (ParameterKind.AMOUNT, "orphan rate, community placement, per month"),
-    "unsupported_child.rate": (ParameterKind.AMOUNT, "unsupported-child rate per month (community orphan rate)"),
-    "temporary.township_cap": (ParameterKind.AMOUNT, "largest temporary-assistance grant a township may approve"),
+    "dibao.standard.urban": (ParameterKind.AMOUNT, "yuan per person per month"),
+    "dibao.standard.rural": (ParameterKind.AMOUNT, "yuan per person per month"),
+    "dibao.asset.financial_months": (ParameterKind.COUNT, "months of the standard"),
+    "dibao.asset.vehicle_value_limit": (ParameterKind.AMOUNT, "yuan"),
+    "dibao.asset.max_dwellings": (ParameterKind.COUNT, "dwellings"),
+    "dibao.margin_multiplier": (ParameterKind.RATIO, "times the standard"),
+    "dibao.income.excluded_kinds": (ParameterKind.CODES, "income kinds"),
+    "dibao.public_notice_days": (ParameterKind.COUNT, "days"),
+    "dibao.benefit_start_months": (ParameterKind.COUNT, "months"),
+    "dibao.gradual_exit_months": (ParameterKind.COUNT, "months"),
+    "dibao.review_months.stable": (ParameterKind.COUNT, "months"),
+    "dibao.review_months.other": (ParameterKind.COUNT, "months"),
+    "decision.deadline_working_days": (ParameterKind.COUNT, "working days"),
+    "decision.extended_deadline_working_days": (ParameterKind.COUNT, "working days"),
+    "tekun.multiplier": (ParameterKind.RATIO, "times the dibao standard"),
+    "tekun.asset.financial_limit": (ParameterKind.AMOUNT, "yuan"),
+    "tekun.care.concentrated.self_care": (ParameterKind.AMOUNT, "yuan per month"),
+    "tekun.care.concentrated.partial": (ParameterKind.AMOUNT, "yuan per month"),
+    "tekun.care.concentrated.full": (ParameterKind.AMOUNT, "yuan per month"),
+    "tekun.care.dispersed.self_care": (ParameterKind.AMOUNT, "yuan per month"),
+    "tekun.care.dispersed.partial": (ParameterKind.AMOUNT, "yuan per month"),
+    "tekun.care.dispersed.full": (ParameterKind.AMOUNT, "yuan per month"),
+    "tekun.school_extension_age": (ParameterKind.COUNT, "years of age"),
+    "tekun.review_months": (ParameterKind.COUNT, "months"),
+    "children.review_months": (ParameterKind.COUNT, "months"),
+    "children.school_extension_age": (ParameterKind.COUNT, "years of age"),
+    "children.min_months": (ParameterKind.COUNT, "whole months"),
+    "orphan.rate.institutional": (ParameterKind.AMOUNT, "yuan per month"),
+    "orphan.rate.community": (ParameterKind.AMOUNT, "yuan per month"),
+    "unsupported_child.rate": (ParameterKind.AMOUNT, "yuan per month"),
+    "temporary.township_cap": (ParameterKind.AMOUNT, "yuan"),
+    "person.adult_age": (ParameterKind.COUNT, "years of age"),
+    "person.elderly_age": (ParameterKind.COUNT, "years of age"),
+    "person.working_age": (ParameterKind.COUNT, "years of age"),
+    "household.death_review_months": (ParameterKind.COUNT, "months"),
+}
+
+#: The values national law fixes for the parameters added after stores were first seeded. A store (or a
+#: hand-built policy) with no value in force for one of these reads this value instead, and records no
+#: parameter for it; a store that has the series reads and records the series (docs/rules.md).
+STATUTORY_DEFAULTS: dict[str, int] = {
+    "person.adult_age": 18,  # 《民法典》第十七条: 十八周岁以上的自然人为成年人
+    "person.elderly_age": 60,  # 《老年人权益保障法》第二条; 《特困人员认定办法》年满60周岁
+    "person.working_age": 16,  # 《劳动法》第十五条: 禁止用人单位招用未满十六周岁的未成年人
+    "children.min_months": 6,  # 民发〔2019〕62号: 失联、限制人身自由六个月以上
+    "household.death_review_months": 3,  # 民发〔2021〕57号: 家庭成员死亡的及时核查
 }
 
 
@@ -153,7 +159,15 @@ class ParameterSnapshot:
         return Decimal(self.get(name).value)  # type: ignore[arg-type]
 
     def count(self, name: str) -> int:
+        if name not in self.values and name in STATUTORY_DEFAULTS:
+            return STATUTORY_DEFAULTS[name]  # a store without the series: the law's value, not recorded
         return int(self.get(name).value)  # type: ignore[arg-type]
+
+    def count_in_force(self, name: str) -> int:
+        """A count in force (or its statutory default) for a question asked outside a rule run — which
+        birthdays matter, when a child ages out: neither recorded as used nor held to the confirmation."""
+        value = self.values.get(name)
+        return STATUTORY_DEFAULTS[name] if value is None else int(value.value)  # type: ignore[arg-type]
 
     def codes(self, name: str) -> frozenset[str]:
         return frozenset(self.get(name).value)  # type: ignore[arg-type]

@@ -14,16 +14,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from domain.assessment import Assessment, Reason
+from domain.assessment import Assessment, Finding, Reason
 from domain.errors import InvalidValue
 from domain.members import Member
-from domain.policy import ParameterSnapshot
+from domain.policy import STATUTORY_DEFAULTS, ParameterSnapshot
 from domain.values import Program, round_yuan
 
 ZERO = Decimal("0.00")
-ADULT_AGE = 18
-#: Out of contact / other restriction of liberty count from this many whole months (民发〔2019〕62号).
-MIN_MONTHS = 6
 
 _ORPHANS = "《国务院办公厅关于加强孤儿保障工作的意见》(国办发〔2010〕54号)"
 _UNSUPPORTED = "《关于进一步加强事实无人抚养儿童保障工作的意见》(民发〔2019〕62号)"
@@ -95,7 +92,7 @@ class ParentSituation(StrEnum):
 
 #: A parent in one of these is lost to the child (orphan test; the "one parent dead or missing" case).
 LOST = frozenset({ParentSituation.DEAD, ParentSituation.DECLARED_MISSING, ParentSituation.NOT_FOUND})
-#: Situations that count only once they have lasted ``MIN_MONTHS`` whole months.
+#: Situations that count only once they have lasted ``children.min_months`` whole months.
 SIX_MONTH_SITUATIONS = frozenset({ParentSituation.OTHER_RESTRICTION, ParentSituation.OUT_OF_CONTACT})
 #: A parent in one of these (and, for the six-month ones, long enough) is unable to support the child.
 UNABLE = frozenset(ParentSituation) - LOST
@@ -148,11 +145,13 @@ def whole_months(since: date, on: date) -> int:
     return max(n, 0)
 
 
-def _reason(code: str, message: str) -> Reason:
+def reason(code: str, message: str) -> Reason:
+    """A finding of the children's rules with its code's legal basis."""
     return Reason(code=code, message=message, legal_basis=REASON_CATALOGUE[code])
 
 
-def _in_force(statuses: tuple[ParentStatus, ...], on: date) -> list[ParentStatus]:
+def in_force(statuses: tuple[ParentStatus, ...], on: date) -> list[ParentStatus]:
+    """The situations begun on or before ``on``."""
     return [s for s in statuses if s.since <= on]
 
 
@@ -160,32 +159,39 @@ def _situations(statuses: list[ParentStatus]) -> str:
     return ", ".join(f"{s.situation} since {s.since.isoformat()}" for s in statuses) or "no recorded situation"
 
 
-def _age(facts: ChildFacts) -> tuple[bool, Reason]:
+def age_test(facts: ChildFacts, adult_age: int = STATUTORY_DEFAULTS["person.adult_age"]) -> Finding[bool]:
+    """Under ``person.adult_age`` (18) on the assessment date."""
     age = facts.child.age_on(facts.on)
-    if age < ADULT_AGE:
-        return True, _reason(UNDER_18, f"aged {age}: under 18")
-    return False, _reason(NOT_UNDER_18, f"aged {age}: not under 18")
+    if age < adult_age:
+        return Finding(True, (reason(UNDER_18, f"aged {age}: under {adult_age}"),))
+    return Finding(False, (reason(NOT_UNDER_18, f"aged {age}: not under {adult_age}"),))
 
 
-def _lost(statuses: tuple[ParentStatus, ...], on: date) -> bool:
-    return any(ParentSituation(s.situation) in LOST for s in _in_force(statuses, on))
+def lost(statuses: tuple[ParentStatus, ...], on: date) -> bool:
+    """The parent is dead, declared missing or not found on ``on``."""
+    return any(ParentSituation(s.situation) in LOST for s in in_force(statuses, on))
 
 
-def is_orphan(facts: ChildFacts) -> tuple[bool, list[Reason]]:
-    """Under 18 and both parents dead, declared missing or not found on the assessment date."""
-    age_ok, age_reason = _age(facts)
-    both = _lost(facts.father, facts.on) and _lost(facts.mother, facts.on)
+def parents_lost(facts: ChildFacts) -> Finding[bool]:
+    """Both parents dead, declared missing or not found on the assessment date."""
+    both = lost(facts.father, facts.on) and lost(facts.mother, facts.on)
     parents_seen = (("father", facts.father), ("mother", facts.mother))
-    detail = "; ".join(f"{who}: {_situations(_in_force(s, facts.on))}" for who, s in parents_seen)
-    parents = (
-        _reason(ORPHAN_PARENTS_LOST, f"both parents are dead, declared missing or not found ({detail})")
-        if both
-        else _reason(ORPHAN_PARENTS_NOT_LOST, f"not both parents are dead, declared missing or not found ({detail})")
-    )
-    return age_ok and both, [age_reason, parents]
+    detail = "; ".join(f"{who}: {_situations(in_force(s, facts.on))}" for who, s in parents_seen)
+    if both:
+        return Finding(
+            True, (reason(ORPHAN_PARENTS_LOST, f"both parents are dead, declared missing or not found ({detail})"),)
+        )
+    text = f"not both parents are dead, declared missing or not found ({detail})"
+    return Finding(False, (reason(ORPHAN_PARENTS_NOT_LOST, text),))
 
 
-def _inputs(facts: ChildFacts) -> dict[str, Any]:
+def is_orphan(facts: ChildFacts, adult_age: int = STATUTORY_DEFAULTS["person.adult_age"]) -> tuple[bool, list[Reason]]:
+    """An orphan: under 18 and both parents lost, with the two findings that say so."""
+    age, parents = age_test(facts, adult_age), parents_lost(facts)
+    return age.value and parents.value, [*age.reasons, *parents.reasons]
+
+
+def inputs(facts: ChildFacts) -> dict[str, Any]:
     """A plain-JSON record of the facts seen; no names and no ID numbers."""
     c = facts.child
     return {
@@ -206,9 +212,9 @@ def assess_orphan(facts: ChildFacts, params: ParameterSnapshot) -> Assessment:
     """Run the orphan rules: the child's age and parents; the rate for the child's placement."""
     placement = Placement(facts.placement)
     rate = round_yuan(params.decimal(f"orphan.rate.{placement}"))
-    eligible, reasons = is_orphan(facts)
+    eligible, reasons = is_orphan(facts, params.count("person.adult_age"))
     if eligible:
-        reasons.append(_reason(ORPHAN_RATE, f"monthly amount: the {placement} orphan rate {rate}"))
+        reasons.append(reason(ORPHAN_RATE, f"monthly amount: the {placement} orphan rate {rate}"))
     return Assessment(
         program=Program.ORPHAN,
         assessed_on=facts.on,
@@ -216,93 +222,6 @@ def assess_orphan(facts: ChildFacts, params: ParameterSnapshot) -> Assessment:
         monthly_amount=rate if eligible else ZERO,
         reasons=tuple(reasons),
         figures={"rate": str(rate)},
-        inputs=_inputs(facts),
-        parameters=params.used_values(),
-    )
-
-
-def _parent(who: str, statuses: tuple[ParentStatus, ...], on: date) -> tuple[bool, bool, list[Reason]]:
-    """One parent on ``on``: (lost, unable to support, reasons)."""
-    reasons: list[Reason] = []
-    lost = unable = False
-    for s in statuses:
-        situation, months = ParentSituation(s.situation), whole_months(s.since, on)
-        if s.since > on:
-            reasons.append(
-                _reason(PARENT_SITUATION_NOT_BEGUN, f"{who}: {situation} since {s.since.isoformat()} has not begun")
-            )
-        elif situation in LOST:
-            lost = True
-            reasons.append(_reason(PARENT_DEAD_OR_MISSING, f"{who}: {situation} since {s.since.isoformat()}"))
-        elif situation in SIX_MONTH_SITUATIONS and months < MIN_MONTHS:
-            reasons.append(
-                _reason(
-                    PARENT_SITUATION_UNDER_SIX_MONTHS,
-                    f"{who}: {situation} since {s.since.isoformat()} for {months} whole months, under {MIN_MONTHS}",
-                )
-            )
-        else:
-            unable = True
-            reasons.append(_reason(PARENT_UNABLE_TO_SUPPORT, f"{who}: {situation} since {s.since.isoformat()}"))
-    if not lost and not unable:
-        reasons.append(_reason(PARENT_ABLE_TO_SUPPORT, f"{who}: in no situation that prevents support"))
-    return lost, unable, reasons
-
-
-def assess_unsupported_child(facts: ChildFacts, params: ParameterSnapshot) -> Assessment:
-    """Run the unsupported-child rules: age, not an orphan, the parents' situations; the top-up rule."""
-    rate = round_yuan(params.decimal("unsupported_child.rate"))
-    share = facts.current_assistance_share
-    figures: dict[str, Any] = {"rate": str(rate), "current_assistance_share": str(round_yuan(share)), "top_up": False}
-    amount = ZERO
-    orphan, orphan_reasons = is_orphan(facts)
-    if orphan:
-        reasons = [
-            *orphan_reasons,
-            _reason(ORPHAN_NOT_UNSUPPORTED, "the child qualifies as an orphan and is not assessed as unsupported"),
-        ]
-    else:
-        age_ok, age_reason = _age(facts)
-        f_lost, f_unable, f_reasons = _parent("father", facts.father, facts.on)
-        m_lost, m_unable, m_reasons = _parent("mother", facts.mother, facts.on)
-        reasons = [age_reason, *f_reasons, *m_reasons]
-        parents_ok = True
-        if f_unable and m_unable:
-            reasons.append(_reason(BOTH_PARENTS_UNABLE, "both parents are unable to support the child"))
-        elif (f_lost and m_unable) or (m_lost and f_unable):
-            reasons.append(
-                _reason(ONE_PARENT_LOST_OTHER_UNABLE, "one parent is dead or missing and the other unable to support")
-            )
-        else:
-            parents_ok = False
-            reasons.append(_reason(NOT_UNSUPPORTED, "the parents' situations do not make the child unsupported"))
-        if age_ok and parents_ok:
-            if share == 0:
-                amount = rate
-                reasons.append(_reason(UNSUPPORTED_RATE, f"monthly amount: the unsupported-child rate {rate}"))
-            elif share < rate:
-                amount = round_yuan(rate - share)
-                figures["top_up"] = True
-                reasons.append(
-                    _reason(
-                        UNSUPPORTED_TOP_UP,
-                        f"monthly amount: the difference {rate} - current dibao/tekun share {share} = {amount}",
-                    )
-                )
-            else:
-                reasons.append(
-                    _reason(
-                        NO_DIFFERENCE_TO_PAY,
-                        f"the current dibao/tekun share {share} is not below the unsupported-child rate {rate}",
-                    )
-                )
-    return Assessment(
-        program=Program.UNSUPPORTED_CHILD,
-        assessed_on=facts.on,
-        eligible=amount > 0,
-        monthly_amount=amount,
-        reasons=tuple(reasons),
-        figures=figures,
-        inputs=_inputs(facts),
+        inputs=inputs(facts),
         parameters=params.used_values(),
     )

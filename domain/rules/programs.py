@@ -14,11 +14,12 @@ from uuid import UUID
 from domain.assessment import Assessment
 from domain.enrolment import FINAL
 from domain.errors import InvalidValue, RuleViolation
-from domain.members import SchoolStatus
+from domain.members import Member, SchoolStatus
 from domain.policy import ParameterSnapshot
-from domain.rules.children import ChildFacts, Placement, assess_orphan, assess_unsupported_child
+from domain.rules.children import ChildFacts, Placement, assess_orphan
 from domain.rules.dibao import DibaoFacts, assess_dibao
-from domain.rules.tekun import ADULT_AGE, Arrangement, DailyActivity, TekunFacts, able_to_work, assess_tekun
+from domain.rules.tekun import Ages, Arrangement, DailyActivity, TekunFacts, able_to_work, assess_tekun
+from domain.rules.unsupported_child import assess_unsupported_child
 from domain.values import Program
 
 if TYPE_CHECKING:
@@ -93,6 +94,58 @@ def assistance_share(h: HouseholdFacts, person_id: UUID, on: date, *, excluding:
     return share
 
 
+def _dibao_facts(h: HouseholdFacts, beneficiaries: tuple[UUID, ...], on: date) -> DibaoFacts:
+    return DibaoFacts(
+        area_type=h.area_type,
+        members=tuple(h.members.values()),
+        circumstances=h.circumstances_on(on),
+        beneficiaries=beneficiaries,
+        on=on,
+    )
+
+
+def _tekun_facts(
+    h: HouseholdFacts, person: Member, terms: dict[str, Any], on: date, params: ParameterSnapshot
+) -> TekunFacts:
+    """The person's own counted income (the dibao exclusions apply) and the household's financial assets."""
+    means = h.circumstances_on(on)
+    excluded = params.codes("dibao.income.excluded_kinds")
+    income = sum(
+        (i.monthly_amount for i in means.income_of(person.person_id) if i.kind not in excluded), Decimal("0.00")
+    )
+    takes_child = any(
+        e.program in CHILDREN and person.person_id in e.beneficiaries and (e.status_on(on) or e.status) not in FINAL
+        for e in h.enrolments.values()
+    )
+    return TekunFacts(
+        area_type=h.area_type,
+        person=person,
+        on=on,
+        monthly_income=income,
+        financial_assets=means.assets.financial,
+        has_capable_supporter=bool(terms["has_capable_supporter"]),
+        unable_activities=frozenset(DailyActivity(a) for a in h.care_on(person.person_id, on)),
+        arrangement=Arrangement(terms["arrangement"]),
+        takes_child_program=takes_child,
+    )
+
+
+def _child_facts(
+    h: HouseholdFacts, person: Member, terms: dict[str, Any], on: date, enrolment_id: UUID | None, share: Decimal | None
+) -> ChildFacts:
+    father, mother = h.parents_on(person.person_id, on)
+    return ChildFacts(
+        child=person,
+        on=on,
+        father=father,
+        mother=mother,
+        placement=Placement(terms["placement"]),
+        current_assistance_share=assistance_share(h, person.person_id, on, excluding=enrolment_id)
+        if share is None
+        else share,
+    )
+
+
 def assess(
     h: HouseholdFacts,
     program: Program,
@@ -107,56 +160,15 @@ def assess(
     """Run the program's rules on the household's facts in force on ``on``."""
     program = Program(program)
     if program is Program.DIBAO:
-        return assess_dibao(
-            DibaoFacts(
-                area_type=h.area_type,
-                members=tuple(h.members.values()),
-                circumstances=h.circumstances_on(on),
-                beneficiaries=beneficiaries,
-                on=on,
-            ),
-            params,
-        )
+        return assess_dibao(_dibao_facts(h, beneficiaries, on), params)
     if len(beneficiaries) != 1:
         raise InvalidValue(
             f"a {program} enrolment covers exactly one person", field="beneficiaries", rule="one-beneficiary"
         )
     person = h.member(beneficiaries[0])
     if program is Program.TEKUN:
-        means = h.circumstances_on(on)
-        excluded = params.codes("dibao.income.excluded_kinds")
-        income = sum(
-            (i.monthly_amount for i in means.income_of(person.person_id) if i.kind not in excluded), Decimal("0.00")
-        )
-        takes_child = any(
-            e.program in CHILDREN and person.person_id in e.beneficiaries and (e.status_on(on) or e.status) not in FINAL
-            for e in h.enrolments.values()
-        )
-        return assess_tekun(
-            TekunFacts(
-                area_type=h.area_type,
-                person=person,
-                on=on,
-                monthly_income=income,
-                financial_assets=means.assets.financial,
-                has_capable_supporter=bool(terms["has_capable_supporter"]),
-                unable_activities=frozenset(DailyActivity(a) for a in h.care_on(person.person_id, on)),
-                arrangement=Arrangement(terms["arrangement"]),
-                takes_child_program=takes_child,
-            ),
-            params,
-        )
-    father, mother = h.parents_on(person.person_id, on)
-    facts = ChildFacts(
-        child=person,
-        on=on,
-        father=father,
-        mother=mother,
-        placement=Placement(terms["placement"]),
-        current_assistance_share=assistance_share(h, person.person_id, on, excluding=enrolment_id)
-        if share is None
-        else share,
-    )
+        return assess_tekun(_tekun_facts(h, person, terms, on, params), params)
+    facts = _child_facts(h, person, terms, on, enrolment_id, share)
     if program is Program.ORPHAN:
         return assess_orphan(facts, params)
     return assess_unsupported_child(facts, params)
@@ -178,19 +190,20 @@ def precheck(
     if program not in PERSONAL:
         return
     person = h.member(beneficiaries[0])
-    age = person.age_on(on)
-    if program in CHILDREN and age >= ADULT_AGE:
+    age, ages = person.age_on(on), Ages.read(params)
+    if program in CHILDREN and age >= ages.adult:
         raise RuleViolation(
-            f"the {program} programme is for children under 18; this person is {age}",
+            f"the {program} programme is for children under {ages.adult}; this person is {age}",
             field="beneficiaries[0]",
             rule="child-under-18",
         )
-    if program is Program.TEKUN and age >= ADULT_AGE:
-        able, _ = able_to_work(person, on)
+    if program is Program.TEKUN and age >= ages.adult:
+        able, _ = able_to_work(person, on, ages)
         student = person.school_status is SchoolStatus.FULL_TIME and age < params.count("tekun.school_extension_age")
         if able and not student:
             raise RuleViolation(
-                "tekun requires inability to work: aged 60 or over, under 16, or a qualifying disability",
+                f"tekun requires inability to work: aged {ages.elderly} or over, under {ages.working},"
+                " or a qualifying disability",
                 field="beneficiaries[0]",
                 rule="tekun-unable-to-work",
             )

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from domain.members import LabourCapacity, Member
-from domain.policy import ParameterSnapshot
+from domain.policy import STATUTORY_DEFAULTS, ParameterSnapshot
 from domain.values import first_of_next_month
-
-ELDERLY_AGE = 60
 
 
 def benefits_start(approved_on: date, params: ParameterSnapshot) -> date:
@@ -16,17 +14,21 @@ def benefits_start(approved_on: date, params: ParameterSnapshot) -> date:
     return first_of_next_month(approved_on, params.count("dibao.benefit_start_months"))
 
 
-def income_is_stable(members: tuple[Member, ...], on: date) -> bool:
-    """All members elderly, disabled or unable to work (docs/rules.md): reviewed yearly, else half-yearly."""
+def income_is_stable(
+    members: tuple[Member, ...], on: date, elderly_age: int = STATUTORY_DEFAULTS["person.elderly_age"]
+) -> bool:
+    """All members elderly (``person.elderly_age``), disabled or unable to work (docs/rules.md): reviewed
+    yearly, else half-yearly."""
     return all(
-        m.age_on(on) >= ELDERLY_AGE or m.disability is not None or m.labour_capacity is LabourCapacity.NONE
+        m.age_on(on) >= elderly_age or m.disability is not None or m.labour_capacity is LabourCapacity.NONE
         for m in members
     )
 
 
 def next_review_due(start: date, members: tuple[Member, ...], params: ParameterSnapshot) -> date:
     """The first day of the month the next periodic review is due, counted from ``start``."""
-    key = "dibao.review_months.stable" if income_is_stable(members, start) else "dibao.review_months.other"
+    stable = income_is_stable(members, start, params.count_in_force("person.elderly_age"))
+    key = "dibao.review_months.stable" if stable else "dibao.review_months.other"
     return first_of_next_month(start, params.count(key))
 
 

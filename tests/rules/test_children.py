@@ -21,10 +21,10 @@ from domain.rules.children import (
     ParentStatus,
     Placement,
     assess_orphan,
-    assess_unsupported_child,
     is_orphan,
     whole_months,
 )
+from domain.rules.unsupported_child import assess_unsupported_child
 from domain.values import IdNumber, Program, id_check_character
 
 ON = date(2024, 3, 1)

@@ -1,0 +1,123 @@
+"""The dibao reason codes, each with the legal basis it rests on (docs/rules.md).
+
+Codes are stored with every decision, so never rename one; add new ones.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from domain.assessment import Reason
+from domain.values import round_yuan
+
+ZERO = Decimal("0.00")
+
+_ORDINANCE = "《社会救助暂行办法》(国务院令第649号)"
+_MEASURES = "《最低生活保障审核确认办法》(民发〔2021〕57号)"
+BASIS_MEANS_TEST = f"{_ORDINANCE} 第九条"
+BASIS_AMOUNT = f"{_ORDINANCE} 第十二条"
+BASIS_MEMBERS = f"{_MEASURES} 共同生活家庭成员"
+BASIS_INCOME = f"{_MEASURES} 家庭收入"
+BASIS_INDIVIDUAL = f"{_MEASURES} 单人保"
+
+COUNTED_HEAD_OR_SPOUSE = "COUNTED_HEAD_OR_SPOUSE"
+COUNTED_MINOR_CHILD = "COUNTED_MINOR_CHILD"
+COUNTED_CHILD_NO_LABOUR_CAPACITY = "COUNTED_CHILD_NO_LABOUR_CAPACITY"
+COUNTED_CHILD_FULL_TIME_STUDENT = "COUNTED_CHILD_FULL_TIME_STUDENT"
+COUNTED_SUPPORT_DUTY = "COUNTED_SUPPORT_DUTY"
+MEMBER_ABSENT_PRISON = "MEMBER_ABSENT_PRISON"
+MEMBER_ABSENT_REHABILITATION = "MEMBER_ABSENT_REHABILITATION"
+MEMBER_ABSENT_MISSING = "MEMBER_ABSENT_MISSING"
+NOT_RESIDENT = "NOT_RESIDENT"
+NO_SUPPORT_RELATION = "NO_SUPPORT_RELATION"
+COUNTED_MEMBERS = "COUNTED_MEMBERS"
+NO_COUNTED_MEMBERS = "NO_COUNTED_MEMBERS"
+INCOME_EXCLUDED = "INCOME_EXCLUDED"
+COSTS_DEDUCTED = "COSTS_DEDUCTED"
+INCOME_BELOW_STANDARD = "INCOME_BELOW_STANDARD"
+INCOME_NOT_BELOW_STANDARD = "INCOME_NOT_BELOW_STANDARD"
+ASSETS_WITHIN_LIMITS = "ASSETS_WITHIN_LIMITS"
+ASSETS_FINANCIAL_OVER_LIMIT = "ASSETS_FINANCIAL_OVER_LIMIT"
+ASSETS_VEHICLE_OVER_LIMIT = "ASSETS_VEHICLE_OVER_LIMIT"
+ASSETS_DWELLINGS_OVER_LIMIT = "ASSETS_DWELLINGS_OVER_LIMIT"
+NO_BENEFICIARIES = "NO_BENEFICIARIES"
+BENEFICIARY_NOT_COUNTED = "BENEFICIARY_NOT_COUNTED"
+BENEFIT_AMOUNT = "BENEFIT_AMOUNT"
+INDIVIDUAL_ENROLMENT_SEVERE_DISABILITY = "INDIVIDUAL_ENROLMENT_SEVERE_DISABILITY"
+INDIVIDUAL_ENROLMENT_SERIOUS_ILLNESS = "INDIVIDUAL_ENROLMENT_SERIOUS_ILLNESS"
+BENEFICIARY_NOT_SEVERELY_DISABLED_OR_ILL = "BENEFICIARY_NOT_SEVERELY_DISABLED_OR_ILL"
+MARGIN_INCOME_BELOW_LIMIT = "MARGIN_INCOME_BELOW_LIMIT"
+MARGIN_INCOME_OVER_LIMIT = "MARGIN_INCOME_OVER_LIMIT"
+PARTIAL_ENROLMENT_REFUSED = "PARTIAL_ENROLMENT_REFUSED"
+OWN_INCOME_ABOVE_STANDARD = "OWN_INCOME_ABOVE_STANDARD"
+
+#: Every reason code this module emits, with the legal basis it rests on.
+REASON_CATALOGUE: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            COUNTED_HEAD_OR_SPOUSE,
+            COUNTED_MINOR_CHILD,
+            COUNTED_CHILD_NO_LABOUR_CAPACITY,
+            COUNTED_CHILD_FULL_TIME_STUDENT,
+            COUNTED_SUPPORT_DUTY,
+            MEMBER_ABSENT_PRISON,
+            MEMBER_ABSENT_REHABILITATION,
+            MEMBER_ABSENT_MISSING,
+            NOT_RESIDENT,
+            NO_SUPPORT_RELATION,
+            COUNTED_MEMBERS,
+            NO_COUNTED_MEMBERS,
+            NO_BENEFICIARIES,
+            BENEFICIARY_NOT_COUNTED,
+        ),
+        BASIS_MEMBERS,
+    ),
+    **dict.fromkeys((INCOME_EXCLUDED, COSTS_DEDUCTED), BASIS_INCOME),
+    **dict.fromkeys(
+        (
+            INCOME_BELOW_STANDARD,
+            INCOME_NOT_BELOW_STANDARD,
+            ASSETS_WITHIN_LIMITS,
+            ASSETS_FINANCIAL_OVER_LIMIT,
+            ASSETS_VEHICLE_OVER_LIMIT,
+            ASSETS_DWELLINGS_OVER_LIMIT,
+        ),
+        BASIS_MEANS_TEST,
+    ),
+    BENEFIT_AMOUNT: BASIS_AMOUNT,
+    **dict.fromkeys(
+        (
+            INDIVIDUAL_ENROLMENT_SEVERE_DISABILITY,
+            INDIVIDUAL_ENROLMENT_SERIOUS_ILLNESS,
+            BENEFICIARY_NOT_SEVERELY_DISABLED_OR_ILL,
+            MARGIN_INCOME_BELOW_LIMIT,
+            MARGIN_INCOME_OVER_LIMIT,
+            PARTIAL_ENROLMENT_REFUSED,
+            OWN_INCOME_ABOVE_STANDARD,
+        ),
+        BASIS_INDIVIDUAL,
+    ),
+}
+
+COUNT_TEXT: dict[str, str] = {
+    COUNTED_HEAD_OR_SPOUSE: "head of household or spouse",
+    COUNTED_MINOR_CHILD: "child under 18",
+    COUNTED_CHILD_NO_LABOUR_CAPACITY: "adult child without labour capacity",
+    COUNTED_CHILD_FULL_TIME_STUDENT: "adult child in full-time education",
+    COUNTED_SUPPORT_DUTY: "has a support duty and lives in the household",
+    MEMBER_ABSENT_PRISON: "serving a prison sentence",
+    MEMBER_ABSENT_REHABILITATION: "in compulsory drug rehabilitation",
+    MEMBER_ABSENT_MISSING: "declared missing",
+    NOT_RESIDENT: "does not live in the household",
+    NO_SUPPORT_RELATION: "no support relation to the household",
+}
+
+
+def reason(code: str, message: str) -> Reason:
+    """A finding of the dibao rules with its code's legal basis."""
+    return Reason(code=code, message=message, legal_basis=REASON_CATALOGUE[code])
+
+
+def yuan(amount: Decimal) -> str:
+    """An amount as shown in figures and messages: to the fen, half up."""
+    return str(round_yuan(amount))
