@@ -23,6 +23,7 @@ from domain.errors import RuleViolation
 from domain.facts import FactsOn, facts_on
 from domain.policy import STATUTORY_DEFAULTS, ParameterSnapshot
 from domain.rules import programs
+from domain.rules.ages import Ages, ages_in_force
 from domain.rules.dibao import counted
 from domain.values import Actor, Program, first_of_next_month
 
@@ -30,44 +31,11 @@ if TYPE_CHECKING:
     from domain.household import Household
 
 ZERO = Decimal("0.00")
-#: Ages at which a program's rules may change their answer, by program (see ``ages_that_matter``).
-Ages = dict[Program, frozenset[int]]
 #: Statuses in which an enrolment has an entitlement (paid, or paid again once resumed).
 ENTITLED = frozenset({Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT})
 FIRST = (Program.DIBAO, Program.TEKUN)
 
 ParamsFor = Callable[[date], ParameterSnapshot]
-
-
-def ages_that_matter(params: ParameterSnapshot) -> Ages:
-    """The birthdays at which the rules in force may answer differently: dibao counts a child as a minor
-    until ``person.adult_age``; tekun looks at ``person.working_age``, the adult age, the school extension
-    age and ``person.elderly_age``; the children's programs at the adult age and their extension age."""
-    adult = params.count_in_force("person.adult_age")
-    extension = {
-        name: frozenset({int(v.value)}) if (v := params.values.get(name)) is not None else frozenset()  # type: ignore[arg-type]
-        for name in ("tekun.school_extension_age", "children.school_extension_age")
-    }
-    children = frozenset({adult}) | extension["children.school_extension_age"]
-    return {
-        Program.DIBAO: frozenset({adult}),
-        Program.TEKUN: frozenset(
-            {params.count_in_force("person.working_age"), adult, params.count_in_force("person.elderly_age")}
-        )
-        | extension["tekun.school_extension_age"],
-        Program.ORPHAN: children,
-        Program.UNSUPPORTED_CHILD: children,
-    }
-
-
-def ages_in_force(params_for: ParamsFor, param_dates: Iterable[date]) -> Ages:
-    """Every age that matters under any parameters in force for the household: values change only on the
-    dates a value takes effect, so the snapshots on those dates (and the statutory ages before) cover all."""
-    ages: dict[Program, frozenset[int]] = {}
-    for day in (date.min, *param_dates):
-        for program, found in ages_that_matter(params_for(day)).items():
-            ages[program] = ages.get(program, frozenset()) | found
-    return ages
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +223,7 @@ def reconcile(
     recorded: list[UUID] = []
     previous: date | None = None
     shares: dict[UUID, object] = {}  # the dibao/tekun share each child's top-up used in the month before
-    ages = ages_in_force(params_for, param_changes)
-    for month in change_months(h, param_changes, ages):
+    for month in change_months(h, param_changes, ages := ages_in_force(params_for, param_changes)):
         if since is not None and month < since:
             previous = month
             continue
