@@ -265,6 +265,10 @@ def check(case: Case) -> None:
     for key, expected in case.expect.items():
         if key.startswith("reason"):
             _reasons(out, key, expected)
+        elif key == "parameters_include":
+            assert set(expected) <= set(out["parameters"]), f"{expected} not all read: {out['parameters']}"
+        elif key == "parameters_exclude":
+            assert not set(expected) & set(out["parameters"]), f"{expected} read: {out['parameters']}"
         elif isinstance(expected, dict):
             _subset(key, out[key], expected)
         else:
