@@ -136,6 +136,14 @@ def outcome_of(a: Assessment) -> dict[str, Any]:
     }
 
 
+def _assets(spec: dict[str, Any]) -> Assets:
+    return Assets(
+        financial=Decimal(spec.get("financial", "0.00")),
+        vehicle_value=Decimal(spec.get("vehicle_value", "0.00")),
+        dwellings=int(spec.get("dwellings", 0)),
+    )
+
+
 def run_dibao(case: Case, params: ParameterSnapshot) -> dict[str, Any]:
     g = case.given
     people = {label: member(spec) for label, spec in (g.get("members") or {}).items()}
@@ -144,7 +152,7 @@ def run_dibao(case: Case, params: ParameterSnapshot) -> dict[str, Any]:
         incomes=tuple(
             IncomeItem(ids[who], IncomeKind(kind), Decimal(amount)) for who, kind, amount in g.get("incomes", [])
         ),
-        assets=Assets(**{k: v if k == "dwellings" else Decimal(v) for k, v in (g.get("assets") or {}).items()}),
+        assets=_assets(g.get("assets") or {}),
         costs=tuple(CostItem(ids[who], CostKind.MEDICAL, Decimal(amount)) for who, amount in g.get("costs", [])),
     )
     named = g.get("beneficiaries")
@@ -265,6 +273,8 @@ def check(case: Case) -> None:
     for key, expected in case.expect.items():
         if key.startswith("reason"):
             _reasons(out, key, expected)
+        elif key.endswith("_exactly"):
+            assert out[key.removesuffix("_exactly")] == expected, f"{key}: {out[key.removesuffix('_exactly')]!r}"
         elif key == "parameters_include":
             assert set(expected) <= set(out["parameters"]), f"{expected} not all read: {out['parameters']}"
         elif key == "parameters_exclude":
