@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.assessment import Assessment, Reason
+from domain.assessment import Assessment, Finding, Reason
 from domain.errors import InvalidValue
 from domain.policy import ParameterSnapshot
 from domain.values import CENT, Program
@@ -50,48 +50,54 @@ class ApprovalLevel(StrEnum):
     TOWNSHIP = "township"  # 乡镇人民政府、街道办事处
 
 
-def _reason(code: str, message: str) -> Reason:
+def reason(code: str, message: str) -> Reason:
+    """A finding of the temporary-assistance rules with its code's legal basis."""
     return Reason(code=code, message=message, legal_basis=REASON_CATALOGUE[code])
+
+
+def positive_test(amount: Decimal) -> Finding[bool]:
+    """A grant is of a positive amount."""
+    if amount > 0:
+        return Finding(True)
+    return Finding(False, (reason(AMOUNT_NOT_POSITIVE, f"the grant amount {amount} is not greater than 0"),))
+
+
+def approval_test(level: ApprovalLevel, amount: Decimal, cap: Decimal | None) -> Finding[bool]:
+    """The district approves any amount; a township up to ``temporary.township_cap`` (小额), inclusive."""
+    if level is ApprovalLevel.DISTRICT or cap is None:
+        return Finding(True, (reason(DISTRICT_APPROVAL, f"the grant amount {amount} is approved at district level"),))
+    if amount > cap:
+        text = f"the grant amount {amount} exceeds the township approval cap {cap}: it needs district approval"
+        return Finding(False, (reason(TOWNSHIP_CAP_EXCEEDED, text),))
+    return Finding(True, (reason(WITHIN_TOWNSHIP_CAP, f"the grant amount {amount} is within the township cap {cap}"),))
+
+
+def _checked_amount(amount: Decimal) -> Decimal:
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount != amount.quantize(CENT):
+        raise InvalidValue("amount must be a decimal with at most 2 decimal places", field="amount", rule="money-cents")
+    return amount.quantize(CENT)
 
 
 def assess_temporary_grant(
     kind: GrantKind, level: ApprovalLevel, amount: Decimal, on: date, params: ParameterSnapshot
 ) -> Assessment:
-    """Whether a one-off grant of ``amount`` may be approved at ``level``; the amount is the grant."""
-    if not isinstance(amount, Decimal) or not amount.is_finite() or amount != amount.quantize(CENT):
-        raise InvalidValue("amount must be a decimal with at most 2 decimal places", field="amount", rule="money-cents")
-    kind, level = GrantKind(kind), ApprovalLevel(level)
-    amount = amount.quantize(CENT)
-    reasons: list[Reason] = []
-    figures: dict[str, object] = {"one_off": True, "amount": str(amount), "township_cap": None}
-    eligible = True
-    if amount <= 0:
-        eligible = False
-        reasons.append(_reason(AMOUNT_NOT_POSITIVE, f"the grant amount {amount} is not greater than 0"))
-    elif level is ApprovalLevel.TOWNSHIP:
+    """Whether a one-off grant of ``amount`` may be approved at ``level``; the amount is the grant.
+    The township cap is read only for a positive township-level grant."""
+    kind, level, amount = GrantKind(kind), ApprovalLevel(level), _checked_amount(amount)
+    positive = positive_test(amount)
+    cap = None
+    if positive.value and level is ApprovalLevel.TOWNSHIP:
         cap = params.decimal("temporary.township_cap").quantize(CENT)
-        figures["township_cap"] = str(cap)
-        if amount > cap:
-            eligible = False
-            reasons.append(
-                _reason(
-                    TOWNSHIP_CAP_EXCEEDED,
-                    f"the grant amount {amount} exceeds the township approval cap {cap}: it needs district approval",
-                )
-            )
-        else:
-            reasons.append(_reason(WITHIN_TOWNSHIP_CAP, f"the grant amount {amount} is within the township cap {cap}"))
-    else:
-        reasons.append(_reason(DISTRICT_APPROVAL, f"the grant amount {amount} is approved at district level"))
-    if eligible:
-        reasons.append(_reason(GRANT_AMOUNT, f"one-off {kind} grant of {amount}"))
+    approved = approval_test(level, amount, cap) if positive.value else Finding(False)
+    eligible = positive.value and approved.value
+    granted = (reason(GRANT_AMOUNT, f"one-off {kind} grant of {amount}"),) if eligible else ()
     return Assessment(
         program=Program.TEMPORARY,
         assessed_on=on,
         eligible=eligible,
         monthly_amount=amount if eligible else ZERO,
-        reasons=tuple(reasons),
-        figures=figures,
+        reasons=(*positive.reasons, *approved.reasons, *granted),
+        figures={"one_off": True, "amount": str(amount), "township_cap": None if cap is None else str(cap)},
         inputs={"kind": str(kind), "approval_level": str(level), "amount": str(amount), "on": on.isoformat()},
         parameters=params.used_values(),
     )

@@ -80,7 +80,7 @@ def load_cases() -> Iterator[Case]:
 _seq = iter(range(100, 1000))
 
 
-def snapshot(parameters: dict[str, Any], on: date) -> ParameterSnapshot:
+def snapshot(parameters: dict[str, Any], on: date = date(2024, 3, 1)) -> ParameterSnapshot:
     """The parameters in force, each checked and typed as the policy would (``parse_parameter``)."""
     values = {
         name: ParameterValue(name, "110105", date(2024, 1, 1), parse_parameter(name, raw), "test basis")
@@ -89,24 +89,46 @@ def snapshot(parameters: dict[str, Any], on: date) -> ParameterSnapshot:
     return ParameterSnapshot(division_code="110105001001", on=on, values=values)
 
 
-def member(spec: dict[str, Any]) -> Member:
-    """A person born on ``born`` with a valid ID number; other keys are the member's facts."""
-    born: date = spec.get("born", date(1980, 1, 1))
+def person(relation: Relation | str = Relation.HEAD, born: date = date(1980, 1, 1), **facts: Any) -> Member:
+    """A person born on ``born`` with a valid ID number (Chaoyang district), named 张三; ``facts`` are the
+    member's other facts, typed or as the YAML spells them."""
     first17 = "110105" + born.strftime("%Y%m%d") + f"{next(_seq):03d}"
-    facts: dict[str, Any] = {k: v for k, v in spec.items() if k not in ("born", "relation")}
     typed = {"labour_capacity": LabourCapacity, "school_status": SchoolStatus, "absence": Absence}
     for key, kind in typed.items():
         if key in facts:
             facts[key] = kind(facts[key])
-    if "disability" in facts:
+    if isinstance(facts.get("disability"), dict):
         facts["disability"] = Disability(DisabilityKind(facts["disability"]["kind"]), facts["disability"]["grade"])
     return Member(
         person_id=uuid4(),
         name="张三",
         id_number=IdNumber(first17 + id_check_character(first17)),
-        relation=Relation(spec.get("relation", "head")),
+        relation=Relation(relation),
         **facts,
     )
+
+
+def member(spec: dict[str, Any]) -> Member:
+    """A person from a YAML mapping: ``relation`` (head unless given), ``born``, and the member's facts."""
+    return person(**spec)
+
+
+def checked(a: Assessment) -> Assessment:
+    """The invariant of every assessment: an amount above zero exactly when eligible."""
+    if a.eligible:
+        assert a.monthly_amount > 0
+    else:
+        assert str(a.monthly_amount) == "0.00"
+    return a
+
+
+def assert_catalogued(runs: list[Assessment], catalogue: dict[str, str]) -> None:
+    """Every reason of every run has a message and its code's legal basis from the catalogue."""
+    for a in runs:
+        assert a.reasons
+        for r in a.reasons:
+            assert r.legal_basis == catalogue[r.code]
+            assert r.message
 
 
 def parents(specs: list[dict[str, Any]] | None) -> tuple[ParentStatus, ...]:
@@ -119,10 +141,7 @@ def parents(specs: list[dict[str, Any]] | None) -> tuple[ParentStatus, ...]:
 
 def outcome_of(a: Assessment) -> dict[str, Any]:
     """What an assessment concluded, as plain values; checks the invariant of every assessment."""
-    if a.eligible:
-        assert a.monthly_amount > 0
-    else:
-        assert str(a.monthly_amount) == "0.00"
+    checked(a)
     return {
         "program": str(a.program),
         "eligible": a.eligible,

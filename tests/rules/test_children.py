@@ -7,14 +7,13 @@ import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
 from domain.assessment import Assessment
 from domain.errors import InvalidValue
 from domain.members import Member, Relation
-from domain.policy import ParameterSnapshot, ParameterValue
+from domain.policy import ParameterSnapshot
 from domain.rules import children
 from domain.rules.children import (
     ChildFacts,
@@ -24,7 +23,8 @@ from domain.rules.children import (
     assess_orphan,
 )
 from domain.rules.unsupported_child import assess_unsupported_child
-from domain.values import IdNumber, Program, id_check_character
+from domain.values import Program
+from tests.rules.case_tables import assert_catalogued, checked, person, snapshot
 
 ON = date(2024, 3, 1)
 D = Decimal
@@ -37,27 +37,13 @@ PARAMETERS: dict[str, Any] = {
     "unsupported_child.rate": D("1400.00"),
 }
 
-_seq = iter(range(100, 1000))
-
-
-def make_id(birth: date, seq: int) -> str:
-    """A valid ID number for a person born in Chaoyang district on ``birth``."""
-    first17 = "110105" + birth.strftime("%Y%m%d") + f"{seq:03d}"
-    return first17 + id_check_character(first17)
-
 
 def make_params() -> ParameterSnapshot:
-    values = {
-        name: ParameterValue(name, "110105", date(2024, 1, 1), value, "test basis")
-        for name, value in PARAMETERS.items()
-    }
-    return ParameterSnapshot(division_code="110105001001", on=ON, values=values)
+    return snapshot(PARAMETERS, ON)
 
 
 def child(birth: date = date(2015, 6, 1)) -> Member:
-    return Member(
-        person_id=uuid4(), name="王小明", id_number=IdNumber(make_id(birth, next(_seq))), relation=Relation.CHILD
-    )
+    return person(Relation.CHILD, birth)
 
 
 def parent(*situations: S, since: date = LONG_AGO) -> tuple[ParentStatus, ...]:
@@ -83,22 +69,16 @@ def facts(
     )
 
 
-def checked(a: Assessment, program: Program) -> Assessment:
-    """The invariants of every assessment: program, amount zero unless eligible."""
-    assert a.program is program
-    if a.eligible:
-        assert a.monthly_amount > 0
-    else:
-        assert str(a.monthly_amount) == "0.00"
+def orphan(f: ChildFacts) -> Assessment:
+    a = checked(assess_orphan(f, make_params()))
+    assert a.program is Program.ORPHAN
     return a
 
 
-def orphan(f: ChildFacts) -> Assessment:
-    return checked(assess_orphan(f, make_params()), Program.ORPHAN)
-
-
 def unsupported(f: ChildFacts) -> Assessment:
-    return checked(assess_unsupported_child(f, make_params()), Program.UNSUPPORTED_CHILD)
+    a = checked(assess_unsupported_child(f, make_params()))
+    assert a.program is Program.UNSUPPORTED_CHILD
+    return a
 
 
 BOTH_DEAD = (parent(S.DEAD), parent(S.DEAD))
@@ -160,11 +140,7 @@ def test_reasons_carry_catalogued_legal_basis() -> None:
         unsupported(facts(parent(S.SERVING_SENTENCE), parent(S.DEAD), share="200.00")),
         unsupported(facts(parent(S.SERVING_SENTENCE), parent(S.DEAD), share="2000.00")),
     ]
-    for a in runs:
-        assert a.reasons
-        for r in a.reasons:
-            assert r.legal_basis == children.REASON_CATALOGUE[r.code]
-            assert r.message
+    assert_catalogued(runs, children.REASON_CATALOGUE)
     assert "国办发〔2010〕54号" in children.REASON_CATALOGUE[children.ORPHAN_PARENTS_LOST]
     assert "民发〔2019〕62号" in children.REASON_CATALOGUE[children.BOTH_PARENTS_UNABLE]
     assert "补差" in children.REASON_CATALOGUE[children.UNSUPPORTED_TOP_UP]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
 
@@ -28,10 +28,11 @@ from domain.members import (
     Member,
     Relation,
 )
-from domain.policy import ParameterSnapshot, ParameterValue
+from domain.policy import ParameterSnapshot
 from domain.rules import dibao
 from domain.rules.dibao import DibaoFacts, assess_dibao, counted
-from domain.values import AreaType, IdNumber, id_check_character
+from domain.values import AreaType
+from tests.rules.case_tables import assert_catalogued, checked, person, snapshot
 
 ON = date(2024, 3, 1)
 D = Decimal
@@ -53,31 +54,8 @@ PARAMETERS: dict[str, Any] = {
 }
 
 
-def make_id(birth: date, seq: int = 123) -> str:
-    """A valid ID number for a person born in Chaoyang district on ``birth``."""
-    first17 = "110105" + birth.strftime("%Y%m%d") + f"{seq:03d}"
-    return first17 + id_check_character(first17)
-
-
 def make_params() -> ParameterSnapshot:
-    values = {
-        name: ParameterValue(name, "110105", date(2024, 1, 1), value, "test basis")
-        for name, value in PARAMETERS.items()
-    }
-    return ParameterSnapshot(division_code="110105001001", on=ON, values=values)
-
-
-_seq = iter(range(100, 1000))
-
-
-def person(relation: Relation, birth: date = date(1980, 1, 1), **changes: Any) -> Member:
-    return Member(
-        person_id=uuid4(),
-        name="张三",
-        id_number=IdNumber(make_id(birth, next(_seq))),
-        relation=relation,
-        **changes,
-    )
+    return snapshot(PARAMETERS, ON)
 
 
 @dataclass
@@ -112,12 +90,7 @@ def assess(
     if beneficiaries is None:
         beneficiaries = tuple(m.person_id for m in members if counted(m, ON)[0])
     facts = DibaoFacts(area_type=area, members=members, circumstances=circumstances, beneficiaries=beneficiaries, on=ON)
-    result = assess_dibao(facts, params or make_params())
-    if result.eligible:
-        assert result.monthly_amount > 0
-    else:
-        assert str(result.monthly_amount) == "0.00"
-    return result
+    return checked(assess_dibao(facts, params or make_params()))
 
 
 def wages(m: Member, amount: str) -> tuple[Member, IncomeKind, str]:
@@ -248,11 +221,7 @@ def test_reasons_carry_catalogued_legal_basis() -> None:
         assess(h.members, incomes=(wages(h.head, "2400.00"),), beneficiaries=(h.spouse.person_id,)),
         assess(h.members, incomes=(wages(h.head, "9000.00"),), assets=Assets(dwellings=5)),
     ]
-    for a in runs:
-        assert a.reasons
-        for r in a.reasons:
-            assert r.legal_basis == dibao.REASON_CATALOGUE[r.code]
-            assert r.message
+    assert_catalogued(runs, dibao.REASON_CATALOGUE)
     assert "单人保" in dibao.REASON_CATALOGUE[dibao.PARTIAL_ENROLMENT_REFUSED]
     assert "共同生活家庭成员" in dibao.REASON_CATALOGUE[dibao.NO_SUPPORT_RELATION]
     assert "家庭收入" in dibao.REASON_CATALOGUE[dibao.INCOME_EXCLUDED]

@@ -7,11 +7,10 @@ import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
 
 from domain.assessment import Assessment
 from domain.members import Disability, DisabilityKind, Member, Relation, SchoolStatus
-from domain.policy import ParameterSnapshot, ParameterValue
+from domain.policy import ParameterSnapshot
 from domain.rules import tekun
 from domain.rules.tekun import (
     Arrangement,
@@ -19,7 +18,9 @@ from domain.rules.tekun import (
     TekunFacts,
     assess_tekun,
 )
-from domain.values import AreaType, IdNumber, Program, id_check_character
+from domain.values import AreaType, Program
+from tests.rules.case_tables import assert_catalogued, checked, snapshot
+from tests.rules.case_tables import person as make_person
 
 ON = date(2024, 3, 1)
 D = Decimal
@@ -41,31 +42,13 @@ PARAMETERS: dict[str, Any] = {
 ELDER = date(1950, 6, 1)  # 73 on ON
 FOUR = frozenset({DailyActivity.EATING, DailyActivity.DRESSING, DailyActivity.BED_TRANSFER, DailyActivity.TOILETING})
 
-_seq = iter(range(100, 1000))
-
-
-def make_id(birth: date, seq: int) -> str:
-    """A valid ID number for a person born in Chaoyang district on ``birth``."""
-    first17 = "110105" + birth.strftime("%Y%m%d") + f"{seq:03d}"
-    return first17 + id_check_character(first17)
-
 
 def make_params(**overrides: Any) -> ParameterSnapshot:
-    values = {
-        name: ParameterValue(name, "110105", date(2024, 1, 1), value, "test basis")
-        for name, value in {**PARAMETERS, **overrides}.items()
-    }
-    return ParameterSnapshot(division_code="110105001001", on=ON, values=values)
+    return snapshot({**PARAMETERS, **overrides}, ON)
 
 
 def person(birth: date = ELDER, **changes: Any) -> Member:
-    return Member(
-        person_id=uuid4(),
-        name="李四",
-        id_number=IdNumber(make_id(birth, next(_seq))),
-        relation=Relation.HEAD,
-        **changes,
-    )
+    return make_person(Relation.HEAD, birth, **changes)
 
 
 def assess(
@@ -93,12 +76,8 @@ def assess(
         arrangement=arrangement,
         takes_child_program=child_program,
     )
-    result = assess_tekun(facts, params or make_params())
+    result = checked(assess_tekun(facts, params or make_params()))
     assert result.program is Program.TEKUN
-    if result.eligible:
-        assert result.monthly_amount > 0
-    else:
-        assert str(result.monthly_amount) == "0.00"
     return result
 
 
@@ -172,10 +151,7 @@ def test_reasons_carry_catalogued_legal_basis() -> None:
         assess(person(date(1980, 1, 1)), income="900.00", assets="30000.00", supporter=True, child_program=True),
         assess(person(date(2006, 3, 1), school_status=SchoolStatus.FULL_TIME)),
     ]
-    for a in runs:
-        for r in a.reasons:
-            assert r.legal_basis == tekun.REASON_CATALOGUE[r.code]
-            assert r.message
+    assert_catalogued(runs, tekun.REASON_CATALOGUE)
     assert "民发〔2021〕43号" in tekun.REASON_CATALOGUE[tekun.NO_WORK_ABILITY_ELDERLY]
     assert "生活自理能力" in tekun.REASON_CATALOGUE[tekun.CARE_LEVEL_ASSESSED]
     assert "国务院令第649号" in tekun.REASON_CATALOGUE[tekun.BENEFIT_AMOUNT]

@@ -15,6 +15,7 @@ from domain.policy import ParameterSnapshot, ParameterValue
 from domain.rules import temporary
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
 from domain.values import Program
+from tests.rules.case_tables import assert_catalogued
 
 ON = date(2024, 3, 1)
 D = Decimal
@@ -60,9 +61,7 @@ def test_malformed_amount_refused(amount: str) -> None:
 
 def test_reasons_carry_catalogued_legal_basis() -> None:
     """Every reason's code is in the catalogue and carries that code's legal basis."""
-    for a in (grant("500.00"), grant("5000.00"), grant("0.00"), grant("5000.00", ApprovalLevel.DISTRICT)):
-        for r in a.reasons:
-            assert r.legal_basis == temporary.REASON_CATALOGUE[r.code]
-            assert r.message
+    runs = [grant("500.00"), grant("5000.00"), grant("0.00"), grant("5000.00", ApprovalLevel.DISTRICT)]
+    assert_catalogued(runs, temporary.REASON_CATALOGUE)
     assert "民发〔2018〕23号" in temporary.REASON_CATALOGUE[temporary.TOWNSHIP_CAP_EXCEEDED]
     assert "国发〔2014〕47号" in temporary.REASON_CATALOGUE[temporary.GRANT_AMOUNT]
