@@ -8,6 +8,7 @@ a plain mapping the expectations are checked against.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -59,10 +60,20 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _table(path: Path) -> dict[str, Any]:
+    table: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return table
+
+
+def table_parameters(name: str) -> dict[str, Any]:
+    """The parameters a case table puts in force (``cases/<name>.yaml``), for the tests beside it."""
+    return dict(_table(CASES / f"{name}.yaml")["parameters"])
+
+
 def load_cases() -> Iterator[Case]:
     """Every case of every table, in file order."""
     for path in sorted(CASES.glob("*.yaml")):
-        table = yaml.safe_load(path.read_text(encoding="utf-8"))
+        table = _table(path)
         for row in table["cases"]:
             yield Case(
                 file=path.stem,
@@ -120,6 +131,15 @@ def checked(a: Assessment) -> Assessment:
     else:
         assert str(a.monthly_amount) == "0.00"
     return a
+
+
+def assert_no_personal_data(a: Assessment, m: Member) -> None:
+    """Inputs are plain JSON, and nothing recorded holds the person's name, ID number or birth date."""
+    assert json.loads(json.dumps(a.inputs)) == a.inputs
+    text = repr(a.inputs) + json.dumps(a.inputs) + json.dumps(a.figures) + repr(a.reasons)
+    assert m.name not in text
+    assert m.id_number.value not in text
+    assert m.id_number.value[6:14] not in text
 
 
 def assert_catalogued(runs: list[Assessment], catalogue: dict[str, str]) -> None:

@@ -63,19 +63,17 @@ def per_capita_income(income: HouseholdIncome, counted_members: int) -> Decimal:
     return income.net / counted_members
 
 
+def per_capita_below(per_capita: Decimal, limit: Decimal, codes: tuple[str, str], limit_text: str) -> Finding[bool]:
+    """Per-capita income strictly below a limit, with the code for each side (below, not below)."""
+    below = per_capita < limit
+    text = f"per-capita income {yuan(per_capita)} is {'below' if below else 'not below'} {limit_text} {yuan(limit)}"
+    return Finding(below, (reason(codes[0] if below else codes[1], text),))
+
+
 def income_test(per_capita: Decimal, p: DibaoParameters) -> Finding[bool]:
     """Per-capita income strictly below the standard of the household's area type."""
-    below = per_capita < p.standard
-    return Finding(
-        below,
-        (
-            reason(
-                INCOME_BELOW_STANDARD if below else INCOME_NOT_BELOW_STANDARD,
-                f"per-capita income {yuan(per_capita)} is {'below' if below else 'not below'} "
-                f"the {p.area} standard {yuan(p.standard)}",
-            ),
-        ),
-    )
+    codes = (INCOME_BELOW_STANDARD, INCOME_NOT_BELOW_STANDARD)
+    return per_capita_below(per_capita, p.standard, codes, f"the {p.area} standard")
 
 
 def own_net_income(circ: Circumstances, person_id: UUID, excluded: frozenset[str]) -> Decimal:

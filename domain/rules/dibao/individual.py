@@ -22,7 +22,7 @@ from domain.rules.dibao.codes import (
     yuan,
 )
 from domain.rules.dibao.facts import DibaoFacts, DibaoParameters
-from domain.rules.dibao.income import own_net_income
+from domain.rules.dibao.income import own_net_income, per_capita_below
 from domain.values import round_yuan
 
 
@@ -47,17 +47,8 @@ def grounds_test(facts: DibaoFacts, beneficiaries: list[UUID]) -> Finding[bool]:
 
 def margin_test(per_capita: Decimal, p: DibaoParameters) -> Finding[bool]:
     """A margin household: per-capita income strictly below ``dibao.margin_multiplier`` × standard."""
-    ok = per_capita < p.margin_limit
-    return Finding(
-        ok,
-        (
-            reason(
-                MARGIN_INCOME_BELOW_LIMIT if ok else MARGIN_INCOME_OVER_LIMIT,
-                f"per-capita income {yuan(per_capita)} is {'below' if ok else 'not below'} "
-                f"the margin limit {yuan(p.margin_limit)}",
-            ),
-        ),
-    )
+    codes = (MARGIN_INCOME_BELOW_LIMIT, MARGIN_INCOME_OVER_LIMIT)
+    return per_capita_below(per_capita, p.margin_limit, codes, "the margin limit")
 
 
 def own_gap_amount(facts: DibaoFacts, beneficiaries: list[UUID], p: DibaoParameters) -> Finding[Decimal]:
