@@ -23,7 +23,7 @@ from domain.rules.children import (
 )
 from domain.rules.unsupported_child import assess_unsupported_child
 from domain.values import Program
-from tests.rules.case_tables import (
+from tests.rules.support import (
     assert_catalogued,
     assert_no_personal_data,
     checked,

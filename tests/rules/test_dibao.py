@@ -31,7 +31,7 @@ from domain.policy import ParameterSnapshot
 from domain.rules import dibao
 from domain.rules.dibao import DibaoFacts, assess_dibao, counted
 from domain.values import AreaType
-from tests.rules.case_tables import (
+from tests.rules.support import (
     assert_catalogued,
     assert_no_personal_data,
     checked,

@@ -18,8 +18,8 @@ from domain.rules.tekun import (
     assess_tekun,
 )
 from domain.values import AreaType, Program
-from tests.rules.case_tables import assert_catalogued, assert_no_personal_data, checked, snapshot, table_parameters
-from tests.rules.case_tables import person as make_person
+from tests.rules.support import assert_catalogued, assert_no_personal_data, checked, snapshot, table_parameters
+from tests.rules.support import person as make_person
 
 ON = date(2024, 3, 1)
 D = Decimal

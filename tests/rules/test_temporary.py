@@ -15,7 +15,7 @@ from domain.policy import ParameterSnapshot, ParameterValue
 from domain.rules import temporary
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
 from domain.values import Program
-from tests.rules.case_tables import assert_catalogued
+from tests.rules.support import assert_catalogued
 
 ON = date(2024, 3, 1)
 D = Decimal
