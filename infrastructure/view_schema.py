@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import Cipher, Tracking, TrackingRecorder
 
+from application.views.rows import EnrolmentRow, HouseholdViews, PeriodRow
 from domain.payroll import Payment
-from infrastructure.view_rows import EnrolmentRow, HouseholdViews, PeriodRow, to_fen
 
 PREFIX = "jiuzhu_view_"
 TABLES = ("households", "members", "enrolments", "periods", "grants", "payments")
@@ -31,8 +31,20 @@ UNSEALED_KEPT = 200_000
 DELETE_CHUNK = 500  # household ids per DELETE … IN (…): well within SQLite's limit on parameters
 
 
+#: Amounts are kept in fen (integer cents) in the tables, so that sums in SQL are exact on every backend.
+FEN = Decimal("0.01")
+
+
+def to_fen(amount: Decimal) -> int:
+    return int((amount / FEN).to_integral_exact())
+
+
+def from_fen(fen: int | Decimal | None) -> Decimal:
+    return (Decimal(int(fen or 0)) * FEN).quantize(FEN)
+
+
 class ViewSQL(TrackingRecorder):
-    """The views' schema and writes; ``ViewStore`` adds the queries, a dialect subclass the hooks below.
+    """The views' schema and writes; ``SQLViewStore`` adds the queries, a dialect subclass the hooks below.
 
     Names and masked ID numbers are personal data: with the application's cipher set, they are
     stored encrypted like the events (base64 of the ciphertext) and decrypted only when read.

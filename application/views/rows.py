@@ -1,7 +1,10 @@
 """The rows of the read models (views), as the projection writes them and the reports read them.
 
-Amounts are kept in fen (integer cents) in the tables so that sums in SQL are exact on every
-backend; these rows carry them as ``Decimal`` yuan.
+The application owns them: it says what the views hold; a view store (``application.views.ports``)
+keeps and finds them, and infrastructure implements one for each database. This module imports
+nothing but the standard library, and is the one module of the application infrastructure may import
+(the import-linter contract in pyproject.toml). Amounts are ``Decimal`` yuan here; how a store keeps
+them (fen, integer cents, so that sums in SQL are exact) is its own business.
 """
 
 from __future__ import annotations
@@ -157,14 +160,3 @@ class Count:
     enrolments: int
     persons: int
     amount: Decimal = Decimal("0.00")
-
-
-FEN = Decimal("0.01")
-
-
-def to_fen(amount: Decimal) -> int:
-    return int((amount / FEN).to_integral_exact())
-
-
-def from_fen(fen: int | Decimal | None) -> Decimal:
-    return (Decimal(int(fen or 0)) * FEN).quantize(FEN)
