@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from base64 import b64decode
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -30,14 +29,9 @@ def fixture() -> dict[str, Any]:
 
 
 @pytest.fixture
-def replayed(fixture: dict[str, Any], tmp_path: Path) -> Iterator[Casework]:
-    """A fresh SQLite store, with the fixture's cipher key, holding exactly the fixture's records."""
-    env = {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(tmp_path / "replay.sqlite"),
-        "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
-        "CIPHER_KEY": fixture["cipher_key"],
-    }
+def replayed(fixture: dict[str, Any], backend_env: dict[str, str]) -> Iterator[Casework]:
+    """A fresh store of each backend, with the fixture's cipher key, holding exactly the fixture's records."""
+    env = {**backend_env, "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": fixture["cipher_key"]}
     app = Casework(env=env, clock=fixed_clock)
     app.recorder.insert_events(
         [
