@@ -122,22 +122,14 @@ class District(DistrictBase):
         self.report.households += 1
         self.report.commands += 1
         self._do(self.app.record_circumstances, h.id, fam.circumstances, effective_on=day, actor=cw)
-        applied = day + timedelta(days=2)
-        program, beneficiaries, terms = self._application(h.id, fam, day, cw)
-        got = self._do(self.app.apply, h.id, program, beneficiaries, terms=terms, effective_on=applied, actor=cw)
-        if got is not None:
-            self._township_review(h.id, got[0], applied, cw)
-
-    def _application(
-        self, hid: UUID, fam: Family, day: date, cw: Actor
-    ) -> tuple[Program, tuple[UUID, ...], dict[str, Any]]:
-        """What the family applies for, after recording what that program needs (care needs, parents)."""
-        head = fam.members[0]
+        applied, head = day + timedelta(days=2), fam.members[0]
+        beneficiaries: tuple[UUID, ...]
         if fam.kind == "tekun":
-            self._do(self.app.assess_care, hid, head.person_id, self.people.care_needs(), effective_on=day, actor=cw)
+            self._do(self.app.assess_care, h.id, head.person_id, self.people.care_needs(), effective_on=day, actor=cw)
+            program, beneficiaries = Program.TEKUN, (head.person_id,)
             arrangement = "concentrated" if self.rng.random() < 0.25 else "dispersed"
-            return Program.TEKUN, (head.person_id,), {"arrangement": arrangement, "has_capable_supporter": False}
-        if fam.kind == "child":
+            terms: dict[str, Any] = {"arrangement": arrangement, "has_capable_supporter": False}
+        elif fam.kind == "child":
             child = fam.members[1]
             dead = (ParentStatus(ParentSituation.DEAD, self.people.birth(1, 4)),)
             away = (
@@ -148,17 +140,19 @@ class District(DistrictBase):
             )
             orphan = self.rng.random() < 0.4
             father, mother = (dead, dead) if orphan else (dead, away) if self.rng.random() < 0.5 else (away, away)
-            self._do(self.app.record_parents, hid, child.person_id, father, mother, effective_on=day, actor=cw)
+            self._do(self.app.record_parents, h.id, child.person_id, father, mother, effective_on=day, actor=cw)
             program = Program.ORPHAN if orphan else Program.UNSUPPORTED_CHILD
-            return program, (child.person_id,), {"placement": "community"}
-        return Program.DIBAO, tuple(m.person_id for m in fam.members), {}
-
-    def _township_review(self, hid: UUID, eid: UUID, applied: date, cw: Actor) -> None:
-        """The township investigates; the county's decision waits for the notice to end."""
+            beneficiaries, terms = (child.person_id,), {"placement": "community"}
+        else:
+            program, beneficiaries, terms = Program.DIBAO, tuple(m.person_id for m in fam.members), {}
+        got = self._do(self.app.apply, h.id, program, beneficiaries, terms=terms, effective_on=applied, actor=cw)
+        if got is None:
+            return
+        eid = got[0]
         review_on = self._day(applied, 3, 12)
         reviewed = self._do(
             self.app.record_township_review,
-            hid,
+            h.id,
             eid,
             investigated_on=review_on,
             findings="入户调查：核实家庭人口、收入和财产状况",
@@ -171,7 +165,7 @@ class District(DistrictBase):
         e = reviewed[1].enrolment(eid)
         eligible = e.last_assessment is not None and e.last_assessment.eligible
         notice_ends = e.township_review.notice_ends if e.township_review else None
-        self.pending.append((hid, eid, self._day(notice_ends or review_on, 1, 10), eligible, cw))
+        self.pending.append((h.id, eid, self._day(notice_ends or review_on, 1, 10), eligible, cw))
 
     def _decide(self, month: date) -> None:
         """The county decides every application whose notice ended by this month's end."""
