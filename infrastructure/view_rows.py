@@ -1,7 +1,7 @@
 """Moved: the view rows belong to the application (``application.views.rows``).
 
-Kept for callers not yet moved (``application/payroll.py`` imports ``Count``, ``PayableRow`` and
-``SheetRow`` from here); remove once none does.
+Kept for callers not yet moved (``application/payroll.py`` imports its rows from here, and the fen
+helpers, now in ``infrastructure.fen``, were found here too); remove once none does.
 """
 
 from application.views.rows import (
@@ -16,8 +16,10 @@ from application.views.rows import (
     RollRow,
     SheetRow,
 )
+from infrastructure.fen import FEN, from_fen, to_fen
 
 __all__ = [
+    "FEN",
     "Count",
     "EnrolmentRow",
     "GrantRow",
@@ -28,4 +30,6 @@ __all__ = [
     "PeriodRow",
     "RollRow",
     "SheetRow",
+    "from_fen",
+    "to_fen",
 ]

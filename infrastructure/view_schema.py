@@ -23,24 +23,13 @@ from eventsourcing.persistence import Cipher, Tracking, TrackingRecorder
 
 from application.views.rows import EnrolmentRow, HouseholdViews, PeriodRow
 from domain.payroll import Payment
+from infrastructure.fen import to_fen
 
 PREFIX = "jiuzhu_view_"
 TABLES = ("households", "members", "enrolments", "periods", "grants", "payments")
 REWRITTEN = TABLES[:-1]  # a household's own rows, rewritten whole; payments are only ever added
 UNSEALED_KEPT = 200_000
 DELETE_CHUNK = 500  # household ids per DELETE … IN (…): well within SQLite's limit on parameters
-
-
-#: Amounts are kept in fen (integer cents) in the tables, so that sums in SQL are exact on every backend.
-FEN = Decimal("0.01")
-
-
-def to_fen(amount: Decimal) -> int:
-    return int((amount / FEN).to_integral_exact())
-
-
-def from_fen(fen: int | Decimal | None) -> Decimal:
-    return (Decimal(int(fen or 0)) * FEN).quantize(FEN)
 
 
 class ViewSQL(TrackingRecorder):

@@ -10,7 +10,8 @@ from typing import Any
 from uuid import UUID
 
 from application.views.rows import Count, EnrolmentRow, PayableRow, RollRow, SheetRow
-from infrastructure.view_schema import ViewSQL, from_fen, parse_parts
+from infrastructure.fen import from_fen
+from infrastructure.view_schema import ViewSQL, parse_parts
 
 PAYABLE = ("active", "gradual_exit")
 OPEN = ("approved", "active", "suspended", "gradual_exit")
