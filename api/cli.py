@@ -61,23 +61,7 @@ def serve(
             raise typer.Exit(2) from None
     host, port = host or settings.host, port or settings.port
     if dev:
-        issuer = _issuer(settings)
-        console.print(f"[bold]jiuzhu[/] on {settings.database} — API docs: http://{host}:{port}/docs")
-        console.print(f"the desk: http://{host}:{port}/desk/ (under --dev, one click per role signs in)")
-        for role, user in (
-            (Role.CASEWORKER, "dev-caseworker"),
-            (Role.APPROVER, "dev-approver"),
-            (Role.ADMIN, "dev-admin"),
-        ):
-            console.print(f"{role.value:>10} token: {issuer.issue(user, role, '430112')}", highlight=False)
-        if settings.token_secret == DEV_SECRET:
-            console.print("[yellow]using the built-in development secret; set JIUZHU_TOKEN_SECRET in production[/]")
-        if demo_households:
-            from api.cli_demo import generate, store_is_empty
-
-            if store_is_empty(settings):
-                console.print(f"the store is empty: generating a demo district of {demo_households} households")
-                generate(settings, households=demo_households, seed=20240101, console=console)
+        _development(settings, host, port, demo_households)
     if settings.cipher_key == DEV_CIPHER_KEY:
         console.print(
             "[bold red]events are encrypted with the built-in DEVELOPMENT key: anyone can read them. "
@@ -89,19 +73,28 @@ def serve(
         from api.cli_ops import prepare_workers
 
         prepare_workers(settings)  # migrate once here; the workers start with table creation off
-        uvicorn.run(
-            "api.server:create",
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            log_config=logs,
-            access_log=False,
-            **settings.proxy_options(),
-        )
+        options = {"log_config": logs, "access_log": False, **settings.proxy_options()}
+        uvicorn.run("api.server:create", factory=True, workers=workers, host=host, port=port, **options)
         return
     app = create_app(lambda: build_services(settings))
     uvicorn.run(app, host=host, port=port, log_config=logs, access_log=False, **settings.proxy_options())
+
+
+def _development(settings: Settings, host: str, port: int, demo_households: int) -> None:
+    """Under ``--dev``: where to go, a token per role, and a demo district on an empty store."""
+    issuer = _issuer(settings)
+    console.print(f"[bold]jiuzhu[/] on {settings.database} — API docs: http://{host}:{port}/docs")
+    console.print(f"the desk: http://{host}:{port}/desk/ (under --dev, one click per role signs in)")
+    for role, user in ((Role.CASEWORKER, "dev-caseworker"), (Role.APPROVER, "dev-approver"), (Role.ADMIN, "dev-admin")):
+        console.print(f"{role.value:>10} token: {issuer.issue(user, role, '430112')}", highlight=False)
+    if settings.token_secret == DEV_SECRET:
+        console.print("[yellow]using the built-in development secret; set JIUZHU_TOKEN_SECRET in production[/]")
+    if demo_households:
+        from api.cli_demo import generate, store_is_empty
+
+        if store_is_empty(settings):
+            console.print(f"the store is empty: generating a demo district of {demo_households} households")
+            generate(settings, households=demo_households, seed=20240101, console=console)
 
 
 @cli.command()

@@ -6,8 +6,10 @@ gets 422 ``idempotency-key-reused``; a retry while the first is still running ge
 ``idempotency-in-progress``. Only successful (2xx) responses are kept: a refused request wrote
 nothing, so its key is released and a retry runs again.
 
-While the request runs, its claim fences the event store (``infrastructure.idempotency.fence``):
-a write lands only while the claim is ours, and marks it committed. A committed claim whose
+While the request runs, its claim fences the event store (``infrastructure.fencing``): a write
+lands only while the claim is ours, and marks it committed. The claim reaches the event recorder
+through a ContextVar, ``current_claim``, set here around the request (see ``_run`` and the module
+``infrastructure.fencing`` for why a ContextVar and what it covers). A committed claim whose
 response was lost (the worker died, or the database went away, between the commit and storing the
 response) answers 409 ``idempotency-applied``: the write happened once and is not run again. The
 claim's lease (``JIUZHU_IDEMPOTENCY_LEASE_SECONDS``, 10 s) is renewed while the request runs, so a
@@ -38,6 +40,32 @@ KEPT_HEADERS = frozenset({"content-type", "etag", "location", "content-dispositi
 PURGE_EVERY = 1000  # requests with a key between two purges of expired keys
 STORE_TRIES = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds between tries to keep a response while the database is away
 log = logging.getLogger("jiuzhu.idempotency")
+
+#: A claim that cannot run: status, problem type, title, detail and headers of the answer.
+REFUSALS: dict[Outcome, tuple[int, str, str, str, dict[str, str] | None]] = {
+    Outcome.IN_PROGRESS: (
+        409,
+        "idempotency-in-progress",
+        "Request in progress",
+        "a request with this Idempotency-Key is still being processed; retry shortly",
+        {"Retry-After": "1"},
+    ),
+    Outcome.APPLIED: (
+        409,
+        "idempotency-applied",
+        "Request already applied",
+        "the request with this Idempotency-Key was applied, but its response was lost when the server "
+        "handling it stopped; read the resource to see the result",
+        None,
+    ),
+    Outcome.MISMATCH: (
+        422,
+        "idempotency-key-reused",
+        "Idempotency-Key reused",
+        "this Idempotency-Key was used for a different request (method, path, query or body)",
+        None,
+    ),
+}
 
 
 def fingerprint(key: bytes, scope: Scope, body: bytes) -> str:
@@ -85,43 +113,14 @@ class IdempotencyMiddleware:
         except DATABASE_UNAVAILABLE:
             await _unavailable(scope, send)
             return
-        if claim.outcome is Outcome.REPLAY:
+        if claim.outcome is Outcome.NEW:
+            await self._run(scope, replay(body, receive), send, store, actor.user_id, key, claim.token)
+        elif claim.outcome is Outcome.REPLAY:
             assert claim.response is not None
             await _send_stored(claim.response, send)
-        elif claim.outcome is Outcome.IN_PROGRESS:
-            await send_problem(
-                scope,
-                send,
-                409,
-                "idempotency-in-progress",
-                "Request in progress",
-                "a request with this Idempotency-Key is still being processed; retry shortly",
-                field="Idempotency-Key",
-                headers={"Retry-After": "1"},
-            )
-        elif claim.outcome is Outcome.APPLIED:
-            await send_problem(
-                scope,
-                send,
-                409,
-                "idempotency-applied",
-                "Request already applied",
-                "the request with this Idempotency-Key was applied, but its response was lost when the server "
-                "handling it stopped; read the resource to see the result",
-                field="Idempotency-Key",
-            )
-        elif claim.outcome is Outcome.MISMATCH:
-            await send_problem(
-                scope,
-                send,
-                422,
-                "idempotency-key-reused",
-                "Idempotency-Key reused",
-                "this Idempotency-Key was used for a different request (method, path, query or body)",
-                field="Idempotency-Key",
-            )
         else:
-            await self._run(scope, replay(body, receive), send, store, actor.user_id, key, claim.token)
+            status, rule, title, detail, headers = REFUSALS[claim.outcome]
+            await send_problem(scope, send, status, rule, title, detail, field="Idempotency-Key", headers=headers)
 
     async def _run(
         self, scope: Scope, receive: Receive, send: Send, store: IdempotencyStore, user: str, key: str, token: str
@@ -154,7 +153,9 @@ class IdempotencyMiddleware:
             await send(start)
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
-        claimed = current_claim.set(ClaimRef(user, key, token))  # fences the request's writes (sync routes copy it)
+        # The one hand-over to the event recorder: every save made while the request runs — in this task, or
+        # in the threadpool Starlette runs a sync route in (it copies the context) — is fenced by this claim.
+        claimed = current_claim.set(ClaimRef(user, key, token))
         renewing = asyncio.create_task(_renew(store, user, key, token))  # the lease lives as long as this request
         try:
             await self.app(scope, receive, capture)

@@ -110,72 +110,77 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+    status, title = domain_status(exc)
+    headers = {"ETag": f'"{exc.current}"'} if isinstance(exc, StaleVersion) else None
+    errors = [{"field": exc.field or "body", "rule": exc.rule, "message": exc.message}]
+    return problem_response(status, exc.kind, title, exc.message, request, errors, headers)
+
+
+async def api_problem(request: Request, exc: Problem) -> JSONResponse:
+    errors = [{"field": exc.field, "rule": exc.rule, "message": exc.detail}] if exc.field else None
+    return problem_response(exc.status, exc.kind, exc.title, exc.detail, request, errors, exc.headers)
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = _validation_errors(exc)
+    if any(e["rule"] == "json_invalid" for e in errors):
+        return problem_response(
+            400, "malformed-json", "Malformed JSON", "the request body is not valid JSON", request, errors
+        )
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem_response(422, "validation-error", "Invalid request", detail, request, errors)
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+    detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+    return problem_response(exc.status_code, kind, detail, detail, request, headers=getattr(exc, "headers", None))
+
+
+async def claim_lost(request: Request, exc: ClaimLost) -> JSONResponse:
+    """The request's Idempotency-Key claim fenced its save (``infrastructure.fencing``): nothing was written."""
+    if isinstance(exc, ClaimAlreadyCommitted):
+        detail = "the request was applied, but the database's answer was lost; read the resource to see the result"
+        errors = [{"field": "Idempotency-Key", "rule": "idempotency-applied", "message": detail}]
+        return problem_response(409, "idempotency-applied", "Request already applied", detail, request, errors)
+    detail = "a retry with this Idempotency-Key took the request over; nothing was written by this one"
+    errors = [{"field": "Idempotency-Key", "rule": "idempotency-in-progress", "message": detail}]
+    headers = {"Retry-After": "1"}
+    return problem_response(409, "idempotency-in-progress", "Request in progress", detail, request, errors, headers)
+
+
+async def projections_behind(request: Request, exc: ProjectionsBehind) -> JSONResponse:
+    detail = "the views have not caught up with the latest writes yet; retry shortly"
+    headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    return problem_response(503, "projections-behind", "Views not ready", detail, request, headers=headers)
+
+
+async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
+    return problem_response(
+        500, "internal-error", "Internal error", "an unexpected error occurred; it was logged", request
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
-    @app.exception_handler(DomainError)
-    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        status, title = domain_status(exc)
-        headers = {"ETag": f'"{exc.current}"'} if isinstance(exc, StaleVersion) else None
-        return problem_response(
-            status,
-            exc.kind,
-            title,
-            exc.message,
-            request,
-            [{"field": exc.field or "body", "rule": exc.rule, "message": exc.message}],
-            headers,
-        )
-
-    @app.exception_handler(Problem)
-    async def api_problem(request: Request, exc: Problem) -> JSONResponse:
-        errors = [{"field": exc.field, "rule": exc.rule, "message": exc.detail}] if exc.field else None
-        return problem_response(exc.status, exc.kind, exc.title, exc.detail, request, errors, exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = _validation_errors(exc)
-        if any(e["rule"] == "json_invalid" for e in errors):
-            return problem_response(
-                400, "malformed-json", "Malformed JSON", "the request body is not valid JSON", request, errors
-            )
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return problem_response(422, "validation-error", "Invalid request", detail, request, errors)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
-        return problem_response(exc.status_code, kind, detail, detail, request, headers=getattr(exc, "headers", None))
-
-    @app.exception_handler(ClaimLost)
-    async def claim_lost(request: Request, exc: ClaimLost) -> JSONResponse:
-        if isinstance(exc, ClaimAlreadyCommitted):
-            detail = "the request was applied, but the database's answer was lost; read the resource to see the result"
-            errors = [{"field": "Idempotency-Key", "rule": "idempotency-applied", "message": detail}]
-            return problem_response(409, "idempotency-applied", "Request already applied", detail, request, errors)
-        detail = "a retry with this Idempotency-Key took the request over; nothing was written by this one"
-        errors = [{"field": "Idempotency-Key", "rule": "idempotency-in-progress", "message": detail}]
-        headers = {"Retry-After": "1"}
-        return problem_response(409, "idempotency-in-progress", "Request in progress", detail, request, errors, headers)
-
-    @app.exception_handler(ProjectionsBehind)
-    async def projections_behind(request: Request, exc: ProjectionsBehind) -> JSONResponse:
-        detail = "the views have not caught up with the latest writes yet; retry shortly"
-        headers = {"Retry-After": RETRY_AFTER_SECONDS}
-        return problem_response(503, "projections-behind", "Views not ready", detail, request, headers=headers)
-
-    for kind in DATABASE_UNAVAILABLE:
-        app.add_exception_handler(kind, database_unavailable)
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
-        return problem_response(
-            500, "internal-error", "Internal error", "an unexpected error occurred; it was logged", request
-        )
+    """Every error the API answers as a problem, each kind with its handler (the last one catches the rest)."""
+    handlers: list[tuple[type[Exception], Any]] = [
+        (DomainError, domain_error),
+        (Problem, api_problem),
+        (RequestValidationError, validation_error),
+        (StarletteHTTPException, http_error),
+        (ClaimLost, claim_lost),
+        (ProjectionsBehind, projections_behind),
+        *((kind, database_unavailable) for kind in DATABASE_UNAVAILABLE),
+        (Exception, unexpected),
+    ]
+    for kind, handler in handlers:
+        app.add_exception_handler(kind, handler)
 
 
 async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     """503 with Retry-After: the store could not be reached. A retry with the same Idempotency-Key is safe: the key
-    says whether this request's events were committed (``infrastructure.idempotency.fence``)."""
+    says whether this request's events were committed (``infrastructure.fencing``)."""
     log.warning("database unavailable: %s", type(exc).__name__)  # the message may quote SQL parameters: not logged
     detail = "the database is unavailable; retry after the Retry-After seconds"
     headers = {"Retry-After": RETRY_AFTER_SECONDS}

@@ -30,6 +30,7 @@ COLUMNS = 7  # B..H
 HEAD_ROW, SUB_ROW, FIRST_ROW = 3, 4, 5
 Cells = list[Any]  # one value per column B..H; ``SPAN`` after a value: it spans the column too
 SPAN = object()
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def dig(data: Any, path: str) -> Any:
@@ -102,13 +103,33 @@ def statistics_xlsx(f: dict[str, Any]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "救助统计"
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet["A1"] = "社会救助统计表"
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = centre
+    sheet["A1"].alignment = CENTRE
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=1 + COLUMNS)
     sheet["A2"] = f"统计区划：{f['division']}"
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=1 + COLUMNS)
+    _headings(sheet)
+    row = _figures(sheet, f)
+    footer = [
+        f"统计期间：{f['period_start']} 至 {f['period_end']}；在册为 {f['on_roll']['on']} 日终",
+        f"数据截至：{f['as_known_at']}（按此时已记录的事实统计）",
+        "临时救助的人次为救助次数；“—”：少于 5 户的格子已隐去；更正（补发、追回）不在本表，另列于发放页。",
+    ]
+    for text in footer:
+        row += 1
+        sheet.cell(row, 1, text)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=1 + COLUMNS)
+    sheet.column_dimensions["A"].width = 18
+    for letter in "BCDEFGH":
+        sheet.column_dimensions[letter].width = 12
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _headings(sheet: Any) -> None:
+    """The two heading rows: each group over its sub-columns, a group without any over both rows."""
     sheet.cell(HEAD_ROW, 1, "项目")
     sheet.merge_cells(start_row=HEAD_ROW, start_column=1, end_row=SUB_ROW, end_column=1)
     column = 2
@@ -125,8 +146,12 @@ def statistics_xlsx(f: dict[str, Any]) -> bytes:
         column += max(len(subs), 1)
     for r in (HEAD_ROW, SUB_ROW):
         for c in range(1, 2 + COLUMNS):
-            sheet.cell(r, c).alignment = centre
+            sheet.cell(r, c).alignment = CENTRE
             sheet.cell(r, c).font = Font(bold=True)
+
+
+def _figures(sheet: Any, f: dict[str, Any]) -> int:
+    """One row per line of the table; the row after the last one written (the footer leaves it blank)."""
     row = FIRST_ROW
     for heading, cells in rows(f):
         sheet.cell(row, 1, heading).font = Font(bold=True)
@@ -139,18 +164,4 @@ def statistics_xlsx(f: dict[str, Any]) -> bytes:
                 cell.value, cell.number_format = float(value), "0.00"
             cell.alignment = Alignment(horizontal="right" if value is not None else "center")
         row += 1
-    footer = [
-        f"统计期间：{f['period_start']} 至 {f['period_end']}；在册为 {f['on_roll']['on']} 日终",
-        f"数据截至：{f['as_known_at']}（按此时已记录的事实统计）",
-        "临时救助的人次为救助次数；“—”：少于 5 户的格子已隐去；更正（补发、追回）不在本表，另列于发放页。",
-    ]
-    for text in footer:
-        row += 1
-        sheet.cell(row, 1, text)
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=1 + COLUMNS)
-    sheet.column_dimensions["A"].width = 18
-    for letter in "BCDEFGH":
-        sheet.column_dimensions[letter].width = 12
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return row

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder, Recording
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder, Mapper, Recording
 from eventsourcing.utils import Environment, EnvType
 
 from application.errors import (
@@ -31,6 +31,7 @@ from domain.household import Household
 from domain.policy import ParameterSnapshot, Policy, policy_id
 from domain.values import Actor
 from infrastructure.ledger import RECORDER_TOPICS, LedgerMixin, POPOLedgerRecorder
+from infrastructure.mapping import TypedMapper
 from infrastructure.transcodings import register_transcodings
 
 T = TypeVar("T")
@@ -122,6 +123,10 @@ class CaseworkBase(Application[UUID]):
         if (self.env.get("PERSISTENCE_MODULE") or "eventsourcing.popo") == "eventsourcing.popo":
             return POPOLedgerRecorder()  # the POPO factory ignores APPLICATION_RECORDER_TOPIC
         return super().construct_recorder()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The library's mapper with decoded events typed by pydantic (``infrastructure.mapping``)."""
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=TypedMapper)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

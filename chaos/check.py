@@ -14,12 +14,12 @@ from application.views.projection import Views
 from domain.payroll import PayrollMonth
 from infrastructure.payroll_transcodings import register_payroll_transcodings
 from infrastructure.view_schema import TABLES
-from infrastructure.views import ViewStore
+from infrastructure.views import SQLViewStore
 
 SEALED = {"households": ("head_name", "head_id_masked"), "members": ("name", "id_masked")}
 
 
-def dump_views(store: ViewStore) -> dict[str, list[tuple[Any, ...]]]:
+def dump_views(store: SQLViewStore) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every view, personal columns decrypted (their ciphertexts differ at each write), sorted."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     for table in TABLES:

@@ -8,6 +8,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from typing_extensions import TypedDict  # pydantic reads typing.TypedDict only from Python 3.12
+
 from domain.errors import InvalidValue
 from domain.values import IdNumber, age_on
 
@@ -129,8 +131,29 @@ class Member:
 MUTABLE_MEMBER_FIELDS = frozenset(f.name for f in fields(Member) if f.name not in ("person_id", "id_number"))
 
 
+class MemberChanges(TypedDict, total=False):
+    """A member change as ``MemberChanged`` stores it: the fields that changed and their new values.
+
+    Stored as a plain JSON object (the shape since version 1). Annotated on the event, the mapper
+    types it on reading (enums from their strings, a disability as a ``Disability``), so ``apply`` can
+    hand it to ``Member.with_changes`` as it is."""
+
+    name: str
+    relation: Relation
+    disability: Disability | None
+    labour_capacity: LabourCapacity
+    school_status: SchoolStatus
+    seriously_ill: bool
+    absence: Absence | None
+    resident: bool
+    support_duty: bool
+
+
 def coerce_member_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    """Type the values of a stored member change (enums come back from JSON as strings)."""
+    """Type the values of a stored member change (enums come back from JSON as strings).
+
+    Redundant once ``MemberChanged.changes`` is annotated ``MemberChanges`` (the mapper types it);
+    kept while the household's modules still call it."""
     typed: dict[str, Any] = {}
     for key, value in changes.items():
         if value is None or key in ("name", "seriously_ill", "resident", "support_duty"):

@@ -90,7 +90,6 @@ def export_store(
 ) -> BackupReport:
     """Write the whole store to ``path`` (gzip JSON lines), in notification order."""
     sql = store_sql(recorder)
-    last = 0
     with gzip.open(path, "wt", encoding="utf-8") as f:
         w = _Writer(f)
         w.line(
@@ -104,50 +103,61 @@ def export_store(
                 "key_check": key_check(cipher_key),
             }
         )
-        after = 0
-        while rows := sql.events_after(after, PAGE):
-            for n, oid, version, topic, state, recorded_at, content, chain in rows:
-                w.line(
-                    {
-                        "kind": "event",
-                        "n": n,
-                        "id": UUID(str(oid)).hex,
-                        "v": version,
-                        "topic": topic,
-                        "state": b64encode(bytes(state)).decode(),
-                        "recorded_at": _iso(recorded_at),
-                        "content_hash": content,
-                        "chain_hash": chain,
-                    }
-                )
-            after = last = rows[-1][0]
-            if progress:
-                progress(w.counts["event"])
-        for oid, version, recorded_at, content, chain in sql.orphan_ledger_rows():
+        last = _export_events(sql, w, progress)
+        _export_ledger_and_access(sql, w)
+        w.line({"kind": "end", **_trailer(w.counts), "sha256": w.digest.hexdigest()})
+    return BackupReport(w.counts["event"], w.counts["ledger"], w.counts["access"], last)
+
+
+def _export_events(sql: StoreSQL, w: _Writer, progress: Progress | None) -> int:
+    """Every stored event, page by page; the last notification id written (0: none)."""
+    after = 0
+    while rows := sql.events_after(after, PAGE):
+        for n, oid, version, topic, state, recorded_at, content, chain in rows:
             w.line(
                 {
-                    "kind": "ledger",
+                    "kind": "event",
+                    "n": n,
                     "id": UUID(str(oid)).hex,
                     "v": version,
+                    "topic": topic,
+                    "state": b64encode(bytes(state)).decode(),
                     "recorded_at": _iso(recorded_at),
                     "content_hash": content,
                     "chain_hash": chain,
                 }
             )
-        for at, user, role, household, purpose, rid in sql.access_rows():
-            w.line(
-                {
-                    "kind": "access",
-                    "at": _iso(at),
-                    "user_id": user,
-                    "role": role,
-                    "household_id": household,
-                    "purpose": purpose,
-                    "request_id": rid,
-                }
-            )
-        w.line({"kind": "end", **_trailer(w.counts), "sha256": w.digest.hexdigest()})
-    return BackupReport(w.counts["event"], w.counts["ledger"], w.counts["access"], last)
+        after = rows[-1][0]
+        if progress:
+            progress(w.counts["event"])
+    return after
+
+
+def _export_ledger_and_access(sql: StoreSQL, w: _Writer) -> None:
+    """The ledger rows with no event (their events are gone), then the access log."""
+    for oid, version, recorded_at, content, chain in sql.orphan_ledger_rows():
+        w.line(
+            {
+                "kind": "ledger",
+                "id": UUID(str(oid)).hex,
+                "v": version,
+                "recorded_at": _iso(recorded_at),
+                "content_hash": content,
+                "chain_hash": chain,
+            }
+        )
+    for at, user, role, household, purpose, rid in sql.access_rows():
+        w.line(
+            {
+                "kind": "access",
+                "at": _iso(at),
+                "user_id": user,
+                "role": role,
+                "household_id": household,
+                "purpose": purpose,
+                "request_id": rid,
+            }
+        )
 
 
 def read_backup(path: Path) -> Iterator[dict[str, Any]]:

@@ -6,6 +6,18 @@ ledger recorders) and fails — writing nothing — when the claim was taken ove
 the count shows that a save the request believes failed was in fact committed (the connection
 broke during the commit and the library or the command retried it). ``note_commit`` advances the
 request's count after each committed save.
+
+Why a ContextVar, reaching from the HTTP middleware into the recorder: the save that must be fenced is
+made by the library (``Application.save`` → the recorder's ``insert_events``), several calls below the
+route, in the events' own transaction, and nothing between the two carries request metadata; threading
+a claim through every command, handler and the library's recorder interface would put an HTTP concern
+into each of them. A ContextVar is the request-scoped value Python provides for exactly this: set by
+``api.idempotency.IdempotencyMiddleware._run`` for the request's duration and reset after; copied into
+the threadpool Starlette runs a sync route in and into tasks the request starts; absent (None) for
+everything else — CLI commands, jobs, projection workers, a request without an Idempotency-Key —
+whose saves are not fenced. The limits follow from the same rule: a thread started by hand inside a
+request does not inherit the claim (use ``contextvars.copy_context`` if one is ever needed), and the
+fence covers only saves through the ledger recorders (``infrastructure.ledger``), which call ``fence``.
 """
 
 from __future__ import annotations

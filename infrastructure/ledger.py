@@ -7,6 +7,7 @@ the version and the content hash. Verification recomputes both from the stored e
 every event changed, removed, reordered or inserted behind the service's back.
 
 It also keeps the read-access log: who read which household's personal data, when, and why.
+The PostgreSQL recorder is in ``infrastructure.ledger_postgres``.
 """
 
 from __future__ import annotations
@@ -22,11 +23,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder
-from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from psycopg import Cursor
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
 
 from infrastructure.fencing import fence, note_commit
 
@@ -41,7 +38,8 @@ def chain_hash(previous: str, originator_id: str, version: int, content: str) ->
     return hashlib.sha256(f"{previous}|{originator_id}|{version}|{content}".encode()).hexdigest()
 
 
-def _oid(originator_id: UUID | str) -> str:
+def oid_key(originator_id: UUID | str) -> str:
+    """An aggregate id as the ledger keys it (32 hex digits), whatever form the backend gave."""
     return originator_id.hex if isinstance(originator_id, UUID) else UUID(str(originator_id)).hex
 
 
@@ -68,10 +66,11 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _chain(stored_events: Sequence[StoredEvent], previous: dict[str, str], now: datetime) -> list[LedgerRow]:
+def chain_rows(stored_events: Sequence[StoredEvent], previous: dict[str, str], now: datetime) -> list[LedgerRow]:
+    """The ledger rows of events about to be stored, each chained to its aggregate's previous hash."""
     rows = []
     for s in stored_events:
-        oid = _oid(s.originator_id)
+        oid = oid_key(s.originator_id)
         content = content_hash(s.topic, s.state)
         chained = chain_hash(previous.get(oid, GENESIS), oid, s.originator_version, content)
         previous[oid] = chained
@@ -116,14 +115,14 @@ class POPOLedgerRecorder(LedgerMixin, POPOApplicationRecorder):
         with self._database_lock:
             ids = super()._insert_events(stored_events, **kwargs)  # re-entrant lock
             previous = {oid: rows[-1].chain_hash for oid, rows in self._ledger.items() if rows}
-            for row in _chain(stored_events, previous, self.clock()):
+            for row in chain_rows(stored_events, previous, self.clock()):
                 self._ledger[row.originator_id].append(row)
             return ids
 
     def select_ledger(self, originator_id: UUID | None = None) -> list[LedgerRow]:
         with self._database_lock:
             if originator_id is not None:
-                return list(self._ledger.get(_oid(originator_id), []))
+                return list(self._ledger.get(oid_key(originator_id), []))
             return [r for rows in self._ledger.values() for r in rows]
 
     def log_accesses(self, records: Sequence[AccessRecord]) -> None:
@@ -164,7 +163,7 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
         t = self.events_table_name
         fence(c, f"{t}_idempotency", "?")  # an Idempotency-Key claim taken over by a retry: write nothing
         previous: dict[str, str] = {}
-        for oid in {_oid(s.originator_id) for s in stored_events}:
+        for oid in {oid_key(s.originator_id) for s in stored_events}:
             c.execute(
                 f"SELECT chain_hash FROM {t}_ledger WHERE originator_id=? ORDER BY originator_version DESC LIMIT 1",
                 (oid,),
@@ -172,7 +171,7 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
             row = c.fetchone()
             if row:
                 previous[oid] = row[0]
-        for r in _chain(stored_events, previous, self.clock()):
+        for r in chain_rows(stored_events, previous, self.clock()):
             c.execute(
                 f"INSERT INTO {t}_ledger VALUES (?, ?, ?, ?, ?)",
                 (r.originator_id, r.originator_version, r.recorded_at.isoformat(), r.content_hash, r.chain_hash),
@@ -187,7 +186,7 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
             else:
                 c.execute(
                     f"SELECT * FROM {t}_ledger WHERE originator_id=? ORDER BY originator_version",
-                    (_oid(originator_id),),
+                    (oid_key(originator_id),),
                 )
             return [LedgerRow(r[0], r[1], datetime.fromisoformat(r[2]), r[3], r[4]) for r in c.fetchall()]
 
@@ -201,7 +200,7 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
     def select_access(
         self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
     ) -> list[AccessRecord]:
-        where, params = _access_filter(household_id, user_id, "?")
+        where, params = access_filter(household_id, user_id, "?")
         with self.datastore.transaction(commit=False) as c:
             c.execute(
                 f"SELECT * FROM {self.events_table_name}_access_log{where} ORDER BY rowid DESC LIMIT ? OFFSET ?",
@@ -210,7 +209,8 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
             return [AccessRecord(datetime.fromisoformat(r[0]), *r[1:]) for r in c.fetchall()]
 
 
-def _access_filter(household_id: UUID | None, user_id: str | None, mark: str) -> tuple[str, list[str]]:
+def access_filter(household_id: UUID | None, user_id: str | None, mark: str) -> tuple[str, list[str]]:
+    """The WHERE clause (with ``mark`` placeholders) and parameters of an access-log query."""
     clauses, params = [], []
     if household_id is not None:
         clauses.append(f"household_id = {mark}")
@@ -221,105 +221,8 @@ def _access_filter(household_id: UUID | None, user_id: str | None, mark: str) ->
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
-    def __init__(self, datastore: Any, *, events_table_name: str = "stored_events"):
-        super().__init__(datastore, events_table_name=events_table_name)
-        schema = Identifier(self.datastore.schema)
-        self._ledger = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_ledger"))
-        self._access = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_access_log"))
-        self._claims = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_idempotency")).as_string()
-        self.sql_create_statements.extend(
-            [
-                SQL(
-                    "CREATE TABLE IF NOT EXISTS {} (originator_id uuid NOT NULL, originator_version bigint NOT NULL, "
-                    "recorded_at timestamptz NOT NULL, content_hash text NOT NULL, chain_hash text NOT NULL, "
-                    "PRIMARY KEY (originator_id, originator_version))"
-                ).format(self._ledger),
-                SQL(
-                    "CREATE TABLE IF NOT EXISTS {} (id bigserial PRIMARY KEY, at timestamptz NOT NULL, "
-                    "user_id text NOT NULL, role text NOT NULL, household_id text NOT NULL, purpose text NOT NULL, "
-                    "request_id text NOT NULL)"
-                ).format(self._access),
-                SQL("CREATE INDEX IF NOT EXISTS {} ON {} (household_id)").format(
-                    Identifier(f"{events_table_name}_access_household"), self._access
-                ),
-                SQL("CREATE INDEX IF NOT EXISTS {} ON {} (user_id)").format(
-                    Identifier(f"{events_table_name}_access_user"), self._access
-                ),
-            ]
-        )
-
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        # Runs inside the insert's transaction, after the table lock and the events' insert.
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        fence(curs, self._claims, "%s")  # an Idempotency-Key claim taken over by a retry: write nothing
-        oids = sorted({_oid(s.originator_id) for s in stored_events})
-        curs.execute(
-            SQL(
-                "SELECT DISTINCT ON (originator_id) originator_id, chain_hash FROM {} "
-                "WHERE originator_id = ANY(%s::uuid[]) ORDER BY originator_id, originator_version DESC"
-            ).format(self._ledger),
-            (oids,),
-        )
-        previous = {UUID(str(r["originator_id"])).hex: r["chain_hash"] for r in curs.fetchall()}
-        rows = _chain(stored_events, previous, self.clock())
-        curs.executemany(
-            SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self._ledger),
-            [(UUID(r.originator_id), r.originator_version, r.recorded_at, r.content_hash, r.chain_hash) for r in rows],
-        )
-        return ids
-
-    def select_ledger(self, originator_id: UUID | None = None) -> list[LedgerRow]:
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            if originator_id is None:
-                curs.execute(SQL("SELECT * FROM {} ORDER BY originator_id, originator_version").format(self._ledger))
-            else:
-                curs.execute(
-                    SQL("SELECT * FROM {} WHERE originator_id = %s ORDER BY originator_version").format(self._ledger),
-                    (originator_id,),
-                )
-            return [
-                LedgerRow(
-                    UUID(str(r["originator_id"])).hex,
-                    r["originator_version"],
-                    r["recorded_at"],
-                    r["content_hash"],
-                    r["chain_hash"],
-                )
-                for r in curs.fetchall()
-            ]
-
-    def log_accesses(self, records: Sequence[AccessRecord]) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.executemany(
-                SQL(
-                    "INSERT INTO {} (at, user_id, role, household_id, purpose, request_id) "
-                    "VALUES (%s, %s, %s, %s, %s, %s)"
-                ).format(self._access),
-                [(r.at, r.user_id, r.role, r.household_id, r.purpose, r.request_id) for r in records],
-            )
-
-    def select_access(
-        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
-    ) -> list[AccessRecord]:
-        where, params = _access_filter(household_id, user_id, "%s")
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(
-                SQL("SELECT at, user_id, role, household_id, purpose, request_id FROM {}").format(self._access)
-                + SQL(where)
-                + SQL(" ORDER BY id DESC LIMIT %s OFFSET %s"),
-                (*params, limit, offset),
-            )
-            return [
-                AccessRecord(r["at"], r["user_id"], r["role"], r["household_id"], r["purpose"], r["request_id"])
-                for r in curs.fetchall()
-            ]
-
-
 RECORDER_TOPICS = {
     "eventsourcing.popo": "infrastructure.ledger:POPOLedgerRecorder",
     "eventsourcing.sqlite": "infrastructure.ledger:SQLiteLedgerRecorder",
-    "eventsourcing.postgres": "infrastructure.ledger:PostgresLedgerRecorder",
+    "eventsourcing.postgres": "infrastructure.ledger_postgres:PostgresLedgerRecorder",
 }

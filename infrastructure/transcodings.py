@@ -1,21 +1,19 @@
 """JSON transcodings for every non-JSON type stored in events.
 
 Names are stored with each value: never change a transcoding's ``name``. A ``StrEnum`` is a ``str``
-and is stored as its plain value (JSON never asks for a transcoding); dataclass transcodings below
-turn such strings back into enums, and lists back into tuples, from the dataclass's type hints.
+and is stored as its plain value (JSON never asks for a transcoding); a tuple is stored as a list.
+Value objects come back typed through pydantic (``DataclassAsDict``); the fields of the events
+themselves are typed by the mapper (``infrastructure.mapping``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import types
-import typing
-from collections.abc import Callable
 from datetime import date
-from enum import Enum
 from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
+from pydantic import TypeAdapter
 
 from domain.assessment import Assessment, Reason
 from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
@@ -49,45 +47,24 @@ class IdNumberAsStr(Transcoding):
         return IdNumber(data)
 
 
-def _coercer(hint: Any) -> Callable[[Any], Any] | None:
-    """How to turn a JSON-decoded value back into the type a dataclass field declares, worked out once
-    per field (None: the value as it is).
-
-    Enums from their stored strings (in a union, the first enum member type, strings only), tuples
-    from lists (each item as the first type argument says); ``None`` stays ``None``."""
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        enum = next((a for a in typing.get_args(hint) if isinstance(a, type) and issubclass(a, Enum)), None)
-        if enum is None:
-            return None
-        return lambda value: enum(value) if isinstance(value, str) else value
-    if isinstance(hint, type) and issubclass(hint, Enum):
-        return lambda value: None if value is None else hint(value)
-    if origin is tuple:
-        args = typing.get_args(hint)
-        inner = _coercer(args[0]) if args else None
-        if inner is None:
-            return lambda value: tuple(value) if isinstance(value, list) else value
-        return lambda value: tuple(None if v is None else inner(v) for v in value) if isinstance(value, list) else value
-    return None
-
-
 class DataclassAsDict(Transcoding):
-    """A frozen dataclass value object stored as a dict of its fields."""
+    """A frozen dataclass value object stored as a dict of its fields.
+
+    Decoding is pydantic's: the dict is validated against the dataclass's type hints (enums from their
+    stored strings, tuples from lists, nested value objects, Decimal, dates), and the dataclass's own
+    ``__post_init__`` checks still run. A field added later with a default is filled in for old records."""
 
     def __init__(self, cls: type, name: str):
         self.type = cls
         self.name = name
         self._fields = [f.name for f in dataclasses.fields(cls)]
-        self._hints = typing.get_type_hints(cls)
-        self._coercers = {k: _coercer(hint) for k, hint in self._hints.items()}
+        self._adapter: TypeAdapter[Any] = TypeAdapter(cls)
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in self._fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        coercers = self._coercers
-        return self.type(**{k: v if v is None or (c := coercers[k]) is None else c(v) for k, v in data.items()})
+        return self._adapter.validate_python(data)
 
 
 #: (class, stored name). Stored names are permanent.

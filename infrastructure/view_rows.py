@@ -1,170 +1,35 @@
-"""The rows of the read models (views), as the projection writes them and the reports read them.
+"""Moved: the view rows belong to the application (``application.views.rows``).
 
-Amounts are kept in fen (integer cents) in the tables so that sums in SQL are exact on every
-backend; these rows carry them as ``Decimal`` yuan.
+Kept for callers not yet moved (``application/payroll.py`` imports its rows from here, and the fen
+helpers, now in ``infrastructure.fen``, were found here too); remove once none does.
 """
 
-from __future__ import annotations
+from application.views.rows import (
+    Count,
+    EnrolmentRow,
+    GrantRow,
+    HouseholdRow,
+    HouseholdViews,
+    MemberRow,
+    PayableRow,
+    PeriodRow,
+    RollRow,
+    SheetRow,
+)
+from infrastructure.fen import FEN, from_fen, to_fen
 
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
-from uuid import UUID
-
-
-@dataclass(frozen=True, slots=True)
-class HouseholdRow:
-    household_id: UUID
-    division_code: str
-    area_type: str
-    head_name: str
-    head_id_masked: str
-    registered_on: date
-    version: int
-
-
-@dataclass(frozen=True, slots=True)
-class MemberRow:
-    household_id: UUID
-    person_id: UUID
-    name: str
-    id_masked: str
-    relation: str
-    current: bool
-
-
-@dataclass(frozen=True, slots=True)
-class EnrolmentRow:
-    """One enrolment as it stands after its latest step, with the dates the worklist and reports need."""
-
-    enrolment_id: UUID
-    household_id: UUID
-    program: str
-    division_code: str
-    area_type: str
-    status: str  # after the latest step
-    applied_on: date
-    reviewed_on: date | None
-    notice_ends: date | None
-    decided_on: date | None
-    benefits_from: date | None
-    exit_until: date | None
-    next_review_due: date | None
-    started_on: date | None  # first day in effect (active)
-    started_persons: int | None
-    ended_on: date | None  # first day terminated
-    exit_reason: str | None
-    monthly_amount: Decimal
-    beneficiaries_count: int
-    deadline_working_days: int | None = None  # an extended decision deadline (None: the parameter's)
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodRow:
-    """An enrolment's status over [from_date, to_date); ``to_date`` None means "until further notice"."""
-
-    enrolment_id: UUID
-    seq: int
-    household_id: UUID
-    program: str
-    division_code: str
-    area_type: str
-    from_date: date
-    to_date: date | None
-    status: str
-    monthly_amount: Decimal
-    beneficiaries: tuple[UUID, ...]
-    reason_code: str | None = None
-    arrangement: str | None = None
-    care_level: str | None = None
-    placement: str | None = None
-    parts: tuple[tuple[str, Decimal], ...] = ()  # tekun: basic_living and care_subsidy
-
-
-@dataclass(frozen=True, slots=True)
-class GrantRow:
-    """A one-off temporary assistance grant."""
-
-    grant_id: UUID
-    household_id: UUID
-    division_code: str
-    kind: str
-    level: str  # district | township
-    amount: Decimal
-    granted_on: date
-
-
-@dataclass(frozen=True, slots=True)
-class HouseholdViews:
-    """Everything the views hold about one household: rewritten whole on each of its events."""
-
-    household: HouseholdRow
-    members: list[MemberRow] = field(default_factory=list)
-    enrolments: list[EnrolmentRow] = field(default_factory=list)
-    periods: list[PeriodRow] = field(default_factory=list)
-    grants: list[GrantRow] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class PayableRow:
-    """An enrolment payable on a date, with what the payroll needs to issue its payment."""
-
-    enrolment_id: UUID
-    household_id: UUID
-    program: str
-    division_code: str
-    area_type: str
-    amount: Decimal
-    beneficiaries: tuple[UUID, ...]
-    parts: tuple[tuple[str, Decimal], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RollRow:
-    household_id: UUID
-    division_code: str
-    area_type: str
-    person_id: UUID
-    name: str
-    id_masked: str
-    household_amount: Decimal
-    beneficiaries_count: int
-    status: str
-
-
-@dataclass(frozen=True, slots=True)
-class SheetRow:
-    """One line of a month's bank file."""
-
-    household_id: UUID
-    enrolment_id: UUID
-    program: str
-    division_code: str
-    head_name: str
-    head_id_masked: str
-    amount: Decimal
-    beneficiaries_count: int
-    basic_living: Decimal | None = None  # tekun's two parts (None for other programs)
-    care_subsidy: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Count:
-    """A group's count: distinct households, enrolments, persons (sum of beneficiaries) and yuan."""
-
-    key: tuple[str | None, ...]
-    households: int
-    enrolments: int
-    persons: int
-    amount: Decimal = Decimal("0.00")
-
-
-FEN = Decimal("0.01")
-
-
-def to_fen(amount: Decimal) -> int:
-    return int((amount / FEN).to_integral_exact())
-
-
-def from_fen(fen: int | Decimal | None) -> Decimal:
-    return (Decimal(int(fen or 0)) * FEN).quantize(FEN)
+__all__ = [
+    "FEN",
+    "Count",
+    "EnrolmentRow",
+    "GrantRow",
+    "HouseholdRow",
+    "HouseholdViews",
+    "MemberRow",
+    "PayableRow",
+    "PeriodRow",
+    "RollRow",
+    "SheetRow",
+    "from_fen",
+    "to_fen",
+]

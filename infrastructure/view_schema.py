@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import Cipher, Tracking, TrackingRecorder
 
+from application.views.rows import EnrolmentRow, HouseholdViews, PeriodRow
 from domain.payroll import Payment
-from infrastructure.view_rows import EnrolmentRow, HouseholdViews, PeriodRow, to_fen
+from infrastructure.fen import to_fen
 
 PREFIX = "jiuzhu_view_"
 TABLES = ("households", "members", "enrolments", "periods", "grants", "payments")
@@ -32,7 +33,7 @@ DELETE_CHUNK = 500  # household ids per DELETE … IN (…): well within SQLite'
 
 
 class ViewSQL(TrackingRecorder):
-    """The views' schema and writes; ``ViewStore`` adds the queries, a dialect subclass the hooks below.
+    """The views' schema and writes; ``SQLViewStore`` adds the queries, a dialect subclass the hooks below.
 
     Names and masked ID numbers are personal data: with the application's cipher set, they are
     stored encrypted like the events (base64 of the ciphertext) and decrypted only when read.

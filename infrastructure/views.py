@@ -1,5 +1,5 @@
 """Read-model storage, the read side: every query the payroll and the reports ask of the views, in
-SQL both backends accept, and the choice of store for an application's backend."""
+SQL both backends accept (``infrastructure.view_stores`` chooses the store for a backend)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder
-
-from infrastructure.view_rows import Count, EnrolmentRow, PayableRow, RollRow, SheetRow, from_fen
+from application.views.rows import Count, EnrolmentRow, PayableRow, RollRow, SheetRow
+from infrastructure.fen import from_fen
 from infrastructure.view_schema import ViewSQL, parse_parts
 
 PAYABLE = ("active", "gradual_exit")
@@ -38,8 +37,9 @@ def _in(values: Sequence[str]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"  # fixed vocabularies only, never input
 
 
-class ViewStore(ViewSQL):
-    """The views with their queries; ``SQLiteViews`` and ``PostgresViews`` are the concrete stores."""
+class SQLViewStore(ViewSQL):
+    """The views with their queries: the application's ``ViewStore`` port (``application.views.ports``)
+    in SQL both backends accept; ``SQLiteViews`` and ``PostgresViews`` are the concrete stores."""
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
         with self.read() as c:
@@ -59,6 +59,32 @@ class ViewStore(ViewSQL):
     ) -> list[dict[str, Any]]:
         """Households in the division, optionally with an enrolment of a program and/or in a status on a
         date, optionally among given ids; each with its enrolments' programs and statuses on that date."""
+        if household_ids is not None and not household_ids:
+            return []
+        where, params = self._search_where(prefix, on, program, status, household_ids)
+        rows = self._rows(
+            f"SELECT h.household_id, h.division_code, h.area_type, h.head_name, h.head_id_masked "
+            f"FROM {self.t('households')} h WHERE {' AND '.join(where)} "
+            "ORDER BY h.division_code, h.household_id LIMIT %s OFFSET %s",
+            (*params, limit, offset),
+        )
+        found = {r["household_id"]: r for r in rows}
+        enrolments = self._enrolments_on(on, list(found))
+        return [
+            {
+                "household_id": hid,
+                "division_code": r["division_code"],
+                "area_type": r["area_type"],
+                "head_name": self.unseal(r["head_name"]),
+                "head_id_masked": self.unseal(r["head_id_masked"]),
+                "enrolments": enrolments[hid],
+            }
+            for hid, r in found.items()
+        ]
+
+    def _search_where(
+        self, prefix: str, on: date, program: str | None, status: str | None, household_ids: Sequence[str] | None
+    ) -> tuple[list[str], list[Any]]:
         where, params = ["h.division_code LIKE %s"], [prefix + "%"]
         if program is not None or status is not None:
             cond = ["p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) AND p.division_code LIKE %s"]
@@ -74,38 +100,23 @@ class ViewStore(ViewSQL):
                 f"h.household_id IN (SELECT p.household_id FROM {self.t('periods')} p WHERE {' AND '.join(cond)})"
             )
         if household_ids is not None:
-            if not household_ids:
-                return []
             where.append("h.household_id IN (" + ", ".join(["%s"] * len(household_ids)) + ")")
             params += list(household_ids)
-        rows = self._rows(
-            f"SELECT h.household_id, h.division_code, h.area_type, h.head_name, h.head_id_masked "
-            f"FROM {self.t('households')} h WHERE {' AND '.join(where)} "
-            "ORDER BY h.division_code, h.household_id LIMIT %s OFFSET %s",
-            (*params, limit, offset),
-        )
-        found = {r["household_id"]: r for r in rows}
-        enrolments: dict[str, list[dict[str, str]]] = {hid: [] for hid in found}
-        if found:
+        return where, params
+
+    def _enrolments_on(self, on: date, household_ids: list[str]) -> dict[str, list[dict[str, str]]]:
+        """Each household's enrolments (id, program, status) on a date."""
+        enrolments: dict[str, list[dict[str, str]]] = {hid: [] for hid in household_ids}
+        if household_ids:
             for e in self._rows(
                 f"SELECT household_id, enrolment_id, program, status FROM {self.t('periods')} WHERE {COVERS} "
-                "AND household_id IN (" + ", ".join(["%s"] * len(found)) + ")",
-                (self.d(on), self.d(on), *found),
+                "AND household_id IN (" + ", ".join(["%s"] * len(household_ids)) + ")",
+                (self.d(on), self.d(on), *household_ids),
             ):
                 enrolments[e["household_id"]].append(
                     {"enrolment_id": e["enrolment_id"], "program": e["program"], "status": e["status"]}
                 )
-        return [
-            {
-                "household_id": hid,
-                "division_code": r["division_code"],
-                "area_type": r["area_type"],
-                "head_name": self.unseal(r["head_name"]),
-                "head_id_masked": self.unseal(r["head_id_masked"]),
-                "enrolments": enrolments[hid],
-            }
-            for hid, r in found.items()
-        ]
+        return enrolments
 
     def payable_on(self, on: date, prefix: str) -> list[PayableRow]:
         """Enrolments ``active`` or ``gradual_exit`` on a date, in the division."""
@@ -286,23 +297,3 @@ def _enrolment(r: Any) -> EnrolmentRow:
         beneficiaries_count=int(r["beneficiaries_count"]),
         deadline_working_days=r["deadline_days"],
     )
-
-
-def open_view_store(recorder: ApplicationRecorder, env: dict[str, str] | None = None) -> ViewStore:
-    """The views next to an application's events: same SQLite file or PostgreSQL schema; in memory for POPO."""
-    from eventsourcing.postgres import PostgresApplicationRecorder
-    from eventsourcing.sqlite import SQLiteApplicationRecorder
-    from eventsourcing.utils import strtobool
-
-    create = strtobool((env or {}).get("CREATE_TABLE") or "y")
-    if isinstance(recorder, SQLiteApplicationRecorder):
-        from infrastructure.views_sqlite import SQLiteViews
-
-        return SQLiteViews.over(recorder.datastore, create=create, owned=False)
-    if isinstance(recorder, PostgresApplicationRecorder):
-        from infrastructure.views_postgres import PostgresViews
-
-        return PostgresViews.over(recorder.datastore, create=create)
-    from infrastructure.views_sqlite import SQLiteViews
-
-    return SQLiteViews.in_memory()

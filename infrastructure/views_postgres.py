@@ -12,12 +12,12 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
 from infrastructure.view_schema import ADDED_COLUMNS, PREFIX
-from infrastructure.views import ViewStore
+from infrastructure.views import SQLViewStore
 
 TRACKING_TABLE = "jiuzhu_views_tracking"
 
 
-class PostgresViews(ViewStore, PostgresTrackingRecorder):
+class PostgresViews(SQLViewStore, PostgresTrackingRecorder):
     """Views and their tracking table in the application's schema."""
 
     DATE = "date"

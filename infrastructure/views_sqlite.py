@@ -11,10 +11,10 @@ from uuid import uuid4
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
 from infrastructure.view_schema import ADDED_COLUMNS, PREFIX
-from infrastructure.views import ViewStore
+from infrastructure.views import SQLViewStore
 
 
-class SQLiteViews(ViewStore, SQLiteTrackingRecorder):
+class SQLiteViews(SQLViewStore, SQLiteTrackingRecorder):
     """Views and the library's ``tracking`` table in one SQLite database."""
 
     owned = False

@@ -14,12 +14,12 @@ from eventsourcing.persistence import Notification
 
 from application.casework import Casework
 from application.views.projection import Views
-from infrastructure.views_sqlite import SQLiteViews
+from infrastructure.view_stores import private_view_store
 
 
 class ViewsAsOf(Views):
     def __init__(self, casework: Casework, as_of: datetime):
-        super().__init__(casework, SQLiteViews.in_memory())
+        super().__init__(casework, private_view_store())
         self.as_of = as_of
         self.recorded = {
             (r.originator_id, r.originator_version): r.recorded_at for r in casework.ledger.select_ledger()

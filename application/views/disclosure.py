@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from infrastructure.view_rows import RollRow
+from application.views.rows import RollRow
 
 MONEY_AND_COUNTS = ("households", "persons", "enrolments", "funds", "funds_wan", "average_benefit")
 

@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID
 
+from application.views.rows import EnrolmentRow, GrantRow, HouseholdRow, HouseholdViews, MemberRow, PeriodRow
 from domain.enrolment import PAYABLE, Enrolment, Entitlement, Status
 from domain.entitlement import ENTITLED
 from domain.household import Household
 from domain.members import Member, Relation
-from infrastructure.view_rows import EnrolmentRow, GrantRow, HouseholdRow, HouseholdViews, MemberRow, PeriodRow
 
 ZERO = Decimal("0.00")
 #: Reason given to the termination the calendar brings about when a gradual exit runs out.

@@ -25,23 +25,28 @@ from eventsourcing.utils import get_topic
 
 from application.casework import Casework
 from application.views.periods import Tracked, advance, household_views
+from application.views.ports import ViewStore
 from domain.household import Household
 from domain.payroll import Payment, PayrollMonth
 from infrastructure.payroll_transcodings import register_payroll_transcodings
-from infrastructure.views import ViewStore, open_view_store
+from infrastructure.view_stores import open_view_store
 
 HOUSEHOLD_TOPICS = get_topic(Household) + "."
 PAYMENTS_TOPIC = get_topic(PayrollMonth.PaymentsIssued)
 Progress = Callable[[int, int], None]  # (position reached, last position in the log)
 
 
-class ViewsProjection(Projection[ViewStore]):
-    """Households, members, enrolments with their dated periods, and payments."""
+class ViewsProjection(Projection[Any]):
+    """Households, members, enrolments with their dated periods, and payments.
+
+    The library types a projection's view as one of its tracking recorders; ours is the application's
+    ``ViewStore`` port (which any of the infrastructure's stores is), kept as ``store``."""
 
     name = "jiuzhu_views"
 
     def __init__(self, view: ViewStore, *, events: EventStore[UUID], cache_size: int = 10_000):
         super().__init__(view)
+        self.store = view
         self.events = events
         self.cache_size = cache_size
         self.cache: OrderedDict[UUID, Tracked] = OrderedDict()
@@ -60,7 +65,7 @@ class ViewsProjection(Projection[ViewStore]):
             elif isinstance(event, PayrollMonth.PaymentsIssued):
                 payments.extend(event.payments)
         rows = [household_views(t) for t in touched.values()]
-        self.view.record(rows, payments, batch[-1][1])
+        self.store.record(rows, payments, batch[-1][1])
 
     def _advance(self, event: Household.Event) -> Tracked:
         hid, version = event.originator_id, event.originator_version
@@ -119,7 +124,7 @@ class Views:
         register_payroll_transcodings(casework.mapper.transcoder)
         self.casework = casework
         self.app_name = casework.name
-        self.store = store or open_view_store(casework.recorder, casework.env)
+        self.store: ViewStore = store or open_view_store(casework.recorder, casework.env)
         self.store.cipher = casework.mapper.cipher  # names and masked ID numbers are stored as the events are
         self.page_size = page_size
         self.projection = ViewsProjection(self.store, events=casework.repository.event_store, cache_size=cache_size)

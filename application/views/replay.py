@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from application.casework import Casework
+from application.views.rows import PayableRow
 from domain.enrolment import PAYABLE
-from infrastructure.view_rows import PayableRow
 
 
 def payable_by_replay(casework: Casework, on: date, prefix: str = "") -> list[PayableRow]:

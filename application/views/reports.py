@@ -35,9 +35,9 @@ from application.errors import OutsideJurisdiction
 from application.months import last_day, month_text, parse_month
 from application.views.disclosure import RollCell, roll_cells, suppress_statistics
 from application.views.projection import Views
+from application.views.rows import Count, EnrolmentRow, RollRow
 from domain.errors import InvalidValue
 from domain.values import Actor, Program, Role, first_of_next_month, jurisdiction_prefix
-from infrastructure.view_rows import Count, EnrolmentRow, RollRow
 
 PAYABLE = ("active", "gradual_exit")
 SPLITS = ("area_type", "arrangement", "care_level", "placement")
@@ -119,17 +119,8 @@ class Reports:
         prefix = self.division(actor, division)
         self.views.catch_up()
         store = self.views.store
-        paid = store.count_payments(first, last, prefix, households=False)[0]  # 户次 counts payments, not households
-        person_months = paid.persons
         exits = store.count_ended(first, last, prefix, ("program", "exit_reason"))
         basic, care = store.parts_paid(first, last, prefix)
-        by_program: dict[str, Any] = {
-            str(c.key[0]): {"household_months": c.enrolments, "person_months": c.persons, "funds": str(c.amount)}
-            for c in store.count_payments(first, last, prefix, ("program",), households=False)
-        }
-        if "tekun" in by_program:  # 基本生活费 and 护理补贴, as bureaus publish them apart
-            by_program["tekun"]["basic_living"] = str(basic)
-            by_program["tekun"]["care_subsidy"] = str(care)
         figures = {
             "division": prefix,
             "from": month_text(first),
@@ -151,15 +142,9 @@ class Reports:
                 "enrolments": sum(c.enrolments for c in exits),
                 "by_program": _nested(exits),
             },
-            "household_months": paid.enrolments,
-            "person_months": person_months,
-            "funds": str(paid.amount),
-            "funds_wan": str((paid.amount / 10000).quantize(CENT, ROUND_HALF_UP)),
-            "average_benefit": str((paid.amount / person_months).quantize(CENT, ROUND_HALF_UP))
-            if person_months
-            else None,
+            **_paid_totals(store.count_payments(first, last, prefix, households=False)[0]),
             "temporary_assistance": self._grants(first, last, prefix),
-            "payments_by_program": by_program,
+            "payments_by_program": self._paid_by_program(first, last, prefix, basic, care),
             "payments_by_area_type": self._paid_by_area(first, last, prefix),
             "tekun_funds": {"basic_living": str(basic), "care_subsidy": str(care)},
         }
@@ -169,6 +154,17 @@ class Reports:
             str(c.key[0]): c.households for c in store.count_payments(first, last, prefix, ("program",))
         }
         return suppress_statistics(figures, self.min_cell, paid_households)
+
+    def _paid_by_program(self, first: date, last: date, prefix: str, basic: Decimal, care: Decimal) -> dict[str, Any]:
+        """Payments for months in the period by program; tekun's with its two parts, as bureaus publish them."""
+        by_program: dict[str, Any] = {
+            str(c.key[0]): {"household_months": c.enrolments, "person_months": c.persons, "funds": str(c.amount)}
+            for c in self.views.store.count_payments(first, last, prefix, ("program",), households=False)
+        }
+        if "tekun" in by_program:  # 基本生活费 and 护理补贴
+            by_program["tekun"]["basic_living"] = str(basic)
+            by_program["tekun"]["care_subsidy"] = str(care)
+        return by_program
 
     def monthly(self, start: str, end: str, division: str | None, actor: Actor) -> list[dict[str, Any]]:
         """Month by month over [start, end]: funds paid for the month and persons on roll at its last day, by
@@ -273,6 +269,19 @@ def _work(e: EnrolmentRow, status: str, today: date, horizon: date, working_days
         kind = "review_overdue" if e.next_review_due < today else "review_due"
         out.append(item(kind, e.next_review_due, f"periodic review due {e.next_review_due}"))
     return out
+
+
+def _paid_totals(paid: Count) -> dict[str, Any]:
+    """The period's payments: 户次 (payments, not households), 人次, funds in yuan and 万元, the average."""
+    persons = paid.persons
+    average = str((paid.amount / persons).quantize(CENT, ROUND_HALF_UP)) if persons else None
+    return {
+        "household_months": paid.enrolments,
+        "person_months": persons,
+        "funds": str(paid.amount),
+        "funds_wan": str((paid.amount / 10000).quantize(CENT, ROUND_HALF_UP)),
+        "average_benefit": average,
+    }
 
 
 def _nested(counts: list[Count]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from application.views.reports import Reports
 from domain.enrolment import PAYABLE, Enrolment, Status, Step
 from domain.members import RemovalCause
 from domain.values import Program
-from infrastructure.views import ViewStore
+from infrastructure.views import SQLViewStore
 from tests.application.scenarios import enrol, household, month_firsts
 from tests.support import APPROVER, CASEWORKER, fixed_clock
 
@@ -253,7 +253,7 @@ def test_the_view_store_is_the_library_tracking_recorder(views: Views) -> None:
     """The views are a TrackingRecorder: positions are the library's tracking records."""
     from eventsourcing.persistence import TrackingRecorder
 
-    assert isinstance(views.store, ViewStore)
+    assert isinstance(views.store, SQLViewStore)
     assert isinstance(views.store, TrackingRecorder)
     assert views.position() == 0
 

@@ -1,0 +1,114 @@
+"""The ledger on PostgreSQL: the events, their ledger rows and the idempotency fence in one transaction
+(see ``infrastructure.ledger``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+from infrastructure.fencing import fence
+from infrastructure.ledger import AccessRecord, LedgerMixin, LedgerRow, access_filter, chain_rows, oid_key
+
+
+class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
+    def __init__(self, datastore: Any, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        schema = Identifier(self.datastore.schema)
+        self._ledger = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_ledger"))
+        self._access = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_access_log"))
+        self._claims = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_idempotency")).as_string()
+        self.sql_create_statements.extend(
+            [
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (originator_id uuid NOT NULL, originator_version bigint NOT NULL, "
+                    "recorded_at timestamptz NOT NULL, content_hash text NOT NULL, chain_hash text NOT NULL, "
+                    "PRIMARY KEY (originator_id, originator_version))"
+                ).format(self._ledger),
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (id bigserial PRIMARY KEY, at timestamptz NOT NULL, "
+                    "user_id text NOT NULL, role text NOT NULL, household_id text NOT NULL, purpose text NOT NULL, "
+                    "request_id text NOT NULL)"
+                ).format(self._access),
+                SQL("CREATE INDEX IF NOT EXISTS {} ON {} (household_id)").format(
+                    Identifier(f"{events_table_name}_access_household"), self._access
+                ),
+                SQL("CREATE INDEX IF NOT EXISTS {} ON {} (user_id)").format(
+                    Identifier(f"{events_table_name}_access_user"), self._access
+                ),
+            ]
+        )
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # Runs inside the insert's transaction, after the table lock and the events' insert.
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        fence(curs, self._claims, "%s")  # an Idempotency-Key claim taken over by a retry: write nothing
+        oids = sorted({oid_key(s.originator_id) for s in stored_events})
+        curs.execute(
+            SQL(
+                "SELECT DISTINCT ON (originator_id) originator_id, chain_hash FROM {} "
+                "WHERE originator_id = ANY(%s::uuid[]) ORDER BY originator_id, originator_version DESC"
+            ).format(self._ledger),
+            (oids,),
+        )
+        previous = {UUID(str(r["originator_id"])).hex: r["chain_hash"] for r in curs.fetchall()}
+        rows = chain_rows(stored_events, previous, self.clock())
+        curs.executemany(
+            SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self._ledger),
+            [(UUID(r.originator_id), r.originator_version, r.recorded_at, r.content_hash, r.chain_hash) for r in rows],
+        )
+        return ids
+
+    def select_ledger(self, originator_id: UUID | None = None) -> list[LedgerRow]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            if originator_id is None:
+                curs.execute(SQL("SELECT * FROM {} ORDER BY originator_id, originator_version").format(self._ledger))
+            else:
+                curs.execute(
+                    SQL("SELECT * FROM {} WHERE originator_id = %s ORDER BY originator_version").format(self._ledger),
+                    (originator_id,),
+                )
+            return [
+                LedgerRow(
+                    UUID(str(r["originator_id"])).hex,
+                    r["originator_version"],
+                    r["recorded_at"],
+                    r["content_hash"],
+                    r["chain_hash"],
+                )
+                for r in curs.fetchall()
+            ]
+
+    def log_accesses(self, records: Sequence[AccessRecord]) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.executemany(
+                SQL(
+                    "INSERT INTO {} (at, user_id, role, household_id, purpose, request_id) "
+                    "VALUES (%s, %s, %s, %s, %s, %s)"
+                ).format(self._access),
+                [(r.at, r.user_id, r.role, r.household_id, r.purpose, r.request_id) for r in records],
+            )
+
+    def select_access(
+        self, *, household_id: UUID | None = None, user_id: str | None = None, limit: int = 1000, offset: int = 0
+    ) -> list[AccessRecord]:
+        where, params = access_filter(household_id, user_id, "%s")
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                SQL("SELECT at, user_id, role, household_id, purpose, request_id FROM {}").format(self._access)
+                + SQL(where)
+                + SQL(" ORDER BY id DESC LIMIT %s OFFSET %s"),
+                (*params, limit, offset),
+            )
+            return [
+                AccessRecord(r["at"], r["user_id"], r["role"], r["household_id"], r["purpose"], r["request_id"])
+                for r in curs.fetchall()
+            ]
