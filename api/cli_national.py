@@ -1,0 +1,133 @@
+"""The national layer's commands: ``jiuzhu relay`` (per province), ``jiuzhu national`` and its questions.
+
+``register(cli)`` adds them to the main command; the parts are built from the settings when a
+command runs (``JIUZHU_PROVINCE``, ``JIUZHU_NATS_URL``, ``JIUZHU_NATIONAL_KEY``, ``JIUZHU_NATIONAL_DSN``, …).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from datetime import date
+
+import typer
+from rich.console import Console
+
+from application.national.findings import FindingsInbox, FindingsSubjects
+from application.national.relay import Relay, RelayConfig
+from application.national.service import NationalService, Subjects
+from infrastructure.national.bus import JetStreamBus
+from infrastructure.national.model import NationalModel
+from infrastructure.national.province_store import ProvinceNationalStore
+from infrastructure.national.settings import NationalSettings
+
+console = Console(stderr=True, soft_wrap=True)
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def relay_parts(
+    casework: object, store: ProvinceNationalStore, bus: JetStreamBus, ns: NationalSettings
+) -> tuple[Relay, FindingsInbox]:
+    """A province's relay and findings inbox (the streams are created if missing)."""
+    from application.casework import Casework
+
+    assert isinstance(casework, Casework)
+    bus.ensure_stream(ns.national_stream, [ns.national_subject("*")])
+    bus.ensure_stream(ns.findings_stream, [ns.findings_subject("*")])
+    config = RelayConfig(ns.province, ns.store(), ns.national_subject(ns.province), ns.national_key.encode())
+    subjects = FindingsSubjects(ns.findings_stream, ns.findings_subject(ns.province), f"findings-{ns.province}")
+    return Relay(casework, store, bus, config), FindingsInbox(store, bus, subjects)
+
+
+def national_parts(bus: JetStreamBus, ns: NationalSettings) -> NationalService:
+    """The national service over its store (created if missing) and the national stream."""
+    bus.ensure_stream(ns.national_stream, [ns.national_subject("*")])
+    bus.ensure_stream(ns.findings_stream, [ns.findings_subject("*")])
+    subjects = Subjects(ns.national_stream, ns.national_subject("*"), "national", f"{ns.subject_root}.findings")
+    return NationalService(NationalModel(ns.national_dsn, ns.national_schema), bus, subjects)
+
+
+def relay(interval: float = typer.Option(0.5, min=0.01, help="seconds between polls of the event log")) -> None:
+    """Relay this province's enrolment changes to NATS JetStream and take in the nation's findings.
+
+    One relay per province works at a time (a lease in the province's store); start a standby as you
+    like. Resumes from the position JetStream last acknowledged. Stops on SIGTERM or Ctrl-C."""
+    from api.composition import open_casework
+    from api.logs import configure
+    from application.national.worker import RelayWorker
+    from infrastructure.leases import open_lease
+    from infrastructure.national.province_store import open_province_store
+    from infrastructure.settings import Settings
+
+    settings, ns = Settings(), NationalSettings()
+    configure(settings.log_format)
+    env = settings.persistence_env()
+    casework = open_casework(settings.model_copy(update={"seed_policy": False}), env)
+    bus = JetStreamBus(ns.nats_url)
+    try:
+        parts = relay_parts(casework, open_province_store(casework.recorder), bus, ns)
+        RelayWorker(*parts, open_lease(env, "national-relay"), interval=interval).run(_stop_on_signals())
+    finally:
+        bus.close()
+        casework.close()
+
+
+def national() -> None:
+    """Run the national service: every province's messages into the national model, exactly once each."""
+    from api.logs import configure
+    from application.national.service import run_national
+    from infrastructure.settings import Settings
+
+    configure(Settings().log_format)
+    ns = NationalSettings()
+    bus = JetStreamBus(ns.nats_url)
+    service = national_parts(bus, ns)
+    try:
+        run_national(service, _stop_on_signals())
+    finally:
+        service.model.close()
+        bus.close()
+
+
+def national_statistics(month: str = typer.Option(..., help="YYYY-MM: on roll at the month's last day")) -> None:
+    """Print on-roll households, persons and monthly amounts by province and program (JSON)."""
+    from application.months import last_day, parse_month
+
+    ns = NationalSettings()
+    model = NationalModel(ns.national_dsn, ns.national_schema, create=False)
+    try:
+        rows = model.on_roll(last_day(parse_month(month, "month")))
+    finally:
+        model.close()
+    print(json.dumps([{**r.__dict__, "amount": str(r.amount)} for r in rows], ensure_ascii=False, indent=2))
+
+
+def national_lookup(
+    id_number: str = typer.Option(..., help="the person's ID number (hashed here; only the hash is looked up)"),
+    on: str = typer.Option("", help="YYYY-MM-DD (default: today)"),
+) -> None:
+    """Is this person enrolled anywhere? Periods in force on the date, by province and program (JSON)."""
+    from application.national.messages import person_hash
+
+    ns = NationalSettings()
+    model = NationalModel(ns.national_dsn, ns.national_schema, create=False)
+    try:
+        day = date.fromisoformat(on) if on else date.today()
+        rows = model.enrolled(person_hash(ns.national_key.encode(), id_number), day)
+    finally:
+        model.close()
+    print(json.dumps([{**r.__dict__, "since": r.since.isoformat()} for r in rows], ensure_ascii=False, indent=2))
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command()(relay)
+    cli.command()(national)
+    cli.command("national-statistics")(national_statistics)
+    cli.command("national-lookup")(national_lookup)

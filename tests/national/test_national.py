@@ -1,0 +1,132 @@
+"""Three provinces, their relays and the national service on loopback (PostgreSQL and NATS JetStream).
+
+National figures must equal the sum of the provinces' own §7 figures to the yuan and the person; a
+person planted on dibao in two provinces must yield exactly one finding in each; nothing personal
+crosses; every message is applied once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from application.national.findings import finding_items
+from application.national.messages import person_hash
+from infrastructure.national.bus import JetStreamBus
+from infrastructure.national.settings import NationalSettings
+from tests.conftest import _postgres_env
+from tests.national.provinces import Province, drain, national, plant_on_dibao, province
+from tests.support import id_number
+
+pytestmark = [pytest.mark.postgres, pytest.mark.nats]
+
+MONTH = "2024-12"
+PROVINCES = {"43": 11, "34": 12, "11": 13}  # province → the seed of its generated district
+HOUSEHOLDS = 20
+
+
+@pytest.fixture
+def provinces(postgres_database: str, national_settings: NationalSettings) -> Iterator[dict[str, Province]]:
+    made: dict[str, Province] = {}
+    try:
+        for code, seed in PROVINCES.items():
+            env = _postgres_env(postgres_database)
+            made[code] = province(code, env, national_settings, households=HOUSEHOLDS, seed=seed)
+        yield made
+    finally:
+        for p in made.values():
+            p.close()
+
+
+@pytest.fixture
+def bus(national_settings: NationalSettings) -> Iterator[JetStreamBus]:
+    b = JetStreamBus(national_settings.nats_url, ack_wait=2.0)
+    yield b
+    b.close()
+
+
+def national_figures(rows: list[Any]) -> dict[tuple[str, str], tuple[int, int, Decimal]]:
+    return {(r.province, r.program): (r.households, r.persons, r.amount) for r in rows}
+
+
+def provincial_figures(provinces: dict[str, Province]) -> dict[tuple[str, str], tuple[int, int, Decimal]]:
+    return {(code, program): f for code, p in provinces.items() for program, f in p.on_roll(MONTH).items()}
+
+
+def test_national_figures_are_the_sum_of_the_provinces_and_a_duplicate_is_found_once_in_each(
+    provinces: dict[str, Province], bus: JetStreamBus, national_settings: NationalSettings
+) -> None:
+    twice = id_number(date(1961, 4, 2), "340102")
+    plant_on_dibao(provinces["43"].app, twice, applied_on=date(2024, 3, 4), approved_on=date(2024, 3, 20))
+    plant_on_dibao(provinces["34"].app, twice, applied_on=date(2024, 5, 6), approved_on=date(2024, 5, 22))
+    relays = [p.relay(bus) for p in provinces.values()]
+    service = national(bus, national_settings)
+    try:
+        drain(service, relays)
+        ours = provincial_figures(provinces)
+        theirs = national_figures(service.statistics(date(2024, 12, 31)))
+        assert ours
+        assert theirs == ours
+        total_persons = sum(f[1] for f in ours.values())
+        total_amount = sum((f[2] for f in ours.values()), Decimal("0"))
+        print(f"\non roll 2024-12: {total_persons} persons, {total_amount} yuan a month in {len(ours)} cells")
+
+        # every message applied once, nothing skipped in a clean run
+        published = sum(relay.published for relay, _ in relays)
+        assert service.model.counts()["applied"] == published == service.totals.applied
+        assert service.totals.skipped == 0
+
+        # the planted person: exactly one finding in 43 and one in 34, none in 11
+        hashed = person_hash(national_settings.national_key.encode(), twice)
+        for code in ("43", "34"):
+            items = [f for f in provinces[code].store.findings() if f.person_hash == hashed]
+            assert len(items) == 1, code
+        # benefits from the first of the month after each approval
+        assert [i.detail for i in finding_items(provinces["43"].store)] == [
+            "enrolled in dibao in province 34 since 2024-06-01"
+        ]
+        assert [i.detail for i in finding_items(provinces["34"].store)] == [
+            "enrolled in dibao in province 43 since 2024-04-01"
+        ]
+        assert provinces["11"].store.findings() == []
+
+        # the lookup: enrolled in two provinces on 2024-06-01
+        where = service.model.enrolled(hashed, date(2024, 6, 1))
+        assert sorted((e.province, e.program, e.status) for e in where) == [
+            ("34", "dibao", "active"),
+            ("43", "dibao", "active"),
+        ]
+    finally:
+        service.model.close()
+
+
+def test_messages_carry_no_names_or_id_numbers(
+    provinces: dict[str, Province], bus: JetStreamBus, national_settings: NationalSettings
+) -> None:
+    p = provinces["11"]
+    relay, _ = p.relay(bus)
+    relay.catch_up()
+    assert relay.published > 0
+    sent = bus.fetch(national_settings.national_stream, national_settings.national_subject("11"), "peek", 1000, 1.0)
+    text = b"".join(d.data for d in sent).decode()
+    members = [m for hid in p.app.household_ids() for m in p.app.get_household(hid).members.values()]
+    assert members
+    for m in members:
+        assert m.id_number.value not in text
+        assert m.name not in text
+    message = json.loads(sent[0].data)
+    assert set(message) == {
+        "v",
+        "province",
+        "store",
+        "notification_id",
+        "household",
+        "county",
+        "area_type",
+        "enrolments",
+    }
