@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import signal
 import threading
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import typer
 from rich.console import Console
@@ -23,6 +25,7 @@ from infrastructure.national.province_store import ProvinceNationalStore
 from infrastructure.national.settings import NationalSettings
 
 console = Console(stderr=True, soft_wrap=True)
+T = TypeVar("T")
 
 
 def _stop_on_signals() -> threading.Event:
@@ -32,8 +35,19 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
+def _retrying(make: Callable[[], T], stop: threading.Event, what: str) -> T | None:
+    """``make()``, again every second while NATS (or a store) does not answer; None once stopped."""
+    while not stop.is_set():
+        try:
+            return make()
+        except Exception as e:
+            console.print(f"{what}: {type(e).__name__}: {e}; retrying", highlight=False)
+            stop.wait(1.0)
+    return None
+
+
 def relay_parts(
-    casework: object, store: ProvinceNationalStore, bus: JetStreamBus, ns: NationalSettings
+    casework: object, store: ProvinceNationalStore, bus: JetStreamBus, ns: NationalSettings, *, page_size: int = 200
 ) -> tuple[Relay, FindingsInbox]:
     """A province's relay and findings inbox (the streams are created if missing)."""
     from application.casework import Casework
@@ -41,7 +55,8 @@ def relay_parts(
     assert isinstance(casework, Casework)
     bus.ensure_stream(ns.national_stream, [ns.national_subject("*")])
     bus.ensure_stream(ns.findings_stream, [ns.findings_subject("*")])
-    config = RelayConfig(ns.province, ns.store(), ns.national_subject(ns.province), ns.national_key.encode())
+    key = ns.national_key.encode()
+    config = RelayConfig(ns.province, ns.store(), ns.national_subject(ns.province), key, page_size)
     subjects = FindingsSubjects(ns.findings_stream, ns.findings_subject(ns.province), f"findings-{ns.province}")
     return Relay(casework, store, bus, config), FindingsInbox(store, bus, subjects)
 
@@ -54,7 +69,10 @@ def national_parts(bus: JetStreamBus, ns: NationalSettings) -> NationalService:
     return NationalService(NationalModel(ns.national_dsn, ns.national_schema), bus, subjects)
 
 
-def relay(interval: float = typer.Option(0.5, min=0.01, help="seconds between polls of the event log")) -> None:
+def relay(
+    interval: float = typer.Option(0.5, min=0.01, help="seconds between polls of the event log"),
+    page_size: int = typer.Option(200, min=1, help="notifications published before the position is advanced"),
+) -> None:
     """Relay this province's enrolment changes to NATS JetStream and take in the nation's findings.
 
     One relay per province works at a time (a lease in the province's store); start a standby as you
@@ -70,10 +88,13 @@ def relay(interval: float = typer.Option(0.5, min=0.01, help="seconds between po
     configure(settings.log_format)
     env = settings.persistence_env()
     casework = open_casework(settings.model_copy(update={"seed_policy": False}), env)
-    bus = JetStreamBus(ns.nats_url)
+    bus = JetStreamBus(ns.nats_url, ack_wait=ns.nats_ack_wait)
+    stop = _stop_on_signals()
     try:
-        parts = relay_parts(casework, open_province_store(casework.recorder), bus, ns)
-        RelayWorker(*parts, open_lease(env, "national-relay"), interval=interval).run(_stop_on_signals())
+        store = open_province_store(casework.recorder)
+        parts = _retrying(lambda: relay_parts(casework, store, bus, ns, page_size=page_size), stop, "relay")
+        if parts is not None:
+            RelayWorker(*parts, open_lease(env, "national-relay"), interval=interval).run(stop)
     finally:
         bus.close()
         casework.close()
@@ -87,12 +108,15 @@ def national() -> None:
 
     configure(Settings().log_format)
     ns = NationalSettings()
-    bus = JetStreamBus(ns.nats_url)
-    service = national_parts(bus, ns)
+    bus = JetStreamBus(ns.nats_url, ack_wait=ns.nats_ack_wait)
+    stop = _stop_on_signals()
+    service = _retrying(lambda: national_parts(bus, ns), stop, "national service")
     try:
-        run_national(service, _stop_on_signals())
+        if service is not None:
+            run_national(service, stop)
     finally:
-        service.model.close()
+        if service is not None:
+            service.model.close()
         bus.close()
 
 

@@ -62,6 +62,8 @@ class NationalService:
             result = self.model.apply([(d.stream_seq, decode(d.data)) for d in deliveries])
             self._count(result)
             self.bus.ack(deliveries)
+            extra = {"event": "national-applied", "applied": result.applied, "skipped": result.skipped}
+            log.info("applied %d, skipped %d delivered again", result.applied, result.skipped, extra=extra)
         self.publish_findings()
         return len(deliveries)
 

@@ -126,6 +126,11 @@ class JetStreamBus:
         info = self._run(self.js().consumer_info(stream, durable))
         return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
 
+    def stream_messages(self, name: str) -> int:
+        """Messages the stream holds (re-sends absorbed by de-duplication are not among them)."""
+        info = self._run(self.js().stream_info(name))
+        return int(info.state.messages)
+
     def delete_consumer(self, stream: str, durable: str) -> None:
         with contextlib.suppress(NotFoundError):
             self._run(self.js().delete_consumer(stream, durable))

@@ -14,6 +14,7 @@ class NationalSettings(BaseSettings):
     province: str = Field(default="43", pattern=r"^\d{2}$")  # the province this store serves (relay)
     store_id: str = ""  # names the store in message ids; default: "p<province>"
     nats_url: str = "nats://127.0.0.1:4222"
+    nats_ack_wait: float = Field(default=30.0, gt=0)  # seconds before a message not acknowledged is re-delivered
     national_key: str = Field(default=DEV_NATIONAL_KEY, min_length=32)  # HMAC key of persons' national hashes
     subject_root: str = Field(default="jiuzhu", pattern=r"^[A-Za-z0-9_-]+$")  # jiuzhu.national.<p>, …findings.<p>
     stream_prefix: str = Field(default="JIUZHU", pattern=r"^[A-Za-z0-9_-]+$")  # streams <prefix>_NATIONAL, _FINDINGS

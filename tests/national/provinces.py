@@ -65,9 +65,19 @@ def _personal() -> Actor:
     return Actor("ap-province", Role.APPROVER, "43")
 
 
-def province(code: str, env: dict[str, str], settings: NationalSettings, *, households: int, seed: int) -> Province:
-    app = Casework(env=env, clock=fixed_clock)
-    app.seed_policy(load_seed(), SEED_ACTOR)
+def province(
+    code: str,
+    env: dict[str, str],
+    settings: NationalSettings,
+    *,
+    households: int,
+    seed: int,
+    app: Casework | None = None,
+) -> Province:
+    """A province's store with a generated district (on ``env``, or on the application given)."""
+    if app is None:
+        app = Casework(env=env, clock=fixed_clock)
+        app.seed_policy(load_seed(), SEED_ACTOR)
     views = Views(app)
     District(app, households=households, seed=seed).run()
     ns = settings.model_copy(update={"province": code, "store_id": f"store-{code}"})

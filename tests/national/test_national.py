@@ -8,6 +8,7 @@ crosses; every message is applied once.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -130,3 +131,43 @@ def test_messages_carry_no_names_or_id_numbers(
         "area_type",
         "enrolments",
     }
+
+
+class CrashBeforeAck:
+    """A bus whose process "dies" after the national store committed and before the ack reached NATS."""
+
+    def __init__(self, bus: JetStreamBus):
+        self.bus = bus
+
+    def fetch(self, *args: Any) -> Any:
+        return self.bus.fetch(*args)
+
+    def publish(self, *args: Any) -> Any:
+        return self.bus.publish(*args)
+
+    def ack(self, deliveries: Any) -> None:
+        raise ConnectionError("killed before the ack")
+
+
+def test_a_batch_delivered_again_after_a_crash_before_the_ack_is_skipped(
+    provinces: dict[str, Province], bus: JetStreamBus, national_settings: NationalSettings
+) -> None:
+    relay, _ = provinces["34"].relay(bus)
+    relay.catch_up()
+    crashing = national(bus, national_settings)
+    crashing.bus = CrashBeforeAck(bus)
+    with pytest.raises(ConnectionError):
+        crashing.step(wait=1.0)
+    applied = crashing.totals.applied
+    assert applied > 0
+    restarted = national(bus, national_settings)  # ack_wait is 2 s: the unacknowledged batch comes again
+    try:
+        deadline = time.monotonic() + 10
+        while restarted.totals.skipped < applied and time.monotonic() < deadline:
+            restarted.step(wait=0.5)
+        assert restarted.totals.skipped == applied
+        assert restarted.totals.applied == 0
+        assert restarted.model.counts()["applied"] == applied == relay.published
+    finally:
+        crashing.model.close()
+        restarted.model.close()
