@@ -58,7 +58,7 @@ def relay_parts(
     key = ns.national_key.encode()
     config = RelayConfig(ns.province, ns.store(), ns.national_subject(ns.province), key, page_size)
     subjects = FindingsSubjects(ns.findings_stream, ns.findings_subject(ns.province), f"findings-{ns.province}")
-    return Relay(casework, store, bus, config), FindingsInbox(store, bus, subjects)
+    return Relay(casework, store, bus, config), FindingsInbox(casework, store, bus, subjects, province=ns.province)
 
 
 def national_parts(bus: JetStreamBus, ns: NationalSettings) -> NationalService:

@@ -1,9 +1,11 @@
 """A province's inbox of cross-province findings, and the worklist lines a caseworker sees.
 
 The relay process also consumes ``<root>.findings.<province>`` through a durable consumer of its
-own; each finding is stored once by its id in the province's store (a finding delivered again after
-a crash is recognised and not stored twice), then acknowledged. Findings are rows in the province's
-store (``jiuzhu_national_findings``), not yet events of the household: see docs/scaling.md.
+own. Each finding is recorded as a ``CrossProvinceFinding`` aggregate in the province's event store
+(its id derives from the finding's, so a finding delivered again after a crash conflicts and is not
+recorded twice) and as a row of ``jiuzhu_national_findings`` (the worklist's read model, inserted
+once by its id), then acknowledged. A caseworker resolves it with ``resolve_finding``: a ``Resolved``
+event, and the row leaves the worklist. The lines are not yet in the desk's worklist page.
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
+
+from application.casework import Casework
 from application.national.service import Bus
+from domain.national_finding import CrossProvinceFinding, finding_aggregate_id
+from domain.values import Actor, Role
 from infrastructure.national.province_store import ProvinceNationalStore, ReceivedFinding
 
 
@@ -25,18 +32,57 @@ class FindingsSubjects:
 
 
 class FindingsInbox:
-    def __init__(self, store: ProvinceNationalStore, bus: Bus, subjects: FindingsSubjects, *, batch: int = 100):
-        self.store, self.bus, self.subjects, self.batch = store, bus, subjects, batch
-        self.received = 0  # findings new to this province
+    def __init__(
+        self,
+        casework: Casework,
+        store: ProvinceNationalStore,
+        bus: Bus,
+        subjects: FindingsSubjects,
+        *,
+        province: str,
+        batch: int = 100,
+    ):
+        self.casework, self.store, self.bus, self.subjects, self.batch = casework, store, bus, subjects, batch
+        self.actor = Actor("system:national", Role.SYSTEM, province)
+        self.received = 0  # findings recorded as events by this inbox
 
     def step(self, wait: float = 0.2) -> int:
-        """Store and acknowledge one batch of findings; returns the deliveries handled."""
+        """Record and acknowledge one batch of findings; returns the deliveries handled."""
         s = self.subjects
         deliveries = self.bus.fetch(s.stream, s.subject, s.durable, self.batch, wait)
         if deliveries:
-            self.received += self.store.receive([_finding(json.loads(d.data)) for d in deliveries])
+            findings = [_finding(json.loads(d.data)) for d in deliveries]
+            for f in findings:
+                self.received += self._record(f)
+            self.store.receive(findings)
             self.bus.ack(deliveries)
         return len(deliveries)
+
+    def _record(self, f: ReceivedFinding) -> int:
+        """Save the finding's ``Received`` event unless recorded before (1 when new)."""
+        finding = CrossProvinceFinding.receive(**{**f.__dict__, "actor": self.actor})
+        try:
+            self.casework.save(finding)
+        except IntegrityError:
+            return 0  # delivered again: recorded the first time
+        return 1
+
+
+def resolve_finding(
+    casework: Casework,
+    store: ProvinceNationalStore,
+    finding_id: str,
+    outcome: str,
+    note: str,
+    *,
+    on: date,
+    actor: Actor,
+) -> None:
+    """A caseworker's resolution: a ``Resolved`` event of the finding, and it leaves the worklist."""
+    finding: CrossProvinceFinding = casework.repository.get(finding_aggregate_id(finding_id))
+    finding.resolve(outcome, note, effective_on=on, actor=actor)
+    casework.save(finding)
+    store.resolved(finding_id, outcome, on)
 
 
 def _finding(m: dict[str, str]) -> ReceivedFinding:
@@ -65,7 +111,7 @@ class FindingItem:
 
 
 def finding_items(store: ProvinceNationalStore) -> list[FindingItem]:
-    """The province's findings as worklist lines, e.g. "enrolled in dibao in province 34 since 2023-05-01"."""
+    """The open findings as worklist lines, e.g. "enrolled in dibao in province 34 since 2023-05-01"."""
     return [
         FindingItem(
             "cross_province_duplicate",
@@ -74,5 +120,5 @@ def finding_items(store: ProvinceNationalStore) -> list[FindingItem]:
             f.program,
             f"enrolled in {f.other_program} in province {f.other_province} since {f.other_since.isoformat()}",
         )
-        for f in store.findings()
+        for f in store.findings(open_only=True)
     ]

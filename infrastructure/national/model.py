@@ -92,6 +92,9 @@ class NationalModel:
         """Apply (stream sequence, message) pairs in one transaction, each at most once."""
         applied = skipped = found = 0
         with self.transaction() as c:
+            # one batch at a time across national service processes: a duplicate whose two sides arrive in two
+            # concurrent transactions would otherwise be missed by both (neither sees the other's rows)
+            c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"jiuzhu-national:{self.schema}",))
             for seq, m in messages:
                 c.execute(
                     self.sql(

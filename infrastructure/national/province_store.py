@@ -58,7 +58,7 @@ class ProvinceNationalStore:
                     "household_id uuid NOT NULL, enrolment_id uuid NOT NULL, program text NOT NULL, "
                     "person_hash text NOT NULL, other_province text NOT NULL, other_program text NOT NULL, "
                     "other_since date NOT NULL, found_at timestamptz NOT NULL, "
-                    "received_at timestamptz NOT NULL DEFAULT now())"
+                    "received_at timestamptz NOT NULL DEFAULT now(), outcome text, resolved_on date)"
                 )
             )
 
@@ -112,9 +112,17 @@ class ProvinceNationalStore:
                 new += c.rowcount
         return new
 
-    def findings(self) -> list[ReceivedFinding]:
+    def resolved(self, finding_id: str, outcome: str, on: date) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                SQL(f"UPDATE {self.t(FINDINGS_TABLE)} SET outcome = %s, resolved_on = %s WHERE finding_id = %s"),
+                (outcome, on, finding_id),
+            )
+
+    def findings(self, *, open_only: bool = False) -> list[ReceivedFinding]:
+        where = " WHERE resolved_on IS NULL" if open_only else ""
         with self.datastore.transaction(commit=False) as c:
-            c.execute(SQL(f"SELECT * FROM {self.t(FINDINGS_TABLE)} ORDER BY found_at, finding_id"))
+            c.execute(SQL(f"SELECT * FROM {self.t(FINDINGS_TABLE)}{where} ORDER BY found_at, finding_id"))
             rows: list[dict[str, Any]] = list(c.fetchall())
         return [
             ReceivedFinding(

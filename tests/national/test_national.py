@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 
-from application.national.findings import finding_items
+from application.national.findings import finding_items, resolve_finding
 from application.national.messages import person_hash
+from domain.national_finding import CrossProvinceFinding, finding_aggregate_id
 from infrastructure.national.bus import JetStreamBus
 from infrastructure.national.settings import NationalSettings
 from tests.conftest import _postgres_env
 from tests.national.provinces import Province, drain, national, plant_on_dibao, province
+from tests.support import CASEWORKER as CW
 from tests.support import id_number
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats]
@@ -95,6 +97,20 @@ def test_national_figures_are_the_sum_of_the_provinces_and_a_duplicate_is_found_
             "enrolled in dibao in province 43 since 2024-04-01"
         ]
         assert provinces["11"].store.findings() == []
+
+        # each finding is an event of the province's own store, with both clocks, and a caseworker resolves it
+        (finding,) = provinces["43"].store.findings()
+        recorded = provinces["43"].app.repository.get(finding_aggregate_id(finding.finding_id))
+        assert isinstance(recorded, CrossProvinceFinding)
+        assert (recorded.other_province, recorded.found_at) == ("34", finding.found_at)
+        assert provinces["43"].app.ledger.select_ledger(recorded.id)[0].recorded_at is not None
+        assert [r for _, inbox in relays for r in [inbox.received]] == [1, 1, 0]
+        p43 = provinces["43"]
+        resolve_finding(
+            p43.app, p43.store, finding.finding_id, "terminated_here", "迁出", on=date(2024, 12, 1), actor=CW
+        )
+        assert finding_items(p43.store) == []
+        assert p43.app.repository.get(recorded.id).resolved == ("terminated_here", date(2024, 12, 1))
 
         # the lookup: enrolled in two provinces on 2024-06-01
         where = service.model.enrolled(hashed, date(2024, 6, 1))
