@@ -6,7 +6,7 @@ Generates three districts (``BENCH_NATIONAL_HOUSEHOLDS`` each, default 100), the
 (1) the raw JetStream publish rate, one message at a time awaiting each ack (how the relay publishes),
 and (2) the three relays and the national service running together: notifications and messages a
 second from the provinces into the national model, and the lag (messages published, not yet applied)
-sampled every 50 ms. Prints JSON.
+sampled after every fetch. Prints JSON.
 """
 
 from __future__ import annotations
@@ -50,10 +50,24 @@ def fan_in(relays: list[Relay], service: NationalService, total: int) -> dict[st
     """Relays and the national service at once, until every notification is relayed and every message applied."""
     stop = threading.Event()
     lags: list[int] = []
+    applying = [0.0]  # seconds inside the national store's apply transactions
+    apply = service.model.apply
+
+    def timed_apply(messages: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return apply(messages)
+        finally:
+            applying[0] += time.perf_counter() - t
+
+    service.model.apply = timed_apply  # type: ignore[method-assign]
+    relayed: dict[int, float] = {}
 
     def relay(r: Relay) -> None:
+        t = time.perf_counter()
         while not stop.is_set() and r.catch_up() > 0:
             pass
+        relayed[id(r)] = time.perf_counter() - t
 
     threads = [threading.Thread(target=relay, args=(r,)) for r in relays]
     started = time.perf_counter()
@@ -71,8 +85,10 @@ def fan_in(relays: list[Relay], service: NationalService, total: int) -> dict[st
         "seconds": round(seconds, 2),
         "notifications_per_second": round(total / seconds),
         "messages_applied_per_second": round(messages / seconds),
+        "relays_done_after_seconds": round(max(relayed.values(), default=0.0), 2),
+        "national_apply_messages_per_second_in_transaction": round(messages / applying[0]) if applying[0] else None,
         "max_lag_messages": max(lags, default=0),
-        "batches": len(lags),
+        "fetches": len(lags),
     }
 
 

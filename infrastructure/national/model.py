@@ -91,6 +91,7 @@ class NationalModel:
     def apply(self, messages: Sequence[tuple[int, dict[str, Any]]]) -> Applied:
         """Apply (stream sequence, message) pairs in one transaction, each at most once."""
         applied = skipped = found = 0
+        reached: dict[str, tuple[str, int, int, int]] = {}  # store → province, notification id, stream seq, count
         with self.transaction() as c:
             # one batch at a time across national service processes: a duplicate whose two sides arrive in two
             # concurrent transactions would otherwise be missed by both (neither sees the other's rows)
@@ -107,20 +108,24 @@ class NationalModel:
                     skipped += 1
                     continue
                 applied += 1
-                self._position(c, m, seq)
-                if self._replace(c, m):
+                _, nid, top, count = reached.get(m["store"], ("", 0, 0, 0))
+                reached[m["store"]] = (m["province"], max(nid, m["notification_id"]), max(top, seq), count + 1)
+                if self._replace(c, m) and _may_overlap(m):
                     found += self._find(c, m["province"], m["household"])
+            for store, position in reached.items():
+                self._position(c, store, *position)
         return Applied(applied, skipped, found)
 
-    def _position(self, c: Any, m: dict[str, Any], seq: int) -> None:
+    def _position(self, c: Any, store: str, province: str, nid: int, seq: int, count: int) -> None:
+        """The store's position (highest notification and stream sequence applied) and its count of messages."""
         c.execute(
             self.sql(
                 "INSERT INTO {s}.positions AS p (store_id, province, notification_id, stream_seq, applied) "
-                "VALUES (%s, %s, %s, %s, 1) ON CONFLICT (store_id) DO UPDATE SET "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (store_id) DO UPDATE SET "
                 "notification_id = GREATEST(p.notification_id, EXCLUDED.notification_id), "
-                "stream_seq = GREATEST(p.stream_seq, EXCLUDED.stream_seq), applied = p.applied + 1"
+                "stream_seq = GREATEST(p.stream_seq, EXCLUDED.stream_seq), applied = p.applied + EXCLUDED.applied"
             ),
-            (m["store"], m["province"], m["notification_id"], seq),
+            (store, province, nid, seq, count),
         )
 
     def _replace(self, c: Any, m: dict[str, Any]) -> bool:
@@ -234,6 +239,15 @@ class NationalModel:
             c.execute(self.sql("SELECT COUNT(*) AS n FROM {s}.applied"))
             row = c.fetchone()
         return {"applied": int(row["n"]) if row else 0, **per_store}
+
+
+def _may_overlap(m: dict[str, Any]) -> bool:
+    """Whether the household has a dibao or tekun period on roll at all (otherwise no overlap to look for)."""
+    return any(
+        e["program"] in ("dibao", "tekun") and p["status"] in PAYABLE and Decimal(p["monthly"]) > 0
+        for e in m["enrolments"]
+        for p in e["periods"]
+    )
 
 
 def _rows(m: dict[str, Any]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
