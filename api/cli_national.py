@@ -120,17 +120,23 @@ def national() -> None:
         bus.close()
 
 
-def national_statistics(month: str = typer.Option(..., help="YYYY-MM: on roll at the month's last day")) -> None:
-    """Print on-roll households, persons and monthly amounts by province and program (JSON)."""
+def national_statistics(month: str = typer.Option(..., help="YYYY-MM")) -> None:
+    """Print, by province and program, the households, persons and monthly amounts on roll at the month's
+    last day, and the month's payments (household-months, person-months, funds), as JSON."""
     from application.months import last_day, parse_month
 
     ns = NationalSettings()
     model = NationalModel(ns.national_dsn, ns.national_schema, create=False)
+    first = parse_month(month, "month")
     try:
-        rows = model.on_roll(last_day(parse_month(month, "month")))
+        on_roll, paid = model.on_roll(last_day(first)), model.paid(first, last_day(first))
     finally:
         model.close()
-    print(json.dumps([{**r.__dict__, "amount": str(r.amount)} for r in rows], ensure_ascii=False, indent=2))
+    figures = {
+        "on_roll": [{**r.__dict__, "amount": str(r.amount)} for r in on_roll],
+        "paid": [{**r.__dict__, "funds": str(r.funds)} for r in paid],
+    }
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
 
 
 def national_lookup(

@@ -1,12 +1,14 @@
 """What a province tells the nation about a household: its enrolments' dated periods, and nothing personal.
 
-A national message is the state of one household's enrolments after one of its events — for each
+A household message is the state of one household's enrolments after one of its events — for each
 enrolment its program, status and the same dated periods the province's own views hold (status,
 monthly amount, beneficiaries in force), so that the national figures are the provinces' figures
 by construction. Beneficiaries travel as HMAC-SHA256 of their ID numbers under the *national* key
 (the same person has the same hash in every province; the hash cannot be reversed without the
 key); names, ID numbers and addresses never leave the province. The household and enrolment ids
-are the province's random UUIDs: they let a finding sent back be put on the right desk.
+are the province's random UUIDs: they let a finding sent back be put on the right desk. A payments
+message carries a payroll batch's monthly payments (amount and head count each), from which the
+nation counts funds, household-months and person-months as the provinces do.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from application.views.periods import Tracked, household_views
 from domain.members import Member
+from domain.payroll import Payment
 from infrastructure.view_rows import PeriodRow
 
 VERSION = 1
@@ -55,6 +59,7 @@ def household_message(tracked: Tracked, key: bytes, origin: Origin) -> dict[str,
         by_enrolment.setdefault(str(p.enrolment_id), []).append(_period(p, hashes))
     return {
         "v": VERSION,
+        "kind": "household",
         "province": origin.province,
         "store": origin.store_id,
         "notification_id": origin.notification_id,
@@ -69,6 +74,29 @@ def household_message(tracked: Tracked, key: bytes, origin: Origin) -> dict[str,
                 "periods": by_enrolment.get(str(e.enrolment_id), []),
             }
             for e in views.enrolments
+        ],
+    }
+
+
+def payments_message(payments: Sequence[Payment], origin: Origin) -> dict[str, Any]:
+    """The national message for a batch of monthly payments issued: amounts and head counts, no persons."""
+    return {
+        "v": VERSION,
+        "kind": "payments",
+        "province": origin.province,
+        "store": origin.store_id,
+        "notification_id": origin.notification_id,
+        "payments": [
+            {
+                "household": str(p.household_id),
+                "enrolment": str(p.enrolment_id),
+                "program": str(p.program),
+                "county": p.division_code[:6],
+                "month": p.month.isoformat(),
+                "amount": str(p.amount),
+                "persons": len(p.beneficiaries),
+            }
+            for p in payments
         ],
     }
 

@@ -24,11 +24,14 @@ from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
 from application.casework import Casework
-from application.national.messages import Origin, content, encode, household_message
+from application.national.messages import Origin, content, encode, household_message, payments_message
 from application.views.periods import Tracked, advance
 from domain.household import Household
+from domain.payroll import PayrollMonth
+from infrastructure.payroll_transcodings import register_payroll_transcodings
 
 HOUSEHOLD_TOPICS = get_topic(Household) + "."
+PAYMENTS_TOPIC = get_topic(PayrollMonth.PaymentsIssued)
 
 
 class Publisher(Protocol):
@@ -52,6 +55,7 @@ class RelayConfig:
 
 class Relay:
     def __init__(self, casework: Casework, positions: Positions, publisher: Publisher, config: RelayConfig):
+        register_payroll_transcodings(casework.mapper.transcoder)
         self.casework, self.positions, self.publisher, self.config = casework, positions, publisher, config
         self.cache: OrderedDict[UUID, Tracked] = OrderedDict()
         self.sent: dict[UUID, str] = {}  # household → content of the last message acknowledged
@@ -74,11 +78,14 @@ class Relay:
 
     def _relay(self, n: Notification) -> int:
         """Publish the national message of one notification, if it has one; 1 when JetStream stored it new."""
+        origin = Origin(self.config.province, self.config.store_id, n.id)
+        if n.topic == PAYMENTS_TOPIC:
+            issued = self.casework.mapper.to_domain_event(n)
+            assert isinstance(issued, PayrollMonth.PaymentsIssued)
+            return self._publish(payments_message(issued.payments, origin), origin)
         if not n.topic.startswith(HOUSEHOLD_TOPICS):
             return 0
-        event = self.casework.mapper.to_domain_event(n)
-        tracked = self._advance(event)
-        origin = Origin(self.config.province, self.config.store_id, n.id)
+        tracked = self._advance(self.casework.mapper.to_domain_event(n))
         message = household_message(tracked, self.config.key, origin)
         if message is None:
             return 0
@@ -86,8 +93,12 @@ class Relay:
         hid = tracked.household.id
         if self.sent.get(hid) == digest:
             return 0
-        _, duplicate = self.publisher.publish(self.config.subject, encode(message), origin.msg_id)
+        new = self._publish(message, origin)
         self.sent[hid] = digest
+        return new
+
+    def _publish(self, message: dict[str, Any], origin: Origin) -> int:
+        _, duplicate = self.publisher.publish(self.config.subject, encode(message), origin.msg_id)
         if duplicate:
             self.duplicates += 1
             return 0

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from application.national.messages import decode
 from infrastructure.national.bus import Delivery
-from infrastructure.national.model import Applied, NationalModel, OnRoll
+from infrastructure.national.model import Applied, NationalModel, OnRoll, Paid
 
 log = logging.getLogger("jiuzhu.national")
 
@@ -88,6 +88,10 @@ class NationalService:
     def statistics(self, month_end: date) -> list[OnRoll]:
         """On roll at the month's last day, by province and program (households, persons, monthly amounts)."""
         return self.model.on_roll(month_end)
+
+    def paid(self, first: date, last: date) -> list[Paid]:
+        """Payments for the months in [first, last] by province and program (户次, 人次, funds)."""
+        return self.model.paid(first, last)
 
 
 def finding_message(row: dict[str, Any], side: str, other: str) -> dict[str, Any]:

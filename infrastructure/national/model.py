@@ -48,6 +48,15 @@ class OnRoll:
 
 
 @dataclass(frozen=True)
+class Paid:
+    province: str
+    program: str
+    household_months: int
+    person_months: int
+    funds: Decimal
+
+
+@dataclass(frozen=True)
 class Enrolled:
     """One answer to "is this person enrolled anywhere": a period in force on the date asked."""
 
@@ -110,7 +119,9 @@ class NationalModel:
                 applied += 1
                 _, nid, top, count = reached.get(m["store"], ("", 0, 0, 0))
                 reached[m["store"]] = (m["province"], max(nid, m["notification_id"]), max(top, seq), count + 1)
-                if self._replace(c, m) and _may_overlap(m):
+                if m.get("kind") == "payments":
+                    self._add_payments(c, m)
+                elif self._replace(c, m) and _may_overlap(m):
                     found += self._find(c, m["province"], m["household"])
             for store, position in reached.items():
                 self._position(c, store, *position)
@@ -153,6 +164,16 @@ class NationalModel:
         if persons:
             c.executemany(self.sql("INSERT INTO {s}.beneficiaries VALUES (%s, %s, %s, %s, %s)"), persons)
         return True
+
+    def _add_payments(self, c: Any, m: dict[str, Any]) -> None:
+        """Monthly payments are only ever added (a payroll run pays an enrolment's month once)."""
+        rows = [
+            (m["province"], p["enrolment"], date.fromisoformat(p["month"]), p["household"], p["county"],
+             p["program"], to_fen(Decimal(p["amount"])), p["persons"])
+            for p in m["payments"]
+        ]  # fmt: skip
+        if rows:
+            c.executemany(self.sql("INSERT INTO {s}.payments VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"), rows)
 
     def _find(self, c: Any, province: str, household: str) -> int:
         """Record each overlap of this household's persons with another province once, as an ordered pair."""
@@ -212,6 +233,21 @@ class NationalModel:
             OnRoll(r["province"], r["program"], int(r["households"]), int(r["persons"] or 0), from_fen(r["fen"]))
             for r in rows
         ]
+
+    def paid(self, first: date, last: date) -> list[Paid]:
+        """Payments for the months within [first, last] by province and program: household-months (户次),
+        person-months (人次) and funds — the provinces' §7 ``payments_by_program``."""
+        with self.transaction() as c:
+            c.execute(
+                self.sql(
+                    "SELECT province, program, COUNT(*) AS n, SUM(persons) AS persons, SUM(amount_fen) AS fen "
+                    "FROM {s}.payments WHERE paid_month >= %s AND paid_month <= %s "
+                    "GROUP BY province, program ORDER BY province, program"
+                ),
+                (first, last),
+            )
+            rows = list(c.fetchall())
+        return [Paid(r["province"], r["program"], int(r["n"]), int(r["persons"]), from_fen(r["fen"])) for r in rows]
 
     def enrolled(self, person: str, on: date) -> list[Enrolled]:
         """Where the person (national hash) is a beneficiary of a period in force on ``on``, not ended."""

@@ -19,6 +19,9 @@ TABLES = (
     "seq int NOT NULL, household_id uuid NOT NULL, person_hash text NOT NULL)",
     "CREATE INDEX IF NOT EXISTS beneficiaries_person ON {s}.beneficiaries (person_hash)",
     "CREATE INDEX IF NOT EXISTS beneficiaries_household ON {s}.beneficiaries (province, household_id)",
+    "CREATE TABLE IF NOT EXISTS {s}.payments (province text NOT NULL, enrolment_id uuid NOT NULL, "
+    "paid_month date NOT NULL, household_id uuid NOT NULL, county text NOT NULL, program text NOT NULL, "
+    "amount_fen bigint NOT NULL, persons int NOT NULL, PRIMARY KEY (province, enrolment_id, paid_month))",
     "CREATE TABLE IF NOT EXISTS {s}.findings (finding_id text PRIMARY KEY, person_hash text NOT NULL, "
     "a_province text NOT NULL, a_household uuid NOT NULL, a_enrolment uuid NOT NULL, a_program text NOT NULL, "
     "a_since date NOT NULL, b_province text NOT NULL, b_household uuid NOT NULL, b_enrolment uuid NOT NULL, "

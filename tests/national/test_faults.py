@@ -25,12 +25,13 @@ from infrastructure.settings import Settings
 from tests.conftest import PG, _postgres_env
 from tests.national.processes import Command, NatsServer, wait_until
 from tests.national.provinces import Province, plant_on_dibao, province
-from tests.national.test_national import national_figures, provincial_figures
+from tests.national.test_national import national_figures, provincial_figures, provincial_payments
 from tests.support import fixed_clock, id_number
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 
 SIZES = {"43": (60, 21), "34": (15, 22), "11": (15, 23)}  # province → households, seed
+YEAR = (date(2024, 1, 1), date(2024, 12, 31))
 NATS_DOWN_SECONDS = float(os.environ.get("JIUZHU_TEST_NATS_DOWN_SECONDS", "4"))
 
 
@@ -131,6 +132,8 @@ def test_relay_national_service_and_nats_killed_and_restarted(
         ours = provincial_figures({c: p for c, (p, _) in provinces.items()})
         theirs = national_figures(model.on_roll(date(2024, 12, 31)))
         assert theirs == ours
+        paid = {(r.province, r.program): (r.household_months, r.person_months, r.funds) for r in model.paid(*YEAR)}
+        assert paid == provincial_payments({c: p for c, (p, _) in provinces.items()})
         assert [i.other_province for i in p43.store.findings()] == ["11"]
         assert [i.other_province for i in provinces["11"][0].store.findings()] == ["43"]
         assert provinces["34"][0].store.findings() == []

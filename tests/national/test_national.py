@@ -18,17 +18,21 @@ import pytest
 
 from application.national.findings import finding_items, resolve_finding
 from application.national.messages import person_hash
+from application.views.reports import Reports
 from domain.national_finding import CrossProvinceFinding, finding_aggregate_id
+from domain.values import Actor, Role
 from infrastructure.national.bus import JetStreamBus
 from infrastructure.national.settings import NationalSettings
 from tests.conftest import _postgres_env
 from tests.national.provinces import Province, drain, national, plant_on_dibao, province
 from tests.support import CASEWORKER as CW
-from tests.support import id_number
+from tests.support import fixed_clock, id_number
 
 pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 
 MONTH = "2024-12"
+YEAR = ("2024-01", "2024-12")
+PERSONAL = Actor("ap-province", Role.APPROVER, "43")
 PROVINCES = {"43": 11, "34": 12, "11": 13}  # province → the seed of its generated district
 HOUSEHOLDS = 20
 
@@ -61,6 +65,16 @@ def provincial_figures(provinces: dict[str, Province]) -> dict[tuple[str, str], 
     return {(code, program): f for code, p in provinces.items() for program, f in p.on_roll(MONTH).items()}
 
 
+def provincial_payments(provinces: dict[str, Province]) -> dict[tuple[str, str], tuple[int, int, Decimal]]:
+    """Each province's §7 payments by program for the whole year: 户次, 人次, funds."""
+    out = {}
+    for code, p in provinces.items():
+        figures = Reports(p.views, fixed_clock).statistics(YEAR[0], YEAR[1], None, PERSONAL)["payments_by_program"]
+        for program, f in figures.items():
+            out[(code, program)] = (f["household_months"], f["person_months"], Decimal(f["funds"]))
+    return out
+
+
 def test_national_figures_are_the_sum_of_the_provinces_and_a_duplicate_is_found_once_in_each(
     provinces: dict[str, Province], bus: JetStreamBus, national_settings: NationalSettings
 ) -> None:
@@ -75,9 +89,18 @@ def test_national_figures_are_the_sum_of_the_provinces_and_a_duplicate_is_found_
         theirs = national_figures(service.statistics(date(2024, 12, 31)))
         assert ours
         assert theirs == ours
+        paid_here = provincial_payments(provinces)
+        paid_there = {
+            (r.province, r.program): (r.household_months, r.person_months, r.funds)
+            for r in service.paid(date(2024, 1, 1), date(2024, 12, 31))
+        }
+        assert paid_here
+        assert paid_there == paid_here
         total_persons = sum(f[1] for f in ours.values())
         total_amount = sum((f[2] for f in ours.values()), Decimal("0"))
+        funds = sum((f[2] for f in paid_here.values()), Decimal("0"))
         print(f"\non roll 2024-12: {total_persons} persons, {total_amount} yuan a month in {len(ours)} cells")
+        print(f"paid 2024: {funds} yuan, {sum(f[1] for f in paid_here.values())} person-months")
 
         # every message applied once, nothing skipped in a clean run
         published = sum(relay.published for relay, _ in relays)
@@ -136,17 +159,11 @@ def test_messages_carry_no_names_or_id_numbers(
     for m in members:
         assert m.id_number.value not in text
         assert m.name not in text
-    message = json.loads(sent[0].data)
-    assert set(message) == {
-        "v",
-        "province",
-        "store",
-        "notification_id",
-        "household",
-        "county",
-        "area_type",
-        "enrolments",
-    }
+    origin = {"v", "kind", "province", "store", "notification_id"}
+    kinds = {"household": {"household", "county", "area_type", "enrolments"}, "payments": {"payments"}}
+    for d in sent:
+        message = json.loads(d.data)
+        assert set(message) == origin | kinds[message["kind"]]
 
 
 class CrashBeforeAck:
