@@ -15,7 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from api.cli import cli
 from application.national.findings import finding_items, resolve_finding
 from application.national.messages import person_hash
 from application.views.reports import Reports
@@ -134,6 +136,21 @@ def test_national_figures_are_the_sum_of_the_provinces_and_a_duplicate_is_found_
         )
         assert finding_items(p43.store) == []
         assert p43.app.repository.get(recorded.id).resolved == ("terminated_here", date(2024, 12, 1))
+
+        # the same figures and lookup on the command line
+        env = {
+            "JIUZHU_NATIONAL_DSN": national_settings.national_dsn,
+            "JIUZHU_NATIONAL_SCHEMA": national_settings.national_schema,
+        }
+        result = CliRunner().invoke(cli, ["national-statistics", "--month", MONTH], env=env)
+        assert result.exit_code == 0, result.output
+        printed = json.loads(result.stdout)["on_roll"]
+        assert {
+            (r["province"], r["program"]): (r["households"], r["persons"], Decimal(r["amount"])) for r in printed
+        } == ours
+        result = CliRunner().invoke(cli, ["national-lookup", "--id-number", twice, "--on", "2024-06-01"], env=env)
+        assert result.exit_code == 0, result.output
+        assert sorted(r["province"] for r in json.loads(result.stdout)) == ["34", "43"]
 
         # the lookup: enrolled in two provinces on 2024-06-01
         where = service.model.enrolled(hashed, date(2024, 6, 1))
