@@ -1,6 +1,6 @@
 """The national fan-in: three provinces relayed through NATS JetStream into the national model.
 
-``python -m bench.national`` (not yet part of ``make bench``): on a scratch PostgreSQL database and
+``python -m bench.national``, and a step of ``make bench``: on a scratch PostgreSQL database and
 scratch streams on the NATS at ``JIUZHU_NATS_URL`` (default 127.0.0.1:4222), all removed afterwards.
 Generates three districts (``BENCH_NATIONAL_HOUSEHOLDS`` each, default 100), then measures in one run
 (1) the raw JetStream publish rate, one message at a time awaiting each ack (how the relay publishes),
@@ -92,41 +92,52 @@ def fan_in(relays: list[Relay], service: NationalService, total: int) -> dict[st
     }
 
 
+def measure(database: str, households: int) -> dict[str, Any]:
+    """The raw publish rate and the fan-in, on scratch schemas of ``database`` and scratch streams."""
+    suffix = uuid.uuid4().hex[:8]
+    ns = NationalSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        nats_url=os.environ.get("JIUZHU_NATS_URL", "nats://127.0.0.1:4222"),
+        subject_root=f"bench{suffix}",
+        stream_prefix=f"BENCH{suffix}",
+        national_dsn=f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
+        national_schema=f"n_{suffix}",
+    )
+    bus = JetStreamBus(ns.nats_url)
+    apps: list[Casework] = []
+    try:
+        relays, total = [], 0
+        for code, seed in PROVINCES.items():
+            app = Casework(env=postgres_env(database, new_schema(database, f"p{code}")))
+            app.seed_policy(load_seed(), SEED_ACTOR)
+            apps.append(app)
+            console.print(f"province {code}: generating {households} households", highlight=False)
+            District(app, households=households, seed=seed).run()
+            total += app.recorder.max_notification_id() or 0
+            pns = ns.model_copy(update={"province": code})
+            relays.append(relay_parts(app, open_province_store(app.recorder), bus, pns)[0])
+        service = national_parts(bus, ns)
+        try:
+            raw = round(raw_publish(bus, ns))
+            return {
+                "households_per_province": households,
+                "raw_publish_per_second": raw,
+                **fan_in(relays, service, total),
+            }
+        finally:
+            service.model.close()
+    finally:
+        for app in apps:
+            app.close()
+        bus.delete_stream(ns.national_stream)
+        bus.delete_stream(ns.findings_stream)
+        bus.close()
+
+
 def main() -> None:
     households = int(os.environ.get("BENCH_NATIONAL_HOUSEHOLDS", "100"))
-    suffix = uuid.uuid4().hex[:8]
     with scratch_database("jiuzhu_bench_national") as database:
-        ns = NationalSettings(
-            _env_file=None,  # type: ignore[call-arg]
-            nats_url=os.environ.get("JIUZHU_NATS_URL", "nats://127.0.0.1:4222"),
-            subject_root=f"bench{suffix}",
-            stream_prefix=f"BENCH{suffix}",
-            national_dsn=f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
-            national_schema=f"n_{suffix}",
-        )
-        bus = JetStreamBus(ns.nats_url)
-        apps: list[Casework] = []
-        try:
-            relays, total = [], 0
-            for code, seed in PROVINCES.items():
-                app = Casework(env=postgres_env(database, new_schema(database, f"p{code}")))
-                app.seed_policy(load_seed(), SEED_ACTOR)
-                apps.append(app)
-                console.print(f"province {code}: generating {households} households", highlight=False)
-                District(app, households=households, seed=seed).run()
-                total += app.recorder.max_notification_id() or 0
-                pns = ns.model_copy(update={"province": code})
-                relays.append(relay_parts(app, open_province_store(app.recorder), bus, pns)[0])
-            service = national_parts(bus, ns)
-            result = {"raw_publish_per_second": round(raw_publish(bus, ns)), **fan_in(relays, service, total)}
-            service.model.close()
-            print(json.dumps(result, indent=2))
-        finally:
-            for app in apps:
-                app.close()
-            bus.delete_stream(ns.national_stream)
-            bus.delete_stream(ns.findings_stream)
-            bus.close()
+        print(json.dumps(measure(database, households), indent=2))
 
 
 if __name__ == "__main__":
