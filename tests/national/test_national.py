@@ -8,6 +8,7 @@ crosses; every message is applied once.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -20,9 +21,11 @@ from typer.testing import CliRunner
 from api.cli import cli
 from application.national.findings import finding_items, resolve_finding
 from application.national.messages import person_hash
+from application.national.worker import RelayWorker
 from application.views.reports import Reports
 from domain.national_finding import CrossProvinceFinding, finding_aggregate_id
 from domain.values import Actor, Role
+from infrastructure.leases import open_lease
 from infrastructure.national.bus import JetStreamBus
 from infrastructure.national.settings import NationalSettings
 from tests.conftest import _postgres_env
@@ -50,6 +53,14 @@ def provinces(postgres_database: str, national_settings: NationalSettings) -> It
     finally:
         for p in made.values():
             p.close()
+
+
+@pytest.fixture
+def one(postgres_database: str, national_settings: NationalSettings) -> Iterator[Province]:
+    """A single province (11), for what needs no other."""
+    p = province("11", _postgres_env(postgres_database), national_settings, households=HOUSEHOLDS, seed=13)
+    yield p
+    p.close()
 
 
 @pytest.fixture
@@ -163,9 +174,9 @@ def test_national_figures_are_the_sum_of_the_provinces_and_a_duplicate_is_found_
 
 
 def test_messages_carry_no_names_or_id_numbers(
-    provinces: dict[str, Province], bus: JetStreamBus, national_settings: NationalSettings
+    one: Province, bus: JetStreamBus, national_settings: NationalSettings
 ) -> None:
-    p = provinces["11"]
+    p = one
     relay, _ = p.relay(bus)
     relay.catch_up()
     assert relay.published > 0
@@ -200,9 +211,9 @@ class CrashBeforeAck:
 
 
 def test_a_batch_delivered_again_after_a_crash_before_the_ack_is_skipped(
-    provinces: dict[str, Province], bus: JetStreamBus, national_settings: NationalSettings
+    one: Province, bus: JetStreamBus, national_settings: NationalSettings
 ) -> None:
-    relay, _ = provinces["34"].relay(bus)
+    relay, _ = one.relay(bus)
     relay.catch_up()
     crashing = national(bus, national_settings)
     crashing.bus = CrashBeforeAck(bus)
@@ -221,3 +232,23 @@ def test_a_batch_delivered_again_after_a_crash_before_the_ack_is_skipped(
     finally:
         crashing.model.close()
         restarted.model.close()
+
+
+def test_one_relay_per_province_works_at_a_time(postgres_database: str, one: Province, bus: JetStreamBus) -> None:
+    env = {k: v for k, v in one.app.env.items() if k.startswith("POSTGRES_")} | {"POSTGRES_DBNAME": postgres_database}
+    workers = [RelayWorker(*one.relay(bus), open_lease(env, "national-relay"), interval=0.05) for _ in range(2)]
+    stop = threading.Event()
+    try:
+        for w in workers:
+            w.step(stop)
+        assert [w.leading for w in workers] == [True, False]
+        assert workers[0].relay.published > 0
+        assert workers[1].relay.published == 0
+        workers[0].lease.release()  # the leader dies: the standby takes over from the position recorded
+        workers[0].leading = False
+        workers[1].step(stop)
+        assert workers[1].leading
+        assert workers[1].relay.published == 0  # nothing left to send
+    finally:
+        for w in workers:
+            w.lease.release()
