@@ -11,6 +11,7 @@ event, and the row leaves the worklist. The lines are not yet in the desk's work
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
@@ -21,7 +22,10 @@ from application.casework import Casework
 from application.national.service import Bus
 from domain.national_finding import CrossProvinceFinding, finding_aggregate_id
 from domain.values import Actor, Role
+from infrastructure.national.bus import Delivery
 from infrastructure.national.province_store import ProvinceNationalStore, ReceivedFinding
+
+log = logging.getLogger("jiuzhu.national")
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class FindingsInbox:
         s = self.subjects
         deliveries = self.bus.fetch(s.stream, s.subject, s.durable, self.batch, wait)
         if deliveries:
-            findings = [_finding(json.loads(d.data)) for d in deliveries]
+            findings = [f for f in map(_readable, deliveries) if f is not None]
             for f in findings:
                 self.received += self._record(f)
             self.store.receive(findings)
@@ -83,6 +87,15 @@ def resolve_finding(
     finding.resolve(outcome, note, effective_on=on, actor=actor)
     casework.save(finding)
     store.resolved(finding_id, outcome, on)
+
+
+def _readable(d: Delivery) -> ReceivedFinding | None:
+    """The finding, or None (logged, then acknowledged with the batch) for one this version cannot read."""
+    try:
+        return _finding(json.loads(d.data))
+    except (ValueError, KeyError, TypeError) as e:
+        log.error("unreadable finding %s: %s", d.msg_id, e, extra={"event": "finding-unreadable", "msg_id": d.msg_id})
+        return None
 
 
 def _finding(m: dict[str, str]) -> ReceivedFinding:

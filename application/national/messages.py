@@ -127,8 +127,18 @@ def encode(message: dict[str, Any]) -> bytes:
     return json.dumps(message, sort_keys=True, separators=(",", ":")).encode()
 
 
+REQUIRED = {
+    "household": {"province", "store", "notification_id", "household", "county", "enrolments"},
+    "payments": {"province", "store", "notification_id", "payments"},
+}
+
+
 def decode(data: bytes) -> dict[str, Any]:
+    """A national message read back; ValueError for one of another version or shape (json errors are ValueErrors)."""
     message: dict[str, Any] = json.loads(data)
-    if message.get("v") != VERSION:
-        raise ValueError(f"national message version {message.get('v')} is not {VERSION}")
+    if not isinstance(message, dict) or message.get("v") != VERSION:
+        raise ValueError(f"not a national message of version {VERSION}")
+    missing = REQUIRED.get(message.get("kind", ""), {"kind"}) - set(message)
+    if missing:
+        raise ValueError(f"national message lacks {sorted(missing)}")
     return message

@@ -46,6 +46,7 @@ class Totals:
     skipped: int = 0
     findings: int = 0
     published_findings: int = 0
+    unreadable: int = 0  # messages no version of this service can read: logged and acknowledged, never retried
     batches: list[int] = field(default_factory=list)
 
 
@@ -59,7 +60,9 @@ class NationalService:
         s = self.subjects
         deliveries = self.bus.fetch(s.national_stream, s.national, s.durable, self.batch, wait)
         if deliveries:
-            result = self.model.apply([(d.stream_seq, decode(d.data)) for d in deliveries])
+            readable, unreadable = _readable(deliveries)
+            result = self.model.apply(readable)
+            self.totals.unreadable += len(unreadable)
             self._count(result)
             self.bus.ack(deliveries)
             extra = {"event": "national-applied", "applied": result.applied, "skipped": result.skipped}
@@ -92,6 +95,21 @@ class NationalService:
     def paid(self, first: date, last: date) -> list[Paid]:
         """Payments for the months in [first, last] by province and program (户次, 人次, funds)."""
         return self.model.paid(first, last)
+
+
+def _readable(deliveries: list[Delivery]) -> tuple[list[tuple[int, dict[str, Any]]], list[Delivery]]:
+    """The batch's messages decoded; one that cannot be (a bug, a newer version) is logged and left out rather
+    than blocking every province behind it for ever."""
+    readable: list[tuple[int, dict[str, Any]]] = []
+    unreadable: list[Delivery] = []
+    for d in deliveries:
+        try:
+            readable.append((d.stream_seq, decode(d.data)))
+        except (ValueError, KeyError) as e:
+            unreadable.append(d)
+            extra = {"event": "national-unreadable", "msg_id": d.msg_id, "stream_seq": d.stream_seq}
+            log.error("unreadable national message %s: %s", d.msg_id, e, extra=extra)
+    return readable, unreadable
 
 
 def finding_message(row: dict[str, Any], side: str, other: str) -> dict[str, Any]:

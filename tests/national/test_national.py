@@ -252,3 +252,20 @@ def test_one_relay_per_province_works_at_a_time(postgres_database: str, one: Pro
     finally:
         for w in workers:
             w.lease.release()
+
+
+def test_an_unreadable_message_is_logged_and_passed_over(
+    one: Province, bus: JetStreamBus, national_settings: NationalSettings
+) -> None:
+    service = national(bus, national_settings)
+    try:
+        bus.publish(national_settings.national_subject("11"), b"{not json", "garbage:1")
+        bus.publish(national_settings.national_subject("11"), b'{"v": 1, "kind": "household"}', "garbage:2")
+        relay, _ = one.relay(bus)
+        relay.catch_up()
+        while service.step(wait=0.3):
+            pass
+        assert service.totals.unreadable == 2
+        assert service.totals.applied == relay.published
+    finally:
+        service.model.close()
