@@ -16,6 +16,7 @@ from typing import TypeVar
 import typer
 from rich.console import Console
 
+from application.casework import Casework
 from application.national.findings import FindingsInbox, FindingsSubjects
 from application.national.relay import Relay, RelayConfig
 from application.national.service import NationalService, Subjects
@@ -47,12 +48,9 @@ def _retrying(make: Callable[[], T], stop: threading.Event, what: str) -> T | No
 
 
 def relay_parts(
-    casework: object, store: ProvinceNationalStore, bus: JetStreamBus, ns: NationalSettings, *, page_size: int = 200
+    casework: Casework, store: ProvinceNationalStore, bus: JetStreamBus, ns: NationalSettings, *, page_size: int = 200
 ) -> tuple[Relay, FindingsInbox]:
     """A province's relay and findings inbox (the streams are created if missing)."""
-    from application.casework import Casework
-
-    assert isinstance(casework, Casework)
     bus.ensure_stream(ns.national_stream, [ns.national_subject("*")])
     bus.ensure_stream(ns.findings_stream, [ns.findings_subject("*")])
     key = ns.national_key.encode()
