@@ -23,7 +23,7 @@ from application.national.service import NationalService, Subjects
 from infrastructure.national.bus import JetStreamBus
 from infrastructure.national.model import NationalModel
 from infrastructure.national.province_store import ProvinceNationalStore
-from infrastructure.national.settings import NationalSettings
+from infrastructure.national.settings import DEV_NATIONAL_KEY, NationalSettings
 
 console = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
@@ -84,6 +84,8 @@ def relay(
 
     settings, ns = Settings(), NationalSettings()
     configure(settings.log_format)
+    if ns.national_key == DEV_NATIONAL_KEY:
+        console.print("[bold yellow]JIUZHU_NATIONAL_KEY is the development key: persons' hashes are guessable[/]")
     env = settings.persistence_env()
     casework = open_casework(settings.model_copy(update={"seed_policy": False}), env)
     bus = JetStreamBus(ns.nats_url, ack_wait=ns.nats_ack_wait)
