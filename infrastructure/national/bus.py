@@ -74,7 +74,7 @@ class JetStreamBus:
 
     async def _connect(self) -> Client:
         return await nats.connect(
-            self.url,
+            [u.strip() for u in self.url.split(",") if u.strip()],  # a cluster: its servers, comma-separated
             connect_timeout=self.timeout,
             max_reconnect_attempts=-1,
             reconnect_time_wait=0.5,
