@@ -156,8 +156,31 @@ def national_lookup(
     print(json.dumps([{**r.__dict__, "since": r.since.isoformat()} for r in rows], ensure_ascii=False, indent=2))
 
 
+def national_serve(
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8090, min=1, max=65535),
+) -> None:
+    """Serve the national statistics and the enrolment lookup over HTTP (bearer tokens as the provinces')."""
+    import uvicorn
+
+    from api.national_http import create_national_app
+    from infrastructure.settings import Settings
+    from infrastructure.tokens import token_issuer
+
+    settings, ns = Settings(), NationalSettings()
+    model = NationalModel(ns.national_dsn, ns.national_schema, create=False)
+    app = create_national_app(
+        model, token_issuer(settings), ns.national_key.encode(), min_cell=settings.analyst_min_cell
+    )
+    try:
+        uvicorn.run(app, host=host, port=port)
+    finally:
+        model.close()
+
+
 def register(cli: typer.Typer) -> None:
     cli.command()(relay)
     cli.command()(national)
     cli.command("national-statistics")(national_statistics)
     cli.command("national-lookup")(national_lookup)
+    cli.command("national-serve")(national_serve)

@@ -12,6 +12,7 @@ with the same message ids, which JetStream absorbs.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Identifier
 
+from infrastructure.national.message_rows import may_overlap, period_rows
 from infrastructure.national.national_sql import FIND_OVERLAPS, INSERT_FINDING, TABLES
 from infrastructure.view_rows import from_fen, to_fen
 
@@ -54,6 +56,7 @@ class Paid:
     household_months: int
     person_months: int
     funds: Decimal
+    households: int  # distinct households paid (what small-cell suppression counts)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class NationalModel:
     def __init__(self, dsn: str, schema: str, *, create: bool = True):
         self.dsn, self.schema = dsn, schema
         self._conn: psycopg.Connection[dict[str, Any]] | None = None
+        self._lock = threading.Lock()
         if create:
             self.create_tables()
 
@@ -79,10 +83,12 @@ class NationalModel:
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Cursor[dict[str, Any]]]:
-        if self._conn is None or self._conn.closed or self._conn.broken:
-            self._conn = psycopg.connect(self.dsn, row_factory=dict_row, connect_timeout=5)
-        with self._conn.transaction(), self._conn.cursor() as c:
-            yield c
+        """One transaction at a time on the model's connection (the HTTP surface reads from several threads)."""
+        with self._lock:
+            if self._conn is None or self._conn.closed or self._conn.broken:
+                self._conn = psycopg.connect(self.dsn, row_factory=dict_row, connect_timeout=5)
+            with self._conn.transaction(), self._conn.cursor() as c:
+                yield c
 
     def create_tables(self) -> None:
         with self.transaction() as c:
@@ -121,7 +127,7 @@ class NationalModel:
                 reached[m["store"]] = (m["province"], max(nid, m["notification_id"]), max(top, seq), count + 1)
                 if m.get("kind") == "payments":
                     self._add_payments(c, m)
-                elif self._replace(c, m) and _may_overlap(m):
+                elif self._replace(c, m) and may_overlap(m):
                     found += self._find(c, m["province"], m["household"])
             for store, position in reached.items():
                 self._position(c, store, *position)
@@ -156,7 +162,7 @@ class NationalModel:
         key = (province, household)
         c.execute(self.sql("DELETE FROM {s}.beneficiaries WHERE province = %s AND household_id = %s"), key)
         c.execute(self.sql("DELETE FROM {s}.periods WHERE province = %s AND household_id = %s"), key)
-        periods, persons = _rows(m)
+        periods, persons = period_rows(m)
         if periods:
             c.executemany(
                 self.sql("INSERT INTO {s}.periods VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"), periods
@@ -240,14 +246,18 @@ class NationalModel:
         with self.transaction() as c:
             c.execute(
                 self.sql(
-                    "SELECT province, program, COUNT(*) AS n, SUM(persons) AS persons, SUM(amount_fen) AS fen "
+                    "SELECT province, program, COUNT(*) AS n, SUM(persons) AS persons, SUM(amount_fen) AS fen, "
+                    "COUNT(DISTINCT household_id) AS households "
                     "FROM {s}.payments WHERE paid_month >= %s AND paid_month <= %s "
                     "GROUP BY province, program ORDER BY province, program"
                 ),
                 (first, last),
             )
             rows = list(c.fetchall())
-        return [Paid(r["province"], r["program"], int(r["n"]), int(r["persons"]), from_fen(r["fen"])) for r in rows]
+        return [
+            Paid(r["province"], r["program"], int(r["n"]), int(r["persons"]), from_fen(r["fen"]), int(r["households"]))
+            for r in rows
+        ]
 
     def enrolled(self, person: str, on: date) -> list[Enrolled]:
         """Where the person (national hash) is a beneficiary of a period in force on ``on``, not ended."""
@@ -275,28 +285,3 @@ class NationalModel:
             c.execute(self.sql("SELECT COUNT(*) AS n FROM {s}.applied"))
             row = c.fetchone()
         return {"applied": int(row["n"]) if row else 0, **per_store}
-
-
-def _may_overlap(m: dict[str, Any]) -> bool:
-    """Whether the household has a dibao or tekun period on roll at all (otherwise no overlap to look for)."""
-    return any(
-        e["program"] in ("dibao", "tekun") and p["status"] in PAYABLE and Decimal(p["monthly"]) > 0
-        for e in m["enrolments"]
-        for p in e["periods"]
-    )
-
-
-def _rows(m: dict[str, Any]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    province, household, county = m["province"], m["household"], m["county"]
-    periods: list[tuple[Any, ...]] = []
-    persons: list[tuple[Any, ...]] = []
-    for e in m["enrolments"]:
-        for seq, p in enumerate(e["periods"]):
-            fen = to_fen(Decimal(p["monthly"]))
-            to = date.fromisoformat(p["to"]) if p["to"] else None
-            periods.append(
-                (province, e["enrolment"], seq, household, county, e["program"], p["status"],
-                 date.fromisoformat(p["from"]), to, fen, p["persons"])
-            )  # fmt: skip
-            persons.extend((province, e["enrolment"], seq, household, h) for h in p["beneficiaries"])
-    return periods, persons

@@ -16,6 +16,8 @@ import pytest
 
 from infrastructure.national.bus import JetStreamBus
 from infrastructure.national.settings import NationalSettings
+from tests.conftest import _postgres_env
+from tests.national.provinces import Province, province
 
 NATS_URL = os.environ.get("JIUZHU_TEST_NATS_URL", "nats://127.0.0.1:4222")
 
@@ -68,3 +70,18 @@ def national_settings(nats_url: str, postgres_database: str) -> Iterator[Nationa
         bus.delete_stream(ns.findings_stream)
     finally:
         bus.close()
+
+
+@pytest.fixture
+def one(postgres_database: str, national_settings: NationalSettings) -> Iterator[Province]:
+    """A single province (11), for what needs no other."""
+    p = province("11", _postgres_env(postgres_database), national_settings, households=20, seed=13)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def bus(national_settings: NationalSettings) -> Iterator[JetStreamBus]:
+    b = JetStreamBus(national_settings.nats_url, ack_wait=2.0)
+    yield b
+    b.close()

@@ -55,21 +55,6 @@ def provinces(postgres_database: str, national_settings: NationalSettings) -> It
             p.close()
 
 
-@pytest.fixture
-def one(postgres_database: str, national_settings: NationalSettings) -> Iterator[Province]:
-    """A single province (11), for what needs no other."""
-    p = province("11", _postgres_env(postgres_database), national_settings, households=HOUSEHOLDS, seed=13)
-    yield p
-    p.close()
-
-
-@pytest.fixture
-def bus(national_settings: NationalSettings) -> Iterator[JetStreamBus]:
-    b = JetStreamBus(national_settings.nats_url, ack_wait=2.0)
-    yield b
-    b.close()
-
-
 def national_figures(rows: list[Any]) -> dict[tuple[str, str], tuple[int, int, Decimal]]:
     return {(r.province, r.program): (r.households, r.persons, r.amount) for r in rows}
 
