@@ -8,8 +8,9 @@ to a national message (``application.national.messages``) and publishes it to
 the next. The message id is (store, notification id), so a page re-sent after a crash is absorbed
 by JetStream's de-duplication. Only when a page is acknowledged is the position advanced: a relay
 killed mid-page sends the page again, never skips it. A household whose national content did not
-change (an address edit, say) sends nothing. While NATS is away the page fails, the position
-stays, and the relay tries again after ``backoff``: it catches up once NATS is back.
+change (an address edit, say) sends nothing. A payroll batch (``PaymentsIssued``) is sent as a
+payments message. While NATS is away the page fails, the position stays, and the relay process
+(``application.national.worker``) tries again after its backoff: it catches up once NATS is back.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The national service (``jiuzhu national``): every province's messages into the national model, once each.
 
-A durable pull consumer over ``<root>.national.>`` hands over a batch; the batch is applied in one
+A durable pull consumer over ``<root>.national.*`` hands over a batch; the batch is applied in one
 transaction of the national store that also records, per message, (store, notification id) and the
 store's position (``NationalModel.apply``); only then is the batch acknowledged. A service killed
 between commit and ack gets the batch again and skips every message in it. Findings recorded by
