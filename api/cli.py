@@ -264,4 +264,11 @@ def _register_operations() -> None:
     register(cli)
 
 
+def _register_national() -> None:
+    from api.cli_national import register  # relay, national, national-statistics, national-lookup
+
+    register(cli)
+
+
 _register_operations()
+_register_national()

@@ -171,6 +171,29 @@ def targets(r: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     ]
 
 
+def _national(r: dict[str, Any]) -> list[str]:
+    """The fan-in of three provinces into the national model, beside the raw JetStream publish rate."""
+    n = r.get("national")
+    if not n:
+        return []
+    if "skipped" in n:
+        return ["## National fan-in (NATS JetStream)", "", f"Skipped: {n['skipped']}."]
+    return [
+        "## National fan-in (NATS JetStream)",
+        "",
+        f"Three provinces of {n['households_per_province']} households ({n['notifications']:,} notifications, "
+        f"{n['messages']:,} national messages) relayed and applied at once (docs/national.md).",
+        "",
+        "| measured | figure |",
+        "|---|---|",
+        f"| raw JetStream publish, one at a time awaiting each ack | {n['raw_publish_per_second']:,}/s |",
+        f"| relays: notifications read, reduced and published | {n['notifications_per_second']:,}/s |",
+        f"| national apply, inside its transactions | {n['national_apply_messages_per_second_in_transaction']:,}/s |",
+        f"| fan-in end to end | {n['messages_applied_per_second']:,} messages/s in {n['seconds']} s |",
+        f"| lag under that load (published, not applied) | at most {n['max_lag_messages']:,} messages |",
+    ]
+
+
 def markdown(r: dict[str, Any], spy_profile: Path | None = None) -> str:
     m, c = r["machine"], r["config"]
     lines = [
@@ -193,6 +216,8 @@ def markdown(r: dict[str, Any], spy_profile: Path | None = None) -> str:
         *_api(r),
         "",
         *_reads(r),
+        "",
+        *_national(r),
         "",
         *_profile(r, spy_profile),
     ]

@@ -123,7 +123,7 @@ def main() -> None:
     console.print(f"[bold]jiuzhu bench[/] — scale {cfg['scale']}: {cfg['district'] * cfg['copies']:,} households")
     with scratch_database() as database, progress() as bar:
         out["machine"] = _machine(database)
-        overall = bar.add_task("benchmarks", total=12)
+        overall = bar.add_task("benchmarks", total=13)
         detail = bar.add_task("", total=None)
 
         def step(what: str) -> None:
@@ -179,10 +179,22 @@ def main() -> None:
             data.close(services)
         step("statistics and rolls over HTTP")
         reads_http(database, schema, cfg, out)
+        step("national fan-in through NATS JetStream")
+        out["national"] = _national(database)
     out["seconds"] = round(time.perf_counter() - started, 1)
     (HERE / "results.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (HERE / "results.md").write_text(markdown(out, SCRATCH / "profile-api-16.txt"), encoding="utf-8")
     console.print(f"wrote bench/results.json and bench/results.md in {out['seconds']} s")
+
+
+def _national(database: str) -> dict[str, Any]:
+    """Three provinces into the national model (bench/national.py); skipped, with the reason, without NATS."""
+    from bench import national
+
+    try:
+        return national.measure(database, int(os.environ.get("BENCH_NATIONAL_HOUSEHOLDS", "100")))
+    except Exception as e:  # NATS not reachable, most likely: the other figures still count
+        return {"skipped": f"{type(e).__name__}: {e}"}
 
 
 def reads_http(database: str, schema: str, cfg: dict[str, Any], out: dict[str, Any]) -> None:
