@@ -23,7 +23,7 @@ from application.casework import Casework
 from application.views.projection import Views
 from domain.enrolment import MonthCorrection
 from domain.household import Household
-from domain.values import Actor
+from domain.values import Actor, Context
 
 ZERO = Decimal("0.00")
 REASON = "what was due for months already paid changed after payment (facts, parameters or decisions recorded late)"
@@ -92,10 +92,7 @@ def settle_late_changes(
                 months=tuple(lines),
                 assessments=assessments,
                 amount_from=first,
-                effective_on=lines[0].month,
-                actor=actor,
-                reason=REASON,
-                request_id=request_id,
+                ctx=Context(lines[0].month, actor, REASON, request_id),
             )
 
         did, _ = casework._update(hid, None, actor, command)  # the one write path of every household command

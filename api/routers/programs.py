@@ -139,7 +139,7 @@ class JobOut(BaseModel):
 @router.post("/api/v1/jobs/tick", operation_id="run_tick", response_model=JobOut)
 def run_tick(actor: ActorDep, services: ServicesDep, on: Annotated[date, Query(alias="date")]) -> JobOut:
     """Apply what the calendar decided by a date: ageing out at 18, gradual exits that ran out. Idempotent."""
-    services.casework._check_date(on, "date")
+    services.casework.check_date(on, "date")
     report = services.casework.tick(on, actor)
     return JobOut(
         households=report.households,

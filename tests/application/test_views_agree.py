@@ -21,6 +21,17 @@ from hypothesis import strategies as st
 
 from api.composition import SEED_ACTOR
 from application.casework import Casework
+from application.commands import (
+    Approve,
+    Meta,
+    RecordCircumstances,
+    RemoveMember,
+    Resume,
+    Review,
+    Suspend,
+    Terminate,
+    Withdraw,
+)
 from application.views.projection import Views
 from application.views.replay import payable_by_replay
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
@@ -63,27 +74,52 @@ def play(app: Casework, story: dict[str, Any]) -> None:
         h = app.get_household(hid)
         try:
             if action == "approve":
-                app.approve(hid, eid, effective_on=day, actor=APPROVER)
+                app.handle(Approve(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=day)))
             elif action == "review":
-                app.review(hid, eid, effective_on=day, actor=CASEWORKER)
+                app.handle(Review(household_id=hid, enrolment_id=eid, meta=Meta(actor=CASEWORKER, effective_on=day)))
             elif action == "suspend":
-                app.suspend(hid, eid, reason_code="CHECK", reason="核查", effective_on=day, actor=APPROVER)
+                app.handle(
+                    Suspend(
+                        household_id=hid,
+                        enrolment_id=eid,
+                        reason_code="CHECK",
+                        meta=Meta(actor=APPROVER, effective_on=day, reason="核查"),
+                    )
+                )
             elif action == "resume":
-                app.resume(hid, eid, effective_on=day, actor=APPROVER)
+                app.handle(Resume(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=day)))
             elif action == "terminate":
-                app.terminate(hid, eid, reason_code="MOVED_AWAY", reason="迁出", effective_on=day, actor=APPROVER)
+                app.handle(
+                    Terminate(
+                        household_id=hid,
+                        enrolment_id=eid,
+                        reason_code="MOVED_AWAY",
+                        meta=Meta(actor=APPROVER, effective_on=day, reason="迁出"),
+                    )
+                )
             elif action == "withdraw":
-                app.withdraw(hid, eid, effective_on=day, actor=CASEWORKER)
+                app.handle(Withdraw(household_id=hid, enrolment_id=eid, meta=Meta(actor=CASEWORKER, effective_on=day)))
             elif action == "income":
                 head = next(p for p, m in h.members.items() if m.relation is Relation.HEAD)
                 circumstances = Circumstances(
                     incomes=(IncomeItem(head, IncomeKind.WAGES, Decimal(wages)),), assets=Assets()
                 )
-                app.record_circumstances(hid, circumstances, effective_on=day, actor=CASEWORKER)
+                app.handle(
+                    RecordCircumstances(
+                        household_id=hid, circumstances=circumstances, meta=Meta(actor=CASEWORKER, effective_on=day)
+                    )
+                )
             elif action == "move_out":
                 others = [p for p, m in h.members.items() if m.relation is not Relation.HEAD]
                 if others:
-                    app.remove_member(hid, others[0], cause=RemovalCause.MOVED_OUT, effective_on=day, actor=CASEWORKER)
+                    app.handle(
+                        RemoveMember(
+                            household_id=hid,
+                            person_id=others[0],
+                            cause=RemovalCause.MOVED_OUT,
+                            meta=Meta(actor=CASEWORKER, effective_on=day),
+                        )
+                    )
         except DomainError:
             continue
 

@@ -19,6 +19,7 @@ from eventsourcing.cryptography import AESCipher
 from api.composition import SEED_ACTOR
 from application.audit import Auditor
 from application.casework import Casework
+from application.commands import Meta, Suspend
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
@@ -70,7 +71,14 @@ def source(env: dict[str, str]) -> Iterator[Casework]:
     payroll = Payroll(app, views, batch_size=2)
     payroll.run("2024-03", actor=APPROVER)
     hid, eid = eids[0]
-    app.suspend(hid, eid, reason_code="CHECK", reason="核查", effective_on=date(2024, 3, 20), actor=APPROVER)
+    app.handle(
+        Suspend(
+            household_id=hid,
+            enrolment_id=eid,
+            reason_code="CHECK",
+            meta=Meta(actor=APPROVER, effective_on=date(2024, 3, 20), reason="核查"),
+        )
+    )
     payroll.run("2024-04", actor=APPROVER)
     app.ledger.log_access(AccessRecord(app.clock(), "ap-1", "approver", str(hid), "核对", "rid-1"))
     views.close()

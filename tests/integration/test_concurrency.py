@@ -10,6 +10,7 @@ import pytest
 
 from api.composition import SEED_ACTOR
 from application.casework import Casework
+from application.commands import FileApplication, Meta, RegisterHousehold
 from domain.errors import RuleViolation
 from domain.values import Actor, AreaType, Program, Role
 from infrastructure.policy_seed import load_seed
@@ -38,21 +39,23 @@ def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, 
     other = Actor("cw-2", Role.CASEWORKER, "430112")
     for _ in range(ROUNDS):
         p1, p2 = same_person()
-        h1 = a.register_household(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="甲",
-            members=(p1,),
-            registered_on=date(2024, 1, 10),
-            actor=CASEWORKER,
+        h1 = a.handle(
+            RegisterHousehold(
+                area_type=AreaType.URBAN,
+                division_code=COMMUNITY,
+                address="甲",
+                members=(p1,),
+                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            )
         )
-        h2 = b.register_household(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="乙",
-            members=(p2,),
-            registered_on=date(2024, 1, 10),
-            actor=other,
+        h2 = b.handle(
+            RegisterHousehold(
+                area_type=AreaType.URBAN,
+                division_code=COMMUNITY,
+                address="乙",
+                members=(p2,),
+                meta=Meta(actor=other, effective_on=date(2024, 1, 10)),
+            )
         )
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
@@ -67,7 +70,14 @@ def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, 
         ) -> None:
             barrier.wait()
             try:
-                app.apply(hid, Program.DIBAO, (pid,), effective_on=date(2024, 1, 15), actor=actor)  # type: ignore[arg-type]
+                app.handle(
+                    FileApplication(
+                        household_id=hid,
+                        program=Program.DIBAO,
+                        beneficiaries=(pid,),
+                        meta=Meta(actor=actor, effective_on=date(2024, 1, 15)),
+                    )
+                )  # type: ignore[arg-type]
                 outcomes.append("won")
             except RuleViolation as e:
                 outcomes.append(e.rule or "refused")

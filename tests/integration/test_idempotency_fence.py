@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from application.casework import Casework
+from application.commands import Meta, RegisterHousehold
 from domain.members import Relation
 from domain.values import AreaType
 from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost, ClaimRef, current_claim
@@ -45,13 +46,14 @@ def store(app: Casework, clock: list[float]) -> SQLIdempotencyStore:
 def register(app: Casework, claim: ClaimRef) -> None:
     token = current_claim.set(claim)
     try:
-        app.register_household(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="甲",
-            members=(member(Relation.HEAD),),
-            registered_on=date(2024, 1, 10),
-            actor=CASEWORKER,
+        app.handle(
+            RegisterHousehold(
+                area_type=AreaType.URBAN,
+                division_code=COMMUNITY,
+                address="甲",
+                members=(member(Relation.HEAD),),
+                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            )
         )
     finally:
         current_claim.reset(token)
