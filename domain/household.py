@@ -23,6 +23,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain import facts
 from domain import household_enrolment_events as enrolment_events
 from domain import household_enrolments as enrolment_commands
 from domain import household_events as fact_events
@@ -32,7 +33,6 @@ from domain import household_payments as payment_commands
 from domain.circumstances import Circumstances
 from domain.enrolment import Enrolment
 from domain.errors import InvalidValue, RuleViolation
-from domain.facts import HouseholdFacts
 from domain.household_events import Grant
 from domain.members import MAX_MEMBERS, Member
 from domain.rules.children import ParentStatus
@@ -41,9 +41,9 @@ from domain.values import AreaType, Context, DivisionCode
 __all__ = ["Grant", "Household"]
 
 
-class Household(HouseholdFacts, Aggregate):
-    """A household (家庭) as registered with the bureau. ``HouseholdFacts`` is what the rules read
-    (shared with ``domain.facts.FactsOn``, the same facts as in effect on one date)."""
+class Household(Aggregate):
+    """A household (家庭) as registered with the bureau; the rules read it as ``HouseholdFacts``
+    (as they read ``domain.facts.FactsOn``, the same facts as in effect on one date)."""
 
     # ----------------------------------------------------------------- events
 
@@ -91,6 +91,14 @@ class Household(HouseholdFacts, Aggregate):
 
     def log_fact(self, event: fact_events.Event) -> None:
         insort(self.fact_log, (event.effective_on, len(self.fact_log), event), key=lambda x: (x[0], x[1]))
+
+    # ---------------------------------------------------------------- queries
+
+    care_on = facts.care_on
+    parents_on = facts.parents_on
+    circumstances_on = facts.circumstances_on
+    member = facts.member
+    enrolment = facts.enrolment
 
     # --------------------------------------------------------------- commands
 
