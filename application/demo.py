@@ -139,44 +139,8 @@ class District(DistrictBase):
                 household_id=h.id, circumstances=fam.circumstances, meta=Meta(actor=cw, effective_on=day)
             )
         )
-        applied, head = day + timedelta(days=2), fam.members[0]
-        beneficiaries: tuple[UUID, ...]
-        if fam.kind == "tekun":
-            self._do(
-                AssessCare(
-                    household_id=h.id,
-                    person_id=head.person_id,
-                    unable_activities=self.people.care_needs(),
-                    meta=Meta(actor=cw, effective_on=day),
-                )
-            )
-            program, beneficiaries = Program.TEKUN, (head.person_id,)
-            arrangement = "concentrated" if self.rng.random() < 0.25 else "dispersed"
-            terms: dict[str, Any] = {"arrangement": arrangement, "has_capable_supporter": False}
-        elif fam.kind == "child":
-            child = fam.members[1]
-            dead = (ParentStatus(ParentSituation.DEAD, self.people.birth(1, 4)),)
-            away = (
-                ParentStatus(
-                    self.rng.choice((ParentSituation.SERVING_SENTENCE, ParentSituation.OUT_OF_CONTACT)),
-                    date(self.year - self.rng.randint(1, 4), self.rng.randint(1, 12), 1),
-                ),
-            )
-            orphan = self.rng.random() < 0.4
-            father, mother = (dead, dead) if orphan else (dead, away) if self.rng.random() < 0.5 else (away, away)
-            self._do(
-                RecordParents(
-                    household_id=h.id,
-                    person_id=child.person_id,
-                    father=father,
-                    mother=mother,
-                    meta=Meta(actor=cw, effective_on=day),
-                )
-            )
-            program = Program.ORPHAN if orphan else Program.UNSUPPORTED_CHILD
-            beneficiaries, terms = (child.person_id,), {"placement": "community"}
-        else:
-            program, beneficiaries, terms = Program.DIBAO, tuple(m.person_id for m in fam.members), {}
+        applied = day + timedelta(days=2)
+        program, beneficiaries, terms = self._program_facts(h.id, fam, cw, day)
         got = self._do(
             FileApplication(
                 household_id=h.id,
@@ -206,6 +170,50 @@ class District(DistrictBase):
         eligible = e.last_assessment is not None and e.last_assessment.eligible
         notice_ends = e.township_review.notice_ends if e.township_review else None
         self.pending.append((h.id, eid, self._day(notice_ends or review_on, 1, 10), eligible, cw))
+
+    def _program_facts(
+        self, hid: UUID, fam: Family, cw: Actor, day: date
+    ) -> tuple[Program, tuple[UUID, ...], dict[str, Any]]:
+        """Record what the family's program looks at (care, parents) and say what to apply for."""
+        head = fam.members[0]
+        beneficiaries: tuple[UUID, ...]
+        if fam.kind == "tekun":
+            self._do(
+                AssessCare(
+                    household_id=hid,
+                    person_id=head.person_id,
+                    unable_activities=self.people.care_needs(),
+                    meta=Meta(actor=cw, effective_on=day),
+                )
+            )
+            program, beneficiaries = Program.TEKUN, (head.person_id,)
+            arrangement = "concentrated" if self.rng.random() < 0.25 else "dispersed"
+            terms: dict[str, Any] = {"arrangement": arrangement, "has_capable_supporter": False}
+        elif fam.kind == "child":
+            child = fam.members[1]
+            dead = (ParentStatus(ParentSituation.DEAD, self.people.birth(1, 4)),)
+            away = (
+                ParentStatus(
+                    self.rng.choice((ParentSituation.SERVING_SENTENCE, ParentSituation.OUT_OF_CONTACT)),
+                    date(self.year - self.rng.randint(1, 4), self.rng.randint(1, 12), 1),
+                ),
+            )
+            orphan = self.rng.random() < 0.4
+            father, mother = (dead, dead) if orphan else (dead, away) if self.rng.random() < 0.5 else (away, away)
+            self._do(
+                RecordParents(
+                    household_id=hid,
+                    person_id=child.person_id,
+                    father=father,
+                    mother=mother,
+                    meta=Meta(actor=cw, effective_on=day),
+                )
+            )
+            program = Program.ORPHAN if orphan else Program.UNSUPPORTED_CHILD
+            beneficiaries, terms = (child.person_id,), {"placement": "community"}
+        else:
+            program, beneficiaries, terms = Program.DIBAO, tuple(m.person_id for m in fam.members), {}
+        return program, beneficiaries, terms
 
     def _decide(self, month: date) -> None:
         """The county decides every application whose notice ended by this month's end."""

@@ -5,7 +5,6 @@ run on the facts in effect on the command's date, whenever they were recorded.""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -23,9 +22,8 @@ from application.commands import (
     Terminate,
     Withdraw,
 )
-from domain.assessment import Assessment
 from domain.enrolment import ReviewOutcome
-from domain.facts import HouseholdFacts, facts_on
+from domain.facts import facts_on
 from domain.household import Household
 from domain.person_index import PersonIndex
 from domain.policy import ParameterSnapshot
@@ -53,7 +51,7 @@ def record_township_review(app: CaseworkBase, cmd: RecordTownshipReview, h: Hous
     on, e = cmd.meta.effective_on, h.enrolment(cmd.enrolment_id)
     params = app.policy().snapshot(h.division_code, on)
     facts = facts_on(h, on)  # the facts in effect on the opinion's date, whenever recorded
-    assessment = assess(facts, e.program, e.beneficiaries, e.terms, on, params, cmd.enrolment_id)
+    assessment = programs.assess(facts, e.program, e.beneficiaries, e.terms, on, params, enrolment_id=cmd.enrolment_id)
     return h.record_township_review(
         cmd.enrolment_id,
         assessment=assessment,
@@ -93,7 +91,8 @@ def review(app: CaseworkBase, cmd: Review, h: Household, others: list[Aggregate]
         covered = tuple(m.person_id for m in facts.members.values() if counted(m, on)[0])
     else:
         covered = tuple(p for p in e.beneficiaries if p in facts.members)
-    assessment = assess(facts, e.program, covered or e.beneficiaries, e.terms, on, params, cmd.enrolment_id)
+    beneficiaries = covered or e.beneficiaries
+    assessment = programs.assess(facts, e.program, beneficiaries, e.terms, on, params, enrolment_id=cmd.enrolment_id)
     current = e.entitlement_on(on)
     paying = current.amount if current is not None and current.eligible else e.monthly_amount
     outcome = review_outcome(paying, previous, assessment)
@@ -130,19 +129,6 @@ def terminate(app: CaseworkBase, cmd: Terminate, h: Household, others: list[Aggr
 
 
 # ------------------------------------------------------------------------------------- rules
-
-
-def assess(
-    h: HouseholdFacts,
-    program: Program,
-    beneficiaries: tuple[UUID, ...],
-    terms: dict[str, Any],
-    on: date,
-    params: ParameterSnapshot,
-    enrolment_id: UUID | None = None,
-) -> Assessment:
-    """Run the program's rules on the household's facts in force on a date."""
-    return programs.assess(h, program, beneficiaries, terms, on, params, enrolment_id=enrolment_id)
 
 
 def next_review(

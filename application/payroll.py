@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -22,57 +22,19 @@ from eventsourcing.persistence import IntegrityError
 from application.casework import Casework
 from application.errors import ConcurrentUpdate
 from application.months import month_text, parse_month
+from application.payroll_reports import ZERO, MonthSheet, RunReport
 from application.settlement import recorded_corrections, settle_late_changes
 from application.views.projection import Views
 from domain.errors import InvalidValue
 from domain.household import Household
 from domain.payroll import CorrectionLine, Payment, PayrollMonth, payroll_id
 from domain.values import Actor, AreaType, Context, Program, first_of_next_month
-from infrastructure.view_rows import Count, PayableRow, SheetRow
+from infrastructure.view_rows import PayableRow
 
-ZERO = Decimal("0.00")
 REASON = "monthly payroll: enrolments active or in gradual exit on the first day of the month"
 MAX_CONFLICTS = 50
 Progress = Callable[[int, int], None]  # (enrolments handled, enrolments payable)
 Source = Callable[[date, str], list[PayableRow]]
-
-
-@dataclass
-class RunReport:
-    """What one payroll run found and did, within the caller's jurisdiction."""
-
-    month: date
-    run_id: UUID
-    payable: int = 0
-    issued: int = 0
-    issued_amount: Decimal = ZERO
-    already_paid: int = 0
-    batches: int = 0
-    conflicts: int = 0
-    counties: list[str] = field(default_factory=list)
-    corrections: int = 0  # correction lines carried by this run
-
-
-@dataclass
-class MonthSheet:
-    """A month's payments in a jurisdiction: the bank file's lines and the totals by program."""
-
-    month: date
-    rows: list[SheetRow]
-    by_program: list[Count]
-    corrections: list[CorrectionLine] = field(default_factory=list)  # arrears (+) and recoveries (−)
-
-    @property
-    def payments(self) -> int:
-        return len(self.rows)
-
-    @property
-    def amount(self) -> Decimal:
-        return sum((r.amount for r in self.rows), ZERO)
-
-    @property
-    def persons(self) -> int:
-        return sum(r.beneficiaries_count for r in self.rows)
 
 
 class Payroll:

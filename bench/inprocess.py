@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
-from application.commands import Meta, RecordCircumstances, RegisterHousehold
+from application import commands
 from bench.api_writes import PER_HOUSEHOLD, _id_number
 from bench.common import Latencies
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
@@ -43,24 +43,26 @@ class Writer:
             self.serial += 1
             self.head = Member(uuid4(), "王建国", IdNumber(_id_number(self.serial)), Relation.HEAD)
             self.household = self.casework.handle(
-                RegisterHousehold(
+                commands.RegisterHousehold(
                     area_type=AreaType.URBAN,
                     division_code="430112001001",
                     address="bench",
                     members=(self.head,),
-                    meta=Meta(actor=CW, effective_on=date(2024, 1, 10)),
+                    meta=commands.Meta(actor=CW, effective_on=date(2024, 1, 10)),
                 )
             )
         else:
             assert self.head is not None
             income = IncomeItem(self.head.person_id, IncomeKind.WAGES, Decimal(300 + self.n % 900))
             self.household = self.casework.handle(
-                RecordCircumstances(
+                commands.RecordCircumstances(
                     household_id=self.household.id,
                     circumstances=Circumstances(
                         incomes=(income,), assets=Assets(financial=Decimal("5000.00"), dwellings=1)
                     ),
-                    meta=Meta(actor=CW, effective_on=date(2024, 2, 1), expected_version=self.household.version),
+                    meta=commands.Meta(
+                        actor=CW, effective_on=date(2024, 2, 1), expected_version=self.household.version
+                    ),
                 )
             ).household
         self.n += 1

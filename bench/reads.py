@@ -13,17 +13,7 @@ from uuid import UUID, uuid4
 
 import httpx
 
-from application.commands import (
-    Approve,
-    FileApplication,
-    Meta,
-    RecordCircumstances,
-    RecordTownshipReview,
-    RegisterHousehold,
-    Resume,
-    Review,
-    Suspend,
-)
+from application import commands
 from bench.api_writes import SECRET
 from bench.common import Latencies
 from domain.errors import DomainError
@@ -89,12 +79,12 @@ def build_long_household(casework: Any, years: int = 10) -> tuple[UUID, int]:
     today = casework.clock().date()
     month = date(today.year - years, today.month, 1)
     h = casework.handle(
-        RegisterHousehold(
+        commands.RegisterHousehold(
             area_type=AreaType.URBAN,
             division_code="430112001001",
             address="高塘岭街道金桥社区3栋12号",
             members=(head, spouse),
-            meta=Meta(actor=cw, effective_on=month),
+            meta=commands.Meta(actor=cw, effective_on=month),
         )
     )
     hid, eid, k = h.id, None, 0
@@ -102,7 +92,9 @@ def build_long_household(casework: Any, years: int = 10) -> tuple[UUID, int]:
         wage = Decimal(200 + (k * 37) % 900)
         means = Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, wage),), assets=Assets())
         casework.handle(
-            RecordCircumstances(household_id=hid, circumstances=means, meta=Meta(actor=cw, effective_on=month))
+            commands.RecordCircumstances(
+                household_id=hid, circumstances=means, meta=commands.Meta(actor=cw, effective_on=month)
+            )
         )
         with contextlib.suppress(DomainError):  # a refusal (say, a parameter not confirmed that far) ends nothing
             eid = _enrolment_step(casework, hid, eid, month, k, (head.person_id, spouse.person_id), cw, ap)
@@ -120,39 +112,52 @@ def _enrolment_step(
 
     if eid is None and month >= date(2024, 2, 1):
         eid, _ = casework.handle(
-            FileApplication(
-                household_id=hid, program=Program.DIBAO, beneficiaries=people, meta=Meta(actor=cw, effective_on=month)
+            commands.FileApplication(
+                household_id=hid,
+                program=Program.DIBAO,
+                beneficiaries=people,
+                meta=commands.Meta(actor=cw, effective_on=month),
             )
         )
         on = month + timedelta(days=3)
         casework.handle(
-            RecordTownshipReview(
+            commands.RecordTownshipReview(
                 household_id=hid,
                 enrolment_id=eid,
                 investigated_on=on,
                 findings="入户调查",
                 opinion=TownshipOpinion.APPROVE,
-                meta=Meta(actor=cw, effective_on=on),
+                meta=commands.Meta(actor=cw, effective_on=on),
             )
         )
         casework.handle(
-            Approve(household_id=hid, enrolment_id=eid, meta=Meta(actor=ap, effective_on=month + timedelta(days=14)))
+            commands.Approve(
+                household_id=hid,
+                enrolment_id=eid,
+                meta=commands.Meta(actor=ap, effective_on=month + timedelta(days=14)),
+            )
         )
     elif eid is not None and k % 6 == 0:
         casework.handle(
-            Review(household_id=hid, enrolment_id=eid, meta=Meta(actor=cw, effective_on=month + timedelta(days=5)))
+            commands.Review(
+                household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=cw, effective_on=month + timedelta(days=5))
+            )
         )
     elif eid is not None and k % 17 == 0:
         casework.handle(
-            Suspend(
+            commands.Suspend(
                 household_id=hid,
                 enrolment_id=eid,
                 reason_code="NOT_REACHABLE",
-                meta=Meta(actor=ap, effective_on=month, reason="核查"),
+                meta=commands.Meta(actor=ap, effective_on=month, reason="核查"),
             )
         )
         casework.handle(
-            Resume(household_id=hid, enrolment_id=eid, meta=Meta(actor=ap, effective_on=month + timedelta(days=20)))
+            commands.Resume(
+                household_id=hid,
+                enrolment_id=eid,
+                meta=commands.Meta(actor=ap, effective_on=month + timedelta(days=20)),
+            )
         )
     return eid
 

@@ -11,15 +11,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
+from application import commands
 from application.casework import Casework
-from application.commands import (
-    Approve,
-    FileApplication,
-    Meta,
-    RecordCircumstances,
-    RecordTownshipReview,
-    RegisterHousehold,
-)
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import TownshipOpinion
 from domain.members import Member, Relation
@@ -55,20 +48,20 @@ def household(
     births = [head_birth, date(1977, 8, 9), date(2012, 1, 20), date(2014, 6, 2), date(2016, 9, 9)]
     members = tuple(person(relations[i], births[i], head_name if i == 0 else f"成员{i}") for i in range(size))
     h = app.handle(
-        RegisterHousehold(
+        commands.RegisterHousehold(
             area_type=area,
             division_code=division,
             address="望城区某街道1号",
             members=members,
-            meta=Meta(actor=CASEWORKER, effective_on=registered_on),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=registered_on),
         )
     )
     incomes = (IncomeItem(members[0].person_id, IncomeKind.WAGES, D(wages)),) if D(wages) else ()
     app.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=h.id,
             circumstances=Circumstances(incomes=incomes, assets=Assets(financial=D("1000.00"))),
-            meta=Meta(actor=CASEWORKER, effective_on=registered_on),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=registered_on),
         )
     )
     return h.id
@@ -79,26 +72,30 @@ def enrol(app: Casework, hid: UUID, *, applied_on: date, approved_on: date | Non
     (after the 7-day notice) unless None."""
     members = tuple(app.get_household(hid).members)
     eid, _ = app.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=hid,
             program=Program.DIBAO,
             beneficiaries=members,
-            meta=Meta(actor=CASEWORKER, effective_on=applied_on),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=applied_on),
         )
     )
     reviewed = applied_on + timedelta(days=5)
     app.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=hid,
             enrolment_id=eid,
             investigated_on=reviewed,
             findings="入户调查属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=Meta(actor=CASEWORKER, effective_on=reviewed),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=reviewed),
         )
     )
     if approved_on is not None:
-        app.handle(Approve(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=approved_on)))
+        app.handle(
+            commands.Approve(
+                household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=approved_on)
+            )
+        )
     return eid
 
 

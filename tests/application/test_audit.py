@@ -10,17 +10,9 @@ from uuid import UUID, uuid4
 import pytest
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.audit import Auditor
 from application.casework import Casework
-from application.commands import (
-    Approve,
-    FileApplication,
-    Meta,
-    RecordCircumstances,
-    RecordTownshipReview,
-    RegisterHousehold,
-    RemoveMember,
-)
 from domain.circumstances import Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import Status, TownshipOpinion
 from domain.errors import InvalidValue, NotFound
@@ -55,52 +47,54 @@ def scenario(app: Casework, clock: SteppingClock) -> dict[str, object]:
     head = member(Relation.HEAD, date(1975, 3, 1))
     spouse = member(Relation.SPOUSE, date(1977, 8, 9))
     h = app.handle(
-        RegisterHousehold(
+        commands.RegisterHousehold(
             area_type=AreaType.URBAN,
             division_code=COMMUNITY,
             address="某街道1号",
             members=(head, spouse),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     app.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=h.id,
             circumstances=wages(head.person_id, "600.00"),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     eid, _ = app.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.DIBAO,
             beneficiaries=(head.person_id, spouse.person_id),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     t_applied = clock.now
     clock.advance(days=1)
     review_id, _ = app.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=h.id,
             enrolment_id=eid,
             investigated_on=date(2024, 1, 20),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 25)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 25)),
         )
     )
     clock.advance(days=1)
     approval_id, _ = app.handle(
-        Approve(household_id=h.id, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=date(2024, 2, 2)))
+        commands.Approve(
+            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 2))
+        )
     )
     t_approved = clock.now
     clock.advance(days=2)
     app.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=h.id,
             circumstances=wages(head.person_id, "1400.00"),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1), reason="单位补报工资"),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1), reason="单位补报工资"),
         )
     )
     t_corrected = clock.now
@@ -245,11 +239,11 @@ def test_member_removal_effective_dates(app: Casework, clock: SteppingClock) -> 
     """A death reported late is in effect from its date in the past, and absent before it."""
     s = scenario(app, clock)
     app.handle(
-        RemoveMember(
+        commands.RemoveMember(
             household_id=s["h"],
             person_id=s["spouse"],
             cause=RemovalCause.DEATH,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 2, 20), reason="迟报死亡"),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 20), reason="迟报死亡"),
         )
     )
     auditor = Auditor(app)

@@ -9,22 +9,8 @@ from uuid import UUID
 
 import pytest
 
+from application import commands
 from application.casework import Casework
-from application.commands import (
-    AddMember,
-    Approve,
-    ChangeMember,
-    FileApplication,
-    Meta,
-    RecordCircumstances,
-    RecordTownshipReview,
-    RegisterHousehold,
-    Resume,
-    Review,
-    SetParameter,
-    Suspend,
-    Terminate,
-)
 from application.errors import HouseholdNotFound, OutsideJurisdiction, StaleVersion
 from domain.assessment import Assessment
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
@@ -43,12 +29,12 @@ def register(app: Casework) -> Household:
     spouse = member(Relation.SPOUSE, date(1977, 8, 9), name="李秀英")
     child = member(Relation.CHILD, date(2012, 1, 20), name="王小明")
     return app.handle(
-        RegisterHousehold(
+        commands.RegisterHousehold(
             area_type=AreaType.URBAN,
             division_code=COMMUNITY,
             address="望城区某街道1号",
             members=(head, spouse, child),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10), request_id="req-1"),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10), request_id="req-1"),
         )
     )
 
@@ -58,34 +44,38 @@ def approved_dibao(app: Casework) -> tuple[UUID, UUID]:
     h = register(app)
     head = next(m for m in h.members.values() if m.relation is Relation.HEAD)
     app.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=h.id,
             circumstances=Circumstances(
                 incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),),
                 assets=Assets(financial=D("5000.00")),
             ),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     eid, _ = app.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.DIBAO,
             beneficiaries=tuple(h.members),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     app.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=h.id,
             enrolment_id=eid,
             investigated_on=date(2024, 1, 20),
             findings="入户调查属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 25)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 25)),
         )
     )
-    app.handle(Approve(household_id=h.id, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=date(2024, 2, 2))))
+    app.handle(
+        commands.Approve(
+            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 2))
+        )
+    )
     return h.id, eid
 
 
@@ -114,31 +104,35 @@ def test_dibao_lifecycle_on_every_backend(casework: Casework) -> None:
     assert e.status_on(date(2024, 3, 1)) is Status.ACTIVE
 
     casework.handle(
-        Review(household_id=hid, enrolment_id=eid, meta=Meta(actor=CASEWORKER, effective_on=date(2024, 8, 1)))
+        commands.Review(
+            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 8, 1))
+        )
     )
     e = casework.get_household(hid).enrolment(eid)
     assert e.monthly_amount == D("1140.00")  # (780.00 − 400.00) × 3 after the 1 July raise
     assert e.status is Status.ACTIVE
 
     casework.handle(
-        Suspend(
+        commands.Suspend(
             household_id=hid,
             enrolment_id=eid,
             reason_code="NOT_REACHABLE",
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 9, 10), reason="家庭失联"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 9, 10), reason="家庭失联"),
         )
     )
     assert casework.get_household(hid).enrolment(eid).status_on(date(2024, 10, 1)) is Status.SUSPENDED
     casework.handle(
-        Resume(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=date(2024, 10, 15)))
+        commands.Resume(
+            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 10, 15))
+        )
     )
     assert casework.get_household(hid).enrolment(eid).amount_on(date(2024, 11, 1)) == D("1140.00")
     casework.handle(
-        Terminate(
+        commands.Terminate(
             household_id=hid,
             enrolment_id=eid,
             reason_code="MOVED_AWAY",
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 12, 5), reason="迁出本区"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 12, 5), reason="迁出本区"),
         )
     )
     e = casework.get_household(hid).enrolment(eid)
@@ -178,20 +172,20 @@ def test_stale_version_is_refused_and_writes_nothing(casework: Casework) -> None
     """A command carrying an old version raises StaleVersion and leaves the household unchanged."""
     h = register(casework)
     casework.handle(
-        AddMember(
+        commands.AddMember(
             household_id=h.id,
             member=member(Relation.CHILD, date(2024, 2, 1)),
             cause=AdditionCause.BIRTH,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1), expected_version=1),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1), expected_version=1),
         )
     )
     with pytest.raises(StaleVersion) as caught:
         casework.handle(
-            AddMember(
+            commands.AddMember(
                 household_id=h.id,
                 member=member(Relation.CHILD, date(2024, 3, 1)),
                 cause=AdditionCause.BIRTH,
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1), expected_version=1),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1), expected_version=1),
             )
         )
     assert caught.value.current == 2
@@ -211,11 +205,11 @@ def test_a_lost_race_is_retried_on_fresh_state(
         calls.append(household.version)
         if len(calls) == 1:  # someone else writes between our load and our save
             other.handle(
-                ChangeMember(
+                commands.ChangeMember(
                     household_id=h.id,
                     person_id=next(iter(household.members)),
                     changes={"seriously_ill": True},
-                    meta=Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
+                    meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
                 )
             )
         household.change_member(
@@ -236,11 +230,11 @@ def test_member_change_and_disability_survive_reload(casework: Casework) -> None
     h = register(casework)
     pid = next(iter(h.members))
     casework.handle(
-        ChangeMember(
+        commands.ChangeMember(
             household_id=h.id,
             person_id=pid,
             changes={"disability": Disability(DisabilityKind.MENTAL, 3)},
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1)),
         )
     )
     m = casework.get_household(h.id).members[pid]
@@ -256,11 +250,11 @@ def test_outside_jurisdiction_and_unknown_household(casework: Casework) -> None:
         casework.read_household(h.id, outsider)
     with pytest.raises(OutsideJurisdiction):
         casework.handle(
-            ChangeMember(
+            commands.ChangeMember(
                 household_id=h.id,
                 person_id=next(iter(h.members)),
                 changes={"seriously_ill": True},
-                meta=Meta(actor=outsider, effective_on=date(2024, 3, 1)),
+                meta=commands.Meta(actor=outsider, effective_on=date(2024, 3, 1)),
             )
         )
     assert casework.get_household(h.id).version == 1
@@ -279,12 +273,12 @@ def test_policy_is_seeded_once_and_changes_are_recorded(make_casework: Callable[
     assert app.seed_policy(load_seed(), SEED_ACTOR) == 0
     admin = Actor("admin-1", Role.ADMIN, "43")
     app.handle(
-        SetParameter(
+        commands.SetParameter(
             name="dibao.standard.urban",
             jurisdiction="430112",
             value="800.00",
             legal_basis="示例文件 2025",
-            meta=Meta(actor=admin, effective_on=date(2025, 1, 1), reason="annual adjustment"),
+            meta=commands.Meta(actor=admin, effective_on=date(2025, 1, 1), reason="annual adjustment"),
         )
     )
     policy = app.policy()

@@ -8,17 +8,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from application import commands
 from application.casework import Casework
-from application.commands import (
-    Approve,
-    CorrectPayments,
-    FileApplication,
-    Meta,
-    RecordCircumstances,
-    RecordTownshipReview,
-    RegisterHousehold,
-    RemoveMember,
-)
 from domain.circumstances import Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import MonthCorrection, TownshipOpinion
 from domain.errors import RuleViolation
@@ -59,40 +50,44 @@ def approved_family(app: Casework) -> tuple[Household, UUID, list[UUID]]:
     """Urban family of three, head's wages 1200.00: (750.00 − 400.00) × 3 = 1050.00 from March 2024."""
     people = [member(Relation.HEAD), member(Relation.SPOUSE), member(Relation.CHILD, date(2012, 1, 1))]
     h = app.handle(
-        RegisterHousehold(
+        commands.RegisterHousehold(
             area_type=AreaType.URBAN,
             division_code=COMMUNITY,
             address="某街道1号",
             members=tuple(people),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     app.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=h.id,
             circumstances=Circumstances(incomes=(IncomeItem(people[0].person_id, IncomeKind.WAGES, D("1200.00")),)),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     eid, _ = app.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.DIBAO,
             beneficiaries=tuple(p.person_id for p in people),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     app.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=h.id,
             enrolment_id=eid,
             investigated_on=date(2024, 1, 20),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 20)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 20)),
         )
     )
-    app.handle(Approve(household_id=h.id, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=date(2024, 2, 1))))
+    app.handle(
+        commands.Approve(
+            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 1))
+        )
+    )
     return h, eid, [p.person_id for p in people]
 
 
@@ -106,17 +101,17 @@ def test_income_misreported_since_march_is_recovered_per_month(casework: Casewor
     months = [date(2024, m, 1) for m in (3, 4, 5, 6)]
     pay(casework, h, eid, months)
     casework.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=h.id,
             circumstances=Circumstances(incomes=(IncomeItem(people[0], IncomeKind.WAGES, D("1500.00")),)),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1), reason="单位补报：3月起工资1500元"),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1), reason="单位补报：3月起工资1500元"),
         )
     )
     casework.handle(
-        CorrectPayments(
+        commands.CorrectPayments(
             household_id=h.id,
             enrolment_id=eid,
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 3, 1), reason="收入误报更正"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 1), reason="收入误报更正"),
         )
     )
     e = casework.get_household(h.id).enrolment(eid)
@@ -131,18 +126,18 @@ def test_a_death_reported_late_is_an_overpayment(casework: Casework) -> None:
     h, eid, people = approved_family(casework)
     pay(casework, h, eid, [date(2024, m, 1) for m in (3, 4, 5, 6)])
     casework.handle(
-        RemoveMember(
+        commands.RemoveMember(
             household_id=h.id,
             person_id=people[1],
             cause=RemovalCause.DEATH,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 10), reason="6月迟报：3月10日死亡"),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 10), reason="6月迟报：3月10日死亡"),
         )
     )
     casework.handle(
-        CorrectPayments(
+        commands.CorrectPayments(
             household_id=h.id,
             enrolment_id=eid,
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 3, 10), reason="死亡迟报"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 10), reason="死亡迟报"),
         )
     )
     e = casework.get_household(h.id).enrolment(eid)
@@ -158,10 +153,10 @@ def test_a_correction_that_changes_nothing_writes_nothing(casework: Casework) ->
     version = casework.get_household(h.id).version
     with pytest.raises(RuleViolation) as nothing:
         casework.handle(
-            CorrectPayments(
+            commands.CorrectPayments(
                 household_id=h.id,
                 enrolment_id=eid,
-                meta=Meta(actor=APPROVER, effective_on=date(2024, 3, 1), reason="复核"),
+                meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 1), reason="复核"),
             )
         )
     assert nothing.value.rule == "no-difference"
@@ -176,10 +171,10 @@ def test_a_correction_dated_in_the_future_contradicts_itself(casework: Casework)
     version = casework.get_household(h.id).version
     with pytest.raises(InvalidValue) as future:
         casework.handle(
-            CorrectPayments(
+            commands.CorrectPayments(
                 household_id=h.id,
                 enrolment_id=eid,
-                meta=Meta(actor=APPROVER, effective_on=date(2025, 7, 1), reason="复核"),
+                meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 7, 1), reason="复核"),
             )
         )
     assert future.value.rule == "correction-in-the-past"

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
+from application import commands
 from application.casework import Casework
-from application.commands import ExtendDecisionDeadline, Meta
 from application.deadlines import deadline_working_days
 from application.views.projection import Views
 from application.views.reports import Reports
@@ -49,19 +49,19 @@ def test_the_worklist_measures_lateness_against_an_extended_deadline(casework: C
     older = enrol(casework, (old := household(casework)), applied_on=date(2025, 3, 10))
     assert late(reports) == {recent: date(2025, 5, 19), older: date(2025, 4, 21)}
     deadline, h = casework.handle(
-        ExtendDecisionDeadline(
+        commands.ExtendDecisionDeadline(
             household_id=hid,
             enrolment_id=recent,
-            meta=Meta(actor=APPROVER, effective_on=date(2025, 5, 16), reason="需补充调查"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 5, 16), reason="需补充调查"),
         )
     )
     assert deadline == date(2025, 6, 9)
     assert h.enrolment(recent).deadline_working_days == 45
     casework.handle(
-        ExtendDecisionDeadline(
+        commands.ExtendDecisionDeadline(
             household_id=old,
             enrolment_id=older,
-            meta=Meta(actor=APPROVER, effective_on=date(2025, 4, 18), reason="需补充调查"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 4, 18), reason="需补充调查"),
         )
     )
     assert late(reports) == {older: date(2025, 5, 12)}
@@ -76,34 +76,34 @@ def test_a_second_extension_a_blank_reason_and_a_decided_application_are_refused
     approved = enrol(casework, done, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     with pytest.raises(InvalidValue):
         casework.handle(
-            ExtendDecisionDeadline(
+            commands.ExtendDecisionDeadline(
                 household_id=hid,
                 enrolment_id=undecided,
-                meta=Meta(actor=APPROVER, effective_on=date(2025, 5, 1), reason=""),
+                meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 5, 1), reason=""),
             )
         )
     casework.handle(
-        ExtendDecisionDeadline(
+        commands.ExtendDecisionDeadline(
             household_id=hid,
             enrolment_id=undecided,
-            meta=Meta(actor=APPROVER, effective_on=date(2025, 5, 1), reason="r"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 5, 1), reason="r"),
         )
     )
     version = casework.get_household(hid).version
     with pytest.raises(RuleViolation):
         casework.handle(
-            ExtendDecisionDeadline(
+            commands.ExtendDecisionDeadline(
                 household_id=hid,
                 enrolment_id=undecided,
-                meta=Meta(actor=APPROVER, effective_on=date(2025, 5, 2), reason="r"),
+                meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 5, 2), reason="r"),
             )
         )
     with pytest.raises(TransitionForbidden):
         casework.handle(
-            ExtendDecisionDeadline(
+            commands.ExtendDecisionDeadline(
                 household_id=done,
                 enrolment_id=approved,
-                meta=Meta(actor=APPROVER, effective_on=date(2024, 3, 1), reason="r"),
+                meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 1), reason="r"),
             )
         )
     assert casework.get_household(hid).version == version
@@ -113,8 +113,10 @@ def test_views_of_an_older_release_gain_the_extension_column(casework: Casework)
     """A views store made before extensions existed gets ``deadline_days`` on opening; a rebuild fills it."""
     recent = enrol(casework, (hid := household(casework)), applied_on=date(2025, 4, 7))
     casework.handle(
-        ExtendDecisionDeadline(
-            household_id=hid, enrolment_id=recent, meta=Meta(actor=APPROVER, effective_on=date(2025, 5, 16), reason="r")
+        commands.ExtendDecisionDeadline(
+            household_id=hid,
+            enrolment_id=recent,
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 5, 16), reason="r"),
         )
     )
     old = Views(casework)

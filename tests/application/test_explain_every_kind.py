@@ -12,20 +12,9 @@ from uuid import UUID
 import pytest
 
 import domain.rules.programs as rules
+from application import commands
 from application.audit import Auditor
 from application.casework import Casework
-from application.commands import (
-    Approve,
-    FileApplication,
-    Meta,
-    RecordCircumstances,
-    RecordParents,
-    RecordTownshipReview,
-    RegisterHousehold,
-    Reject,
-    Review,
-    Terminate,
-)
 from application.payroll import Payroll
 from application.views.projection import Views
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
@@ -67,77 +56,81 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
         payroll.run(month, actor=APPROVER)
     head = next(m for m in casework.get_household(a).members.values() if m.relation is Relation.HEAD)
     casework.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=a,
             circumstances=Circumstances(
                 incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),), assets=Assets()
             ),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 4, 1)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 1)),
         )
     )
     payroll.run(date(2024, 7, 1), actor=APPROVER)
     casework.handle(
-        Review(household_id=a, enrolment_id=eid, meta=Meta(actor=CASEWORKER, effective_on=date(2024, 8, 1)))
+        commands.Review(
+            household_id=a, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 8, 1))
+        )
     )
     casework.handle(
-        Terminate(
+        commands.Terminate(
             household_id=a,
             enrolment_id=eid,
             reason_code="MOVED_AWAY",
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 9, 5), reason="迁出"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 9, 5), reason="迁出"),
         )
     )
     b = household(casework)
     rejected = enrol(casework, b, applied_on=date(2024, 1, 15))
     casework.handle(
-        Reject(
+        commands.Reject(
             household_id=b,
             enrolment_id=rejected,
             reason_code="OTHER",
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 2, 2), reason="不符合"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 2), reason="不符合"),
         )
     )
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 5, 10))
     c = casework.handle(
-        RegisterHousehold(
+        commands.RegisterHousehold(
             area_type=AreaType.URBAN,
             division_code=COMMUNITY,
             address="某街道1号",
             members=(guardian, child),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
     casework.handle(
-        RecordParents(
+        commands.RecordParents(
             household_id=c.id,
             person_id=child.person_id,
             father=lost,
             mother=lost,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
         )
     )
     orphan, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=c.id,
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     casework.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=c.id,
             enrolment_id=orphan,
             investigated_on=date(2024, 1, 16),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
         )
     )
     casework.handle(
-        Approve(household_id=c.id, enrolment_id=orphan, meta=Meta(actor=APPROVER, effective_on=date(2024, 1, 17)))
+        commands.Approve(
+            household_id=c.id, enrolment_id=orphan, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 1, 17))
+        )
     )
     casework.tick(date(2024, 6, 1))
     for hid in (a, b, c.id):

@@ -35,28 +35,8 @@ from uuid import UUID
 import pytest
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.casework import Casework
-from application.commands import (
-    AddMember,
-    Approve,
-    AssessCare,
-    ChangeMember,
-    ConfirmParameter,
-    FileApplication,
-    Meta,
-    RecordCircumstances,
-    RecordParents,
-    RecordTownshipReview,
-    RegisterHousehold,
-    Reject,
-    RemoveMember,
-    Resume,
-    Review,
-    SetParameter,
-    Suspend,
-    Terminate,
-    Withdraw,
-)
 from application.payroll import Payroll
 from application.settlement import settle_late_changes
 from application.views.projection import Views
@@ -388,12 +368,12 @@ class World:
             home.personal[kid.person_id] = TEKUN
             home.wants_dibao = rng.random() < 0.5
         h = self.app.handle(
-            RegisterHousehold(
+            commands.RegisterHousehold(
                 area_type=AreaType(area),
                 division_code=division,
                 address=f"望城区模型路{label}号",
                 members=tuple(members),
-                meta=Meta(actor=CW1, effective_on=self.today),
+                meta=commands.Meta(actor=CW1, effective_on=self.today),
             )
         )
         home.log.id = h.id
@@ -477,14 +457,18 @@ class World:
         costs_text = ", ".join(f"{home.log.name(x.person_id)} cost {x.monthly_amount}" for x in costs)
         self.fact(home, "means", on, None, c, f"means {text} {costs_text} assets {home.financial} {note}".strip())
         self.app.handle(
-            RecordCircumstances(household_id=home.log.id, circumstances=c, meta=Meta(actor=CW1, effective_on=on))
+            commands.RecordCircumstances(
+                household_id=home.log.id, circumstances=c, meta=commands.Meta(actor=CW1, effective_on=on)
+            )
         )
 
     def add(self, home: Home, m: Member, cause: AdditionCause, on: date) -> None:
         self.fact(home, "add", on, m.person_id, m, f"{cause} {m.relation} born {m.birth_date}")
         home.log.names[m.person_id] = f"{m.relation}{len(home.log.names) + 1}"
         self.app.handle(
-            AddMember(household_id=home.log.id, member=m, cause=cause, meta=Meta(actor=CW1, effective_on=on))
+            commands.AddMember(
+                household_id=home.log.id, member=m, cause=cause, meta=commands.Meta(actor=CW1, effective_on=on)
+            )
         )
         home.members[m.person_id] = m
         home.added_on[m.person_id] = on
@@ -492,8 +476,8 @@ class World:
     def change(self, home: Home, pid: UUID, changes: dict[str, Any], on: date) -> None:
         self.fact(home, "change", on, pid, changes, f"{home.log.name(pid)} {changes}")
         self.app.handle(
-            ChangeMember(
-                household_id=home.log.id, person_id=pid, changes=changes, meta=Meta(actor=CW1, effective_on=on)
+            commands.ChangeMember(
+                household_id=home.log.id, person_id=pid, changes=changes, meta=commands.Meta(actor=CW1, effective_on=on)
             )
         )
         home.members[pid] = home.members[pid].with_changes(changes)
@@ -503,7 +487,9 @@ class World:
     def remove(self, home: Home, pid: UUID, cause: RemovalCause, on: date) -> None:
         self.fact(home, "remove", on, pid, None, f"{home.log.name(pid)} {cause}")
         self.app.handle(
-            RemoveMember(household_id=home.log.id, person_id=pid, cause=cause, meta=Meta(actor=CW1, effective_on=on))
+            commands.RemoveMember(
+                household_id=home.log.id, person_id=pid, cause=cause, meta=commands.Meta(actor=CW1, effective_on=on)
+            )
         )
         del home.members[pid]
         home.income.pop(pid, None)
@@ -517,12 +503,12 @@ class World:
         text = f"father {father_text} mother {mother_text}"
         self.fact(home, "parents", on, kid, (father, mother), f"{home.log.name(kid)} parents {text}")
         self.app.handle(
-            RecordParents(
+            commands.RecordParents(
                 household_id=home.log.id,
                 person_id=kid,
                 father=father,
                 mother=mother,
-                meta=Meta(actor=CW1, effective_on=on),
+                meta=commands.Meta(actor=CW1, effective_on=on),
             )
         )
         home.parents[kid] = (father, mother)
@@ -531,8 +517,11 @@ class World:
     def care(self, home: Home, pid: UUID, unable: tuple[str, ...], on: date) -> None:
         self.fact(home, "care", on, pid, unable, f"{home.log.name(pid)} unable {list(unable)}")
         self.app.handle(
-            AssessCare(
-                household_id=home.log.id, person_id=pid, unable_activities=unable, meta=Meta(actor=CW1, effective_on=on)
+            commands.AssessCare(
+                household_id=home.log.id,
+                person_id=pid,
+                unable_activities=unable,
+                meta=commands.Meta(actor=CW1, effective_on=on),
             )
         )
         home.floor[(pid, "care")] = on
@@ -560,12 +549,12 @@ class World:
             terms = {"placement": "community" if program == UNSUPPORTED or self.rng.random() < 0.8 else "institutional"}
         seq = self.seq()
         eid, _ = self.app.handle(
-            FileApplication(
+            commands.FileApplication(
                 household_id=home.log.id,
                 program=Program(program),
                 beneficiaries=beneficiaries,
                 terms=terms or None,
-                meta=Meta(actor=CW1, effective_on=self.today),
+                meta=commands.Meta(actor=CW1, effective_on=self.today),
             )
         )
         who = "household" if program == DIBAO and not individual else ",".join(home.log.name(b) for b in beneficiaries)
@@ -590,10 +579,10 @@ class World:
         if not self.assessable(home, e):
             self.decision(e, "withdrawn")
             self.app.handle(
-                Withdraw(
+                commands.Withdraw(
                     household_id=home.log.id,
                     enrolment_id=e.log.id,
-                    meta=Meta(actor=CW1, effective_on=self.today, reason="情况变化，申请人撤回"),
+                    meta=commands.Meta(actor=CW1, effective_on=self.today, reason="情况变化，申请人撤回"),
                 )
             )
             e.status = "closed"
@@ -601,13 +590,13 @@ class World:
         e.opinion = "reject" if self.rng.random() < 0.06 else "approve"
         self.decision(e, "reviewed", opinion=e.opinion)
         self.app.handle(
-            RecordTownshipReview(
+            commands.RecordTownshipReview(
                 household_id=home.log.id,
                 enrolment_id=e.log.id,
                 investigated_on=self.today,
                 findings="入户调查",
                 opinion=TownshipOpinion(e.opinion),
-                meta=Meta(actor=CW2, effective_on=self.today),
+                meta=commands.Meta(actor=CW2, effective_on=self.today),
             )
         )
         e.status = "reviewed"
@@ -618,11 +607,11 @@ class World:
         if e.opinion == "reject":
             self.decision(e, "rejected")
             self.app.handle(
-                Reject(
+                commands.Reject(
                     household_id=home.log.id,
                     enrolment_id=e.log.id,
                     reason_code="NOT_ELIGIBLE",
-                    meta=Meta(actor=AP, effective_on=self.today, reason="经审核不符合条件"),
+                    meta=commands.Meta(actor=AP, effective_on=self.today, reason="经审核不符合条件"),
                 )
             )
             e.status = "closed"
@@ -630,18 +619,20 @@ class World:
         starts = next_month(self.today, self.o.params.get("dibao.benefit_start_months", home.log.division, self.today))
         self.decision(e, "approved", benefits_from=starts)
         self.app.handle(
-            Approve(household_id=home.log.id, enrolment_id=e.log.id, meta=Meta(actor=AP, effective_on=self.today))
+            commands.Approve(
+                household_id=home.log.id, enrolment_id=e.log.id, meta=commands.Meta(actor=AP, effective_on=self.today)
+            )
         )
         e.status, e.benefits_from, e.last_review = "approved", starts, self.today
 
     def suspend(self, home: Home, e: Enr) -> None:
         self.decision(e, "suspended")
         self.app.handle(
-            Suspend(
+            commands.Suspend(
                 household_id=home.log.id,
                 enrolment_id=e.log.id,
                 reason_code="NOT_REACHABLE",
-                meta=Meta(actor=CW1, effective_on=self.today, reason="多次联系不上"),
+                meta=commands.Meta(actor=CW1, effective_on=self.today, reason="多次联系不上"),
             )
         )
         e.status = "suspended"
@@ -649,18 +640,20 @@ class World:
     def resume(self, home: Home, e: Enr) -> None:
         self.decision(e, "resumed")
         self.app.handle(
-            Resume(household_id=home.log.id, enrolment_id=e.log.id, meta=Meta(actor=CW1, effective_on=self.today))
+            commands.Resume(
+                household_id=home.log.id, enrolment_id=e.log.id, meta=commands.Meta(actor=CW1, effective_on=self.today)
+            )
         )
         e.status = "approved"
 
     def terminate(self, home: Home, e: Enr, code: str) -> None:
         self.decision(e, "terminated", code=code)
         self.app.handle(
-            Terminate(
+            commands.Terminate(
                 household_id=home.log.id,
                 enrolment_id=e.log.id,
                 reason_code=code,
-                meta=Meta(actor=AP, effective_on=self.today, reason=f"终止: {code}"),
+                meta=commands.Meta(actor=AP, effective_on=self.today, reason=f"终止: {code}"),
             )
         )
         e.status = "closed"
@@ -676,7 +669,9 @@ class World:
         else:
             self.decision(e, "review")
         self.app.handle(
-            Review(household_id=home.log.id, enrolment_id=e.log.id, meta=Meta(actor=CW1, effective_on=self.today))
+            commands.Review(
+                household_id=home.log.id, enrolment_id=e.log.id, meta=commands.Meta(actor=CW1, effective_on=self.today)
+            )
         )
         e.last_review = self.today
         if outcome == "terminated":
@@ -1016,21 +1011,21 @@ class World:
         seq = self.seq()
         self.o.params.add(name, jurisdiction, effective_from, value, seq, self.today)
         pv = self.app.handle(
-            SetParameter(
+            commands.SetParameter(
                 name=name,
                 jurisdiction=jurisdiction,
                 value=value,
                 legal_basis="模型测试：调整标准 (示例)",
-                meta=Meta(actor=ADMIN, effective_on=effective_from, reason="standard raised"),
+                meta=commands.Meta(actor=ADMIN, effective_on=effective_from, reason="standard raised"),
             )
         )
         if len(jurisdiction) > len(COUNTY):  # a new series: confirm it like the seed's
             self.app.handle(
-                ConfirmParameter(
+                commands.ConfirmParameter(
                     name=name,
                     jurisdiction=jurisdiction,
                     confirmed_until=END,
-                    meta=Meta(actor=ADMIN, effective_on=self.today, reason="confirmed for the period"),
+                    meta=commands.Meta(actor=ADMIN, effective_on=self.today, reason="confirmed for the period"),
                 )
             )
         recalculate: Callable[..., Any] | None = getattr(self.app, "recalculate", None)

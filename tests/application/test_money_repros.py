@@ -15,19 +15,9 @@ from uuid import UUID
 import pytest
 from eventsourcing.application import AggregateNotFoundError
 
+from application import commands
 from application.audit import Auditor
 from application.casework import Casework
-from application.commands import (
-    Approve,
-    FileApplication,
-    Meta,
-    RecordCircumstances,
-    RecordParents,
-    RecordTownshipReview,
-    RegisterHousehold,
-    RemoveMember,
-    SetParameter,
-)
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
@@ -60,12 +50,12 @@ def payroll(casework: Casework, views: Views) -> Payroll:
 def raise_urban(casework: Casework, to: str, on: date, request_id: str | None = None) -> int:
     """Record a new urban standard for the district and run the re-computation; returns changes recorded."""
     value = casework.handle(
-        SetParameter(
+        commands.SetParameter(
             name="dibao.standard.urban",
             jurisdiction="430112",
             value=to,
             legal_basis="测试：城市低保标准调整",
-            meta=Meta(actor=ADMIN, effective_on=on, reason="标准调整", request_id=request_id),
+            meta=commands.Meta(actor=ADMIN, effective_on=on, reason="标准调整", request_id=request_id),
         )
     )
     return len(casework.recalculate(value, ADMIN, request_id=request_id).recorded)
@@ -96,7 +86,9 @@ def test_reviewed_before_a_raise_and_approved_after_it_is_paid_at_the_new_standa
     assert review.assessment.monthly_amount == D("1140.00")  # (780 − 400) × 3
     raise_urban(casework, "850.00", date(2025, 7, 1))
     casework.handle(
-        Approve(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=date(2025, 7, 3)))
+        commands.Approve(
+            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 7, 3))
+        )
     )
     e = casework.get_household(hid).enrolment(eid)
     assert e.benefits_from == date(2025, 8, 1)
@@ -120,11 +112,11 @@ def test_a_death_leaves_the_payroll_line_the_roll_and_the_statistics(
         payroll.run(month, actor=APPROVER)
     spouse = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.SPOUSE)
     casework.handle(
-        RemoveMember(
+        commands.RemoveMember(
             household_id=hid,
             person_id=spouse.person_id,
             cause=RemovalCause.DEATH,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 10)),
         )
     )
     run = payroll.run(date(2024, 7, 1), actor=APPROVER)
@@ -147,45 +139,47 @@ def test_an_unsupported_childs_top_up_falls_when_the_dibao_share_rises(casework:
     grandma = member(Relation.HEAD, date(1958, 1, 1))
     child = member(Relation.GRANDCHILD, date(2015, 1, 1), support_duty=True)
     h = casework.handle(
-        RegisterHousehold(
+        commands.RegisterHousehold(
             area_type=AreaType.URBAN,
             division_code=COMMUNITY,
             address="某街道1号",
             members=(grandma, child),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     casework.handle(
-        RecordParents(
+        commands.RecordParents(
             household_id=h.id,
             person_id=child.person_id,
             father=jailed,
             mother=lost,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
         )
     )
     dibao = enrol(casework, h.id, applied_on=date(2024, 1, 12), approved_on=date(2024, 1, 26))
     eid, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.UNSUPPORTED_CHILD,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
         )
     )
     casework.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=h.id,
             enrolment_id=eid,
             investigated_on=date(2024, 2, 2),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 2, 2)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 2)),
         )
     )
     casework.handle(
-        Approve(household_id=h.id, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=date(2024, 2, 3)))
+        commands.Approve(
+            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 3))
+        )
     )
     got = casework.get_household(h.id)
     assert got.enrolment(dibao).amount_on(date(2024, 6, 1)) == D("1500.00")  # 750 × 2, the child's share 750
@@ -202,45 +196,47 @@ def test_a_child_turning_18_is_not_paid_for_the_next_month_without_the_calendar_
     """An orphan turns 18 on 10 August: August is paid, September's payroll (run on 25 August, no tick) is not."""
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 8, 10))
     h = casework.handle(
-        RegisterHousehold(
+        commands.RegisterHousehold(
             area_type=AreaType.URBAN,
             division_code=COMMUNITY,
             address="某街道1号",
             members=(guardian, child),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
     casework.handle(
-        RecordParents(
+        commands.RecordParents(
             household_id=h.id,
             person_id=child.person_id,
             father=lost,
             mother=lost,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
         )
     )
     eid, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     casework.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=h.id,
             enrolment_id=eid,
             investigated_on=date(2024, 1, 16),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
         )
     )
     casework.handle(
-        Approve(household_id=h.id, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=date(2024, 1, 17)))
+        commands.Approve(
+            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 1, 17))
+        )
     )
     payroll.run(date(2024, 8, 1), actor=APPROVER)
     payroll.run(date(2024, 9, 1), actor=APPROVER)
@@ -259,13 +255,13 @@ def test_a_correction_is_explained_month_by_month_and_reproduced(casework: Casew
         payroll.run(month, actor=APPROVER)
     head = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.HEAD)
     casework.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=hid,
             circumstances=Circumstances(
                 incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),),
                 assets=Assets(financial=D("1000")),
             ),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 4, 1)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 1)),
         )
     )
     payroll.run(date(2024, 7, 1), actor=APPROVER)
@@ -302,21 +298,21 @@ def test_a_raise_recorded_while_an_application_waits_is_priced_on_it(casework: C
     eid = enrol(casework, waiting, applied_on=date(2025, 6, 15))  # reviewed 20 June: 1140.00 from July if approved
     refused = household(casework, registered_on=date(2025, 1, 10))
     other, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=refused,
             program=Program.DIBAO,
             beneficiaries=tuple(casework.get_household(refused).members),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2025, 6, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2025, 6, 15)),
         )
     )
     casework.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=refused,
             enrolment_id=other,
             investigated_on=date(2025, 6, 20),
             findings="不属实",
             opinion=TownshipOpinion.REJECT,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2025, 6, 20)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2025, 6, 20)),
         )
     )
     # July 2025, and February 2030 when the first child turns 18 (priced at 850 too)
@@ -343,13 +339,13 @@ def test_a_month_settled_once_is_settled_again_when_what_is_due_changes_back(
 
     def wages(amount: str, on: date) -> None:
         casework.handle(
-            RecordCircumstances(
+            commands.RecordCircumstances(
                 household_id=hid,
                 circumstances=Circumstances(
                     incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D(amount)),),
                     assets=Assets(financial=D("1000")),
                 ),
-                meta=Meta(actor=CASEWORKER, effective_on=on),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=on),
             )
         )
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
+from application import commands
 from application.casework import Casework
-from application.commands import Meta, RemoveMember, Resume, Review, Suspend, Terminate
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.replay import payable_by_replay
@@ -201,22 +201,24 @@ def test_a_year_of_payroll_adds_up_to_the_yuan(casework: Casework, payroll: Payr
         assert july is not None
         assert (july.effective_on, july.cause) == (date(2024, 7, 1), "parameter")
     casework.handle(
-        Suspend(
+        commands.Suspend(
             household_id=h2,
             enrolment_id=e2,
             reason_code="NOT_REACHABLE",
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 8, 10), reason="家庭失联"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 8, 10), reason="家庭失联"),
         )
     )
     casework.handle(
-        Resume(household_id=h2, enrolment_id=e2, meta=Meta(actor=APPROVER, effective_on=date(2024, 10, 15)))
+        commands.Resume(
+            household_id=h2, enrolment_id=e2, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 10, 15))
+        )
     )  # October unpaid, November paid
     casework.handle(
-        Terminate(
+        commands.Terminate(
             household_id=h3,
             enrolment_id=e3,
             reason_code="MOVED_AWAY",
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 9, 5), reason="迁出本区"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 9, 5), reason="迁出本区"),
         )
     )
     paid = {m: payroll.run(m, actor=APPROVER).issued_amount for m in month_firsts(MARCH, date(2024, 12, 1))}
@@ -263,15 +265,17 @@ def test_payments_name_the_beneficiaries_in_force_that_month(casework: Casework,
     payroll.run(MARCH, actor=APPROVER)
     child = [p for p, m in casework.get_household(hid).members.items() if m.relation == "child"][0]
     casework.handle(
-        RemoveMember(
+        commands.RemoveMember(
             household_id=hid,
             person_id=child,
             cause=RemovalCause.MOVED_OUT,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 10)),
         )
     )
     casework.handle(
-        Review(household_id=hid, enrolment_id=eid, meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 20)))
+        commands.Review(
+            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 20))
+        )
     )
     payroll.run(date(2024, 4, 1), actor=APPROVER)
     april = casework.repository.get(payroll_id(date(2024, 4, 1), "430112"))

@@ -9,23 +9,8 @@ from uuid import UUID
 
 import pytest
 
+from application import commands
 from application.casework import Casework
-from application.commands import (
-    Approve,
-    AssessCare,
-    ConfirmParameter,
-    FileApplication,
-    GrantTemporary,
-    Meta,
-    RecordCircumstances,
-    RecordParents,
-    RecordTownshipReview,
-    RegisterHousehold,
-    RemoveMember,
-    SetParameter,
-    Terminate,
-    Withdraw,
-)
 from domain.circumstances import Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import Status, TownshipOpinion
 from domain.errors import InvalidValue, RuleViolation
@@ -42,28 +27,30 @@ TEKUN_TERMS = {"arrangement": "dispersed", "has_capable_supporter": False}
 
 def household(app: Casework, *members: Member, area: AreaType = AreaType.URBAN) -> Household:
     return app.handle(
-        RegisterHousehold(
+        commands.RegisterHousehold(
             area_type=area,
             division_code=COMMUNITY,
             address="某街道1号",
             members=members,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
 
 
 def through_approval(app: Casework, hid: UUID, eid: UUID, reviewed: date, approved: date) -> None:
     app.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=hid,
             enrolment_id=eid,
             investigated_on=reviewed,
             findings="入户调查属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=Meta(actor=CASEWORKER, effective_on=reviewed),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=reviewed),
         )
     )
-    app.handle(Approve(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=approved)))
+    app.handle(
+        commands.Approve(household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=approved))
+    )
 
 
 def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
@@ -71,27 +58,27 @@ def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
     elder = member(Relation.HEAD, date(1954, 2, 1))
     h = household(app, elder)
     app.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=h.id,
             circumstances=Circumstances(incomes=(IncomeItem(elder.person_id, IncomeKind.OTHER, D("300.00")),)),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     app.handle(
-        AssessCare(
+        commands.AssessCare(
             household_id=h.id,
             person_id=elder.person_id,
             unable_activities=("eating", "dressing", "toileting", "bathing"),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 12)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 12)),
         )
     )
     eid, _ = app.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.TEKUN,
             beneficiaries=(elder.person_id,),
             terms=TEKUN_TERMS,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     return h.id, eid
@@ -101,22 +88,26 @@ def test_tekun_amount_is_basic_living_plus_care(casework: Casework) -> None:
     """tekun: round(750.00 × 1.3) = 975.00 + dispersed full-care 600.00 = 1575.00, after a 7-day notice."""
     hid, eid = tekun_elder(casework)
     casework.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=hid,
             enrolment_id=eid,
             investigated_on=date(2024, 1, 20),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 20)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 20)),
         )
     )
     with pytest.raises(RuleViolation) as early:
         casework.handle(
-            Approve(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=date(2024, 1, 26)))
+            commands.Approve(
+                household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 1, 26))
+            )
         )
     assert early.value.rule == "notice-not-ended"
     casework.handle(
-        Approve(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=date(2024, 1, 27)))
+        commands.Approve(
+            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 1, 27))
+        )
     )
     e = casework.get_household(hid).enrolment(eid)
     assert e.amount_on(date(2024, 2, 1)) == D("1575.00")
@@ -132,21 +123,21 @@ def test_orphan_has_no_notice_and_the_community_rate(casework: Casework) -> None
     h = household(casework, guardian, child)
     lost = (ParentStatus(ParentSituation.DEAD, date(2020, 3, 1)),)
     casework.handle(
-        RecordParents(
+        commands.RecordParents(
             household_id=h.id,
             person_id=child.person_id,
             father=lost,
             mother=lost,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
         )
     )
     eid, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
@@ -164,56 +155,58 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
     child = member(Relation.GRANDCHILD, date(2015, 1, 1), support_duty=True)  # 抚养关系, counted for dibao
     h = household(casework, grandma, child)
     casework.handle(
-        RecordParents(
+        commands.RecordParents(
             household_id=h.id,
             person_id=child.person_id,
             father=father_jailed,
             mother=mother_gone,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
         )
     )
     # the household is on dibao: (750.00 − 0) × 2 = 1500.00, the child's share 750.00
     dibao, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.DIBAO,
             beneficiaries=(grandma.person_id, child.person_id),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 12)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 12)),
         )
     )
     through_approval(casework, h.id, dibao, date(2024, 1, 13), date(2024, 1, 22))
     eid, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.UNSUPPORTED_CHILD,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1)),
         )
     )
     casework.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=h.id,
             enrolment_id=eid,
             investigated_on=date(2024, 3, 14),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 14)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 14)),
         )
     )
     early = casework.get_household(h.id).enrolment(eid).last_assessment
     assert early is not None
     assert not early.eligible  # one day short of six months out of contact
     casework.handle(
-        Withdraw(household_id=h.id, enrolment_id=eid, meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 14)))
+        commands.Withdraw(
+            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 14))
+        )
     )
     eid, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.UNSUPPORTED_CHILD,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 3, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 15)),
         )
     )
     through_approval(casework, h.id, eid, date(2024, 3, 15), date(2024, 3, 16))
@@ -224,32 +217,32 @@ def test_temporary_grant_and_the_township_cap(casework: Casework) -> None:
     """A township may grant up to its cap of 1000.00; above it only the district may."""
     h = household(casework, member(Relation.HEAD))
     casework.handle(
-        GrantTemporary(
+        commands.GrantTemporary(
             household_id=h.id,
             kind=GrantKind.EMERGENCY,
             level=ApprovalLevel.TOWNSHIP,
             amount=D("1000.00"),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1), reason="火灾"),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1), reason="火灾"),
         )
     )
     with pytest.raises(RuleViolation) as over:
         casework.handle(
-            GrantTemporary(
+            commands.GrantTemporary(
                 household_id=h.id,
                 kind=GrantKind.EMERGENCY,
                 level=ApprovalLevel.TOWNSHIP,
                 amount=D("1000.01"),
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1), reason="火灾"),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1), reason="火灾"),
             )
         )
     assert over.value.rule == "township-cap-exceeded"
     casework.handle(
-        GrantTemporary(
+        commands.GrantTemporary(
             household_id=h.id,
             kind=GrantKind.EXPENDITURE,
             level=ApprovalLevel.DISTRICT,
             amount=D("5000.00"),
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 2, 2), reason="大病支出"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 2), reason="大病支出"),
         )
     )
     grants = casework.get_household(h.id).grants
@@ -270,33 +263,35 @@ def test_a_person_is_on_dibao_in_one_household_at_a_time(casework: Casework) -> 
     first, second = same_person()
     h1, h2 = household(casework, first), household(casework, second)
     e1, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h1.id,
             program=Program.DIBAO,
             beneficiaries=(first.person_id,),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     with pytest.raises(RuleViolation) as refused:
         casework.handle(
-            FileApplication(
+            commands.FileApplication(
                 household_id=h2.id,
                 program=Program.DIBAO,
                 beneficiaries=(second.person_id,),
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
             )
         )
     assert refused.value.rule == "exclusion-dibao-dibao"
     assert casework.get_household(h2.id).version == 1
     casework.handle(
-        Withdraw(household_id=h1.id, enrolment_id=e1, meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 17)))
+        commands.Withdraw(
+            household_id=h1.id, enrolment_id=e1, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 17))
+        )
     )
     casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h2.id,
             program=Program.DIBAO,
             beneficiaries=(second.person_id,),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 18)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 18)),
         )
     )
 
@@ -307,11 +302,11 @@ def test_never_dibao_and_tekun_at_once(casework: Casework) -> None:
     elder = next(iter(casework.get_household(hid).members))
     with pytest.raises(RuleViolation) as refused:
         casework.handle(
-            FileApplication(
+            commands.FileApplication(
                 household_id=hid,
                 program=Program.DIBAO,
                 beneficiaries=(elder,),
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
             )
         )
     assert refused.value.rule == "exclusion-dibao-tekun"
@@ -322,22 +317,22 @@ def test_orphan_and_unsupported_child_exclude_each_other(casework: Casework) -> 
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2014, 6, 1))
     h = household(casework, guardian, child)
     casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     with pytest.raises(RuleViolation) as refused:
         casework.handle(
-            FileApplication(
+            commands.FileApplication(
                 household_id=h.id,
                 program=Program.UNSUPPORTED_CHILD,
                 beneficiaries=(child.person_id,),
                 terms={"placement": "community"},
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
             )
         )
     assert refused.value.rule == "exclusion-unsupported_child-orphan"
@@ -369,12 +364,12 @@ def test_hopeless_applications_are_refused_at_once(
     h = household(casework, person)
     with pytest.raises(RuleViolation) as refused:
         casework.handle(
-            FileApplication(
+            commands.FileApplication(
                 household_id=h.id,
                 program=program,
                 beneficiaries=(person.person_id,),
                 terms=terms,
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
             )
         )
     assert refused.value.rule == rule
@@ -387,22 +382,22 @@ def test_bad_program_facts_write_nothing(casework: Casework) -> None:
     h = household(casework, member(Relation.HEAD), child)
     with pytest.raises(InvalidValue) as activity:
         casework.handle(
-            AssessCare(
+            commands.AssessCare(
                 household_id=h.id,
                 person_id=child.person_id,
                 unable_activities=("eating", "juggling"),
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
             )
         )
     assert activity.value.rule == "daily-activity-known"
     with pytest.raises(InvalidValue) as since:
         casework.handle(
-            RecordParents(
+            commands.RecordParents(
                 household_id=h.id,
                 person_id=child.person_id,
                 father=(ParentStatus(ParentSituation.DEAD, date(2024, 3, 1)),),
                 mother=(),
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
             )
         )
     assert since.value.rule == "situation-since"
@@ -414,29 +409,29 @@ def test_july_raise_adjusts_every_affected_enrolment_exactly_once(casework: Case
     head, spouse, kid = (member(Relation.HEAD), member(Relation.SPOUSE), member(Relation.CHILD, date(2012, 1, 1)))
     urban = household(casework, head, spouse, kid)
     casework.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=urban.id,
             circumstances=Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),)),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     dibao, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=urban.id,
             program=Program.DIBAO,
             beneficiaries=(head.person_id, spouse.person_id, kid.person_id),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     through_approval(casework, urban.id, dibao, date(2024, 1, 20), date(2024, 2, 1))
     rural_head = member(Relation.HEAD)
     rural = household(casework, rural_head, area=AreaType.RURAL)
     rural_eid, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=rural.id,
             program=Program.DIBAO,
             beneficiaries=(rural_head.person_id,),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     through_approval(casework, rural.id, rural_eid, date(2024, 1, 20), date(2024, 2, 1))
@@ -476,21 +471,21 @@ def test_children_age_out_and_gradual_exits_close_by_the_calendar(casework: Case
     h = household(casework, guardian, child)
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
     casework.handle(
-        RecordParents(
+        commands.RecordParents(
             household_id=h.id,
             person_id=child.person_id,
             father=lost,
             mother=lost,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
         )
     )
     eid, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "institutional"},
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
@@ -511,21 +506,21 @@ def test_a_death_brings_the_review_forward(casework: Casework) -> None:
     head, spouse = member(Relation.HEAD), member(Relation.SPOUSE, disability=Disability(DisabilityKind.PHYSICAL, 1))
     h = household(casework, head, spouse)
     eid, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.DIBAO,
             beneficiaries=(head.person_id, spouse.person_id),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 2, 1))
     assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 9, 1)
     casework.handle(
-        RemoveMember(
+        commands.RemoveMember(
             household_id=h.id,
             person_id=spouse.person_id,
             cause=RemovalCause.DEATH,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 4, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 10)),
         )
     )
     assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 7, 10)
@@ -536,20 +531,20 @@ def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) 
     from api.composition import SEED_ACTOR
 
     casework.handle(
-        SetParameter(
+        commands.SetParameter(
             name="children.school_extension_age",
             jurisdiction="430112",
             value=22,
             legal_basis="示例：在校可延至22周岁",
-            meta=Meta(actor=SEED_ACTOR, effective_on=date(2024, 1, 1), reason="test"),
+            meta=commands.Meta(actor=SEED_ACTOR, effective_on=date(2024, 1, 1), reason="test"),
         )
     )
     casework.handle(
-        ConfirmParameter(
+        commands.ConfirmParameter(
             name="children.school_extension_age",
             jurisdiction="430112",
             confirmed_until=date(2026, 12, 31),
-            meta=Meta(actor=SEED_ACTOR, effective_on=date(2026, 12, 31), reason="test"),
+            meta=commands.Meta(actor=SEED_ACTOR, effective_on=date(2026, 12, 31), reason="test"),
         )
     )
     from domain.members import SchoolStatus
@@ -559,21 +554,21 @@ def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) 
     h = household(casework, guardian, child)
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
     casework.handle(
-        RecordParents(
+        commands.RecordParents(
             household_id=h.id,
             person_id=child.person_id,
             father=lost,
             mother=lost,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
         )
     )
     eid, _ = casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=h.id,
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
         )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
@@ -591,18 +586,18 @@ def test_four_eyes_on_termination(casework: Casework) -> None:
     recorder_as_approver = Actor(CASEWORKER.user_id, Role.APPROVER, CASEWORKER.jurisdiction)
     with pytest.raises(FourEyesViolation):
         casework.handle(
-            Terminate(
+            commands.Terminate(
                 household_id=hid,
                 enrolment_id=eid,
                 reason_code="MOVED_AWAY",
-                meta=Meta(actor=recorder_as_approver, effective_on=date(2024, 3, 5), reason="迁出"),
+                meta=commands.Meta(actor=recorder_as_approver, effective_on=date(2024, 3, 5), reason="迁出"),
             )
         )
     casework.handle(
-        Terminate(
+        commands.Terminate(
             household_id=hid,
             enrolment_id=eid,
             reason_code="MOVED_AWAY",
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 3, 5), reason="迁出"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 5), reason="迁出"),
         )
     )

@@ -15,8 +15,8 @@ from uuid import uuid4
 
 import pytest
 
+from application import commands
 from application.casework import Casework
-from application.commands import GrantTemporary, Meta, RemoveMember, Resume, Review, Suspend, Terminate
 from application.payroll import Payroll
 from application.views.periods import pieces
 from application.views.projection import Views
@@ -84,22 +84,24 @@ def test_views_follow_an_enrolment_through_its_life(casework: Casework, views: V
     hid = household(casework)
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     casework.handle(
-        Suspend(
+        commands.Suspend(
             household_id=hid,
             enrolment_id=eid,
             reason_code="NOT_REACHABLE",
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 5, 10), reason="失联"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 5, 10), reason="失联"),
         )
     )
     casework.handle(
-        Resume(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=date(2024, 6, 20)))
+        commands.Resume(
+            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 6, 20))
+        )
     )
     casework.handle(
-        Terminate(
+        commands.Terminate(
             household_id=hid,
             enrolment_id=eid,
             reason_code="MOVED_AWAY",
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 9, 5), reason="迁出"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 9, 5), reason="迁出"),
         )
     )
     views.catch_up()
@@ -129,15 +131,17 @@ def test_the_roll_lists_the_beneficiaries_in_force_on_the_date(casework: Casewor
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     child = next(p for p, m in casework.get_household(hid).members.items() if m.relation == "child")
     casework.handle(
-        RemoveMember(
+        commands.RemoveMember(
             household_id=hid,
             person_id=child,
             cause=RemovalCause.MOVED_OUT,
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 4, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 10)),
         )
     )
     casework.handle(
-        Review(household_id=hid, enrolment_id=eid, meta=Meta(actor=CASEWORKER, effective_on=date(2024, 4, 20)))
+        commands.Review(
+            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 20))
+        )
     )
     reports = Reports(views, fixed_clock)
     before = reports.roll(Program.DIBAO, date(2024, 4, 1), None, APPROVER)
@@ -293,12 +297,12 @@ def test_temporary_assistance_grants_are_counted_by_level(casework: Casework, vi
         (ApprovalLevel.TOWNSHIP, "300.00", date(2024, 7, 1)),
     ):
         casework.handle(
-            GrantTemporary(
+            commands.GrantTemporary(
                 household_id=hid,
                 kind=GrantKind.EMERGENCY,
                 level=level,
                 amount=D(amount),
-                meta=Meta(actor=APPROVER, effective_on=day, reason="火灾"),
+                meta=commands.Meta(actor=APPROVER, effective_on=day, reason="火灾"),
             )
         )
     figures = Reports(views, fixed_clock).statistics("2024-03", "2024-06", None, APPROVER)

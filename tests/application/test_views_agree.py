@@ -20,18 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.casework import Casework
-from application.commands import (
-    Approve,
-    Meta,
-    RecordCircumstances,
-    RemoveMember,
-    Resume,
-    Review,
-    Suspend,
-    Terminate,
-    Withdraw,
-)
 from application.views.projection import Views
 from application.views.replay import payable_by_replay
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
@@ -74,50 +64,68 @@ def play(app: Casework, story: dict[str, Any]) -> None:
         h = app.get_household(hid)
         try:
             if action == "approve":
-                app.handle(Approve(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=day)))
+                app.handle(
+                    commands.Approve(
+                        household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=day)
+                    )
+                )
             elif action == "review":
-                app.handle(Review(household_id=hid, enrolment_id=eid, meta=Meta(actor=CASEWORKER, effective_on=day)))
+                app.handle(
+                    commands.Review(
+                        household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=day)
+                    )
+                )
             elif action == "suspend":
                 app.handle(
-                    Suspend(
+                    commands.Suspend(
                         household_id=hid,
                         enrolment_id=eid,
                         reason_code="CHECK",
-                        meta=Meta(actor=APPROVER, effective_on=day, reason="核查"),
+                        meta=commands.Meta(actor=APPROVER, effective_on=day, reason="核查"),
                     )
                 )
             elif action == "resume":
-                app.handle(Resume(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=day)))
+                app.handle(
+                    commands.Resume(
+                        household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=day)
+                    )
+                )
             elif action == "terminate":
                 app.handle(
-                    Terminate(
+                    commands.Terminate(
                         household_id=hid,
                         enrolment_id=eid,
                         reason_code="MOVED_AWAY",
-                        meta=Meta(actor=APPROVER, effective_on=day, reason="迁出"),
+                        meta=commands.Meta(actor=APPROVER, effective_on=day, reason="迁出"),
                     )
                 )
             elif action == "withdraw":
-                app.handle(Withdraw(household_id=hid, enrolment_id=eid, meta=Meta(actor=CASEWORKER, effective_on=day)))
+                app.handle(
+                    commands.Withdraw(
+                        household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=day)
+                    )
+                )
             elif action == "income":
                 head = next(p for p, m in h.members.items() if m.relation is Relation.HEAD)
                 circumstances = Circumstances(
                     incomes=(IncomeItem(head, IncomeKind.WAGES, Decimal(wages)),), assets=Assets()
                 )
                 app.handle(
-                    RecordCircumstances(
-                        household_id=hid, circumstances=circumstances, meta=Meta(actor=CASEWORKER, effective_on=day)
+                    commands.RecordCircumstances(
+                        household_id=hid,
+                        circumstances=circumstances,
+                        meta=commands.Meta(actor=CASEWORKER, effective_on=day),
                     )
                 )
             elif action == "move_out":
                 others = [p for p, m in h.members.items() if m.relation is not Relation.HEAD]
                 if others:
                     app.handle(
-                        RemoveMember(
+                        commands.RemoveMember(
                             household_id=hid,
                             person_id=others[0],
                             cause=RemovalCause.MOVED_OUT,
-                            meta=Meta(actor=CASEWORKER, effective_on=day),
+                            meta=commands.Meta(actor=CASEWORKER, effective_on=day),
                         )
                     )
         except DomainError:

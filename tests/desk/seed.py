@@ -14,7 +14,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from api.deps import Services
-from application.commands import Meta, RecordCircumstances
+from application import commands
 from application.months import month_text
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
 from tests.application.scenarios import enrol, household, month_firsts
@@ -58,13 +58,13 @@ def seed(services: Services, clock: SteppingClock) -> District:
     corrected = ids[0]
     head = next(iter(app.get_household(corrected).members))
     app.handle(
-        RecordCircumstances(
+        commands.RecordCircumstances(
             household_id=corrected,
             circumstances=Circumstances(
                 incomes=(IncomeItem(head, IncomeKind.WAGES, Decimal("1500.00")),),
                 assets=Assets(financial=Decimal("1000")),
             ),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 4, 1), reason="工资自2024年4月起上涨，迟报"),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 1), reason="工资自2024年4月起上涨，迟报"),
         )
     )
     correction_at = clock.now

@@ -17,9 +17,9 @@ import pytest
 from eventsourcing.cryptography import AESCipher
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.audit import Auditor
 from application.casework import Casework
-from application.commands import Meta, Suspend
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
@@ -72,11 +72,11 @@ def source(env: dict[str, str]) -> Iterator[Casework]:
     payroll.run("2024-03", actor=APPROVER)
     hid, eid = eids[0]
     app.handle(
-        Suspend(
+        commands.Suspend(
             household_id=hid,
             enrolment_id=eid,
             reason_code="CHECK",
-            meta=Meta(actor=APPROVER, effective_on=date(2024, 3, 20), reason="核查"),
+            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 20), reason="核查"),
         )
     )
     payroll.run("2024-04", actor=APPROVER)

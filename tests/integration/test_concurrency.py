@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.casework import Casework
-from application.commands import FileApplication, Meta, RegisterHousehold
 from domain.errors import RuleViolation
 from domain.values import Actor, AreaType, Program, Role
 from infrastructure.policy_seed import load_seed
@@ -40,21 +40,21 @@ def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, 
     for _ in range(ROUNDS):
         p1, p2 = same_person()
         h1 = a.handle(
-            RegisterHousehold(
+            commands.RegisterHousehold(
                 area_type=AreaType.URBAN,
                 division_code=COMMUNITY,
                 address="甲",
                 members=(p1,),
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
             )
         )
         h2 = b.handle(
-            RegisterHousehold(
+            commands.RegisterHousehold(
                 area_type=AreaType.URBAN,
                 division_code=COMMUNITY,
                 address="乙",
                 members=(p2,),
-                meta=Meta(actor=other, effective_on=date(2024, 1, 10)),
+                meta=commands.Meta(actor=other, effective_on=date(2024, 1, 10)),
             )
         )
         barrier = threading.Barrier(2)
@@ -71,11 +71,11 @@ def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, 
             barrier.wait()
             try:
                 app.handle(
-                    FileApplication(
+                    commands.FileApplication(
                         household_id=hid,
                         program=Program.DIBAO,
                         beneficiaries=(pid,),
-                        meta=Meta(actor=actor, effective_on=date(2024, 1, 15)),
+                        meta=commands.Meta(actor=actor, effective_on=date(2024, 1, 15)),
                     )
                 )  # type: ignore[arg-type]
                 outcomes.append("won")

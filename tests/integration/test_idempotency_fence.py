@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
+from application import commands
 from application.casework import Casework
-from application.commands import Meta, RegisterHousehold
 from domain.members import Relation
 from domain.values import AreaType
 from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost, ClaimRef, current_claim
@@ -47,12 +47,12 @@ def register(app: Casework, claim: ClaimRef) -> None:
     token = current_claim.set(claim)
     try:
         app.handle(
-            RegisterHousehold(
+            commands.RegisterHousehold(
                 area_type=AreaType.URBAN,
                 division_code=COMMUNITY,
                 address="甲",
                 members=(member(Relation.HEAD),),
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
             )
         )
     finally:

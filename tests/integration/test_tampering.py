@@ -13,9 +13,9 @@ from uuid import UUID
 import pytest
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.audit import Auditor
 from application.casework import Casework
-from application.commands import ChangeMember, Meta, RegisterHousehold
 from domain.members import Relation
 from domain.values import AreaType
 from infrastructure.policy_seed import load_seed
@@ -62,21 +62,21 @@ def store(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[tuple[Casew
 @contextmanager
 def household(app: Casework) -> Iterator[UUID]:
     h = app.handle(
-        RegisterHousehold(
+        commands.RegisterHousehold(
             area_type=AreaType.URBAN,
             division_code=COMMUNITY,
             address="某街道1号",
             members=(member(Relation.HEAD),),
-            meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
         )
     )
     for day in (11, 12, 13):
         app.handle(
-            ChangeMember(
+            commands.ChangeMember(
                 household_id=h.id,
                 person_id=next(iter(h.members)),
                 changes={"seriously_ill": day % 2 == 1},
-                meta=Meta(actor=CASEWORKER, effective_on=date(2024, 1, day)),
+                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, day)),
             )
         )
     yield h.id
