@@ -84,7 +84,11 @@ class Handled(NamedTuple, Generic[T]):
 
 
 class Casework(Jobs):
-    """Households, their members and means, enrolments in every program, policy, and the jobs."""
+    """Households, their members and means, enrolments in every program, policy, and the jobs.
+
+    One line of bases, no diamond: ``Jobs`` (the calendar and re-computation, ``application.jobs``)
+    extends ``EnrolmentCommands`` (the person-index helpers the jobs call), which extends
+    ``CaseworkBase`` (loading, saving, the pipeline); every write is a handler in ``HANDLERS``."""
 
     name = "jiuzhu"  # names the PostgreSQL tables (jiuzhu_events …) and the env prefix (JIUZHU_…)
 

@@ -17,7 +17,7 @@ from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import TownshipOpinion
 from domain.members import Member, Relation
 from domain.values import AreaType, IdNumber, Program, id_check_character
-from tests.support import APPROVER, CASEWORKER, COMMUNITY
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by
 
 D = Decimal
 _seq = itertools.count()
@@ -53,7 +53,7 @@ def household(
             division_code=division,
             address="望城区某街道1号",
             members=members,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=registered_on),
+            meta=by(CASEWORKER, registered_on),
         )
     )
     incomes = (IncomeItem(members[0].person_id, IncomeKind.WAGES, D(wages)),) if D(wages) else ()
@@ -61,7 +61,7 @@ def household(
         commands.RecordCircumstances(
             household_id=h.id,
             circumstances=Circumstances(incomes=incomes, assets=Assets(financial=D("1000.00"))),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=registered_on),
+            meta=by(CASEWORKER, registered_on),
         )
     )
     return h.id
@@ -73,10 +73,7 @@ def enrol(app: Casework, hid: UUID, *, applied_on: date, approved_on: date | Non
     members = tuple(app.get_household(hid).members)
     eid, _ = app.handle(
         commands.FileApplication(
-            household_id=hid,
-            program=Program.DIBAO,
-            beneficiaries=members,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=applied_on),
+            household_id=hid, program=Program.DIBAO, beneficiaries=members, meta=by(CASEWORKER, applied_on)
         )
     )
     reviewed = applied_on + timedelta(days=5)
@@ -87,15 +84,11 @@ def enrol(app: Casework, hid: UUID, *, applied_on: date, approved_on: date | Non
             investigated_on=reviewed,
             findings="入户调查属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=reviewed),
+            meta=by(CASEWORKER, reviewed),
         )
     )
     if approved_on is not None:
-        app.handle(
-            commands.Approve(
-                household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=approved_on)
-            )
-        )
+        app.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, approved_on)))
     return eid
 
 

@@ -19,7 +19,7 @@ from domain.errors import InvalidValue, NotFound
 from domain.members import Relation, RemovalCause
 from domain.values import AreaType, Program
 from infrastructure.policy_seed import load_seed
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 from tests.support_clock import SteppingClock
 
 D = Decimal
@@ -52,14 +52,12 @@ def scenario(app: Casework, clock: SteppingClock) -> dict[str, object]:
             division_code=COMMUNITY,
             address="某街道1号",
             members=(head, spouse),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
     app.handle(
         commands.RecordCircumstances(
-            household_id=h.id,
-            circumstances=wages(head.person_id, "600.00"),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            household_id=h.id, circumstances=wages(head.person_id, "600.00"), meta=by(CASEWORKER, date(2024, 1, 10))
         )
     )
     eid, _ = app.handle(
@@ -67,7 +65,7 @@ def scenario(app: Casework, clock: SteppingClock) -> dict[str, object]:
             household_id=h.id,
             program=Program.DIBAO,
             beneficiaries=(head.person_id, spouse.person_id),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     t_applied = clock.now
@@ -79,14 +77,12 @@ def scenario(app: Casework, clock: SteppingClock) -> dict[str, object]:
             investigated_on=date(2024, 1, 20),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 25)),
+            meta=by(CASEWORKER, date(2024, 1, 25)),
         )
     )
     clock.advance(days=1)
     approval_id, _ = app.handle(
-        commands.Approve(
-            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 2))
-        )
+        commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 2)))
     )
     t_approved = clock.now
     clock.advance(days=2)
@@ -94,7 +90,7 @@ def scenario(app: Casework, clock: SteppingClock) -> dict[str, object]:
         commands.RecordCircumstances(
             household_id=h.id,
             circumstances=wages(head.person_id, "1400.00"),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1), reason="单位补报工资"),
+            meta=by(CASEWORKER, date(2024, 3, 1), reason="单位补报工资"),
         )
     )
     t_corrected = clock.now
@@ -243,7 +239,7 @@ def test_member_removal_effective_dates(app: Casework, clock: SteppingClock) -> 
             household_id=s["h"],
             person_id=s["spouse"],
             cause=RemovalCause.DEATH,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 20), reason="迟报死亡"),
+            meta=by(CASEWORKER, date(2024, 2, 20), reason="迟报死亡"),
         )
     )
     auditor = Auditor(app)

@@ -19,7 +19,7 @@ from domain.household import Household
 from domain.members import AdditionCause, Disability, DisabilityKind, Relation
 from domain.policy import ParameterValue
 from domain.values import Actor, AreaType, Context, Program, Role
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 D = Decimal
 
@@ -34,7 +34,7 @@ def register(app: Casework) -> Household:
             division_code=COMMUNITY,
             address="望城区某街道1号",
             members=(head, spouse, child),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10), request_id="req-1"),
+            meta=by(CASEWORKER, date(2024, 1, 10), request_id="req-1"),
         )
     )
 
@@ -50,7 +50,7 @@ def approved_dibao(app: Casework) -> tuple[UUID, UUID]:
                 incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),),
                 assets=Assets(financial=D("5000.00")),
             ),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
     eid, _ = app.handle(
@@ -58,7 +58,7 @@ def approved_dibao(app: Casework) -> tuple[UUID, UUID]:
             household_id=h.id,
             program=Program.DIBAO,
             beneficiaries=tuple(h.members),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     app.handle(
@@ -68,14 +68,10 @@ def approved_dibao(app: Casework) -> tuple[UUID, UUID]:
             investigated_on=date(2024, 1, 20),
             findings="入户调查属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 25)),
+            meta=by(CASEWORKER, date(2024, 1, 25)),
         )
     )
-    app.handle(
-        commands.Approve(
-            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 2))
-        )
-    )
+    app.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 2))))
     return h.id, eid
 
 
@@ -103,11 +99,7 @@ def test_dibao_lifecycle_on_every_backend(casework: Casework) -> None:
     assert e.status_on(date(2024, 2, 29)) is Status.APPROVED
     assert e.status_on(date(2024, 3, 1)) is Status.ACTIVE
 
-    casework.handle(
-        commands.Review(
-            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 8, 1))
-        )
-    )
+    casework.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 8, 1))))
     e = casework.get_household(hid).enrolment(eid)
     assert e.monthly_amount == D("1140.00")  # (780.00 − 400.00) × 3 after the 1 July raise
     assert e.status is Status.ACTIVE
@@ -117,22 +109,18 @@ def test_dibao_lifecycle_on_every_backend(casework: Casework) -> None:
             household_id=hid,
             enrolment_id=eid,
             reason_code="NOT_REACHABLE",
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 9, 10), reason="家庭失联"),
+            meta=by(APPROVER, date(2024, 9, 10), reason="家庭失联"),
         )
     )
     assert casework.get_household(hid).enrolment(eid).status_on(date(2024, 10, 1)) is Status.SUSPENDED
-    casework.handle(
-        commands.Resume(
-            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 10, 15))
-        )
-    )
+    casework.handle(commands.Resume(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 10, 15))))
     assert casework.get_household(hid).enrolment(eid).amount_on(date(2024, 11, 1)) == D("1140.00")
     casework.handle(
         commands.Terminate(
             household_id=hid,
             enrolment_id=eid,
             reason_code="MOVED_AWAY",
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 12, 5), reason="迁出本区"),
+            meta=by(APPROVER, date(2024, 12, 5), reason="迁出本区"),
         )
     )
     e = casework.get_household(hid).enrolment(eid)
@@ -176,7 +164,7 @@ def test_stale_version_is_refused_and_writes_nothing(casework: Casework) -> None
             household_id=h.id,
             member=member(Relation.CHILD, date(2024, 2, 1)),
             cause=AdditionCause.BIRTH,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1), expected_version=1),
+            meta=by(CASEWORKER, date(2024, 2, 1), expected_version=1),
         )
     )
     with pytest.raises(StaleVersion) as caught:
@@ -185,7 +173,7 @@ def test_stale_version_is_refused_and_writes_nothing(casework: Casework) -> None
                 household_id=h.id,
                 member=member(Relation.CHILD, date(2024, 3, 1)),
                 cause=AdditionCause.BIRTH,
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1), expected_version=1),
+                meta=by(CASEWORKER, date(2024, 3, 1), expected_version=1),
             )
         )
     assert caught.value.current == 2
@@ -209,7 +197,7 @@ def test_a_lost_race_is_retried_on_fresh_state(
                     household_id=h.id,
                     person_id=next(iter(household.members)),
                     changes={"seriously_ill": True},
-                    meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
+                    meta=by(CASEWORKER, date(2024, 2, 1)),
                 )
             )
         household.change_member(
@@ -234,7 +222,7 @@ def test_member_change_and_disability_survive_reload(casework: Casework) -> None
             household_id=h.id,
             person_id=pid,
             changes={"disability": Disability(DisabilityKind.MENTAL, 3)},
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1)),
+            meta=by(CASEWORKER, date(2024, 3, 1)),
         )
     )
     m = casework.get_household(h.id).members[pid]
@@ -254,7 +242,7 @@ def test_outside_jurisdiction_and_unknown_household(casework: Casework) -> None:
                 household_id=h.id,
                 person_id=next(iter(h.members)),
                 changes={"seriously_ill": True},
-                meta=commands.Meta(actor=outsider, effective_on=date(2024, 3, 1)),
+                meta=by(outsider, date(2024, 3, 1)),
             )
         )
     assert casework.get_household(h.id).version == 1
@@ -278,7 +266,7 @@ def test_policy_is_seeded_once_and_changes_are_recorded(make_casework: Callable[
             jurisdiction="430112",
             value="800.00",
             legal_basis="示例文件 2025",
-            meta=commands.Meta(actor=admin, effective_on=date(2025, 1, 1), reason="annual adjustment"),
+            meta=by(admin, date(2025, 1, 1), reason="annual adjustment"),
         )
     )
     policy = app.policy()

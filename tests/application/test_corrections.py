@@ -17,7 +17,7 @@ from domain.household import Household
 from domain.members import Relation, RemovalCause
 from domain.payroll import Payment, PayrollMonth
 from domain.values import AreaType, Context, Program
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 D = Decimal
 
@@ -55,14 +55,14 @@ def approved_family(app: Casework) -> tuple[Household, UUID, list[UUID]]:
             division_code=COMMUNITY,
             address="某街道1号",
             members=tuple(people),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
     app.handle(
         commands.RecordCircumstances(
             household_id=h.id,
             circumstances=Circumstances(incomes=(IncomeItem(people[0].person_id, IncomeKind.WAGES, D("1200.00")),)),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
     eid, _ = app.handle(
@@ -70,7 +70,7 @@ def approved_family(app: Casework) -> tuple[Household, UUID, list[UUID]]:
             household_id=h.id,
             program=Program.DIBAO,
             beneficiaries=tuple(p.person_id for p in people),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     app.handle(
@@ -80,14 +80,10 @@ def approved_family(app: Casework) -> tuple[Household, UUID, list[UUID]]:
             investigated_on=date(2024, 1, 20),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 20)),
+            meta=by(CASEWORKER, date(2024, 1, 20)),
         )
     )
-    app.handle(
-        commands.Approve(
-            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 1))
-        )
-    )
+    app.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 1))))
     return h, eid, [p.person_id for p in people]
 
 
@@ -104,14 +100,12 @@ def test_income_misreported_since_march_is_recovered_per_month(casework: Casewor
         commands.RecordCircumstances(
             household_id=h.id,
             circumstances=Circumstances(incomes=(IncomeItem(people[0], IncomeKind.WAGES, D("1500.00")),)),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1), reason="单位补报：3月起工资1500元"),
+            meta=by(CASEWORKER, date(2024, 3, 1), reason="单位补报：3月起工资1500元"),
         )
     )
     casework.handle(
         commands.CorrectPayments(
-            household_id=h.id,
-            enrolment_id=eid,
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 1), reason="收入误报更正"),
+            household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 3, 1), reason="收入误报更正")
         )
     )
     e = casework.get_household(h.id).enrolment(eid)
@@ -130,14 +124,12 @@ def test_a_death_reported_late_is_an_overpayment(casework: Casework) -> None:
             household_id=h.id,
             person_id=people[1],
             cause=RemovalCause.DEATH,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 10), reason="6月迟报：3月10日死亡"),
+            meta=by(CASEWORKER, date(2024, 3, 10), reason="6月迟报：3月10日死亡"),
         )
     )
     casework.handle(
         commands.CorrectPayments(
-            household_id=h.id,
-            enrolment_id=eid,
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 10), reason="死亡迟报"),
+            household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 3, 10), reason="死亡迟报")
         )
     )
     e = casework.get_household(h.id).enrolment(eid)
@@ -154,9 +146,7 @@ def test_a_correction_that_changes_nothing_writes_nothing(casework: Casework) ->
     with pytest.raises(RuleViolation) as nothing:
         casework.handle(
             commands.CorrectPayments(
-                household_id=h.id,
-                enrolment_id=eid,
-                meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 1), reason="复核"),
+                household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 3, 1), reason="复核")
             )
         )
     assert nothing.value.rule == "no-difference"
@@ -172,9 +162,7 @@ def test_a_correction_dated_in_the_future_contradicts_itself(casework: Casework)
     with pytest.raises(InvalidValue) as future:
         casework.handle(
             commands.CorrectPayments(
-                household_id=h.id,
-                enrolment_id=eid,
-                meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 7, 1), reason="复核"),
+                household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2025, 7, 1), reason="复核")
             )
         )
     assert future.value.rule == "correction-in-the-past"

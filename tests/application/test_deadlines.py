@@ -18,7 +18,7 @@ from application.views.projection import Views
 from application.views.reports import Reports
 from domain.errors import InvalidValue, RuleViolation, TransitionForbidden
 from tests.application.scenarios import enrol, household
-from tests.support import APPROVER, fixed_clock
+from tests.support import APPROVER, by, fixed_clock
 
 
 @pytest.fixture
@@ -50,18 +50,14 @@ def test_the_worklist_measures_lateness_against_an_extended_deadline(casework: C
     assert late(reports) == {recent: date(2025, 5, 19), older: date(2025, 4, 21)}
     deadline, h = casework.handle(
         commands.ExtendDecisionDeadline(
-            household_id=hid,
-            enrolment_id=recent,
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 5, 16), reason="需补充调查"),
+            household_id=hid, enrolment_id=recent, meta=by(APPROVER, date(2025, 5, 16), reason="需补充调查")
         )
     )
     assert deadline == date(2025, 6, 9)
     assert h.enrolment(recent).deadline_working_days == 45
     casework.handle(
         commands.ExtendDecisionDeadline(
-            household_id=old,
-            enrolment_id=older,
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 4, 18), reason="需补充调查"),
+            household_id=old, enrolment_id=older, meta=by(APPROVER, date(2025, 4, 18), reason="需补充调查")
         )
     )
     assert late(reports) == {older: date(2025, 5, 12)}
@@ -77,33 +73,25 @@ def test_a_second_extension_a_blank_reason_and_a_decided_application_are_refused
     with pytest.raises(InvalidValue):
         casework.handle(
             commands.ExtendDecisionDeadline(
-                household_id=hid,
-                enrolment_id=undecided,
-                meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 5, 1), reason=""),
+                household_id=hid, enrolment_id=undecided, meta=by(APPROVER, date(2025, 5, 1), reason="")
             )
         )
     casework.handle(
         commands.ExtendDecisionDeadline(
-            household_id=hid,
-            enrolment_id=undecided,
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 5, 1), reason="r"),
+            household_id=hid, enrolment_id=undecided, meta=by(APPROVER, date(2025, 5, 1), reason="r")
         )
     )
     version = casework.get_household(hid).version
     with pytest.raises(RuleViolation):
         casework.handle(
             commands.ExtendDecisionDeadline(
-                household_id=hid,
-                enrolment_id=undecided,
-                meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 5, 2), reason="r"),
+                household_id=hid, enrolment_id=undecided, meta=by(APPROVER, date(2025, 5, 2), reason="r")
             )
         )
     with pytest.raises(TransitionForbidden):
         casework.handle(
             commands.ExtendDecisionDeadline(
-                household_id=done,
-                enrolment_id=approved,
-                meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 1), reason="r"),
+                household_id=done, enrolment_id=approved, meta=by(APPROVER, date(2024, 3, 1), reason="r")
             )
         )
     assert casework.get_household(hid).version == version
@@ -114,9 +102,7 @@ def test_views_of_an_older_release_gain_the_extension_column(casework: Casework)
     recent = enrol(casework, (hid := household(casework)), applied_on=date(2025, 4, 7))
     casework.handle(
         commands.ExtendDecisionDeadline(
-            household_id=hid,
-            enrolment_id=recent,
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 5, 16), reason="r"),
+            household_id=hid, enrolment_id=recent, meta=by(APPROVER, date(2025, 5, 16), reason="r")
         )
     )
     old = Views(casework)

@@ -24,7 +24,7 @@ from domain.members import Relation
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.values import AreaType, Program
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 D = Decimal
 KINDS = (
@@ -61,21 +61,17 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
             circumstances=Circumstances(
                 incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),), assets=Assets()
             ),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 1)),
+            meta=by(CASEWORKER, date(2024, 4, 1)),
         )
     )
     payroll.run(date(2024, 7, 1), actor=APPROVER)
-    casework.handle(
-        commands.Review(
-            household_id=a, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 8, 1))
-        )
-    )
+    casework.handle(commands.Review(household_id=a, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 8, 1))))
     casework.handle(
         commands.Terminate(
             household_id=a,
             enrolment_id=eid,
             reason_code="MOVED_AWAY",
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 9, 5), reason="迁出"),
+            meta=by(APPROVER, date(2024, 9, 5), reason="迁出"),
         )
     )
     b = household(casework)
@@ -85,7 +81,7 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
             household_id=b,
             enrolment_id=rejected,
             reason_code="OTHER",
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 2), reason="不符合"),
+            meta=by(APPROVER, date(2024, 2, 2), reason="不符合"),
         )
     )
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 5, 10))
@@ -95,7 +91,7 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
             division_code=COMMUNITY,
             address="某街道1号",
             members=(guardian, child),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
@@ -105,7 +101,7 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
             person_id=child.person_id,
             father=lost,
             mother=lost,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=by(CASEWORKER, date(2024, 1, 11)),
         )
     )
     orphan, _ = casework.handle(
@@ -114,7 +110,7 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     casework.handle(
@@ -124,14 +120,10 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
             investigated_on=date(2024, 1, 16),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
+            meta=by(CASEWORKER, date(2024, 1, 16)),
         )
     )
-    casework.handle(
-        commands.Approve(
-            household_id=c.id, enrolment_id=orphan, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 1, 17))
-        )
-    )
+    casework.handle(commands.Approve(household_id=c.id, enrolment_id=orphan, meta=by(APPROVER, date(2024, 1, 17))))
     casework.tick(date(2024, 6, 1))
     for hid in (a, b, c.id):
         for event in casework.repository.event_store.get(hid):

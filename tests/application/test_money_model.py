@@ -79,6 +79,7 @@ from tests.application.money_oracle import (
     months,
     next_month,
 )
+from tests.support import by
 
 D = Decimal
 SEED = int(os.environ.get("JIUZHU_MONEY_SEED", "20240101"))
@@ -373,7 +374,7 @@ class World:
                 division_code=division,
                 address=f"望城区模型路{label}号",
                 members=tuple(members),
-                meta=commands.Meta(actor=CW1, effective_on=self.today),
+                meta=by(CW1, self.today),
             )
         )
         home.log.id = h.id
@@ -456,29 +457,19 @@ class World:
         text = ", ".join(f"{home.log.name(i.person_id)} {i.kind} {i.monthly_amount}" for i in incomes)
         costs_text = ", ".join(f"{home.log.name(x.person_id)} cost {x.monthly_amount}" for x in costs)
         self.fact(home, "means", on, None, c, f"means {text} {costs_text} assets {home.financial} {note}".strip())
-        self.app.handle(
-            commands.RecordCircumstances(
-                household_id=home.log.id, circumstances=c, meta=commands.Meta(actor=CW1, effective_on=on)
-            )
-        )
+        self.app.handle(commands.RecordCircumstances(household_id=home.log.id, circumstances=c, meta=by(CW1, on)))
 
     def add(self, home: Home, m: Member, cause: AdditionCause, on: date) -> None:
         self.fact(home, "add", on, m.person_id, m, f"{cause} {m.relation} born {m.birth_date}")
         home.log.names[m.person_id] = f"{m.relation}{len(home.log.names) + 1}"
-        self.app.handle(
-            commands.AddMember(
-                household_id=home.log.id, member=m, cause=cause, meta=commands.Meta(actor=CW1, effective_on=on)
-            )
-        )
+        self.app.handle(commands.AddMember(household_id=home.log.id, member=m, cause=cause, meta=by(CW1, on)))
         home.members[m.person_id] = m
         home.added_on[m.person_id] = on
 
     def change(self, home: Home, pid: UUID, changes: dict[str, Any], on: date) -> None:
         self.fact(home, "change", on, pid, changes, f"{home.log.name(pid)} {changes}")
         self.app.handle(
-            commands.ChangeMember(
-                household_id=home.log.id, person_id=pid, changes=changes, meta=commands.Meta(actor=CW1, effective_on=on)
-            )
+            commands.ChangeMember(household_id=home.log.id, person_id=pid, changes=changes, meta=by(CW1, on))
         )
         home.members[pid] = home.members[pid].with_changes(changes)
         for key in changes:
@@ -486,11 +477,7 @@ class World:
 
     def remove(self, home: Home, pid: UUID, cause: RemovalCause, on: date) -> None:
         self.fact(home, "remove", on, pid, None, f"{home.log.name(pid)} {cause}")
-        self.app.handle(
-            commands.RemoveMember(
-                household_id=home.log.id, person_id=pid, cause=cause, meta=commands.Meta(actor=CW1, effective_on=on)
-            )
-        )
+        self.app.handle(commands.RemoveMember(household_id=home.log.id, person_id=pid, cause=cause, meta=by(CW1, on)))
         del home.members[pid]
         home.income.pop(pid, None)
         home.costs.pop(pid, None)
@@ -504,11 +491,7 @@ class World:
         self.fact(home, "parents", on, kid, (father, mother), f"{home.log.name(kid)} parents {text}")
         self.app.handle(
             commands.RecordParents(
-                household_id=home.log.id,
-                person_id=kid,
-                father=father,
-                mother=mother,
-                meta=commands.Meta(actor=CW1, effective_on=on),
+                household_id=home.log.id, person_id=kid, father=father, mother=mother, meta=by(CW1, on)
             )
         )
         home.parents[kid] = (father, mother)
@@ -517,12 +500,7 @@ class World:
     def care(self, home: Home, pid: UUID, unable: tuple[str, ...], on: date) -> None:
         self.fact(home, "care", on, pid, unable, f"{home.log.name(pid)} unable {list(unable)}")
         self.app.handle(
-            commands.AssessCare(
-                household_id=home.log.id,
-                person_id=pid,
-                unable_activities=unable,
-                meta=commands.Meta(actor=CW1, effective_on=on),
-            )
+            commands.AssessCare(household_id=home.log.id, person_id=pid, unable_activities=unable, meta=by(CW1, on))
         )
         home.floor[(pid, "care")] = on
 
@@ -554,7 +532,7 @@ class World:
                 program=Program(program),
                 beneficiaries=beneficiaries,
                 terms=terms or None,
-                meta=commands.Meta(actor=CW1, effective_on=self.today),
+                meta=by(CW1, self.today),
             )
         )
         who = "household" if program == DIBAO and not individual else ",".join(home.log.name(b) for b in beneficiaries)
@@ -582,7 +560,7 @@ class World:
                 commands.Withdraw(
                     household_id=home.log.id,
                     enrolment_id=e.log.id,
-                    meta=commands.Meta(actor=CW1, effective_on=self.today, reason="情况变化，申请人撤回"),
+                    meta=by(CW1, self.today, reason="情况变化，申请人撤回"),
                 )
             )
             e.status = "closed"
@@ -596,7 +574,7 @@ class World:
                 investigated_on=self.today,
                 findings="入户调查",
                 opinion=TownshipOpinion(e.opinion),
-                meta=commands.Meta(actor=CW2, effective_on=self.today),
+                meta=by(CW2, self.today),
             )
         )
         e.status = "reviewed"
@@ -611,18 +589,14 @@ class World:
                     household_id=home.log.id,
                     enrolment_id=e.log.id,
                     reason_code="NOT_ELIGIBLE",
-                    meta=commands.Meta(actor=AP, effective_on=self.today, reason="经审核不符合条件"),
+                    meta=by(AP, self.today, reason="经审核不符合条件"),
                 )
             )
             e.status = "closed"
             return
         starts = next_month(self.today, self.o.params.get("dibao.benefit_start_months", home.log.division, self.today))
         self.decision(e, "approved", benefits_from=starts)
-        self.app.handle(
-            commands.Approve(
-                household_id=home.log.id, enrolment_id=e.log.id, meta=commands.Meta(actor=AP, effective_on=self.today)
-            )
-        )
+        self.app.handle(commands.Approve(household_id=home.log.id, enrolment_id=e.log.id, meta=by(AP, self.today)))
         e.status, e.benefits_from, e.last_review = "approved", starts, self.today
 
     def suspend(self, home: Home, e: Enr) -> None:
@@ -632,18 +606,14 @@ class World:
                 household_id=home.log.id,
                 enrolment_id=e.log.id,
                 reason_code="NOT_REACHABLE",
-                meta=commands.Meta(actor=CW1, effective_on=self.today, reason="多次联系不上"),
+                meta=by(CW1, self.today, reason="多次联系不上"),
             )
         )
         e.status = "suspended"
 
     def resume(self, home: Home, e: Enr) -> None:
         self.decision(e, "resumed")
-        self.app.handle(
-            commands.Resume(
-                household_id=home.log.id, enrolment_id=e.log.id, meta=commands.Meta(actor=CW1, effective_on=self.today)
-            )
-        )
+        self.app.handle(commands.Resume(household_id=home.log.id, enrolment_id=e.log.id, meta=by(CW1, self.today)))
         e.status = "approved"
 
     def terminate(self, home: Home, e: Enr, code: str) -> None:
@@ -653,7 +623,7 @@ class World:
                 household_id=home.log.id,
                 enrolment_id=e.log.id,
                 reason_code=code,
-                meta=commands.Meta(actor=AP, effective_on=self.today, reason=f"终止: {code}"),
+                meta=by(AP, self.today, reason=f"终止: {code}"),
             )
         )
         e.status = "closed"
@@ -668,11 +638,7 @@ class World:
             self.decision(e, "gradual_exit", **data)
         else:
             self.decision(e, "review")
-        self.app.handle(
-            commands.Review(
-                household_id=home.log.id, enrolment_id=e.log.id, meta=commands.Meta(actor=CW1, effective_on=self.today)
-            )
-        )
+        self.app.handle(commands.Review(household_id=home.log.id, enrolment_id=e.log.id, meta=by(CW1, self.today)))
         e.last_review = self.today
         if outcome == "terminated":
             e.status = "closed"
@@ -1016,7 +982,7 @@ class World:
                 jurisdiction=jurisdiction,
                 value=value,
                 legal_basis="模型测试：调整标准 (示例)",
-                meta=commands.Meta(actor=ADMIN, effective_on=effective_from, reason="standard raised"),
+                meta=by(ADMIN, effective_from, reason="standard raised"),
             )
         )
         if len(jurisdiction) > len(COUNTY):  # a new series: confirm it like the seed's
@@ -1025,7 +991,7 @@ class World:
                     name=name,
                     jurisdiction=jurisdiction,
                     confirmed_until=END,
-                    meta=commands.Meta(actor=ADMIN, effective_on=self.today, reason="confirmed for the period"),
+                    meta=by(ADMIN, self.today, reason="confirmed for the period"),
                 )
             )
         recalculate: Callable[..., Any] | None = getattr(self.app, "recalculate", None)

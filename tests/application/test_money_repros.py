@@ -29,7 +29,7 @@ from domain.payroll import PayrollMonth, payroll_id
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.values import Actor, AreaType, Program, Role
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, fixed_clock, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, fixed_clock, member
 
 D = Decimal
 ADMIN = Actor("ad-1", Role.ADMIN, "430112")
@@ -55,7 +55,7 @@ def raise_urban(casework: Casework, to: str, on: date, request_id: str | None = 
             jurisdiction="430112",
             value=to,
             legal_basis="测试：城市低保标准调整",
-            meta=commands.Meta(actor=ADMIN, effective_on=on, reason="标准调整", request_id=request_id),
+            meta=by(ADMIN, on, reason="标准调整", request_id=request_id),
         )
     )
     return len(casework.recalculate(value, ADMIN, request_id=request_id).recorded)
@@ -85,11 +85,7 @@ def test_reviewed_before_a_raise_and_approved_after_it_is_paid_at_the_new_standa
     assert review is not None
     assert review.assessment.monthly_amount == D("1140.00")  # (780 − 400) × 3
     raise_urban(casework, "850.00", date(2025, 7, 1))
-    casework.handle(
-        commands.Approve(
-            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2025, 7, 3))
-        )
-    )
+    casework.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2025, 7, 3))))
     e = casework.get_household(hid).enrolment(eid)
     assert e.benefits_from == date(2025, 8, 1)
     assert e.amount_on(date(2025, 8, 1)) == D("1350.00")
@@ -116,7 +112,7 @@ def test_a_death_leaves_the_payroll_line_the_roll_and_the_statistics(
             household_id=hid,
             person_id=spouse.person_id,
             cause=RemovalCause.DEATH,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 10)),
+            meta=by(CASEWORKER, date(2024, 3, 10)),
         )
     )
     run = payroll.run(date(2024, 7, 1), actor=APPROVER)
@@ -144,7 +140,7 @@ def test_an_unsupported_childs_top_up_falls_when_the_dibao_share_rises(casework:
             division_code=COMMUNITY,
             address="某街道1号",
             members=(grandma, child),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
     casework.handle(
@@ -153,7 +149,7 @@ def test_an_unsupported_childs_top_up_falls_when_the_dibao_share_rises(casework:
             person_id=child.person_id,
             father=jailed,
             mother=lost,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=by(CASEWORKER, date(2024, 1, 11)),
         )
     )
     dibao = enrol(casework, h.id, applied_on=date(2024, 1, 12), approved_on=date(2024, 1, 26))
@@ -163,7 +159,7 @@ def test_an_unsupported_childs_top_up_falls_when_the_dibao_share_rises(casework:
             program=Program.UNSUPPORTED_CHILD,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
+            meta=by(CASEWORKER, date(2024, 2, 1)),
         )
     )
     casework.handle(
@@ -173,14 +169,10 @@ def test_an_unsupported_childs_top_up_falls_when_the_dibao_share_rises(casework:
             investigated_on=date(2024, 2, 2),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 2)),
+            meta=by(CASEWORKER, date(2024, 2, 2)),
         )
     )
-    casework.handle(
-        commands.Approve(
-            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 3))
-        )
-    )
+    casework.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 3))))
     got = casework.get_household(h.id)
     assert got.enrolment(dibao).amount_on(date(2024, 6, 1)) == D("1500.00")  # 750 × 2, the child's share 750
     assert got.enrolment(eid).amount_on(date(2024, 6, 1)) == D("650.00")  # 1400 − 750
@@ -201,7 +193,7 @@ def test_a_child_turning_18_is_not_paid_for_the_next_month_without_the_calendar_
             division_code=COMMUNITY,
             address="某街道1号",
             members=(guardian, child),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
@@ -211,7 +203,7 @@ def test_a_child_turning_18_is_not_paid_for_the_next_month_without_the_calendar_
             person_id=child.person_id,
             father=lost,
             mother=lost,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=by(CASEWORKER, date(2024, 1, 11)),
         )
     )
     eid, _ = casework.handle(
@@ -220,7 +212,7 @@ def test_a_child_turning_18_is_not_paid_for_the_next_month_without_the_calendar_
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     casework.handle(
@@ -230,14 +222,10 @@ def test_a_child_turning_18_is_not_paid_for_the_next_month_without_the_calendar_
             investigated_on=date(2024, 1, 16),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
+            meta=by(CASEWORKER, date(2024, 1, 16)),
         )
     )
-    casework.handle(
-        commands.Approve(
-            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 1, 17))
-        )
-    )
+    casework.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 1, 17))))
     payroll.run(date(2024, 8, 1), actor=APPROVER)
     payroll.run(date(2024, 9, 1), actor=APPROVER)
     assert paid(casework, date(2024, 8, 1), eid) == (D("1400.00"), 1)
@@ -261,7 +249,7 @@ def test_a_correction_is_explained_month_by_month_and_reproduced(casework: Casew
                 incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),),
                 assets=Assets(financial=D("1000")),
             ),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 1)),
+            meta=by(CASEWORKER, date(2024, 4, 1)),
         )
     )
     payroll.run(date(2024, 7, 1), actor=APPROVER)
@@ -302,7 +290,7 @@ def test_a_raise_recorded_while_an_application_waits_is_priced_on_it(casework: C
             household_id=refused,
             program=Program.DIBAO,
             beneficiaries=tuple(casework.get_household(refused).members),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2025, 6, 15)),
+            meta=by(CASEWORKER, date(2025, 6, 15)),
         )
     )
     casework.handle(
@@ -312,7 +300,7 @@ def test_a_raise_recorded_while_an_application_waits_is_priced_on_it(casework: C
             investigated_on=date(2025, 6, 20),
             findings="不属实",
             opinion=TownshipOpinion.REJECT,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2025, 6, 20)),
+            meta=by(CASEWORKER, date(2025, 6, 20)),
         )
     )
     # July 2025, and February 2030 when the first child turns 18 (priced at 850 too)
@@ -345,7 +333,7 @@ def test_a_month_settled_once_is_settled_again_when_what_is_due_changes_back(
                     incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D(amount)),),
                     assets=Assets(financial=D("1000")),
                 ),
-                meta=commands.Meta(actor=CASEWORKER, effective_on=on),
+                meta=by(CASEWORKER, on),
             )
         )
 

@@ -19,7 +19,7 @@ from domain.members import Disability, DisabilityKind, Member, Relation
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.rules.temporary import ApprovalLevel, GrantKind
 from domain.values import AreaType, IdNumber, Program
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, id_number, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, id_number, member
 
 D = Decimal
 TEKUN_TERMS = {"arrangement": "dispersed", "has_capable_supporter": False}
@@ -32,7 +32,7 @@ def household(app: Casework, *members: Member, area: AreaType = AreaType.URBAN) 
             division_code=COMMUNITY,
             address="某街道1号",
             members=members,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
 
@@ -45,12 +45,10 @@ def through_approval(app: Casework, hid: UUID, eid: UUID, reviewed: date, approv
             investigated_on=reviewed,
             findings="入户调查属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=reviewed),
+            meta=by(CASEWORKER, reviewed),
         )
     )
-    app.handle(
-        commands.Approve(household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=approved))
-    )
+    app.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, approved)))
 
 
 def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
@@ -61,7 +59,7 @@ def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
         commands.RecordCircumstances(
             household_id=h.id,
             circumstances=Circumstances(incomes=(IncomeItem(elder.person_id, IncomeKind.OTHER, D("300.00")),)),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
     app.handle(
@@ -69,7 +67,7 @@ def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
             household_id=h.id,
             person_id=elder.person_id,
             unable_activities=("eating", "dressing", "toileting", "bathing"),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 12)),
+            meta=by(CASEWORKER, date(2024, 1, 12)),
         )
     )
     eid, _ = app.handle(
@@ -78,7 +76,7 @@ def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
             program=Program.TEKUN,
             beneficiaries=(elder.person_id,),
             terms=TEKUN_TERMS,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     return h.id, eid
@@ -94,21 +92,13 @@ def test_tekun_amount_is_basic_living_plus_care(casework: Casework) -> None:
             investigated_on=date(2024, 1, 20),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 20)),
+            meta=by(CASEWORKER, date(2024, 1, 20)),
         )
     )
     with pytest.raises(RuleViolation) as early:
-        casework.handle(
-            commands.Approve(
-                household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 1, 26))
-            )
-        )
+        casework.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 1, 26))))
     assert early.value.rule == "notice-not-ended"
-    casework.handle(
-        commands.Approve(
-            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 1, 27))
-        )
-    )
+    casework.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 1, 27))))
     e = casework.get_household(hid).enrolment(eid)
     assert e.amount_on(date(2024, 2, 1)) == D("1575.00")
     assert e.last_assessment is not None
@@ -128,7 +118,7 @@ def test_orphan_has_no_notice_and_the_community_rate(casework: Casework) -> None
             person_id=child.person_id,
             father=lost,
             mother=lost,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=by(CASEWORKER, date(2024, 1, 11)),
         )
     )
     eid, _ = casework.handle(
@@ -137,7 +127,7 @@ def test_orphan_has_no_notice_and_the_community_rate(casework: Casework) -> None
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
@@ -160,7 +150,7 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
             person_id=child.person_id,
             father=father_jailed,
             mother=mother_gone,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=by(CASEWORKER, date(2024, 1, 11)),
         )
     )
     # the household is on dibao: (750.00 − 0) × 2 = 1500.00, the child's share 750.00
@@ -169,7 +159,7 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
             household_id=h.id,
             program=Program.DIBAO,
             beneficiaries=(grandma.person_id, child.person_id),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 12)),
+            meta=by(CASEWORKER, date(2024, 1, 12)),
         )
     )
     through_approval(casework, h.id, dibao, date(2024, 1, 13), date(2024, 1, 22))
@@ -179,7 +169,7 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
             program=Program.UNSUPPORTED_CHILD,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 1)),
+            meta=by(CASEWORKER, date(2024, 3, 1)),
         )
     )
     casework.handle(
@@ -189,24 +179,20 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
             investigated_on=date(2024, 3, 14),
             findings="属实",
             opinion=TownshipOpinion.APPROVE,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 14)),
+            meta=by(CASEWORKER, date(2024, 3, 14)),
         )
     )
     early = casework.get_household(h.id).enrolment(eid).last_assessment
     assert early is not None
     assert not early.eligible  # one day short of six months out of contact
-    casework.handle(
-        commands.Withdraw(
-            household_id=h.id, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 14))
-        )
-    )
+    casework.handle(commands.Withdraw(household_id=h.id, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 3, 14))))
     eid, _ = casework.handle(
         commands.FileApplication(
             household_id=h.id,
             program=Program.UNSUPPORTED_CHILD,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 3, 15)),
+            meta=by(CASEWORKER, date(2024, 3, 15)),
         )
     )
     through_approval(casework, h.id, eid, date(2024, 3, 15), date(2024, 3, 16))
@@ -222,7 +208,7 @@ def test_temporary_grant_and_the_township_cap(casework: Casework) -> None:
             kind=GrantKind.EMERGENCY,
             level=ApprovalLevel.TOWNSHIP,
             amount=D("1000.00"),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1), reason="火灾"),
+            meta=by(CASEWORKER, date(2024, 2, 1), reason="火灾"),
         )
     )
     with pytest.raises(RuleViolation) as over:
@@ -232,7 +218,7 @@ def test_temporary_grant_and_the_township_cap(casework: Casework) -> None:
                 kind=GrantKind.EMERGENCY,
                 level=ApprovalLevel.TOWNSHIP,
                 amount=D("1000.01"),
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1), reason="火灾"),
+                meta=by(CASEWORKER, date(2024, 2, 1), reason="火灾"),
             )
         )
     assert over.value.rule == "township-cap-exceeded"
@@ -242,7 +228,7 @@ def test_temporary_grant_and_the_township_cap(casework: Casework) -> None:
             kind=GrantKind.EXPENDITURE,
             level=ApprovalLevel.DISTRICT,
             amount=D("5000.00"),
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 2, 2), reason="大病支出"),
+            meta=by(APPROVER, date(2024, 2, 2), reason="大病支出"),
         )
     )
     grants = casework.get_household(h.id).grants
@@ -267,7 +253,7 @@ def test_a_person_is_on_dibao_in_one_household_at_a_time(casework: Casework) -> 
             household_id=h1.id,
             program=Program.DIBAO,
             beneficiaries=(first.person_id,),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     with pytest.raises(RuleViolation) as refused:
@@ -276,22 +262,18 @@ def test_a_person_is_on_dibao_in_one_household_at_a_time(casework: Casework) -> 
                 household_id=h2.id,
                 program=Program.DIBAO,
                 beneficiaries=(second.person_id,),
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
+                meta=by(CASEWORKER, date(2024, 1, 16)),
             )
         )
     assert refused.value.rule == "exclusion-dibao-dibao"
     assert casework.get_household(h2.id).version == 1
-    casework.handle(
-        commands.Withdraw(
-            household_id=h1.id, enrolment_id=e1, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 17))
-        )
-    )
+    casework.handle(commands.Withdraw(household_id=h1.id, enrolment_id=e1, meta=by(CASEWORKER, date(2024, 1, 17))))
     casework.handle(
         commands.FileApplication(
             household_id=h2.id,
             program=Program.DIBAO,
             beneficiaries=(second.person_id,),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 18)),
+            meta=by(CASEWORKER, date(2024, 1, 18)),
         )
     )
 
@@ -303,10 +285,7 @@ def test_never_dibao_and_tekun_at_once(casework: Casework) -> None:
     with pytest.raises(RuleViolation) as refused:
         casework.handle(
             commands.FileApplication(
-                household_id=hid,
-                program=Program.DIBAO,
-                beneficiaries=(elder,),
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 16)),
+                household_id=hid, program=Program.DIBAO, beneficiaries=(elder,), meta=by(CASEWORKER, date(2024, 1, 16))
             )
         )
     assert refused.value.rule == "exclusion-dibao-tekun"
@@ -322,7 +301,7 @@ def test_orphan_and_unsupported_child_exclude_each_other(casework: Casework) -> 
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     with pytest.raises(RuleViolation) as refused:
@@ -332,7 +311,7 @@ def test_orphan_and_unsupported_child_exclude_each_other(casework: Casework) -> 
                 program=Program.UNSUPPORTED_CHILD,
                 beneficiaries=(child.person_id,),
                 terms={"placement": "community"},
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+                meta=by(CASEWORKER, date(2024, 1, 15)),
             )
         )
     assert refused.value.rule == "exclusion-unsupported_child-orphan"
@@ -369,7 +348,7 @@ def test_hopeless_applications_are_refused_at_once(
                 program=program,
                 beneficiaries=(person.person_id,),
                 terms=terms,
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+                meta=by(CASEWORKER, date(2024, 1, 15)),
             )
         )
     assert refused.value.rule == rule
@@ -386,7 +365,7 @@ def test_bad_program_facts_write_nothing(casework: Casework) -> None:
                 household_id=h.id,
                 person_id=child.person_id,
                 unable_activities=("eating", "juggling"),
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
+                meta=by(CASEWORKER, date(2024, 2, 1)),
             )
         )
     assert activity.value.rule == "daily-activity-known"
@@ -397,7 +376,7 @@ def test_bad_program_facts_write_nothing(casework: Casework) -> None:
                 person_id=child.person_id,
                 father=(ParentStatus(ParentSituation.DEAD, date(2024, 3, 1)),),
                 mother=(),
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 2, 1)),
+                meta=by(CASEWORKER, date(2024, 2, 1)),
             )
         )
     assert since.value.rule == "situation-since"
@@ -412,7 +391,7 @@ def test_july_raise_adjusts_every_affected_enrolment_exactly_once(casework: Case
         commands.RecordCircumstances(
             household_id=urban.id,
             circumstances=Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),)),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
     dibao, _ = casework.handle(
@@ -420,7 +399,7 @@ def test_july_raise_adjusts_every_affected_enrolment_exactly_once(casework: Case
             household_id=urban.id,
             program=Program.DIBAO,
             beneficiaries=(head.person_id, spouse.person_id, kid.person_id),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     through_approval(casework, urban.id, dibao, date(2024, 1, 20), date(2024, 2, 1))
@@ -431,7 +410,7 @@ def test_july_raise_adjusts_every_affected_enrolment_exactly_once(casework: Case
             household_id=rural.id,
             program=Program.DIBAO,
             beneficiaries=(rural_head.person_id,),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     through_approval(casework, rural.id, rural_eid, date(2024, 1, 20), date(2024, 2, 1))
@@ -476,7 +455,7 @@ def test_children_age_out_and_gradual_exits_close_by_the_calendar(casework: Case
             person_id=child.person_id,
             father=lost,
             mother=lost,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=by(CASEWORKER, date(2024, 1, 11)),
         )
     )
     eid, _ = casework.handle(
@@ -485,7 +464,7 @@ def test_children_age_out_and_gradual_exits_close_by_the_calendar(casework: Case
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "institutional"},
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
@@ -510,7 +489,7 @@ def test_a_death_brings_the_review_forward(casework: Casework) -> None:
             household_id=h.id,
             program=Program.DIBAO,
             beneficiaries=(head.person_id, spouse.person_id),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 2, 1))
@@ -520,7 +499,7 @@ def test_a_death_brings_the_review_forward(casework: Casework) -> None:
             household_id=h.id,
             person_id=spouse.person_id,
             cause=RemovalCause.DEATH,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 10)),
+            meta=by(CASEWORKER, date(2024, 4, 10)),
         )
     )
     assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 7, 10)
@@ -536,7 +515,7 @@ def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) 
             jurisdiction="430112",
             value=22,
             legal_basis="示例：在校可延至22周岁",
-            meta=commands.Meta(actor=SEED_ACTOR, effective_on=date(2024, 1, 1), reason="test"),
+            meta=by(SEED_ACTOR, date(2024, 1, 1), reason="test"),
         )
     )
     casework.handle(
@@ -544,7 +523,7 @@ def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) 
             name="children.school_extension_age",
             jurisdiction="430112",
             confirmed_until=date(2026, 12, 31),
-            meta=commands.Meta(actor=SEED_ACTOR, effective_on=date(2026, 12, 31), reason="test"),
+            meta=by(SEED_ACTOR, date(2026, 12, 31), reason="test"),
         )
     )
     from domain.members import SchoolStatus
@@ -559,7 +538,7 @@ def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) 
             person_id=child.person_id,
             father=lost,
             mother=lost,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 11)),
+            meta=by(CASEWORKER, date(2024, 1, 11)),
         )
     )
     eid, _ = casework.handle(
@@ -568,7 +547,7 @@ def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) 
             program=Program.ORPHAN,
             beneficiaries=(child.person_id,),
             terms={"placement": "community"},
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 15)),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
@@ -590,7 +569,7 @@ def test_four_eyes_on_termination(casework: Casework) -> None:
                 household_id=hid,
                 enrolment_id=eid,
                 reason_code="MOVED_AWAY",
-                meta=commands.Meta(actor=recorder_as_approver, effective_on=date(2024, 3, 5), reason="迁出"),
+                meta=by(recorder_as_approver, date(2024, 3, 5), reason="迁出"),
             )
         )
     casework.handle(
@@ -598,6 +577,6 @@ def test_four_eyes_on_termination(casework: Casework) -> None:
             household_id=hid,
             enrolment_id=eid,
             reason_code="MOVED_AWAY",
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 5), reason="迁出"),
+            meta=by(APPROVER, date(2024, 3, 5), reason="迁出"),
         )
     )

@@ -26,7 +26,7 @@ from domain.members import RemovalCause
 from domain.values import Program
 from infrastructure.views import ViewStore
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, fixed_clock
+from tests.support import APPROVER, CASEWORKER, by, fixed_clock
 
 D = Decimal
 MARCH = date(2024, 3, 1)
@@ -88,20 +88,16 @@ def test_views_follow_an_enrolment_through_its_life(casework: Casework, views: V
             household_id=hid,
             enrolment_id=eid,
             reason_code="NOT_REACHABLE",
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 5, 10), reason="失联"),
+            meta=by(APPROVER, date(2024, 5, 10), reason="失联"),
         )
     )
-    casework.handle(
-        commands.Resume(
-            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 6, 20))
-        )
-    )
+    casework.handle(commands.Resume(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 6, 20))))
     casework.handle(
         commands.Terminate(
             household_id=hid,
             enrolment_id=eid,
             reason_code="MOVED_AWAY",
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 9, 5), reason="迁出"),
+            meta=by(APPROVER, date(2024, 9, 5), reason="迁出"),
         )
     )
     views.catch_up()
@@ -132,17 +128,10 @@ def test_the_roll_lists_the_beneficiaries_in_force_on_the_date(casework: Casewor
     child = next(p for p, m in casework.get_household(hid).members.items() if m.relation == "child")
     casework.handle(
         commands.RemoveMember(
-            household_id=hid,
-            person_id=child,
-            cause=RemovalCause.MOVED_OUT,
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 10)),
+            household_id=hid, person_id=child, cause=RemovalCause.MOVED_OUT, meta=by(CASEWORKER, date(2024, 4, 10))
         )
     )
-    casework.handle(
-        commands.Review(
-            household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 20))
-        )
-    )
+    casework.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 4, 20))))
     reports = Reports(views, fixed_clock)
     before = reports.roll(Program.DIBAO, date(2024, 4, 1), None, APPROVER)
     after = reports.roll(Program.DIBAO, date(2024, 5, 1), None, APPROVER)
@@ -302,7 +291,7 @@ def test_temporary_assistance_grants_are_counted_by_level(casework: Casework, vi
                 kind=GrantKind.EMERGENCY,
                 level=level,
                 amount=D(amount),
-                meta=commands.Meta(actor=APPROVER, effective_on=day, reason="火灾"),
+                meta=by(APPROVER, day, reason="火灾"),
             )
         )
     figures = Reports(views, fixed_clock).statistics("2024-03", "2024-06", None, APPROVER)

@@ -31,7 +31,7 @@ from domain.members import Relation, RemovalCause
 from domain.values import AreaType
 from infrastructure.policy_seed import load_seed
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, fixed_clock
+from tests.support import APPROVER, CASEWORKER, by, fixed_clock
 
 START = date(2024, 1, 15)
 ACTIONS = ("approve", "review", "review", "income", "income", "suspend", "resume", "terminate", "move_out", "withdraw")
@@ -64,47 +64,28 @@ def play(app: Casework, story: dict[str, Any]) -> None:
         h = app.get_household(hid)
         try:
             if action == "approve":
-                app.handle(
-                    commands.Approve(
-                        household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=day)
-                    )
-                )
+                app.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, day)))
             elif action == "review":
-                app.handle(
-                    commands.Review(
-                        household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=day)
-                    )
-                )
+                app.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, day)))
             elif action == "suspend":
                 app.handle(
                     commands.Suspend(
-                        household_id=hid,
-                        enrolment_id=eid,
-                        reason_code="CHECK",
-                        meta=commands.Meta(actor=APPROVER, effective_on=day, reason="核查"),
+                        household_id=hid, enrolment_id=eid, reason_code="CHECK", meta=by(APPROVER, day, reason="核查")
                     )
                 )
             elif action == "resume":
-                app.handle(
-                    commands.Resume(
-                        household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=APPROVER, effective_on=day)
-                    )
-                )
+                app.handle(commands.Resume(household_id=hid, enrolment_id=eid, meta=by(APPROVER, day)))
             elif action == "terminate":
                 app.handle(
                     commands.Terminate(
                         household_id=hid,
                         enrolment_id=eid,
                         reason_code="MOVED_AWAY",
-                        meta=commands.Meta(actor=APPROVER, effective_on=day, reason="迁出"),
+                        meta=by(APPROVER, day, reason="迁出"),
                     )
                 )
             elif action == "withdraw":
-                app.handle(
-                    commands.Withdraw(
-                        household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=CASEWORKER, effective_on=day)
-                    )
-                )
+                app.handle(commands.Withdraw(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, day)))
             elif action == "income":
                 head = next(p for p, m in h.members.items() if m.relation is Relation.HEAD)
                 circumstances = Circumstances(
@@ -112,9 +93,7 @@ def play(app: Casework, story: dict[str, Any]) -> None:
                 )
                 app.handle(
                     commands.RecordCircumstances(
-                        household_id=hid,
-                        circumstances=circumstances,
-                        meta=commands.Meta(actor=CASEWORKER, effective_on=day),
+                        household_id=hid, circumstances=circumstances, meta=by(CASEWORKER, day)
                     )
                 )
             elif action == "move_out":
@@ -125,7 +104,7 @@ def play(app: Casework, story: dict[str, Any]) -> None:
                             household_id=hid,
                             person_id=others[0],
                             cause=RemovalCause.MOVED_OUT,
-                            meta=commands.Meta(actor=CASEWORKER, effective_on=day),
+                            meta=by(CASEWORKER, day),
                         )
                     )
         except DomainError:

@@ -18,7 +18,7 @@ from application import commands
 from application.months import month_text
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, OTHER_TOWNSHIP_COMMUNITY
+from tests.support import APPROVER, CASEWORKER, OTHER_TOWNSHIP_COMMUNITY, by
 from tests.support_clock import SteppingClock
 
 HEADS = ("赵一鸣", "钱二强", "孙三立", "李四海", "周五福", "吴六顺")
@@ -64,7 +64,7 @@ def seed(services: Services, clock: SteppingClock) -> District:
                 incomes=(IncomeItem(head, IncomeKind.WAGES, Decimal("1500.00")),),
                 assets=Assets(financial=Decimal("1000")),
             ),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 4, 1), reason="工资自2024年4月起上涨，迟报"),
+            meta=by(CASEWORKER, date(2024, 4, 1), reason="工资自2024年4月起上涨，迟报"),
         )
     )
     correction_at = clock.now

@@ -31,7 +31,7 @@ from infrastructure.policy_seed import load_seed
 from infrastructure.settings import CIPHER_TOPIC
 from tests.application.scenarios import enrol, household
 from tests.conftest import _postgres_env
-from tests.support import APPROVER, fixed_clock
+from tests.support import APPROVER, by, fixed_clock
 
 KEY = AESCipher.create_key(32)
 pytestmark = pytest.mark.parametrize(
@@ -73,10 +73,7 @@ def source(env: dict[str, str]) -> Iterator[Casework]:
     hid, eid = eids[0]
     app.handle(
         commands.Suspend(
-            household_id=hid,
-            enrolment_id=eid,
-            reason_code="CHECK",
-            meta=commands.Meta(actor=APPROVER, effective_on=date(2024, 3, 20), reason="核查"),
+            household_id=hid, enrolment_id=eid, reason_code="CHECK", meta=by(APPROVER, date(2024, 3, 20), reason="核查")
         )
     )
     payroll.run("2024-04", actor=APPROVER)

@@ -16,7 +16,7 @@ from domain.values import Actor, AreaType, Program, Role
 from infrastructure.policy_seed import load_seed
 from tests.application.test_programs import same_person
 from tests.conftest import _postgres_env
-from tests.support import CASEWORKER, COMMUNITY, fixed_clock
+from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock
 
 pytestmark = pytest.mark.postgres
 ROUNDS = 5
@@ -45,7 +45,7 @@ def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, 
                 division_code=COMMUNITY,
                 address="甲",
                 members=(p1,),
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+                meta=by(CASEWORKER, date(2024, 1, 10)),
             )
         )
         h2 = b.handle(
@@ -54,7 +54,7 @@ def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, 
                 division_code=COMMUNITY,
                 address="乙",
                 members=(p2,),
-                meta=commands.Meta(actor=other, effective_on=date(2024, 1, 10)),
+                meta=by(other, date(2024, 1, 10)),
             )
         )
         barrier = threading.Barrier(2)
@@ -72,10 +72,7 @@ def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, 
             try:
                 app.handle(
                     commands.FileApplication(
-                        household_id=hid,
-                        program=Program.DIBAO,
-                        beneficiaries=(pid,),
-                        meta=commands.Meta(actor=actor, effective_on=date(2024, 1, 15)),
+                        household_id=hid, program=Program.DIBAO, beneficiaries=(pid,), meta=by(actor, date(2024, 1, 15))
                     )
                 )  # type: ignore[arg-type]
                 outcomes.append("won")

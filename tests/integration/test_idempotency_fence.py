@@ -14,7 +14,7 @@ from domain.members import Relation
 from domain.values import AreaType
 from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost, ClaimRef, current_claim
 from infrastructure.idempotency import Outcome, SQLIdempotencyStore, open_idempotency_store
-from tests.support import CASEWORKER, COMMUNITY, fixed_clock, member
+from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock, member
 
 LEASE = 10.0
 #: In memory the claims and the events share no transaction: nothing to fence.
@@ -52,7 +52,7 @@ def register(app: Casework, claim: ClaimRef) -> None:
                 division_code=COMMUNITY,
                 address="甲",
                 members=(member(Relation.HEAD),),
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+                meta=by(CASEWORKER, date(2024, 1, 10)),
             )
         )
     finally:

@@ -19,7 +19,7 @@ from application.casework import Casework
 from domain.members import Relation
 from domain.values import AreaType
 from infrastructure.policy_seed import load_seed
-from tests.support import CASEWORKER, COMMUNITY, fixed_clock, member
+from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock, member
 
 Execute = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 
@@ -67,7 +67,7 @@ def household(app: Casework) -> Iterator[UUID]:
             division_code=COMMUNITY,
             address="某街道1号",
             members=(member(Relation.HEAD),),
-            meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, 10)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
     for day in (11, 12, 13):
@@ -76,7 +76,7 @@ def household(app: Casework) -> Iterator[UUID]:
                 household_id=h.id,
                 person_id=next(iter(h.members)),
                 changes={"seriously_ill": day % 2 == 1},
-                meta=commands.Meta(actor=CASEWORKER, effective_on=date(2024, 1, day)),
+                meta=by(CASEWORKER, date(2024, 1, day)),
             )
         )
     yield h.id
