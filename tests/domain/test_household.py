@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.assessment import Assessment
 from domain.circumstances import Circumstances, CostItem, CostKind, IncomeItem, IncomeKind
@@ -929,3 +930,13 @@ def test_after_a_final_state_a_new_application_is_allowed(stage: str) -> None:
     eid = case.h.file_application(Program.DIBAO, (case.head.person_id,), ctx=Context(date(2024, 10, 1), CASEWORKER))
     assert eid != case.eid
     assert case.h.enrolment(eid).status is Status.APPLIED
+
+
+@pytest.mark.parametrize("cls", [pytest.param(c, id=c.__name__) for c in EVENT_CLASSES])
+def test_each_event_keeps_its_stored_topic(cls: type[Aggregate.Event]) -> None:
+    """Events are declared in their own modules but stored, and found again, under the topic they had
+    when declared inside ``Household``: every event stored before still loads, and new ones look the same."""
+    topic = f"domain.household:Household.{cls.__name__}"
+    assert get_topic(cls) == topic
+    assert resolve_topic(topic) is cls
+    assert cls.__qualname__ == f"Household.{cls.__name__}"  # as logs and metrics name it
