@@ -1,4 +1,5 @@
-"""Dependencies: the services, the calling actor, permissions, If-Match."""
+"""Dependencies: the services, the calling actor, permissions, If-Match, and ``WriteDep``: what every
+write carries (actor, If-Match, request id) for a router to complete into a command's ``Meta``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Protocol
 from urllib.parse import unquote
 from uuid import UUID
 
@@ -16,6 +18,7 @@ from api.authorization import authorize
 from api.problems import Problem
 from application.audit import Auditor
 from application.casework import Casework
+from application.commands import Meta
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
@@ -145,6 +148,50 @@ def purpose(x_purpose: Annotated[str | None, Header(alias="X-Purpose", max_lengt
 
 
 PurposeDep = Annotated[str, Depends(purpose)]
+
+
+class DatedBody(Protocol):
+    """A write's request body: the date it takes effect, and perhaps why."""
+
+    @property
+    def effective_on(self) -> date: ...
+
+
+@dataclass(frozen=True)
+class Write:
+    """The caller of a write as the request gives it — actor (authorized for the route), If-Match
+    and request id — completed by ``meta`` with the body's date and reason into a command's ``Meta``."""
+
+    actor: Actor
+    expected_version: int | None
+    request_id: str
+
+    def meta(self, body: DatedBody) -> Meta:
+        """The command's ``Meta`` for a body with ``effective_on`` (and, most often, ``reason``)."""
+        return self.dated(body.effective_on, getattr(body, "reason", None))
+
+    def dated(self, effective_on: date, reason: str | None) -> Meta:
+        return Meta(
+            actor=self.actor,
+            effective_on=effective_on,
+            reason=reason,
+            request_id=self.request_id,
+            expected_version=self.expected_version,
+        )
+
+
+def write(actor: ActorDep, version: IfMatchDep, rid: RequestIdDep) -> Write:
+    """A write on an existing household: it takes ``If-Match``."""
+    return Write(actor, version, rid)
+
+
+def create(actor: ActorDep, rid: RequestIdDep) -> Write:
+    """A write that creates (a household) or is not a household's (policy): no ``If-Match``."""
+    return Write(actor, None, rid)
+
+
+WriteDep = Annotated[Write, Depends(write)]
+CreateDep = Annotated[Write, Depends(create)]
 
 #: The most rows one page of a list may ask for; a larger ``limit`` gets 422.
 MAX_PAGE = 1000

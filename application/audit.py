@@ -6,9 +6,7 @@ Every answer is replayed from stored events (no snapshots), bounded by the ledge
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -18,6 +16,7 @@ from uuid import UUID
 from application.casework import Casework
 from application.errors import HouseholdNotFound
 from application.scope import Divisions, scoped_access_log, visible
+from application.verification import VerificationReport, verify_store
 from domain.assessment import Assessment
 from domain.enrolment import Enrolment
 from domain.errors import InvalidValue, NotFound
@@ -27,7 +26,7 @@ from domain.policy import ParameterSnapshot
 from domain.rules import programs
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
 from domain.values import IdNumber
-from infrastructure.ledger import GENESIS, AccessRecord, LedgerRow, chain_hash, content_hash
+from infrastructure.ledger import AccessRecord
 
 BASE_FIELDS = {
     "originator_id",
@@ -39,32 +38,6 @@ BASE_FIELDS = {
     "reason",
     "request_id",
 }
-
-
-@dataclass
-class Finding:
-    """One problem the verification found."""
-
-    kind: str  # changed | removed | reordered | inserted | ledger-altered
-    originator_id: str
-    originator_version: int
-    detail: str
-
-
-@dataclass
-class VerificationReport:
-    events_checked: int
-    aggregates_checked: int
-    seconds: float
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.findings
-
-    @property
-    def events_per_second(self) -> float:
-        return self.events_checked / self.seconds if self.seconds > 0 else float(self.events_checked)
 
 
 @dataclass
@@ -282,65 +255,11 @@ class Auditor:
     def verify(self, jurisdiction: str | None = None) -> VerificationReport:
         """Walk the whole store (a hash chain is checked whole); with a ``jurisdiction``, name only the
         findings about its households and about aggregates of no jurisdiction (policy, indexes)."""
-        report = self._verify()
+        report = verify_store(self.casework)
         if jurisdiction is not None:
             shown = visible(self.divisions, jurisdiction, {f.originator_id for f in report.findings})
             report.findings = [f for f in report.findings if f.originator_id in shown]
         return report
-
-    def _verify(self) -> VerificationReport:
-        started = time.perf_counter()
-        recorder = self.casework.recorder
-        stored: dict[tuple[str, int], str] = {}
-        start: int | None = None
-        while True:
-            page = recorder.select_notifications(start, 1000, inclusive_of_start=False)
-            if not page:
-                break
-            for n in page:
-                oid = n.originator_id.hex if isinstance(n.originator_id, UUID) else UUID(str(n.originator_id)).hex
-                stored[(oid, n.originator_version)] = content_hash(n.topic, n.state)
-            start = page[-1].id
-        by_aggregate: dict[str, list[LedgerRow]] = defaultdict(list)
-        for row in self.casework.ledger.select_ledger():
-            by_aggregate[row.originator_id].append(row)
-        findings: list[Finding] = []
-        for oid, rows in by_aggregate.items():
-            rows.sort(key=lambda r: r.originator_version)
-            version_of = {r.content_hash: r.originator_version for r in rows}
-            previous = GENESIS
-            for expected_version, row in enumerate(rows, start=1):
-                v = row.originator_version
-                if v != expected_version:
-                    findings.append(
-                        Finding(
-                            "ledger-altered",
-                            oid,
-                            expected_version,
-                            "the ledger lacks this version: its record was removed",
-                        )
-                    )
-                if chain_hash(previous, oid, v, row.content_hash) != row.chain_hash:
-                    findings.append(Finding("ledger-altered", oid, v, "the ledger's hash chain is broken here"))
-                previous = row.chain_hash
-                actual = stored.pop((oid, v), None)
-                if actual is None:
-                    findings.append(Finding("removed", oid, v, "the event was removed from the store"))
-                elif actual != row.content_hash:
-                    other = version_of.get(actual)
-                    if other is not None:
-                        findings.append(Finding("reordered", oid, v, f"holds the content recorded as version {other}"))
-                    else:
-                        findings.append(Finding("changed", oid, v, "the stored content differs from what was recorded"))
-        for oid, v in stored:
-            findings.append(Finding("inserted", oid, v, "an event the service never recorded"))
-        findings.sort(key=lambda f: (f.originator_id, f.originator_version, f.kind))
-        return VerificationReport(
-            events_checked=sum(len(r) for r in by_aggregate.values()) + len(stored),
-            aggregates_checked=len(by_aggregate),
-            seconds=time.perf_counter() - started,
-            findings=findings,
-        )
 
     # ------------------------------------------------------- access log
 

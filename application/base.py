@@ -229,7 +229,8 @@ class CaseworkBase(Application[UUID]):
 
     # ------------------------------------------------------------- helpers
 
-    def _check_date(self, value: date, field: str = "effective_on") -> None:
+    def check_date(self, value: date, field: str = "effective_on") -> None:
+        """A date a caller gives is plausible: not before 1950, not absurdly far ahead."""
         today = self.clock().date()
         if value < EARLIEST_DATE:
             raise InvalidValue(f"{field} {value} is before {EARLIEST_DATE}", field=field, rule="date-plausible")

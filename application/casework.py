@@ -1,4 +1,10 @@
-"""The casework application: every use case of caseworkers, approvers and admins on one event store.
+"""The casework application: every write of caseworkers, approvers and admins, on one event store.
+
+A write is a command (``application.commands``); ``Casework.handle`` is its one entry point and
+``HANDLERS`` says which function handles each. A command on a registered household runs through one
+pipeline (``CaseworkBase._update``): load the household, check the caller's jurisdiction and the
+version the caller saw (If-Match), run the handler (which runs the domain command), re-price what the
+new events change, save everything in one transaction, and on a lost race reload and run it again.
 
 One ``Casework`` serves every backend; the backend is chosen by the ``env`` it is given
 (``PERSISTENCE_MODULE`` …). The clock is injected: the domain never reads it.
@@ -6,17 +12,108 @@ One ``Casework`` serves every backend; the backend is chosen by the ``env`` it i
 
 from __future__ import annotations
 
-from application.base import DEV_INDEX_KEY, CaseworkBase, check_jurisdiction, utc_now
-from application.corrections import CorrectionCommands
-from application.deadlines import DeadlineCommands
-from application.households import HouseholdCommands
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, NamedTuple, overload
+
+from application import corrections, deadlines, enrolments, households, policy_service
+from application.base import DEV_INDEX_KEY, CaseworkBase, T, check_jurisdiction, utc_now
+from application.commands import (
+    AddMember,
+    Approve,
+    AssessCare,
+    ChangeMember,
+    Command,
+    ConfirmParameter,
+    CorrectPayments,
+    ExtendDecisionDeadline,
+    FileApplication,
+    GrantTemporary,
+    HouseholdCommand,
+    RecordCircumstances,
+    RecordParents,
+    RecordTownshipReview,
+    RegisterHousehold,
+    Reject,
+    RemoveMember,
+    Resume,
+    Review,
+    SetParameter,
+    Suspend,
+    Terminate,
+    Withdraw,
+)
 from application.jobs import Jobs
-from application.policy_service import PolicyCommands
+from domain.household import Household
+from domain.policy import ParameterValue
+from domain.values import Actor
 
-__all__ = ["DEV_INDEX_KEY", "Casework", "CaseworkBase", "check_jurisdiction", "utc_now"]
+__all__ = ["DEV_INDEX_KEY", "HANDLERS", "Casework", "CaseworkBase", "Handled", "check_jurisdiction", "utc_now"]
+
+#: The handler of each command. A household command's handler takes (application, command, household,
+#: other aggregates to save with it); any other's takes (application, command).
+HANDLERS: dict[type[Command[Any]], Callable[..., Any]] = {
+    RegisterHousehold: households.register_household,
+    AddMember: households.add_member,
+    ChangeMember: households.change_member,
+    RemoveMember: households.remove_member,
+    RecordCircumstances: households.record_circumstances,
+    AssessCare: households.assess_care,
+    RecordParents: households.record_parents,
+    GrantTemporary: households.grant_temporary,
+    FileApplication: enrolments.file_application,
+    Withdraw: enrolments.withdraw,
+    RecordTownshipReview: enrolments.record_township_review,
+    Approve: enrolments.approve,
+    Reject: enrolments.reject,
+    Review: enrolments.review,
+    Suspend: enrolments.suspend,
+    Resume: enrolments.resume,
+    Terminate: enrolments.terminate,
+    ExtendDecisionDeadline: deadlines.extend_decision_deadline,
+    CorrectPayments: corrections.correct_payments,
+    SetParameter: policy_service.set_parameter,
+    ConfirmParameter: policy_service.confirm_parameter,
+}
 
 
-class Casework(HouseholdCommands, PolicyCommands, Jobs, CorrectionCommands, DeadlineCommands):
-    """Households, their members and means, enrolments in every program, policy, and the jobs."""
+class Handled(NamedTuple, Generic[T]):
+    """What a household command gives back: its result (a new id, a date, or None) and the household."""
+
+    result: T
+    household: Household
+
+
+class Casework(Jobs):
+    """Households, their members and means, enrolments in every program, policy, and the jobs.
+
+    One line of bases, no diamond: ``Jobs`` (the calendar and re-computation, ``application.jobs``)
+    extends ``EnrolmentCommands`` (the person-index helpers the jobs call), which extends
+    ``CaseworkBase`` (loading, saving, the pipeline); every write is a handler in ``HANDLERS``."""
 
     name = "jiuzhu"  # names the PostgreSQL tables (jiuzhu_events …) and the env prefix (JIUZHU_…)
+
+    @overload
+    def handle(self, cmd: HouseholdCommand[T]) -> Handled[T]: ...
+    @overload
+    def handle(self, cmd: RegisterHousehold) -> Household: ...
+    @overload
+    def handle(self, cmd: SetParameter) -> ParameterValue: ...
+    @overload
+    def handle(self, cmd: ConfirmParameter) -> None: ...
+
+    def handle(self, cmd: Command[Any]) -> Any:
+        """Run a command: check its date, then its handler — for a household, inside ``_update``."""
+        if cmd.date_field is not None:
+            self.check_date(cmd.meta.effective_on, cmd.date_field)
+        handler = HANDLERS[type(cmd)]
+        if not isinstance(cmd, HouseholdCommand):
+            return handler(self, cmd)
+        meta = cmd.meta
+        result, household = self._update(
+            cmd.household_id, meta.expected_version, meta.actor, lambda h, others: handler(self, cmd, h, others)
+        )
+        return Handled(result, household)
+
+    def seed_policy(self, values: Iterable[dict[str, Any]], actor: Actor) -> int:
+        """Record the seed file's values once, on an empty store (``application.policy_service``)."""
+        return policy_service.seed_policy(self, values, actor)

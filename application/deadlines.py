@@ -7,14 +7,13 @@ force for the household's division on the application's date. Working days are M
 from __future__ import annotations
 
 from datetime import date, timedelta
-from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from application.base import CaseworkBase
+from application.commands import ExtendDecisionDeadline
 from domain.household import Household
 from domain.policy import Policy
-from domain.values import Actor
 
 DEADLINE = "decision.deadline_working_days"
 EXTENDED = "decision.extended_deadline_working_days"
@@ -37,35 +36,14 @@ def deadline_working_days(policy: Policy, division_code: str, applied_on: date) 
     return int(value.value) if value is not None else DEFAULT_WORKING_DAYS  # type: ignore[arg-type]
 
 
-class DeadlineCommands(CaseworkBase):
-    def extend_decision_deadline(
-        self,
-        household_id: UUID,
-        enrolment_id: UUID,
-        *,
-        effective_on: date,
-        actor: Actor,
-        reason: str,
-        expected_version: int | None = None,
-        request_id: str | None = None,
-    ) -> tuple[date, Household]:
-        """Extend an undecided application's deadline to the extended working days; returns the new deadline."""
-        self._check_date(effective_on)
-        policy = self.policy()
-
-        def command(h: Household, _: list[Aggregate]) -> date:
-            e = h.enrolment(enrolment_id)
-            params = policy.snapshot(h.division_code, e.applied_on)
-            extended = params.count(EXTENDED)
-            h.extend_decision_deadline(
-                enrolment_id,
-                working_days=extended,
-                deadline_working_days=params.count(DEADLINE),
-                effective_on=effective_on,
-                actor=actor,
-                reason=reason,
-                request_id=request_id,
-            )
-            return working_days_after(e.applied_on, extended)
-
-        return self._update(household_id, expected_version, actor, command)
+def extend_decision_deadline(
+    app: CaseworkBase, cmd: ExtendDecisionDeadline, h: Household, others: list[Aggregate]
+) -> date:
+    """Extend an undecided application's deadline to the extended working days; returns the new deadline."""
+    e = h.enrolment(cmd.enrolment_id)
+    params = app.policy().snapshot(h.division_code, e.applied_on)
+    extended = params.count(EXTENDED)
+    h.extend_decision_deadline(
+        cmd.enrolment_id, working_days=extended, deadline_working_days=params.count(DEADLINE), ctx=cmd.meta.context
+    )
+    return working_days_after(e.applied_on, extended)

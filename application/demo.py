@@ -21,6 +21,18 @@ from typing import Any
 from uuid import UUID
 
 from application.casework import Casework
+from application.commands import (
+    Approve,
+    AssessCare,
+    FileApplication,
+    Meta,
+    RecordCircumstances,
+    RecordParents,
+    RecordTownshipReview,
+    RegisterHousehold,
+    Reject,
+    Review,
+)
 from application.demo_changes import APPROVER, Case, DemoReport, DistrictBase
 from application.demo_people import Family, People
 from application.payroll import Payroll
@@ -110,22 +122,70 @@ class District(DistrictBase):
     def _new_household(self, month: date) -> None:
         fam = self.people.family()
         cw, day = fam.place.caseworker, self._day(month, 0, 20)
-        h = self.app.register_household(
-            area_type=fam.place.area_type,
-            division_code=fam.place.division_code,
-            address=fam.place.address,
-            members=fam.members,
-            registered_on=day,
-            actor=cw,
+        h = self.app.handle(
+            RegisterHousehold(
+                area_type=fam.place.area_type,
+                division_code=fam.place.division_code,
+                address=fam.place.address,
+                members=fam.members,
+                meta=Meta(actor=cw, effective_on=day),
+            )
         )
         self.families[h.id] = fam
         self.report.households += 1
         self.report.commands += 1
-        self._do(self.app.record_circumstances, h.id, fam.circumstances, effective_on=day, actor=cw)
-        applied, head = day + timedelta(days=2), fam.members[0]
+        self._do(
+            RecordCircumstances(
+                household_id=h.id, circumstances=fam.circumstances, meta=Meta(actor=cw, effective_on=day)
+            )
+        )
+        applied = day + timedelta(days=2)
+        program, beneficiaries, terms = self._program_facts(h.id, fam, cw, day)
+        got = self._do(
+            FileApplication(
+                household_id=h.id,
+                program=program,
+                beneficiaries=beneficiaries,
+                terms=terms,
+                meta=Meta(actor=cw, effective_on=applied),
+            )
+        )
+        if got is None:
+            return
+        eid = got[0]
+        review_on = self._day(applied, 3, 12)
+        reviewed = self._do(
+            RecordTownshipReview(
+                household_id=h.id,
+                enrolment_id=eid,
+                investigated_on=review_on,
+                findings="入户调查：核实家庭人口、收入和财产状况",
+                opinion=TownshipOpinion.APPROVE,
+                meta=Meta(actor=cw, effective_on=review_on),
+            )
+        )
+        if reviewed is None:
+            return
+        e = reviewed[1].enrolment(eid)
+        eligible = e.last_assessment is not None and e.last_assessment.eligible
+        notice_ends = e.township_review.notice_ends if e.township_review else None
+        self.pending.append((h.id, eid, self._day(notice_ends or review_on, 1, 10), eligible, cw))
+
+    def _program_facts(
+        self, hid: UUID, fam: Family, cw: Actor, day: date
+    ) -> tuple[Program, tuple[UUID, ...], dict[str, Any]]:
+        """Record what the family's program looks at (care, parents) and say what to apply for."""
+        head = fam.members[0]
         beneficiaries: tuple[UUID, ...]
         if fam.kind == "tekun":
-            self._do(self.app.assess_care, h.id, head.person_id, self.people.care_needs(), effective_on=day, actor=cw)
+            self._do(
+                AssessCare(
+                    household_id=hid,
+                    person_id=head.person_id,
+                    unable_activities=self.people.care_needs(),
+                    meta=Meta(actor=cw, effective_on=day),
+                )
+            )
             program, beneficiaries = Program.TEKUN, (head.person_id,)
             arrangement = "concentrated" if self.rng.random() < 0.25 else "dispersed"
             terms: dict[str, Any] = {"arrangement": arrangement, "has_capable_supporter": False}
@@ -140,32 +200,20 @@ class District(DistrictBase):
             )
             orphan = self.rng.random() < 0.4
             father, mother = (dead, dead) if orphan else (dead, away) if self.rng.random() < 0.5 else (away, away)
-            self._do(self.app.record_parents, h.id, child.person_id, father, mother, effective_on=day, actor=cw)
+            self._do(
+                RecordParents(
+                    household_id=hid,
+                    person_id=child.person_id,
+                    father=father,
+                    mother=mother,
+                    meta=Meta(actor=cw, effective_on=day),
+                )
+            )
             program = Program.ORPHAN if orphan else Program.UNSUPPORTED_CHILD
             beneficiaries, terms = (child.person_id,), {"placement": "community"}
         else:
             program, beneficiaries, terms = Program.DIBAO, tuple(m.person_id for m in fam.members), {}
-        got = self._do(self.app.apply, h.id, program, beneficiaries, terms=terms, effective_on=applied, actor=cw)
-        if got is None:
-            return
-        eid = got[0]
-        review_on = self._day(applied, 3, 12)
-        reviewed = self._do(
-            self.app.record_township_review,
-            h.id,
-            eid,
-            investigated_on=review_on,
-            findings="入户调查：核实家庭人口、收入和财产状况",
-            opinion=TownshipOpinion.APPROVE,
-            effective_on=review_on,
-            actor=cw,
-        )
-        if reviewed is None:
-            return
-        e = reviewed[1].enrolment(eid)
-        eligible = e.last_assessment is not None and e.last_assessment.eligible
-        notice_ends = e.township_review.notice_ends if e.township_review else None
-        self.pending.append((h.id, eid, self._day(notice_ends or review_on, 1, 10), eligible, cw))
+        return program, beneficiaries, terms
 
     def _decide(self, month: date) -> None:
         """The county decides every application whose notice ended by this month's end."""
@@ -175,20 +223,21 @@ class District(DistrictBase):
                 later.append((hid, eid, when, eligible, cw))
                 continue
             if eligible:
-                got = self._do(self.app.approve, hid, eid, effective_on=when, actor=APPROVER)
+                got = self._do(
+                    Approve(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=when))
+                )
                 if got is not None:
                     self.report.approved += 1
                     self.cases[eid] = Case(hid, eid, cw, got[1].enrolment(eid).next_review_due)
                     program = str(got[1].enrolment(eid).program)
             else:
                 got = self._do(
-                    self.app.reject,
-                    hid,
-                    eid,
-                    reason_code="NOT_ELIGIBLE",
-                    reason="经审核不符合条件",
-                    effective_on=when,
-                    actor=APPROVER,
+                    Reject(
+                        household_id=hid,
+                        enrolment_id=eid,
+                        reason_code="NOT_ELIGIBLE",
+                        meta=Meta(actor=APPROVER, effective_on=when, reason="经审核不符合条件"),
+                    )
                 )
                 if got is not None:
                     self.report.rejected += 1
@@ -209,10 +258,18 @@ class District(DistrictBase):
                 h = self.app.get_household(case.household_id)
                 means = self.people.means(tuple(h.members.values()), fam.place, on=day)
                 self._do(
-                    self.app.record_circumstances, case.household_id, means, effective_on=day, actor=case.caseworker
+                    RecordCircumstances(
+                        household_id=case.household_id,
+                        circumstances=means,
+                        meta=Meta(actor=case.caseworker, effective_on=day),
+                    )
                 )
             got = self._do(
-                self.app.review, case.household_id, case.enrolment_id, effective_on=day, actor=case.caseworker
+                Review(
+                    household_id=case.household_id,
+                    enrolment_id=case.enrolment_id,
+                    meta=Meta(actor=case.caseworker, effective_on=day),
+                )
             )
             if got is None:
                 case.due = None  # left for the worklist

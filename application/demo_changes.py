@@ -4,7 +4,6 @@ suspensions and resumptions, terminations, births, deaths and temporary grants (
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,6 +11,16 @@ from typing import Any
 from uuid import UUID
 
 from application.casework import Casework
+from application.commands import (
+    AddMember,
+    GrantTemporary,
+    HouseholdCommand,
+    Meta,
+    RemoveMember,
+    Resume,
+    Suspend,
+    Terminate,
+)
 from application.demo_people import DISTRICT, Family, People
 from domain.enrolment import Status
 from domain.errors import DomainError
@@ -65,11 +74,11 @@ class DistrictBase:
     cases: dict[UUID, Case]  # enrolment id → case, in approval order
     suspended: list[tuple[Case, date]]  # resumed on that day
 
-    def _do(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def _do(self, cmd: HouseholdCommand[Any]) -> Any:
         """Run one command; a refusal by the rules is counted, not fatal (the district is random)."""
         self.report.commands += 1
         try:
-            return fn(*args, **kwargs)
+            return self.app.handle(cmd)
         except DomainError:
             self.report.refused += 1
             return None
@@ -84,7 +93,13 @@ class DistrictBase:
         for case, on in self.suspended:
             if on > month_end:
                 still.append((case, on))
-            elif self._do(self.app.resume, case.household_id, case.enrolment_id, effective_on=on, actor=APPROVER):
+            elif self._do(
+                Resume(
+                    household_id=case.household_id,
+                    enrolment_id=case.enrolment_id,
+                    meta=Meta(actor=APPROVER, effective_on=on),
+                )
+            ):
                 self.report.resumed += 1
         self.suspended = still
         ids = list(self.families)
@@ -98,26 +113,24 @@ class DistrictBase:
         if roll < 0.25 and followed:
             case = followed[0]
             if h.enrolment(case.enrolment_id).status_on(day) is Status.ACTIVE and self._do(
-                self.app.suspend,
-                hid,
-                case.enrolment_id,
-                reason_code="NOT_REACHABLE",
-                reason="入户核查未见本人，暂停发放",
-                effective_on=day,
-                actor=APPROVER,
+                Suspend(
+                    household_id=hid,
+                    enrolment_id=case.enrolment_id,
+                    reason_code="NOT_REACHABLE",
+                    meta=Meta(actor=APPROVER, effective_on=day, reason="入户核查未见本人，暂停发放"),
+                )
             ):
                 self.report.suspended += 1
                 self.suspended.append((case, self._day(first_of_next_month(day, self.rng.randint(1, 3)), 0, 10)))
         elif roll < 0.45 and followed:
             case = followed[0]
             if self._do(
-                self.app.terminate,
-                hid,
-                case.enrolment_id,
-                reason_code="MOVED_AWAY",
-                reason="户籍迁出本区",
-                effective_on=day,
-                actor=APPROVER,
+                Terminate(
+                    household_id=hid,
+                    enrolment_id=case.enrolment_id,
+                    reason_code="MOVED_AWAY",
+                    meta=Meta(actor=APPROVER, effective_on=day, reason="户籍迁出本区"),
+                )
             ):
                 self.report.terminated += 1
                 del self.cases[case.enrolment_id]
@@ -132,14 +145,23 @@ class DistrictBase:
         elder = next((m for m in h.members.values() if m.relation is Relation.PARENT), None)
         if elder is not None:
             if self._do(
-                self.app.remove_member, hid, elder.person_id, cause=RemovalCause.DEATH, effective_on=day, actor=cw
+                RemoveMember(
+                    household_id=hid,
+                    person_id=elder.person_id,
+                    cause=RemovalCause.DEATH,
+                    meta=Meta(actor=cw, effective_on=day),
+                )
             ):
                 self.report.deaths += 1
                 for case in followed:  # a death requires a review within 3 months
                     case.due = min(case.due or date.max, first_of_next_month(day, 2))
         elif fam.kind == "dibao" and any(m.relation is Relation.SPOUSE for m in h.members.values()):
             baby = self.people.newborn(fam.members[0].name[0], day - timedelta(days=self.rng.randint(5, 40)))
-            if self._do(self.app.add_member, hid, baby, cause=AdditionCause.BIRTH, effective_on=day, actor=cw):
+            if self._do(
+                AddMember(
+                    household_id=hid, member=baby, cause=AdditionCause.BIRTH, meta=Meta(actor=cw, effective_on=day)
+                )
+            ):
                 self.report.births += 1
 
     def _grant(self, hid: UUID, fam: Family, day: date) -> None:
@@ -147,13 +169,18 @@ class DistrictBase:
         district = self.rng.random() < 0.2
         self.report.grants += bool(
             self._do(
-                self.app.grant_temporary,
-                hid,
-                kind=GrantKind.EXPENDITURE if district else GrantKind.EMERGENCY,
-                level=ApprovalLevel.DISTRICT if district else ApprovalLevel.TOWNSHIP,
-                amount=Decimal(self.rng.randrange(2000, 8000, 100) if district else self.rng.randrange(200, 1000, 50)),
-                effective_on=day,
-                actor=APPROVER if district else fam.place.caseworker,
-                reason="大病医疗支出" if district else "突发困难",
+                GrantTemporary(
+                    household_id=hid,
+                    kind=GrantKind.EXPENDITURE if district else GrantKind.EMERGENCY,
+                    level=ApprovalLevel.DISTRICT if district else ApprovalLevel.TOWNSHIP,
+                    amount=Decimal(
+                        self.rng.randrange(2000, 8000, 100) if district else self.rng.randrange(200, 1000, 50)
+                    ),
+                    meta=Meta(
+                        actor=APPROVER if district else fam.place.caseworker,
+                        effective_on=day,
+                        reason="大病医疗支出" if district else "突发困难",
+                    ),
+                )
             )
         )

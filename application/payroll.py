@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -22,57 +22,19 @@ from eventsourcing.persistence import IntegrityError
 from application.casework import Casework
 from application.errors import ConcurrentUpdate
 from application.months import month_text, parse_month
+from application.payroll_reports import ZERO, MonthSheet, RunReport
 from application.settlement import recorded_corrections, settle_late_changes
 from application.views.projection import Views
 from domain.errors import InvalidValue
 from domain.household import Household
 from domain.payroll import CorrectionLine, Payment, PayrollMonth, payroll_id
-from domain.values import Actor, AreaType, Program, first_of_next_month
-from infrastructure.view_rows import Count, PayableRow, SheetRow
+from domain.values import Actor, AreaType, Context, Program, first_of_next_month
+from infrastructure.view_rows import PayableRow
 
-ZERO = Decimal("0.00")
 REASON = "monthly payroll: enrolments active or in gradual exit on the first day of the month"
 MAX_CONFLICTS = 50
 Progress = Callable[[int, int], None]  # (enrolments handled, enrolments payable)
 Source = Callable[[date, str], list[PayableRow]]
-
-
-@dataclass
-class RunReport:
-    """What one payroll run found and did, within the caller's jurisdiction."""
-
-    month: date
-    run_id: UUID
-    payable: int = 0
-    issued: int = 0
-    issued_amount: Decimal = ZERO
-    already_paid: int = 0
-    batches: int = 0
-    conflicts: int = 0
-    counties: list[str] = field(default_factory=list)
-    corrections: int = 0  # correction lines carried by this run
-
-
-@dataclass
-class MonthSheet:
-    """A month's payments in a jurisdiction: the bank file's lines and the totals by program."""
-
-    month: date
-    rows: list[SheetRow]
-    by_program: list[Count]
-    corrections: list[CorrectionLine] = field(default_factory=list)  # arrears (+) and recoveries (−)
-
-    @property
-    def payments(self) -> int:
-        return len(self.rows)
-
-    @property
-    def amount(self) -> Decimal:
-        return sum((r.amount for r in self.rows), ZERO)
-
-    @property
-    def persons(self) -> int:
-        return sum(r.beneficiaries_count for r in self.rows)
 
 
 class Payroll:
@@ -118,16 +80,17 @@ class Payroll:
         settled = self.settled_months()  # months a correction already settled are not paid again
         payable = [r for r in payable if (r.enrolment_id, first) not in settled]
         report = RunReport(month=first, run_id=uuid4(), payable=len(payable))
+        ctx = Context(first, actor, reason or REASON, request_id)
         by_county: dict[str, list[PayableRow]] = defaultdict(list)
         for row in payable:
             by_county[row.division_code[:6]].append(row)
         lines = self.correction_lines(first, actor.jurisdiction)
         for county in sorted(set(by_county) | {line.division_code[:6] for line in lines}):
             report.counties.append(county)
-            self._run_county(first, county, by_county[county], report, actor, reason or REASON, request_id, progress)
+            self._run_county(first, county, by_county[county], report, ctx, progress)
             here = tuple(line for line in lines if line.division_code.startswith(county))
             if here:
-                self._settle(first, county, here, report, actor, request_id)
+                self._settle(first, county, here, report, replace(ctx, reason=REASON))
         report.already_paid = report.payable - report.issued
         if self.source is None:
             self.views.catch_up()
@@ -195,23 +158,16 @@ class Payroll:
         county: str,
         lines: tuple[CorrectionLine, ...],
         report: RunReport,
-        actor: Actor,
-        request_id: str | None,
+        ctx: Context,
     ) -> None:
         """Carry the correction lines not carried yet; on a lost race reload and try again."""
         while True:
-            pm = self._load(first, county) or PayrollMonth.open(
-                first, county, actor=actor, reason=REASON, request_id=request_id
-            )
+            pm = self._load(first, county) or PayrollMonth.open(first, county, ctx=ctx)
             todo = tuple(line for line in lines if (line.correction_id, line.corrected_month) not in pm.settled)
             if not todo:
                 return
             pm.settle(
-                todo,
-                run_id=report.run_id,
-                actor=actor,
-                reason="arrears and overpayments of late corrections",
-                request_id=request_id,
+                todo, run_id=report.run_id, ctx=replace(ctx, reason="arrears and overpayments of late corrections")
             )
             try:
                 self.casework.save(pm)
@@ -235,23 +191,19 @@ class Payroll:
         county: str,
         rows: list[PayableRow],
         report: RunReport,
-        actor: Actor,
-        reason: str,
-        request_id: str | None,
+        ctx: Context,
         progress: Progress | None,
     ) -> None:
         issued_here, amount_here = 0, ZERO
         pm: PayrollMonth | None = None
         while True:
             if pm is None:
-                pm = self._load(first, county) or PayrollMonth.open(
-                    first, county, actor=actor, reason=reason, request_id=request_id
-                )
+                pm = self._load(first, county) or PayrollMonth.open(first, county, ctx=ctx)
             todo = [r for r in rows if r.enrolment_id not in pm.paid]
             if not todo:
                 break
             batch = tuple(_payment(r, first) for r in todo[: self.batch_size])
-            pm.issue(batch, run_id=report.run_id, actor=actor, reason=reason, request_id=request_id)
+            pm.issue(batch, run_id=report.run_id, ctx=ctx)
             try:
                 self.casework.save(pm)
             except IntegrityError:  # another run saved this month first: reload and skip what it paid
@@ -266,7 +218,7 @@ class Payroll:
         report.issued += issued_here
         report.issued_amount += amount_here
         if issued_here:
-            self._complete(pm, first, county, report, issued_here, amount_here, actor, reason, request_id)
+            self._complete(pm, first, county, report, issued_here, amount_here, ctx)
 
     def _complete(
         self,
@@ -276,9 +228,7 @@ class Payroll:
         report: RunReport,
         issued: int,
         amount: Decimal,
-        actor: Actor,
-        reason: str,
-        request_id: str | None,
+        ctx: Context,
     ) -> None:
         """Record that the run finished, with the month's totals; on a lost race reload and record again."""
         while True:
@@ -288,9 +238,7 @@ class Payroll:
                 run_id=report.run_id,
                 issued=issued,
                 issued_amount=amount,
-                actor=actor,
-                reason=reason,
-                request_id=request_id,
+                ctx=ctx,
             )
             try:
                 self.casework.save(pm)

@@ -23,7 +23,7 @@ from application.casework import Casework
 from application.views.projection import Views
 from domain.enrolment import MonthCorrection
 from domain.household import Household
-from domain.values import Actor
+from domain.values import Actor, Context
 
 ZERO = Decimal("0.00")
 REASON = "what was due for months already paid changed after payment (facts, parameters or decisions recorded late)"
@@ -51,25 +51,8 @@ def settle_late_changes(
     """Record the arrears and recoveries of every month before ``first`` already paid in the actor's
     jurisdiction whose amount due changed; their lines go to the payroll of ``first``."""
     views.catch_up()
-    store = views.store
-    paid: dict[tuple[UUID, UUID], dict[date, Decimal]] = defaultdict(dict)  # (household, enrolment) → month → paid
-    suspects: set[tuple[UUID, UUID]] = set()
-    seen: set[tuple[UUID, UUID]] = set()
-    run_months = store.paid_months(first, actor.jurisdiction)
-    for month in run_months:
-        issued = {(r.household_id, r.enrolment_id): r.amount for r in store.sheet(month, actor.jurisdiction)}
-        due = {(r.household_id, r.enrolment_id): r.amount for r in store.payable_on(month, actor.jurisdiction)}
-        for key, amount in issued.items():
-            paid[key][month] = amount
-            if due.get(key, ZERO) != amount:
-                suspects.add(key)
-        suspects.update(key for key in due if key not in issued)
-        seen.update(due)
-    # a month settled before may have changed again since: its settlement, not the payment, is what it is held to
-    here = set(paid) | seen  # enrolments paid or due in the jurisdiction: a settlement elsewhere is not ours
-    suspects.update(
-        k for event in recorded_corrections(casework) if (k := (event.originator_id, event.enrolment_id)) in here
-    )
+    run_months = views.store.paid_months(first, actor.jurisdiction)
+    paid, suspects = _suspects(casework, views, run_months, actor.jurisdiction)
     recorded: list[UUID] = []
     for hid, eid in sorted(suspects, key=lambda k: (str(k[0]), str(k[1]))):
         months = paid.get((hid, eid), {})
@@ -92,13 +75,39 @@ def settle_late_changes(
                 months=tuple(lines),
                 assessments=assessments,
                 amount_from=first,
-                effective_on=lines[0].month,
-                actor=actor,
-                reason=REASON,
-                request_id=request_id,
+                ctx=Context(lines[0].month, actor, REASON, request_id),
             )
 
         did, _ = casework._update(hid, None, actor, command)  # the one write path of every household command
         if did is not None:
             recorded.append(did)
     return recorded
+
+
+Key = tuple[UUID, UUID]  # (household, enrolment)
+
+
+def _suspects(
+    casework: Casework, views: Views, run_months: list[date], jurisdiction: str
+) -> tuple[dict[Key, dict[date, Decimal]], set[Key]]:
+    """What each enrolment was paid per month run, and the enrolments whose due may differ from it:
+    paid other than due, due but not paid, or settled before (a month settled may change again)."""
+    store = views.store
+    paid: dict[Key, dict[date, Decimal]] = defaultdict(dict)
+    suspects: set[Key] = set()
+    seen: set[Key] = set()
+    for month in run_months:
+        issued = {(r.household_id, r.enrolment_id): r.amount for r in store.sheet(month, jurisdiction)}
+        due = {(r.household_id, r.enrolment_id): r.amount for r in store.payable_on(month, jurisdiction)}
+        for key, amount in issued.items():
+            paid[key][month] = amount
+            if due.get(key, ZERO) != amount:
+                suspects.add(key)
+        suspects.update(key for key in due if key not in issued)
+        seen.update(due)
+    # a month settled before may have changed again since: its settlement, not the payment, is what it is held to
+    here = set(paid) | seen  # enrolments paid or due in the jurisdiction: a settlement elsewhere is not ours
+    suspects.update(
+        k for event in recorded_corrections(casework) if (k := (event.originator_id, event.enrolment_id)) in here
+    )
+    return paid, suspects

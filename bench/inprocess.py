@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
+from application import commands
 from bench.api_writes import PER_HOUSEHOLD, _id_number
 from bench.common import Latencies
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
@@ -41,24 +42,29 @@ class Writer:
         if self.n % PER_HOUSEHOLD == 0:
             self.serial += 1
             self.head = Member(uuid4(), "王建国", IdNumber(_id_number(self.serial)), Relation.HEAD)
-            self.household = self.casework.register_household(
-                area_type=AreaType.URBAN,
-                division_code="430112001001",
-                address="bench",
-                members=(self.head,),
-                registered_on=date(2024, 1, 10),
-                actor=CW,
+            self.household = self.casework.handle(
+                commands.RegisterHousehold(
+                    area_type=AreaType.URBAN,
+                    division_code="430112001001",
+                    address="bench",
+                    members=(self.head,),
+                    meta=commands.Meta(actor=CW, effective_on=date(2024, 1, 10)),
+                )
             )
         else:
             assert self.head is not None
             income = IncomeItem(self.head.person_id, IncomeKind.WAGES, Decimal(300 + self.n % 900))
-            self.household = self.casework.record_circumstances(
-                self.household.id,
-                Circumstances(incomes=(income,), assets=Assets(financial=Decimal("5000.00"), dwellings=1)),
-                effective_on=date(2024, 2, 1),
-                actor=CW,
-                expected_version=self.household.version,
-            )
+            self.household = self.casework.handle(
+                commands.RecordCircumstances(
+                    household_id=self.household.id,
+                    circumstances=Circumstances(
+                        incomes=(income,), assets=Assets(financial=Decimal("5000.00"), dwellings=1)
+                    ),
+                    meta=commands.Meta(
+                        actor=CW, effective_on=date(2024, 2, 1), expected_version=self.household.version
+                    ),
+                )
+            ).household
         self.n += 1
 
 

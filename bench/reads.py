@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 
 import httpx
 
+from application import commands
 from bench.api_writes import SECRET
 from bench.common import Latencies
 from domain.errors import DomainError
@@ -77,19 +78,24 @@ def build_long_household(casework: Any, years: int = 10) -> tuple[UUID, int]:
     head, spouse = person(Relation.HEAD, date(1968, 3, 9), 871), person(Relation.SPOUSE, date(1970, 8, 2), 882)
     today = casework.clock().date()
     month = date(today.year - years, today.month, 1)
-    h = casework.register_household(
-        area_type=AreaType.URBAN,
-        division_code="430112001001",
-        address="高塘岭街道金桥社区3栋12号",
-        members=(head, spouse),
-        registered_on=month,
-        actor=cw,
+    h = casework.handle(
+        commands.RegisterHousehold(
+            area_type=AreaType.URBAN,
+            division_code="430112001001",
+            address="高塘岭街道金桥社区3栋12号",
+            members=(head, spouse),
+            meta=commands.Meta(actor=cw, effective_on=month),
+        )
     )
     hid, eid, k = h.id, None, 0
     while month < today.replace(day=1):
         wage = Decimal(200 + (k * 37) % 900)
         means = Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, wage),), assets=Assets())
-        casework.record_circumstances(hid, means, effective_on=month, actor=cw)
+        casework.handle(
+            commands.RecordCircumstances(
+                household_id=hid, circumstances=means, meta=commands.Meta(actor=cw, effective_on=month)
+            )
+        )
         with contextlib.suppress(DomainError):  # a refusal (say, a parameter not confirmed that far) ends nothing
             eid = _enrolment_step(casework, hid, eid, month, k, (head.person_id, spouse.person_id), cw, ap)
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
@@ -105,23 +111,54 @@ def _enrolment_step(
     from domain.values import Program
 
     if eid is None and month >= date(2024, 2, 1):
-        eid, _ = casework.apply(hid, Program.DIBAO, people, effective_on=month, actor=cw)
-        on = month + timedelta(days=3)
-        casework.record_township_review(
-            hid,
-            eid,
-            investigated_on=on,
-            findings="入户调查",
-            opinion=TownshipOpinion.APPROVE,
-            effective_on=on,
-            actor=cw,
+        eid, _ = casework.handle(
+            commands.FileApplication(
+                household_id=hid,
+                program=Program.DIBAO,
+                beneficiaries=people,
+                meta=commands.Meta(actor=cw, effective_on=month),
+            )
         )
-        casework.approve(hid, eid, effective_on=month + timedelta(days=14), actor=ap)
+        on = month + timedelta(days=3)
+        casework.handle(
+            commands.RecordTownshipReview(
+                household_id=hid,
+                enrolment_id=eid,
+                investigated_on=on,
+                findings="入户调查",
+                opinion=TownshipOpinion.APPROVE,
+                meta=commands.Meta(actor=cw, effective_on=on),
+            )
+        )
+        casework.handle(
+            commands.Approve(
+                household_id=hid,
+                enrolment_id=eid,
+                meta=commands.Meta(actor=ap, effective_on=month + timedelta(days=14)),
+            )
+        )
     elif eid is not None and k % 6 == 0:
-        casework.review(hid, eid, effective_on=month + timedelta(days=5), actor=cw)
+        casework.handle(
+            commands.Review(
+                household_id=hid, enrolment_id=eid, meta=commands.Meta(actor=cw, effective_on=month + timedelta(days=5))
+            )
+        )
     elif eid is not None and k % 17 == 0:
-        casework.suspend(hid, eid, reason_code="NOT_REACHABLE", reason="核查", effective_on=month, actor=ap)
-        casework.resume(hid, eid, effective_on=month + timedelta(days=20), actor=ap)
+        casework.handle(
+            commands.Suspend(
+                household_id=hid,
+                enrolment_id=eid,
+                reason_code="NOT_REACHABLE",
+                meta=commands.Meta(actor=ap, effective_on=month, reason="核查"),
+            )
+        )
+        casework.handle(
+            commands.Resume(
+                household_id=hid,
+                enrolment_id=eid,
+                meta=commands.Meta(actor=ap, effective_on=month + timedelta(days=20)),
+            )
+        )
     return eid
 
 

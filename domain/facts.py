@@ -1,7 +1,7 @@
 """A household's facts as the rules read them, and those facts as in effect on one date.
 
-``HouseholdFacts`` holds what the rules look at — members, declared means, care assessments,
-parents' situations — with the queries that pick what is in effect on a date. The household
+``HouseholdFacts`` names what the rules look at — members, declared means, care assessments,
+parents' situations — and the queries (plain functions here) that pick what is in effect on a date. The household
 aggregate is one (its members are the latest recorded); ``facts_on`` builds another from the
 household's fact log with only the facts effective by a date, applied in the order of their
 effective dates (two on the same day: the later recorded wins), so what is due for a month never
@@ -11,7 +11,7 @@ depends on the order in which the facts were learned.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from domain.circumstances import Circumstances
@@ -36,10 +36,13 @@ def _latest(entries: list[Any], on: date) -> Any:
     return found
 
 
-class HouseholdFacts:
-    """The facts the rules read: who lives there, their means, care and parents."""
+class HouseholdFacts(Protocol):
+    """The facts the rules read: who lives there, their means, care and parents — the household
+    itself, or ``FactsOn`` (the same facts as in effect on one date). Both name the queries below."""
 
-    id: UUID
+    @property
+    def id(self) -> UUID: ...
+
     area_type: AreaType
     division_code: str
     registered_on: date
@@ -50,51 +53,70 @@ class HouseholdFacts:
     parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]]
     enrolments: dict[UUID, Enrolment]
 
-    def care_on(self, person_id: UUID, on: date) -> tuple[str, ...]:
-        """The daily activities the person could not do at the latest assessment in effect on a date."""
-        found = _latest(self.care.get(person_id, []), on)
-        return found[1] if found else ()
-
-    def parents_on(self, person_id: UUID, on: date) -> tuple[tuple[ParentStatus, ...], tuple[ParentStatus, ...]]:
-        """The child's parents' situations as last recorded with effect by a date."""
-        found = _latest(self.parents.get(person_id, []), on)
-        return (found[1], found[2]) if found else ((), ())
-
-    def circumstances_on(self, on: date) -> Circumstances:
-        """The latest declaration in effect on a date (a later record wins a tie)."""
-        found = _latest(self.circumstances, on)
-        return found[1] if found else Circumstances()
-
-    def member(self, person_id: UUID) -> Member:
-        try:
-            return self.members[person_id]
-        except KeyError:
-            raise NotFound(f"no member {person_id} in this household", field="person_id", rule="member-known") from None
-
-    def enrolment(self, enrolment_id: UUID) -> Enrolment:
-        try:
-            return self.enrolments[enrolment_id]
-        except KeyError:
-            raise NotFound(
-                f"no enrolment {enrolment_id} in this household", field="enrolment_id", rule="enrolment-known"
-            ) from None
+    def care_on(self, person_id: UUID, on: date) -> tuple[str, ...]: ...
+    def parents_on(self, person_id: UUID, on: date) -> tuple[tuple[ParentStatus, ...], tuple[ParentStatus, ...]]: ...
+    def circumstances_on(self, on: date) -> Circumstances: ...
+    def member(self, person_id: UUID) -> Member: ...
+    def enrolment(self, enrolment_id: UUID) -> Enrolment: ...
 
 
-class FactsOn(HouseholdFacts):
+def care_on(h: HouseholdFacts, person_id: UUID, on: date) -> tuple[str, ...]:
+    """The daily activities the person could not do at the latest assessment in effect on a date."""
+    found = _latest(h.care.get(person_id, []), on)
+    return found[1] if found else ()
+
+
+def parents_on(
+    h: HouseholdFacts, person_id: UUID, on: date
+) -> tuple[tuple[ParentStatus, ...], tuple[ParentStatus, ...]]:
+    """The child's parents' situations as last recorded with effect by a date."""
+    found = _latest(h.parents.get(person_id, []), on)
+    return (found[1], found[2]) if found else ((), ())
+
+
+def circumstances_on(h: HouseholdFacts, on: date) -> Circumstances:
+    """The latest declaration in effect on a date (a later record wins a tie)."""
+    found = _latest(h.circumstances, on)
+    return found[1] if found else Circumstances()
+
+
+def member(h: HouseholdFacts, person_id: UUID) -> Member:
+    try:
+        return h.members[person_id]
+    except KeyError:
+        raise NotFound(f"no member {person_id} in this household", field="person_id", rule="member-known") from None
+
+
+def enrolment(h: HouseholdFacts, enrolment_id: UUID) -> Enrolment:
+    try:
+        return h.enrolments[enrolment_id]
+    except KeyError:
+        raise NotFound(
+            f"no enrolment {enrolment_id} in this household", field="enrolment_id", rule="enrolment-known"
+        ) from None
+
+
+class FactsOn:
     """A household's facts in effect on ``on``, with the household's enrolments (its decisions)."""
 
+    care_on = care_on
+    parents_on = parents_on
+    circumstances_on = circumstances_on
+    member = member
+    enrolment = enrolment
+
     def __init__(self, household: Household, on: date) -> None:
-        self.id = household.id
+        self.id: UUID = household.id
         self.on = on
         self.area_type = household.area_type
         self.division_code = household.division_code
         self.registered_on = household.registered_on
-        self.members = {}
-        self.former_members = {}
-        self.circumstances = []
-        self.care = {}
-        self.parents = {}
-        self.enrolments = household.enrolments
+        self.members: dict[UUID, Member] = {}
+        self.former_members: dict[UUID, Member] = {}
+        self.circumstances: list[tuple[date, Circumstances]] = []
+        self.care: dict[UUID, list[tuple[date, tuple[str, ...]]]] = {}
+        self.parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]] = {}
+        self.enrolments: dict[UUID, Enrolment] = household.enrolments
         for effective_on, _, event in household.fact_log:
             if effective_on > on:
                 break

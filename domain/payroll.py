@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValue, RuleViolation
-from domain.values import Actor, AreaType, Program
+from domain.values import Actor, AreaType, Context, Program
 
 ZERO = Decimal("0.00")
 
@@ -115,9 +116,7 @@ class PayrollMonth(Aggregate):
         self.settled: dict[tuple[UUID, date], CorrectionLine] = {}  # (correction, month corrected) → line
 
     @classmethod
-    def open(
-        cls, month: date, county: str, *, actor: Actor, reason: str | None = None, request_id: str | None = None
-    ) -> PayrollMonth:
+    def open(cls, month: date, county: str, *, ctx: Context) -> PayrollMonth:
         if month.day != 1:
             raise InvalidValue("a payroll month starts on the first day", field="month", rule="month-first-day")
         if len(county) != 6 or not county.isdigit():
@@ -127,11 +126,12 @@ class PayrollMonth(Aggregate):
             id=payroll_id(month, county),
             month=month,
             county=county,
-            effective_on=month,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
+            **{**ctx.event_fields(), "effective_on": month},
         )
+
+    def _record(self, event_class: type[PayrollMonth.Event], ctx: Context, **fields: Any) -> None:
+        """Record one event with the context's actor, reason and request id, dated the payroll's month."""
+        self.trigger_event(event_class, **{**ctx.event_fields(), "effective_on": self.month}, **fields)
 
     @property
     def total(self) -> Decimal:
@@ -142,9 +142,7 @@ class PayrollMonth(Aggregate):
         payments: tuple[Payment, ...],
         *,
         run_id: UUID,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
+        ctx: Context,
     ) -> None:
         """Issue a batch of payments; refuses any for another month or county, or already paid."""
         if not payments:
@@ -168,14 +166,11 @@ class PayrollMonth(Aggregate):
                     rule="payment-once",
                 )
             seen.add(p.enrolment_id)
-        self.trigger_event(
+        self._record(
             self.PaymentsIssued,
+            ctx,
             run_id=run_id,
             payments=tuple(payments),
-            effective_on=self.month,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
         )
 
     def settle(
@@ -183,9 +178,7 @@ class PayrollMonth(Aggregate):
         lines: tuple[CorrectionLine, ...],
         *,
         run_id: UUID,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
+        ctx: Context,
     ) -> None:
         """Carry correction lines in this month's payroll; each line at most once."""
         for i, line in enumerate(lines):
@@ -195,14 +188,11 @@ class PayrollMonth(Aggregate):
                 raise InvalidValue(
                     f"line {i} is not in county {self.county}", field=f"lines[{i}]", rule="payment-in-payroll"
                 )
-        self.trigger_event(
+        self._record(
             self.CorrectionsSettled,
+            ctx,
             run_id=run_id,
             lines=tuple(lines),
-            effective_on=self.month,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
         )
 
     def complete_run(
@@ -211,19 +201,14 @@ class PayrollMonth(Aggregate):
         run_id: UUID,
         issued: int,
         issued_amount: Decimal,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
+        ctx: Context,
     ) -> None:
-        self.trigger_event(
+        self._record(
             self.RunCompleted,
+            ctx,
             run_id=run_id,
             issued=issued,
             issued_amount=issued_amount,
             payments=len(self.paid),
             amount=self.total,
-            effective_on=self.month,
-            actor=actor,
-            reason=reason,
-            request_id=request_id,
         )

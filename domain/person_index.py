@@ -11,11 +11,12 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.values import Actor, IdNumber, Program
+from domain.values import Actor, Context, IdNumber, Program
 
 #: Programs a person may not hold together with the key program (docs/rules.md, "Exclusions across programs").
 EXCLUSIVE_WITH: dict[Program, frozenset[Program]] = {
@@ -88,22 +89,22 @@ class PersonIndex(Aggregate):
         household_id: UUID,
         enrolment_id: UUID,
         *,
-        effective_on: date,
-        actor: Actor,
-        request_id: str | None = None,
+        ctx: Context,
     ) -> None:
         self.trigger_event(
             self.Claimed,
             program=Program(program),
             household_id=household_id,
             enrolment_id=enrolment_id,
-            effective_on=effective_on,
-            actor=actor,
-            request_id=request_id,
+            **_fields(ctx),
         )
 
-    def release(self, enrolment_id: UUID, *, effective_on: date, actor: Actor, request_id: str | None = None) -> None:
+    def release(self, enrolment_id: UUID, *, ctx: Context) -> None:
         if enrolment_id in self.claims:
-            self.trigger_event(
-                self.Released, enrolment_id=enrolment_id, effective_on=effective_on, actor=actor, request_id=request_id
-            )
+            self.trigger_event(self.Released, enrolment_id=enrolment_id, **_fields(ctx))
+
+
+def _fields(ctx: Context) -> dict[str, Any]:
+    """A person index's events carry the context's date, actor and request id (no reason: the
+    household's event beside it says why)."""
+    return {"effective_on": ctx.effective_on, "actor": ctx.actor, "request_id": ctx.request_id}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any
 
 from domain.errors import InvalidValue
 
@@ -179,6 +180,26 @@ class Actor:
     user_id: str
     role: Role
     jurisdiction: str
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every event carries besides its own facts: the date it takes effect in the world, who
+    caused it, why, and the request that carried it. A command takes one ``Context`` instead of four
+    keyword arguments, and ``event_fields`` is the one place those four fields are filled."""
+
+    effective_on: date
+    actor: Actor
+    reason: str | None = None
+    request_id: str | None = None
+
+    def event_fields(self) -> dict[str, Any]:
+        return {
+            "effective_on": self.effective_on,
+            "actor": self.actor,
+            "reason": self.reason,
+            "request_id": self.request_id,
+        }
 
 
 def age_on(birth: date, on: date) -> int:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import uuid4
 
+from application.commands import Meta
 from domain.members import Member, Relation
 from domain.values import Actor, IdNumber, Role, id_check_character
 
@@ -18,6 +19,11 @@ TODAY = date(2025, 6, 1)
 CASEWORKER = Actor("cw-1", Role.CASEWORKER, DISTRICT)
 CASEWORKER_2 = Actor("cw-2", Role.CASEWORKER, DISTRICT)
 APPROVER = Actor("ap-1", Role.APPROVER, DISTRICT)
+
+
+def by(actor: Actor, on: date, **more: Any) -> Meta:
+    """A command's metadata: ``actor`` asks, with effect from ``on`` (``reason``, ``expected_version``… in ``more``)."""
+    return Meta(actor=actor, effective_on=on, **more)
 
 
 def fixed_clock() -> datetime:

@@ -8,10 +8,11 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import Field
 
-from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep
+from api.deps import ServicesDep, WriteDep
 from api.routers.enrolments import result
 from api.schemas import IsoDate, RequestBody, Text
 from api.views import EnrolmentResult
+from application.commands import ExtendDecisionDeadline
 
 router = APIRouter(prefix="/api/v1/households/{household_id}", tags=["enrolments"])
 
@@ -34,20 +35,12 @@ def extend_deadline(
     household_id: UUID,
     enrolment_id: UUID,
     body: DeadlineExtensionIn,
-    actor: ActorDep,
+    write: WriteDep,
     services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
     response: Response,
 ) -> DeadlineExtended:
     """Extend the deadline for the decision to ``decision.extended_deadline_working_days`` (special cases)."""
-    deadline, h = services.casework.extend_decision_deadline(
-        household_id,
-        enrolment_id,
-        effective_on=body.effective_on,
-        actor=actor,
-        reason=body.reason,
-        expected_version=version,
-        request_id=rid,
+    deadline, h = services.casework.handle(
+        ExtendDecisionDeadline(household_id=household_id, enrolment_id=enrolment_id, meta=write.meta(body))
     )
     return DeadlineExtended(**result(services, h, enrolment_id, response).model_dump(), deadline=deadline)

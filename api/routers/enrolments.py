@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
-from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep
+from api.deps import ActorDep, ServicesDep, WriteDep
 from api.schemas import Apply, Decide, DecideWithReason, IsoDate, RequestBody, TownshipReviewIn
 from api.views import EnrolmentOut, EnrolmentResult
+from application.commands import (
+    Approve,
+    CorrectPayments,
+    EnrolmentCommand,
+    FileApplication,
+    RecordTownshipReview,
+    Reject,
+    Resume,
+    Review,
+    Suspend,
+    Terminate,
+    Withdraw,
+)
 from domain.household import Household
 
 router = APIRouter(prefix="/api/v1/households/{household_id}", tags=["enrolments"])
@@ -30,26 +44,61 @@ def result(
     )
 
 
+def decision(path: str, operation_id: str, name: str, command: Callable[..., EnrolmentCommand[Any]]) -> None:
+    """A route for a decision whose body is only its date and reason: build the command, handle it."""
+
+    @router.post(
+        f"/enrolments/{{enrolment_id}}/{path}", operation_id=operation_id, name=name, response_model=EnrolmentResult
+    )
+    def decide(
+        household_id: UUID, enrolment_id: UUID, body: Decide, write: WriteDep, services: ServicesDep, response: Response
+    ) -> EnrolmentResult:
+        done = services.casework.handle(
+            command(household_id=household_id, enrolment_id=enrolment_id, meta=write.meta(body))
+        )
+        return result(services, done.household, enrolment_id, response, done.result)
+
+
+def decision_with_reason(path: str, operation_id: str, command: Callable[..., EnrolmentCommand[Any]]) -> None:
+    """A route for a decision that states a reason code and text (rejection, suspension, termination)."""
+
+    @router.post(
+        f"/enrolments/{{enrolment_id}}/{path}",
+        operation_id=operation_id,
+        name=operation_id,
+        response_model=EnrolmentResult,
+    )
+    def decide(
+        household_id: UUID,
+        enrolment_id: UUID,
+        body: DecideWithReason,
+        write: WriteDep,
+        services: ServicesDep,
+        response: Response,
+    ) -> EnrolmentResult:
+        done = services.casework.handle(
+            command(
+                household_id=household_id,
+                enrolment_id=enrolment_id,
+                reason_code=body.reason_code,
+                meta=write.meta(body),
+            )
+        )
+        return result(services, done.household, enrolment_id, response, done.result)
+
+
 @router.post("/applications", status_code=status.HTTP_201_CREATED, operation_id="apply", response_model=EnrolmentResult)
 def apply(
-    household_id: UUID,
-    body: Apply,
-    actor: ActorDep,
-    services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
-    response: Response,
+    household_id: UUID, body: Apply, write: WriteDep, services: ServicesDep, response: Response
 ) -> EnrolmentResult:
-    eid, h = services.casework.apply(
-        household_id,
-        body.program,
-        tuple(body.beneficiaries),
-        terms=dict(body.terms),
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
+    eid, h = services.casework.handle(
+        FileApplication(
+            household_id=household_id,
+            program=body.program,
+            beneficiaries=tuple(body.beneficiaries),
+            terms=dict(body.terms),
+            meta=write.meta(body),
+        )
     )
     response.headers["Location"] = f"/api/v1/households/{household_id}/enrolments/{eid}"
     return result(services, h, eid, response)
@@ -70,29 +119,7 @@ def get_enrolment(
     return EnrolmentOut.of(h.enrolment(enrolment_id), on or services.casework.clock().date())
 
 
-@router.post(
-    "/enrolments/{enrolment_id}/withdrawal", operation_id="withdraw_application", response_model=EnrolmentResult
-)
-def withdraw(
-    household_id: UUID,
-    enrolment_id: UUID,
-    body: Decide,
-    actor: ActorDep,
-    services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
-    response: Response,
-) -> EnrolmentResult:
-    h = services.casework.withdraw(
-        household_id,
-        enrolment_id,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
-    )
-    return result(services, h, enrolment_id, response)
+decision("withdrawal", "withdraw_application", "withdraw", Withdraw)
 
 
 @router.post(
@@ -102,166 +129,29 @@ def township_review(
     household_id: UUID,
     enrolment_id: UUID,
     body: TownshipReviewIn,
-    actor: ActorDep,
+    write: WriteDep,
     services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
     response: Response,
 ) -> EnrolmentResult:
-    did, h = services.casework.record_township_review(
-        household_id,
-        enrolment_id,
-        investigated_on=body.investigated_on,
-        findings=body.findings,
-        opinion=body.opinion,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
+    did, h = services.casework.handle(
+        RecordTownshipReview(
+            household_id=household_id,
+            enrolment_id=enrolment_id,
+            investigated_on=body.investigated_on,
+            findings=body.findings,
+            opinion=body.opinion,
+            meta=write.meta(body),
+        )
     )
     return result(services, h, enrolment_id, response, did)
 
 
-@router.post("/enrolments/{enrolment_id}/approval", operation_id="approve", response_model=EnrolmentResult)
-def approve(
-    household_id: UUID,
-    enrolment_id: UUID,
-    body: Decide,
-    actor: ActorDep,
-    services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
-    response: Response,
-) -> EnrolmentResult:
-    did, h = services.casework.approve(
-        household_id,
-        enrolment_id,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
-    )
-    return result(services, h, enrolment_id, response, did)
-
-
-@router.post("/enrolments/{enrolment_id}/rejection", operation_id="reject", response_model=EnrolmentResult)
-def reject(
-    household_id: UUID,
-    enrolment_id: UUID,
-    body: DecideWithReason,
-    actor: ActorDep,
-    services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
-    response: Response,
-) -> EnrolmentResult:
-    did, h = services.casework.reject(
-        household_id,
-        enrolment_id,
-        reason_code=body.reason_code,
-        reason=body.reason,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        request_id=rid,
-    )
-    return result(services, h, enrolment_id, response, did)
-
-
-@router.post("/enrolments/{enrolment_id}/reviews", operation_id="review", response_model=EnrolmentResult)
-def review(
-    household_id: UUID,
-    enrolment_id: UUID,
-    body: Decide,
-    actor: ActorDep,
-    services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
-    response: Response,
-) -> EnrolmentResult:
-    did, h = services.casework.review(
-        household_id,
-        enrolment_id,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
-    )
-    return result(services, h, enrolment_id, response, did)
-
-
-@router.post("/enrolments/{enrolment_id}/suspension", operation_id="suspend", response_model=EnrolmentResult)
-def suspend(
-    household_id: UUID,
-    enrolment_id: UUID,
-    body: DecideWithReason,
-    actor: ActorDep,
-    services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
-    response: Response,
-) -> EnrolmentResult:
-    h = services.casework.suspend(
-        household_id,
-        enrolment_id,
-        reason_code=body.reason_code,
-        reason=body.reason,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        request_id=rid,
-    )
-    return result(services, h, enrolment_id, response)
-
-
-@router.post("/enrolments/{enrolment_id}/resumption", operation_id="resume", response_model=EnrolmentResult)
-def resume(
-    household_id: UUID,
-    enrolment_id: UUID,
-    body: Decide,
-    actor: ActorDep,
-    services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
-    response: Response,
-) -> EnrolmentResult:
-    h = services.casework.resume(
-        household_id,
-        enrolment_id,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
-    )
-    return result(services, h, enrolment_id, response)
-
-
-@router.post("/enrolments/{enrolment_id}/termination", operation_id="terminate", response_model=EnrolmentResult)
-def terminate(
-    household_id: UUID,
-    enrolment_id: UUID,
-    body: DecideWithReason,
-    actor: ActorDep,
-    services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
-    response: Response,
-) -> EnrolmentResult:
-    did, h = services.casework.terminate(
-        household_id,
-        enrolment_id,
-        reason_code=body.reason_code,
-        reason=body.reason,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        request_id=rid,
-    )
-    return result(services, h, enrolment_id, response, did)
+decision("approval", "approve", "approve", Approve)
+decision_with_reason("rejection", "reject", Reject)
+decision("reviews", "review", "review", Review)
+decision_with_reason("suspension", "suspend", Suspend)
+decision("resumption", "resume", "resume", Resume)
+decision_with_reason("termination", "terminate", Terminate)
 
 
 class CorrectionIn(RequestBody):
@@ -285,22 +175,14 @@ def correct_payments(
     household_id: UUID,
     enrolment_id: UUID,
     body: CorrectionIn,
-    actor: ActorDep,
+    write: WriteDep,
     services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
     response: Response,
 ) -> CorrectionOut:
     """Price facts learned late: per month already paid, arrears (补发) or overpayment (追回); the
     payroll of the first unpaid month carries them as separate lines."""
-    did, h = services.casework.correct_payments(
-        household_id,
-        enrolment_id,
-        effective_on=body.effective_on,
-        actor=actor,
-        reason=body.reason,
-        expected_version=version,
-        request_id=rid,
+    did, h = services.casework.handle(
+        CorrectPayments(household_id=household_id, enrolment_id=enrolment_id, meta=write.meta(body))
     )
     response.headers["ETag"] = f'"{h.version}"'
     event = next(

@@ -9,20 +9,23 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel
 
+from api import schemas
 from api.deps import (
     ActorDep,
-    IfMatchDep,
+    CreateDep,
     PageLimit,
     PurposeDep,
     RequestIdDep,
     ServicesDep,
+    WriteDep,
     log_read,
     log_reads,
 )
 from api.problems import Problem
 from api.reveal import RevealQuery, reveal_purpose, with_id_numbers
-from api.schemas import AddMember, ChangeMember, MemberIn, RecordCircumstances, RegisterHousehold, RemoveMember
+from api.schemas import MemberIn
 from api.views import HouseholdOut
+from application.commands import AddMember, ChangeMember, RecordCircumstances, RegisterHousehold, RemoveMember
 from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
 from domain.enrolment import Status
 from domain.household import Household
@@ -56,17 +59,16 @@ def household_response(services: ServicesDep, h: Household, response: Response) 
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="register_household", response_model=HouseholdOut)
 def register_household(
-    body: RegisterHousehold, actor: ActorDep, services: ServicesDep, rid: RequestIdDep, response: Response
+    body: schemas.RegisterHousehold, write: CreateDep, services: ServicesDep, response: Response
 ) -> HouseholdOut:
-    h = services.casework.register_household(
-        area_type=body.area_type,
-        division_code=body.division_code,
-        address=body.address,
-        members=tuple(to_member(m) for m in body.members),
-        registered_on=body.registered_on,
-        actor=actor,
-        reason=body.reason,
-        request_id=rid,
+    h = services.casework.handle(
+        RegisterHousehold(
+            area_type=body.area_type,
+            division_code=body.division_code,
+            address=body.address,
+            members=tuple(to_member(m) for m in body.members),
+            meta=write.dated(body.registered_on, body.reason),
+        )
     )
     response.headers["Location"] = f"/api/v1/households/{h.id}"
     return household_response(services, h, response)
@@ -104,36 +106,20 @@ def get_household(
     response_model=HouseholdOut,
 )
 def add_member(
-    household_id: UUID,
-    body: AddMember,
-    actor: ActorDep,
-    services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
-    response: Response,
+    household_id: UUID, body: schemas.AddMember, write: WriteDep, services: ServicesDep, response: Response
 ) -> HouseholdOut:
-    h = services.casework.add_member(
-        household_id,
-        to_member(body.member),
-        cause=body.cause,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
-    )
-    return household_response(services, h, response)
+    member = to_member(body.member)
+    cmd = AddMember(household_id=household_id, member=member, cause=body.cause, meta=write.meta(body))
+    return household_response(services, services.casework.handle(cmd).household, response)
 
 
 @router.patch("/{household_id}/members/{person_id}", operation_id="change_member", response_model=HouseholdOut)
 def change_member(
     household_id: UUID,
     person_id: UUID,
-    body: ChangeMember,
-    actor: ActorDep,
+    body: schemas.ChangeMember,
+    write: WriteDep,
     services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
     response: Response,
 ) -> HouseholdOut:
     changes = {}
@@ -142,68 +128,34 @@ def change_member(
         if field == "disability" and value is not None:
             value = Disability(value.kind, value.grade)
         changes[field] = value
-    h = services.casework.change_member(
-        household_id,
-        person_id,
-        changes,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
-    )
-    return household_response(services, h, response)
+    cmd = ChangeMember(household_id=household_id, person_id=person_id, changes=changes, meta=write.meta(body))
+    return household_response(services, services.casework.handle(cmd).household, response)
 
 
 @router.post("/{household_id}/members/{person_id}/removal", operation_id="remove_member", response_model=HouseholdOut)
 def remove_member(
     household_id: UUID,
     person_id: UUID,
-    body: RemoveMember,
-    actor: ActorDep,
+    body: schemas.RemoveMember,
+    write: WriteDep,
     services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
     response: Response,
 ) -> HouseholdOut:
-    h = services.casework.remove_member(
-        household_id,
-        person_id,
-        cause=body.cause,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
-    )
-    return household_response(services, h, response)
+    cmd = RemoveMember(household_id=household_id, person_id=person_id, cause=body.cause, meta=write.meta(body))
+    return household_response(services, services.casework.handle(cmd).household, response)
 
 
 @router.put("/{household_id}/circumstances", operation_id="record_circumstances", response_model=HouseholdOut)
 def record_circumstances(
-    household_id: UUID,
-    body: RecordCircumstances,
-    actor: ActorDep,
-    services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
-    response: Response,
+    household_id: UUID, body: schemas.RecordCircumstances, write: WriteDep, services: ServicesDep, response: Response
 ) -> HouseholdOut:
     circumstances = Circumstances(
         incomes=tuple(IncomeItem(i.person_id, i.kind, i.monthly_amount) for i in body.incomes),
         assets=Assets(body.assets.financial, body.assets.vehicle_value, body.assets.dwellings),
         costs=tuple(CostItem(c.person_id, c.kind, c.monthly_amount) for c in body.costs),
     )
-    h = services.casework.record_circumstances(
-        household_id,
-        circumstances,
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
-    )
-    return household_response(services, h, response)
+    cmd = RecordCircumstances(household_id=household_id, circumstances=circumstances, meta=write.meta(body))
+    return household_response(services, services.casework.handle(cmd).household, response)
 
 
 class HouseholdFound(BaseModel):

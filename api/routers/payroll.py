@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, log_reads
 from api.downloads import Format, Lang, download
 from application.months import month_text
-from application.payroll import MonthSheet
+from application.payroll_reports import MonthSheet
 from domain.members import Relation
 from infrastructure.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from api.deps import ActorDep, RequestIdDep, ServicesDep
+from api.deps import ActorDep, CreateDep, ServicesDep
 from api.schemas import IsoDate, ParameterIn, RequestBody
 from api.views import ParameterOut
+from application.commands import ConfirmParameter, SetParameter
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
 
@@ -64,17 +65,16 @@ class ConfirmationIn(RequestBody):
     operation_id="confirm_parameter",
     response_model=ConfirmationIn,
 )
-def confirm_parameter(
-    body: ConfirmationIn, actor: ActorDep, services: ServicesDep, rid: RequestIdDep
-) -> ConfirmationIn:
+def confirm_parameter(body: ConfirmationIn, write: CreateDep, services: ServicesDep) -> ConfirmationIn:
     """Confirm that a parameter series holds up to a date; amounts past it are refused until confirmed."""
-    services.casework.confirm_parameter(
-        name=body.name,
-        jurisdiction=body.jurisdiction,
-        confirmed_until=body.confirmed_until,
-        actor=actor,
-        reason=body.reason,
-        request_id=rid,
+    today = services.casework.clock().date()
+    services.casework.handle(
+        ConfirmParameter(
+            name=body.name,
+            jurisdiction=body.jurisdiction,
+            confirmed_until=body.confirmed_until,
+            meta=write.dated(today, body.reason),
+        )
     )
     return body
 
@@ -82,20 +82,19 @@ def confirm_parameter(
 @router.post(
     "/parameters", status_code=status.HTTP_201_CREATED, operation_id="set_parameter", response_model=ParameterSetOut
 )
-def set_parameter(body: ParameterIn, actor: ActorDep, services: ServicesDep, rid: RequestIdDep) -> ParameterSetOut:
+def set_parameter(body: ParameterIn, write: CreateDep, services: ServicesDep) -> ParameterSetOut:
     """Record a new dated value, then re-price every enrolment it may govern: each month whose amount it
     changes is recorded as an ``EntitlementChanged`` naming it (``adjusted`` counts them)."""
-    value = services.casework.set_parameter(
-        name=body.name,
-        jurisdiction=body.jurisdiction,
-        effective_from=body.effective_from,
-        value=body.value,
-        legal_basis=body.legal_basis,
-        actor=actor,
-        reason=body.reason,
-        request_id=rid,
+    value = services.casework.handle(
+        SetParameter(
+            name=body.name,
+            jurisdiction=body.jurisdiction,
+            value=body.value,
+            legal_basis=body.legal_basis,
+            meta=write.dated(body.effective_from, body.reason),
+        )
     )
-    report = services.casework.recalculate(value, actor, request_id=rid)
+    report = services.casework.recalculate(value, write.actor, request_id=write.request_id)
     return ParameterSetOut(
         **ParameterOut.of(value).model_dump(),
         recalculation=RecalculationOut(

@@ -10,10 +10,11 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel
 
-from api.deps import ActorDep, IfMatchDep, RequestIdDep, ServicesDep, require_role
+from api.deps import ActorDep, ServicesDep, WriteDep, require_role
 from api.routers.households import household_response
 from api.schemas import CareAssessmentIn, ParentsIn, TemporaryGrantIn
 from api.views import HouseholdOut
+from application.commands import AssessCare, GrantTemporary, RecordParents
 from domain.rules.children import ParentStatus
 from domain.rules.temporary import ApprovalLevel
 from domain.values import Role
@@ -30,24 +31,16 @@ def assess_care(
     household_id: UUID,
     person_id: UUID,
     body: CareAssessmentIn,
-    actor: ActorDep,
+    write: WriteDep,
     services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
     response: Response,
 ) -> HouseholdOut:
     """Record which of the six daily activities the person cannot do (tekun care level)."""
-    h = services.casework.assess_care(
-        household_id,
-        person_id,
-        tuple(body.unable_activities),
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
+    activities = tuple(body.unable_activities)
+    cmd = AssessCare(
+        household_id=household_id, person_id=person_id, unable_activities=activities, meta=write.meta(body)
     )
-    return household_response(services, h, response)
+    return household_response(services, services.casework.handle(cmd).household, response)
 
 
 @router.put(
@@ -59,25 +52,19 @@ def record_parents(
     household_id: UUID,
     person_id: UUID,
     body: ParentsIn,
-    actor: ActorDep,
+    write: WriteDep,
     services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
     response: Response,
 ) -> HouseholdOut:
     """Record a child's parents' situations, each with the date it began."""
-    h = services.casework.record_parents(
-        household_id,
-        person_id,
-        tuple(ParentStatus(p.situation, p.since) for p in body.father),
-        tuple(ParentStatus(p.situation, p.since) for p in body.mother),
-        effective_on=body.effective_on,
-        actor=actor,
-        expected_version=version,
-        reason=body.reason,
-        request_id=rid,
+    cmd = RecordParents(
+        household_id=household_id,
+        person_id=person_id,
+        father=tuple(ParentStatus(p.situation, p.since) for p in body.father),
+        mother=tuple(ParentStatus(p.situation, p.since) for p in body.mother),
+        meta=write.meta(body),
     )
-    return household_response(services, h, response)
+    return household_response(services, services.casework.handle(cmd).household, response)
 
 
 class GrantOut(BaseModel):
@@ -98,25 +85,17 @@ class GrantOut(BaseModel):
 def grant_temporary(
     household_id: UUID,
     body: TemporaryGrantIn,
-    actor: ActorDep,
+    write: WriteDep,
     services: ServicesDep,
-    version: IfMatchDep,
-    rid: RequestIdDep,
     response: Response,
 ) -> GrantOut:
     """A one-off grant: a caseworker grants at township level (up to the cap), an approver at district level."""
-    if body.level is ApprovalLevel.DISTRICT and actor.role is not Role.APPROVER:
-        require_role(actor, frozenset({Role.APPROVER}), "grant at district level")
-    grant_id, h = services.casework.grant_temporary(
-        household_id,
-        kind=body.kind,
-        level=body.level,
-        amount=body.amount,
-        effective_on=body.effective_on,
-        actor=actor,
-        reason=body.reason,
-        expected_version=version,
-        request_id=rid,
+    if body.level is ApprovalLevel.DISTRICT and write.actor.role is not Role.APPROVER:
+        require_role(write.actor, frozenset({Role.APPROVER}), "grant at district level")
+    grant_id, h = services.casework.handle(
+        GrantTemporary(
+            household_id=household_id, kind=body.kind, level=body.level, amount=body.amount, meta=write.meta(body)
+        )
     )
     response.headers["ETag"] = f'"{h.version}"'
     g = h.grants[grant_id]
@@ -139,7 +118,7 @@ class JobOut(BaseModel):
 @router.post("/api/v1/jobs/tick", operation_id="run_tick", response_model=JobOut)
 def run_tick(actor: ActorDep, services: ServicesDep, on: Annotated[date, Query(alias="date")]) -> JobOut:
     """Apply what the calendar decided by a date: ageing out at 18, gradual exits that ran out. Idempotent."""
-    services.casework._check_date(on, "date")
+    services.casework.check_date(on, "date")
     report = services.casework.tick(on, actor)
     return JobOut(
         households=report.households,

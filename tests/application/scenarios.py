@@ -11,12 +11,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
+from application import commands
 from application.casework import Casework
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import TownshipOpinion
 from domain.members import Member, Relation
 from domain.values import AreaType, IdNumber, Program, id_check_character
-from tests.support import APPROVER, CASEWORKER, COMMUNITY
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by
 
 D = Decimal
 _seq = itertools.count()
@@ -46,20 +47,22 @@ def household(
     relations = [Relation.HEAD, Relation.SPOUSE, Relation.CHILD, Relation.CHILD, Relation.CHILD]
     births = [head_birth, date(1977, 8, 9), date(2012, 1, 20), date(2014, 6, 2), date(2016, 9, 9)]
     members = tuple(person(relations[i], births[i], head_name if i == 0 else f"成员{i}") for i in range(size))
-    h = app.register_household(
-        area_type=area,
-        division_code=division,
-        address="望城区某街道1号",
-        members=members,
-        registered_on=registered_on,
-        actor=CASEWORKER,
+    h = app.handle(
+        commands.RegisterHousehold(
+            area_type=area,
+            division_code=division,
+            address="望城区某街道1号",
+            members=members,
+            meta=by(CASEWORKER, registered_on),
+        )
     )
     incomes = (IncomeItem(members[0].person_id, IncomeKind.WAGES, D(wages)),) if D(wages) else ()
-    app.record_circumstances(
-        h.id,
-        Circumstances(incomes=incomes, assets=Assets(financial=D("1000.00"))),
-        effective_on=registered_on,
-        actor=CASEWORKER,
+    app.handle(
+        commands.RecordCircumstances(
+            household_id=h.id,
+            circumstances=Circumstances(incomes=incomes, assets=Assets(financial=D("1000.00"))),
+            meta=by(CASEWORKER, registered_on),
+        )
     )
     return h.id
 
@@ -68,19 +71,24 @@ def enrol(app: Casework, hid: UUID, *, applied_on: date, approved_on: date | Non
     """Apply for dibao for every member, record the township review 5 days later, approve on ``approved_on``
     (after the 7-day notice) unless None."""
     members = tuple(app.get_household(hid).members)
-    eid, _ = app.apply(hid, Program.DIBAO, members, effective_on=applied_on, actor=CASEWORKER)
+    eid, _ = app.handle(
+        commands.FileApplication(
+            household_id=hid, program=Program.DIBAO, beneficiaries=members, meta=by(CASEWORKER, applied_on)
+        )
+    )
     reviewed = applied_on + timedelta(days=5)
-    app.record_township_review(
-        hid,
-        eid,
-        investigated_on=reviewed,
-        findings="入户调查属实",
-        opinion=TownshipOpinion.APPROVE,
-        effective_on=reviewed,
-        actor=CASEWORKER,
+    app.handle(
+        commands.RecordTownshipReview(
+            household_id=hid,
+            enrolment_id=eid,
+            investigated_on=reviewed,
+            findings="入户调查属实",
+            opinion=TownshipOpinion.APPROVE,
+            meta=by(CASEWORKER, reviewed),
+        )
     )
     if approved_on is not None:
-        app.approve(hid, eid, effective_on=approved_on, actor=APPROVER)
+        app.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, approved_on)))
     return eid
 
 

@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.audit import Auditor
 from application.casework import Casework
 from domain.circumstances import Circumstances, IncomeItem, IncomeKind
@@ -18,7 +19,7 @@ from domain.errors import InvalidValue, NotFound
 from domain.members import Relation, RemovalCause
 from domain.values import AreaType, Program
 from infrastructure.policy_seed import load_seed
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 from tests.support_clock import SteppingClock
 
 D = Decimal
@@ -45,35 +46,52 @@ def scenario(app: Casework, clock: SteppingClock) -> dict[str, object]:
     """Register on day 1, approve on day 3, learn on day 5 that the head's wages rose from 1 March."""
     head = member(Relation.HEAD, date(1975, 3, 1))
     spouse = member(Relation.SPOUSE, date(1977, 8, 9))
-    h = app.register_household(
-        area_type=AreaType.URBAN,
-        division_code=COMMUNITY,
-        address="某街道1号",
-        members=(head, spouse),
-        registered_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    h = app.handle(
+        commands.RegisterHousehold(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="某街道1号",
+            members=(head, spouse),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
-    app.record_circumstances(h.id, wages(head.person_id, "600.00"), effective_on=date(2024, 1, 10), actor=CASEWORKER)
-    eid, _ = app.apply(
-        h.id, Program.DIBAO, (head.person_id, spouse.person_id), effective_on=date(2024, 1, 15), actor=CASEWORKER
+    app.handle(
+        commands.RecordCircumstances(
+            household_id=h.id, circumstances=wages(head.person_id, "600.00"), meta=by(CASEWORKER, date(2024, 1, 10))
+        )
+    )
+    eid, _ = app.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.DIBAO,
+            beneficiaries=(head.person_id, spouse.person_id),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
     t_applied = clock.now
     clock.advance(days=1)
-    review_id, _ = app.record_township_review(
-        h.id,
-        eid,
-        investigated_on=date(2024, 1, 20),
-        findings="属实",
-        opinion=TownshipOpinion.APPROVE,
-        effective_on=date(2024, 1, 25),
-        actor=CASEWORKER,
+    review_id, _ = app.handle(
+        commands.RecordTownshipReview(
+            household_id=h.id,
+            enrolment_id=eid,
+            investigated_on=date(2024, 1, 20),
+            findings="属实",
+            opinion=TownshipOpinion.APPROVE,
+            meta=by(CASEWORKER, date(2024, 1, 25)),
+        )
     )
     clock.advance(days=1)
-    approval_id, _ = app.approve(h.id, eid, effective_on=date(2024, 2, 2), actor=APPROVER)
+    approval_id, _ = app.handle(
+        commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 2)))
+    )
     t_approved = clock.now
     clock.advance(days=2)
-    app.record_circumstances(
-        h.id, wages(head.person_id, "1400.00"), effective_on=date(2024, 3, 1), actor=CASEWORKER, reason="单位补报工资"
+    app.handle(
+        commands.RecordCircumstances(
+            household_id=h.id,
+            circumstances=wages(head.person_id, "1400.00"),
+            meta=by(CASEWORKER, date(2024, 3, 1), reason="单位补报工资"),
+        )
     )
     t_corrected = clock.now
     clock.advance(days=1)
@@ -216,13 +234,13 @@ def test_clean_store_verifies(app: Casework, clock: SteppingClock) -> None:
 def test_member_removal_effective_dates(app: Casework, clock: SteppingClock) -> None:
     """A death reported late is in effect from its date in the past, and absent before it."""
     s = scenario(app, clock)
-    app.remove_member(
-        s["h"],
-        s["spouse"],
-        cause=RemovalCause.DEATH,
-        effective_on=date(2024, 2, 20),  # type: ignore[arg-type]
-        actor=CASEWORKER,
-        reason="迟报死亡",
+    app.handle(
+        commands.RemoveMember(
+            household_id=s["h"],
+            person_id=s["spouse"],
+            cause=RemovalCause.DEATH,
+            meta=by(CASEWORKER, date(2024, 2, 20), reason="迟报死亡"),
+        )
     )
     auditor = Auditor(app)
     assert s["spouse"] in auditor.household_at(s["h"], effective_on=date(2024, 2, 19)).members  # type: ignore[arg-type]

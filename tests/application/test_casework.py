@@ -9,6 +9,7 @@ from uuid import UUID
 
 import pytest
 
+from application import commands
 from application.casework import Casework
 from application.errors import HouseholdNotFound, OutsideJurisdiction, StaleVersion
 from domain.assessment import Assessment
@@ -17,8 +18,8 @@ from domain.enrolment import Status, TownshipOpinion
 from domain.household import Household
 from domain.members import AdditionCause, Disability, DisabilityKind, Relation
 from domain.policy import ParameterValue
-from domain.values import Actor, AreaType, Program, Role
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, member
+from domain.values import Actor, AreaType, Context, Program, Role
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 D = Decimal
 
@@ -27,14 +28,14 @@ def register(app: Casework) -> Household:
     head = member(Relation.HEAD, date(1975, 3, 1), name="王建国")
     spouse = member(Relation.SPOUSE, date(1977, 8, 9), name="李秀英")
     child = member(Relation.CHILD, date(2012, 1, 20), name="王小明")
-    return app.register_household(
-        area_type=AreaType.URBAN,
-        division_code=COMMUNITY,
-        address="望城区某街道1号",
-        members=(head, spouse, child),
-        registered_on=date(2024, 1, 10),
-        actor=CASEWORKER,
-        request_id="req-1",
+    return app.handle(
+        commands.RegisterHousehold(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="望城区某街道1号",
+            members=(head, spouse, child),
+            meta=by(CASEWORKER, date(2024, 1, 10), request_id="req-1"),
+        )
     )
 
 
@@ -42,25 +43,35 @@ def approved_dibao(app: Casework) -> tuple[UUID, UUID]:
     """Register → circumstances → apply → township review → approval; returns (household, enrolment)."""
     h = register(app)
     head = next(m for m in h.members.values() if m.relation is Relation.HEAD)
-    app.record_circumstances(
-        h.id,
-        Circumstances(
-            incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),), assets=Assets(financial=D("5000.00"))
-        ),
-        effective_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    app.handle(
+        commands.RecordCircumstances(
+            household_id=h.id,
+            circumstances=Circumstances(
+                incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),),
+                assets=Assets(financial=D("5000.00")),
+            ),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
-    eid, _ = app.apply(h.id, Program.DIBAO, tuple(h.members), effective_on=date(2024, 1, 15), actor=CASEWORKER)
-    app.record_township_review(
-        h.id,
-        eid,
-        investigated_on=date(2024, 1, 20),
-        findings="入户调查属实",
-        opinion=TownshipOpinion.APPROVE,
-        effective_on=date(2024, 1, 25),
-        actor=CASEWORKER,
+    eid, _ = app.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.DIBAO,
+            beneficiaries=tuple(h.members),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
-    app.approve(h.id, eid, effective_on=date(2024, 2, 2), actor=APPROVER)
+    app.handle(
+        commands.RecordTownshipReview(
+            household_id=h.id,
+            enrolment_id=eid,
+            investigated_on=date(2024, 1, 20),
+            findings="入户调查属实",
+            opinion=TownshipOpinion.APPROVE,
+            meta=by(CASEWORKER, date(2024, 1, 25)),
+        )
+    )
+    app.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 2))))
     return h.id, eid
 
 
@@ -88,19 +99,29 @@ def test_dibao_lifecycle_on_every_backend(casework: Casework) -> None:
     assert e.status_on(date(2024, 2, 29)) is Status.APPROVED
     assert e.status_on(date(2024, 3, 1)) is Status.ACTIVE
 
-    casework.review(hid, eid, effective_on=date(2024, 8, 1), actor=CASEWORKER)
+    casework.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 8, 1))))
     e = casework.get_household(hid).enrolment(eid)
     assert e.monthly_amount == D("1140.00")  # (780.00 − 400.00) × 3 after the 1 July raise
     assert e.status is Status.ACTIVE
 
-    casework.suspend(
-        hid, eid, reason_code="NOT_REACHABLE", reason="家庭失联", effective_on=date(2024, 9, 10), actor=APPROVER
+    casework.handle(
+        commands.Suspend(
+            household_id=hid,
+            enrolment_id=eid,
+            reason_code="NOT_REACHABLE",
+            meta=by(APPROVER, date(2024, 9, 10), reason="家庭失联"),
+        )
     )
     assert casework.get_household(hid).enrolment(eid).status_on(date(2024, 10, 1)) is Status.SUSPENDED
-    casework.resume(hid, eid, effective_on=date(2024, 10, 15), actor=APPROVER)
+    casework.handle(commands.Resume(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 10, 15))))
     assert casework.get_household(hid).enrolment(eid).amount_on(date(2024, 11, 1)) == D("1140.00")
-    casework.terminate(
-        hid, eid, reason_code="MOVED_AWAY", reason="迁出本区", effective_on=date(2024, 12, 5), actor=APPROVER
+    casework.handle(
+        commands.Terminate(
+            household_id=hid,
+            enrolment_id=eid,
+            reason_code="MOVED_AWAY",
+            meta=by(APPROVER, date(2024, 12, 5), reason="迁出本区"),
+        )
     )
     e = casework.get_household(hid).enrolment(eid)
     assert e.status_on(date(2024, 12, 1)) is Status.ACTIVE  # December was due: active on its first day
@@ -138,22 +159,22 @@ def test_stored_events_keep_their_types(casework: Casework) -> None:
 def test_stale_version_is_refused_and_writes_nothing(casework: Casework) -> None:
     """A command carrying an old version raises StaleVersion and leaves the household unchanged."""
     h = register(casework)
-    casework.add_member(
-        h.id,
-        member(Relation.CHILD, date(2024, 2, 1)),
-        cause=AdditionCause.BIRTH,
-        effective_on=date(2024, 2, 1),
-        actor=CASEWORKER,
-        expected_version=1,
+    casework.handle(
+        commands.AddMember(
+            household_id=h.id,
+            member=member(Relation.CHILD, date(2024, 2, 1)),
+            cause=AdditionCause.BIRTH,
+            meta=by(CASEWORKER, date(2024, 2, 1), expected_version=1),
+        )
     )
     with pytest.raises(StaleVersion) as caught:
-        casework.add_member(
-            h.id,
-            member(Relation.CHILD, date(2024, 3, 1)),
-            cause=AdditionCause.BIRTH,
-            effective_on=date(2024, 3, 1),
-            actor=CASEWORKER,
-            expected_version=1,
+        casework.handle(
+            commands.AddMember(
+                household_id=h.id,
+                member=member(Relation.CHILD, date(2024, 3, 1)),
+                cause=AdditionCause.BIRTH,
+                meta=by(CASEWORKER, date(2024, 3, 1), expected_version=1),
+            )
         )
     assert caught.value.current == 2
     assert casework.get_household(h.id).version == 2
@@ -171,15 +192,16 @@ def test_a_lost_race_is_retried_on_fresh_state(
     def racing_command(household: Household, others: list[object]) -> None:
         calls.append(household.version)
         if len(calls) == 1:  # someone else writes between our load and our save
-            other.change_member(
-                h.id,
-                next(iter(household.members)),
-                {"seriously_ill": True},
-                effective_on=date(2024, 2, 1),
-                actor=CASEWORKER,
+            other.handle(
+                commands.ChangeMember(
+                    household_id=h.id,
+                    person_id=next(iter(household.members)),
+                    changes={"seriously_ill": True},
+                    meta=by(CASEWORKER, date(2024, 2, 1)),
+                )
             )
         household.change_member(
-            next(iter(household.members)), {"labour_capacity": "none"}, effective_on=date(2024, 2, 2), actor=CASEWORKER
+            next(iter(household.members)), {"labour_capacity": "none"}, ctx=Context(date(2024, 2, 2), CASEWORKER)
         )
 
     app._update(h.id, None, CASEWORKER, racing_command)
@@ -195,8 +217,13 @@ def test_member_change_and_disability_survive_reload(casework: Casework) -> None
     """A member change with a disability value object is stored and re-applied on reload."""
     h = register(casework)
     pid = next(iter(h.members))
-    casework.change_member(
-        h.id, pid, {"disability": Disability(DisabilityKind.MENTAL, 3)}, effective_on=date(2024, 3, 1), actor=CASEWORKER
+    casework.handle(
+        commands.ChangeMember(
+            household_id=h.id,
+            person_id=pid,
+            changes={"disability": Disability(DisabilityKind.MENTAL, 3)},
+            meta=by(CASEWORKER, date(2024, 3, 1)),
+        )
     )
     m = casework.get_household(h.id).members[pid]
     assert m.disability == Disability(DisabilityKind.MENTAL, 3)
@@ -210,8 +237,13 @@ def test_outside_jurisdiction_and_unknown_household(casework: Casework) -> None:
     with pytest.raises(OutsideJurisdiction):
         casework.read_household(h.id, outsider)
     with pytest.raises(OutsideJurisdiction):
-        casework.change_member(
-            h.id, next(iter(h.members)), {"seriously_ill": True}, effective_on=date(2024, 3, 1), actor=outsider
+        casework.handle(
+            commands.ChangeMember(
+                household_id=h.id,
+                person_id=next(iter(h.members)),
+                changes={"seriously_ill": True},
+                meta=by(outsider, date(2024, 3, 1)),
+            )
         )
     assert casework.get_household(h.id).version == 1
     with pytest.raises(HouseholdNotFound):
@@ -228,14 +260,14 @@ def test_policy_is_seeded_once_and_changes_are_recorded(make_casework: Callable[
     assert before == len(load_seed())
     assert app.seed_policy(load_seed(), SEED_ACTOR) == 0
     admin = Actor("admin-1", Role.ADMIN, "43")
-    app.set_parameter(
-        name="dibao.standard.urban",
-        jurisdiction="430112",
-        effective_from=date(2025, 1, 1),
-        value="800.00",
-        legal_basis="示例文件 2025",
-        actor=admin,
-        reason="annual adjustment",
+    app.handle(
+        commands.SetParameter(
+            name="dibao.standard.urban",
+            jurisdiction="430112",
+            value="800.00",
+            legal_basis="示例文件 2025",
+            meta=by(admin, date(2025, 1, 1), reason="annual adjustment"),
+        )
     )
     policy = app.policy()
     assert len(policy.values) == before + 1

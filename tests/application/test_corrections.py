@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from application import commands
 from application.casework import Casework
 from domain.circumstances import Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import MonthCorrection, TownshipOpinion
@@ -15,8 +16,8 @@ from domain.errors import RuleViolation
 from domain.household import Household
 from domain.members import Relation, RemovalCause
 from domain.payroll import Payment, PayrollMonth
-from domain.values import AreaType, Program
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, member
+from domain.values import AreaType, Context, Program
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 D = Decimal
 
@@ -25,7 +26,7 @@ def pay(app: Casework, h: Household, eid: UUID, months: list[date]) -> None:
     """Record that the payroll paid the enrolment its amount for each month (as a payroll run would)."""
     e = app.get_household(h.id).enrolment(eid)
     for month in months:
-        payroll = PayrollMonth.open(month, COMMUNITY[:6], actor=APPROVER)
+        payroll = PayrollMonth.open(month, COMMUNITY[:6], ctx=Context(month, APPROVER))
         payroll.issue(
             (
                 Payment(
@@ -40,7 +41,7 @@ def pay(app: Casework, h: Household, eid: UUID, months: list[date]) -> None:
                 ),
             ),
             run_id=uuid4(),
-            actor=APPROVER,
+            ctx=Context(month, APPROVER),
         )
         app.save(payroll)
 
@@ -48,33 +49,41 @@ def pay(app: Casework, h: Household, eid: UUID, months: list[date]) -> None:
 def approved_family(app: Casework) -> tuple[Household, UUID, list[UUID]]:
     """Urban family of three, head's wages 1200.00: (750.00 − 400.00) × 3 = 1050.00 from March 2024."""
     people = [member(Relation.HEAD), member(Relation.SPOUSE), member(Relation.CHILD, date(2012, 1, 1))]
-    h = app.register_household(
-        area_type=AreaType.URBAN,
-        division_code=COMMUNITY,
-        address="某街道1号",
-        members=tuple(people),
-        registered_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    h = app.handle(
+        commands.RegisterHousehold(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="某街道1号",
+            members=tuple(people),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
-    app.record_circumstances(
-        h.id,
-        Circumstances(incomes=(IncomeItem(people[0].person_id, IncomeKind.WAGES, D("1200.00")),)),
-        effective_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    app.handle(
+        commands.RecordCircumstances(
+            household_id=h.id,
+            circumstances=Circumstances(incomes=(IncomeItem(people[0].person_id, IncomeKind.WAGES, D("1200.00")),)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
-    eid, _ = app.apply(
-        h.id, Program.DIBAO, tuple(p.person_id for p in people), effective_on=date(2024, 1, 15), actor=CASEWORKER
+    eid, _ = app.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.DIBAO,
+            beneficiaries=tuple(p.person_id for p in people),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
-    app.record_township_review(
-        h.id,
-        eid,
-        investigated_on=date(2024, 1, 20),
-        findings="属实",
-        opinion=TownshipOpinion.APPROVE,
-        effective_on=date(2024, 1, 20),
-        actor=CASEWORKER,
+    app.handle(
+        commands.RecordTownshipReview(
+            household_id=h.id,
+            enrolment_id=eid,
+            investigated_on=date(2024, 1, 20),
+            findings="属实",
+            opinion=TownshipOpinion.APPROVE,
+            meta=by(CASEWORKER, date(2024, 1, 20)),
+        )
     )
-    app.approve(h.id, eid, effective_on=date(2024, 2, 1), actor=APPROVER)
+    app.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 1))))
     return h, eid, [p.person_id for p in people]
 
 
@@ -87,14 +96,18 @@ def test_income_misreported_since_march_is_recovered_per_month(casework: Casewor
     h, eid, people = approved_family(casework)
     months = [date(2024, m, 1) for m in (3, 4, 5, 6)]
     pay(casework, h, eid, months)
-    casework.record_circumstances(
-        h.id,
-        Circumstances(incomes=(IncomeItem(people[0], IncomeKind.WAGES, D("1500.00")),)),
-        effective_on=date(2024, 3, 1),
-        actor=CASEWORKER,
-        reason="单位补报：3月起工资1500元",
+    casework.handle(
+        commands.RecordCircumstances(
+            household_id=h.id,
+            circumstances=Circumstances(incomes=(IncomeItem(people[0], IncomeKind.WAGES, D("1500.00")),)),
+            meta=by(CASEWORKER, date(2024, 3, 1), reason="单位补报：3月起工资1500元"),
+        )
     )
-    casework.correct_payments(h.id, eid, effective_on=date(2024, 3, 1), actor=APPROVER, reason="收入误报更正")
+    casework.handle(
+        commands.CorrectPayments(
+            household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 3, 1), reason="收入误报更正")
+        )
+    )
     e = casework.get_household(h.id).enrolment(eid)
     assert e.corrections == [MonthCorrection(m, D("1050.00"), D("750.00")) for m in months]
     assert [c.difference for c in e.corrections] == [D("-300.00")] * 4
@@ -106,15 +119,19 @@ def test_a_death_reported_late_is_an_overpayment(casework: Casework) -> None:
     """The spouse died on 10 March, reported in June: April–June were paid for three, due for two."""
     h, eid, people = approved_family(casework)
     pay(casework, h, eid, [date(2024, m, 1) for m in (3, 4, 5, 6)])
-    casework.remove_member(
-        h.id,
-        people[1],
-        cause=RemovalCause.DEATH,
-        effective_on=date(2024, 3, 10),
-        actor=CASEWORKER,
-        reason="6月迟报：3月10日死亡",
+    casework.handle(
+        commands.RemoveMember(
+            household_id=h.id,
+            person_id=people[1],
+            cause=RemovalCause.DEATH,
+            meta=by(CASEWORKER, date(2024, 3, 10), reason="6月迟报：3月10日死亡"),
+        )
     )
-    casework.correct_payments(h.id, eid, effective_on=date(2024, 3, 10), actor=APPROVER, reason="死亡迟报")
+    casework.handle(
+        commands.CorrectPayments(
+            household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 3, 10), reason="死亡迟报")
+        )
+    )
     e = casework.get_household(h.id).enrolment(eid)
     # two counted members, per-capita 600.00: (750 − 600) × 2 = 300.00 due from April; March was due in full
     assert e.corrections == [MonthCorrection(date(2024, m, 1), D("1050.00"), D("300.00")) for m in (4, 5, 6)]
@@ -127,7 +144,11 @@ def test_a_correction_that_changes_nothing_writes_nothing(casework: Casework) ->
     pay(casework, h, eid, [date(2024, 3, 1)])
     version = casework.get_household(h.id).version
     with pytest.raises(RuleViolation) as nothing:
-        casework.correct_payments(h.id, eid, effective_on=date(2024, 3, 1), actor=APPROVER, reason="复核")
+        casework.handle(
+            commands.CorrectPayments(
+                household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 3, 1), reason="复核")
+            )
+        )
     assert nothing.value.rule == "no-difference"
     assert casework.get_household(h.id).version == version
 
@@ -139,6 +160,10 @@ def test_a_correction_dated_in_the_future_contradicts_itself(casework: Casework)
     h, eid, _ = approved_family(casework)
     version = casework.get_household(h.id).version
     with pytest.raises(InvalidValue) as future:
-        casework.correct_payments(h.id, eid, effective_on=date(2025, 7, 1), actor=APPROVER, reason="复核")
+        casework.handle(
+            commands.CorrectPayments(
+                household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2025, 7, 1), reason="复核")
+            )
+        )
     assert future.value.rule == "correction-in-the-past"
     assert casework.get_household(h.id).version == version

@@ -11,13 +11,14 @@ from datetime import date
 
 import pytest
 
+from application import commands
 from application.casework import Casework
 from application.deadlines import deadline_working_days
 from application.views.projection import Views
 from application.views.reports import Reports
 from domain.errors import InvalidValue, RuleViolation, TransitionForbidden
 from tests.application.scenarios import enrol, household
-from tests.support import APPROVER, fixed_clock
+from tests.support import APPROVER, by, fixed_clock
 
 
 @pytest.fixture
@@ -47,12 +48,18 @@ def test_the_worklist_measures_lateness_against_an_extended_deadline(casework: C
     recent = enrol(casework, (hid := household(casework)), applied_on=date(2025, 4, 7))
     older = enrol(casework, (old := household(casework)), applied_on=date(2025, 3, 10))
     assert late(reports) == {recent: date(2025, 5, 19), older: date(2025, 4, 21)}
-    deadline, h = casework.extend_decision_deadline(
-        hid, recent, effective_on=date(2025, 5, 16), actor=APPROVER, reason="需补充调查"
+    deadline, h = casework.handle(
+        commands.ExtendDecisionDeadline(
+            household_id=hid, enrolment_id=recent, meta=by(APPROVER, date(2025, 5, 16), reason="需补充调查")
+        )
     )
     assert deadline == date(2025, 6, 9)
     assert h.enrolment(recent).deadline_working_days == 45
-    casework.extend_decision_deadline(old, older, effective_on=date(2025, 4, 18), actor=APPROVER, reason="需补充调查")
+    casework.handle(
+        commands.ExtendDecisionDeadline(
+            household_id=old, enrolment_id=older, meta=by(APPROVER, date(2025, 4, 18), reason="需补充调查")
+        )
+    )
     assert late(reports) == {older: date(2025, 5, 12)}
     views.rebuild()
     assert late(reports) == {older: date(2025, 5, 12)}  # a rebuilt view keeps the extension
@@ -64,20 +71,40 @@ def test_a_second_extension_a_blank_reason_and_a_decided_application_are_refused
     done = household(casework)
     approved = enrol(casework, done, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     with pytest.raises(InvalidValue):
-        casework.extend_decision_deadline(hid, undecided, effective_on=date(2025, 5, 1), actor=APPROVER, reason="")
-    casework.extend_decision_deadline(hid, undecided, effective_on=date(2025, 5, 1), actor=APPROVER, reason="r")
+        casework.handle(
+            commands.ExtendDecisionDeadline(
+                household_id=hid, enrolment_id=undecided, meta=by(APPROVER, date(2025, 5, 1), reason="")
+            )
+        )
+    casework.handle(
+        commands.ExtendDecisionDeadline(
+            household_id=hid, enrolment_id=undecided, meta=by(APPROVER, date(2025, 5, 1), reason="r")
+        )
+    )
     version = casework.get_household(hid).version
     with pytest.raises(RuleViolation):
-        casework.extend_decision_deadline(hid, undecided, effective_on=date(2025, 5, 2), actor=APPROVER, reason="r")
+        casework.handle(
+            commands.ExtendDecisionDeadline(
+                household_id=hid, enrolment_id=undecided, meta=by(APPROVER, date(2025, 5, 2), reason="r")
+            )
+        )
     with pytest.raises(TransitionForbidden):
-        casework.extend_decision_deadline(done, approved, effective_on=date(2024, 3, 1), actor=APPROVER, reason="r")
+        casework.handle(
+            commands.ExtendDecisionDeadline(
+                household_id=done, enrolment_id=approved, meta=by(APPROVER, date(2024, 3, 1), reason="r")
+            )
+        )
     assert casework.get_household(hid).version == version
 
 
 def test_views_of_an_older_release_gain_the_extension_column(casework: Casework) -> None:
     """A views store made before extensions existed gets ``deadline_days`` on opening; a rebuild fills it."""
     recent = enrol(casework, (hid := household(casework)), applied_on=date(2025, 4, 7))
-    casework.extend_decision_deadline(hid, recent, effective_on=date(2025, 5, 16), actor=APPROVER, reason="r")
+    casework.handle(
+        commands.ExtendDecisionDeadline(
+            household_id=hid, enrolment_id=recent, meta=by(APPROVER, date(2025, 5, 16), reason="r")
+        )
+    )
     old = Views(casework)
     with old.store.write() as c:  # the enrolments table as the release before this one made it
         c.execute(f"ALTER TABLE {old.store.t('enrolments')} DROP COLUMN deadline_days")

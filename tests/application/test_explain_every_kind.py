@@ -12,6 +12,7 @@ from uuid import UUID
 import pytest
 
 import domain.rules.programs as rules
+from application import commands
 from application.audit import Auditor
 from application.casework import Casework
 from application.payroll import Payroll
@@ -23,7 +24,7 @@ from domain.members import Relation
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.values import AreaType, Program
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 D = Decimal
 KINDS = (
@@ -54,38 +55,75 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
         payroll.run(month, actor=APPROVER)
     head = next(m for m in casework.get_household(a).members.values() if m.relation is Relation.HEAD)
-    casework.record_circumstances(
-        a,
-        Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),), assets=Assets()),
-        effective_on=date(2024, 4, 1),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.RecordCircumstances(
+            household_id=a,
+            circumstances=Circumstances(
+                incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),), assets=Assets()
+            ),
+            meta=by(CASEWORKER, date(2024, 4, 1)),
+        )
     )
     payroll.run(date(2024, 7, 1), actor=APPROVER)
-    casework.review(a, eid, effective_on=date(2024, 8, 1), actor=CASEWORKER)
-    casework.terminate(a, eid, reason_code="MOVED_AWAY", reason="迁出", effective_on=date(2024, 9, 5), actor=APPROVER)
+    casework.handle(commands.Review(household_id=a, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 8, 1))))
+    casework.handle(
+        commands.Terminate(
+            household_id=a,
+            enrolment_id=eid,
+            reason_code="MOVED_AWAY",
+            meta=by(APPROVER, date(2024, 9, 5), reason="迁出"),
+        )
+    )
     b = household(casework)
     rejected = enrol(casework, b, applied_on=date(2024, 1, 15))
-    casework.reject(b, rejected, reason_code="OTHER", reason="不符合", effective_on=date(2024, 2, 2), actor=APPROVER)
+    casework.handle(
+        commands.Reject(
+            household_id=b,
+            enrolment_id=rejected,
+            reason_code="OTHER",
+            meta=by(APPROVER, date(2024, 2, 2), reason="不符合"),
+        )
+    )
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 5, 10))
-    c = casework.register_household(
-        area_type=AreaType.URBAN,
-        division_code=COMMUNITY,
-        address="某街道1号",
-        members=(guardian, child),
-        registered_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    c = casework.handle(
+        commands.RegisterHousehold(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="某街道1号",
+            members=(guardian, child),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
-    casework.record_parents(c.id, child.person_id, lost, lost, effective_on=date(2024, 1, 11), actor=CASEWORKER)
-    orphan, _ = casework.apply(
-        c.id, Program.ORPHAN, (child.person_id,), terms={"placement": "community"},
-        effective_on=date(2024, 1, 15), actor=CASEWORKER,
-    )  # fmt: skip
-    casework.record_township_review(
-        c.id, orphan, investigated_on=date(2024, 1, 16), findings="属实", opinion=TownshipOpinion.APPROVE,
-        effective_on=date(2024, 1, 16), actor=CASEWORKER,
-    )  # fmt: skip
-    casework.approve(c.id, orphan, effective_on=date(2024, 1, 17), actor=APPROVER)
+    casework.handle(
+        commands.RecordParents(
+            household_id=c.id,
+            person_id=child.person_id,
+            father=lost,
+            mother=lost,
+            meta=by(CASEWORKER, date(2024, 1, 11)),
+        )
+    )
+    orphan, _ = casework.handle(
+        commands.FileApplication(
+            household_id=c.id,
+            program=Program.ORPHAN,
+            beneficiaries=(child.person_id,),
+            terms={"placement": "community"},
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
+    )
+    casework.handle(
+        commands.RecordTownshipReview(
+            household_id=c.id,
+            enrolment_id=orphan,
+            investigated_on=date(2024, 1, 16),
+            findings="属实",
+            opinion=TownshipOpinion.APPROVE,
+            meta=by(CASEWORKER, date(2024, 1, 16)),
+        )
+    )
+    casework.handle(commands.Approve(household_id=c.id, enrolment_id=orphan, meta=by(APPROVER, date(2024, 1, 17))))
     casework.tick(date(2024, 6, 1))
     for hid in (a, b, c.id):
         for event in casework.repository.event_store.get(hid):

@@ -35,6 +35,7 @@ from uuid import UUID
 import pytest
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.casework import Casework
 from application.payroll import Payroll
 from application.settlement import settle_late_changes
@@ -78,6 +79,7 @@ from tests.application.money_oracle import (
     months,
     next_month,
 )
+from tests.support import by
 
 D = Decimal
 SEED = int(os.environ.get("JIUZHU_MONEY_SEED", "20240101"))
@@ -366,13 +368,14 @@ class World:
             home.head = head.person_id
             home.personal[kid.person_id] = TEKUN
             home.wants_dibao = rng.random() < 0.5
-        h = self.app.register_household(
-            area_type=AreaType(area),
-            division_code=division,
-            address=f"望城区模型路{label}号",
-            members=tuple(members),
-            registered_on=self.today,
-            actor=CW1,
+        h = self.app.handle(
+            commands.RegisterHousehold(
+                area_type=AreaType(area),
+                division_code=division,
+                address=f"望城区模型路{label}号",
+                members=tuple(members),
+                meta=by(CW1, self.today),
+            )
         )
         home.log.id = h.id
         seq = self.seq()
@@ -454,25 +457,27 @@ class World:
         text = ", ".join(f"{home.log.name(i.person_id)} {i.kind} {i.monthly_amount}" for i in incomes)
         costs_text = ", ".join(f"{home.log.name(x.person_id)} cost {x.monthly_amount}" for x in costs)
         self.fact(home, "means", on, None, c, f"means {text} {costs_text} assets {home.financial} {note}".strip())
-        self.app.record_circumstances(home.log.id, c, effective_on=on, actor=CW1)
+        self.app.handle(commands.RecordCircumstances(household_id=home.log.id, circumstances=c, meta=by(CW1, on)))
 
     def add(self, home: Home, m: Member, cause: AdditionCause, on: date) -> None:
         self.fact(home, "add", on, m.person_id, m, f"{cause} {m.relation} born {m.birth_date}")
         home.log.names[m.person_id] = f"{m.relation}{len(home.log.names) + 1}"
-        self.app.add_member(home.log.id, m, cause=cause, effective_on=on, actor=CW1)
+        self.app.handle(commands.AddMember(household_id=home.log.id, member=m, cause=cause, meta=by(CW1, on)))
         home.members[m.person_id] = m
         home.added_on[m.person_id] = on
 
     def change(self, home: Home, pid: UUID, changes: dict[str, Any], on: date) -> None:
         self.fact(home, "change", on, pid, changes, f"{home.log.name(pid)} {changes}")
-        self.app.change_member(home.log.id, pid, changes, effective_on=on, actor=CW1)
+        self.app.handle(
+            commands.ChangeMember(household_id=home.log.id, person_id=pid, changes=changes, meta=by(CW1, on))
+        )
         home.members[pid] = home.members[pid].with_changes(changes)
         for key in changes:
             home.floor[(pid, key)] = on
 
     def remove(self, home: Home, pid: UUID, cause: RemovalCause, on: date) -> None:
         self.fact(home, "remove", on, pid, None, f"{home.log.name(pid)} {cause}")
-        self.app.remove_member(home.log.id, pid, cause=cause, effective_on=on, actor=CW1)
+        self.app.handle(commands.RemoveMember(household_id=home.log.id, person_id=pid, cause=cause, meta=by(CW1, on)))
         del home.members[pid]
         home.income.pop(pid, None)
         home.costs.pop(pid, None)
@@ -484,13 +489,19 @@ class World:
         mother_text = [f"{s.situation} since {s.since}" for s in mother]
         text = f"father {father_text} mother {mother_text}"
         self.fact(home, "parents", on, kid, (father, mother), f"{home.log.name(kid)} parents {text}")
-        self.app.record_parents(home.log.id, kid, father, mother, effective_on=on, actor=CW1)
+        self.app.handle(
+            commands.RecordParents(
+                household_id=home.log.id, person_id=kid, father=father, mother=mother, meta=by(CW1, on)
+            )
+        )
         home.parents[kid] = (father, mother)
         home.floor[(kid, "parents")] = on
 
     def care(self, home: Home, pid: UUID, unable: tuple[str, ...], on: date) -> None:
         self.fact(home, "care", on, pid, unable, f"{home.log.name(pid)} unable {list(unable)}")
-        self.app.assess_care(home.log.id, pid, unable, effective_on=on, actor=CW1)
+        self.app.handle(
+            commands.AssessCare(household_id=home.log.id, person_id=pid, unable_activities=unable, meta=by(CW1, on))
+        )
         home.floor[(pid, "care")] = on
 
     def member_floor(self, home: Home, pid: UUID, key: str | None = None) -> date:
@@ -515,8 +526,14 @@ class World:
         elif program in (ORPHAN, UNSUPPORTED):
             terms = {"placement": "community" if program == UNSUPPORTED or self.rng.random() < 0.8 else "institutional"}
         seq = self.seq()
-        eid, _ = self.app.apply(
-            home.log.id, Program(program), beneficiaries, effective_on=self.today, actor=CW1, terms=terms or None
+        eid, _ = self.app.handle(
+            commands.FileApplication(
+                household_id=home.log.id,
+                program=Program(program),
+                beneficiaries=beneficiaries,
+                terms=terms or None,
+                meta=by(CW1, self.today),
+            )
         )
         who = "household" if program == DIBAO and not individual else ",".join(home.log.name(b) for b in beneficiaries)
         log = EnrolmentLog(
@@ -539,19 +556,26 @@ class World:
     def township_review(self, home: Home, e: Enr) -> None:
         if not self.assessable(home, e):
             self.decision(e, "withdrawn")
-            self.app.withdraw(home.log.id, e.log.id, effective_on=self.today, actor=CW1, reason="情况变化，申请人撤回")
+            self.app.handle(
+                commands.Withdraw(
+                    household_id=home.log.id,
+                    enrolment_id=e.log.id,
+                    meta=by(CW1, self.today, reason="情况变化，申请人撤回"),
+                )
+            )
             e.status = "closed"
             return
         e.opinion = "reject" if self.rng.random() < 0.06 else "approve"
         self.decision(e, "reviewed", opinion=e.opinion)
-        self.app.record_township_review(
-            home.log.id,
-            e.log.id,
-            investigated_on=self.today,
-            findings="入户调查",
-            opinion=TownshipOpinion(e.opinion),
-            effective_on=self.today,
-            actor=CW2,
+        self.app.handle(
+            commands.RecordTownshipReview(
+                household_id=home.log.id,
+                enrolment_id=e.log.id,
+                investigated_on=self.today,
+                findings="入户调查",
+                opinion=TownshipOpinion(e.opinion),
+                meta=by(CW2, self.today),
+            )
         )
         e.status = "reviewed"
         noticed = e.log.program in (DIBAO, TEKUN) and e.opinion == "approve"
@@ -560,42 +584,47 @@ class World:
     def decide(self, home: Home, e: Enr) -> None:
         if e.opinion == "reject":
             self.decision(e, "rejected")
-            self.app.reject(
-                home.log.id,
-                e.log.id,
-                reason_code="NOT_ELIGIBLE",
-                reason="经审核不符合条件",
-                effective_on=self.today,
-                actor=AP,
+            self.app.handle(
+                commands.Reject(
+                    household_id=home.log.id,
+                    enrolment_id=e.log.id,
+                    reason_code="NOT_ELIGIBLE",
+                    meta=by(AP, self.today, reason="经审核不符合条件"),
+                )
             )
             e.status = "closed"
             return
         starts = next_month(self.today, self.o.params.get("dibao.benefit_start_months", home.log.division, self.today))
         self.decision(e, "approved", benefits_from=starts)
-        self.app.approve(home.log.id, e.log.id, effective_on=self.today, actor=AP)
+        self.app.handle(commands.Approve(household_id=home.log.id, enrolment_id=e.log.id, meta=by(AP, self.today)))
         e.status, e.benefits_from, e.last_review = "approved", starts, self.today
 
     def suspend(self, home: Home, e: Enr) -> None:
         self.decision(e, "suspended")
-        self.app.suspend(
-            home.log.id,
-            e.log.id,
-            reason_code="NOT_REACHABLE",
-            reason="多次联系不上",
-            effective_on=self.today,
-            actor=CW1,
+        self.app.handle(
+            commands.Suspend(
+                household_id=home.log.id,
+                enrolment_id=e.log.id,
+                reason_code="NOT_REACHABLE",
+                meta=by(CW1, self.today, reason="多次联系不上"),
+            )
         )
         e.status = "suspended"
 
     def resume(self, home: Home, e: Enr) -> None:
         self.decision(e, "resumed")
-        self.app.resume(home.log.id, e.log.id, effective_on=self.today, actor=CW1)
+        self.app.handle(commands.Resume(household_id=home.log.id, enrolment_id=e.log.id, meta=by(CW1, self.today)))
         e.status = "approved"
 
     def terminate(self, home: Home, e: Enr, code: str) -> None:
         self.decision(e, "terminated", code=code)
-        self.app.terminate(
-            home.log.id, e.log.id, reason_code=code, reason=f"终止: {code}", effective_on=self.today, actor=AP
+        self.app.handle(
+            commands.Terminate(
+                household_id=home.log.id,
+                enrolment_id=e.log.id,
+                reason_code=code,
+                meta=by(AP, self.today, reason=f"终止: {code}"),
+            )
         )
         e.status = "closed"
         if e.log.program == DIBAO:
@@ -609,7 +638,7 @@ class World:
             self.decision(e, "gradual_exit", **data)
         else:
             self.decision(e, "review")
-        self.app.review(home.log.id, e.log.id, effective_on=self.today, actor=CW1)
+        self.app.handle(commands.Review(household_id=home.log.id, enrolment_id=e.log.id, meta=by(CW1, self.today)))
         e.last_review = self.today
         if outcome == "terminated":
             e.status = "closed"
@@ -947,22 +976,23 @@ class World:
         """The admin's use case as the API runs it (api/routers/policy.py): set the value, then re-compute."""
         seq = self.seq()
         self.o.params.add(name, jurisdiction, effective_from, value, seq, self.today)
-        pv = self.app.set_parameter(
-            name=name,
-            jurisdiction=jurisdiction,
-            effective_from=effective_from,
-            value=value,
-            legal_basis="模型测试：调整标准 (示例)",
-            actor=ADMIN,
-            reason="standard raised",
-        )
-        if len(jurisdiction) > len(COUNTY):  # a new series: confirm it like the seed's
-            self.app.confirm_parameter(
+        pv = self.app.handle(
+            commands.SetParameter(
                 name=name,
                 jurisdiction=jurisdiction,
-                confirmed_until=END,
-                actor=ADMIN,
-                reason="confirmed for the period",
+                value=value,
+                legal_basis="模型测试：调整标准 (示例)",
+                meta=by(ADMIN, effective_from, reason="standard raised"),
+            )
+        )
+        if len(jurisdiction) > len(COUNTY):  # a new series: confirm it like the seed's
+            self.app.handle(
+                commands.ConfirmParameter(
+                    name=name,
+                    jurisdiction=jurisdiction,
+                    confirmed_until=END,
+                    meta=by(ADMIN, self.today, reason="confirmed for the period"),
+                )
             )
         recalculate: Callable[..., Any] | None = getattr(self.app, "recalculate", None)
         if recalculate is not None:

@@ -15,6 +15,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.application import AggregateNotFoundError
 
+from application import commands
 from application.audit import Auditor
 from application.casework import Casework
 from application.payroll import Payroll
@@ -28,7 +29,7 @@ from domain.payroll import PayrollMonth, payroll_id
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.values import Actor, AreaType, Program, Role
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, fixed_clock, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, fixed_clock, member
 
 D = Decimal
 ADMIN = Actor("ad-1", Role.ADMIN, "430112")
@@ -48,15 +49,14 @@ def payroll(casework: Casework, views: Views) -> Payroll:
 
 def raise_urban(casework: Casework, to: str, on: date, request_id: str | None = None) -> int:
     """Record a new urban standard for the district and run the re-computation; returns changes recorded."""
-    value = casework.set_parameter(
-        name="dibao.standard.urban",
-        jurisdiction="430112",
-        effective_from=on,
-        value=to,
-        legal_basis="测试：城市低保标准调整",
-        actor=ADMIN,
-        reason="标准调整",
-        request_id=request_id,
+    value = casework.handle(
+        commands.SetParameter(
+            name="dibao.standard.urban",
+            jurisdiction="430112",
+            value=to,
+            legal_basis="测试：城市低保标准调整",
+            meta=by(ADMIN, on, reason="标准调整", request_id=request_id),
+        )
     )
     return len(casework.recalculate(value, ADMIN, request_id=request_id).recorded)
 
@@ -85,7 +85,7 @@ def test_reviewed_before_a_raise_and_approved_after_it_is_paid_at_the_new_standa
     assert review is not None
     assert review.assessment.monthly_amount == D("1140.00")  # (780 − 400) × 3
     raise_urban(casework, "850.00", date(2025, 7, 1))
-    casework.approve(hid, eid, effective_on=date(2025, 7, 3), actor=APPROVER)
+    casework.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2025, 7, 3))))
     e = casework.get_household(hid).enrolment(eid)
     assert e.benefits_from == date(2025, 8, 1)
     assert e.amount_on(date(2025, 8, 1)) == D("1350.00")
@@ -107,8 +107,13 @@ def test_a_death_leaves_the_payroll_line_the_roll_and_the_statistics(
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
         payroll.run(month, actor=APPROVER)
     spouse = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.SPOUSE)
-    casework.remove_member(
-        hid, spouse.person_id, cause=RemovalCause.DEATH, effective_on=date(2024, 3, 10), actor=CASEWORKER
+    casework.handle(
+        commands.RemoveMember(
+            household_id=hid,
+            person_id=spouse.person_id,
+            cause=RemovalCause.DEATH,
+            meta=by(CASEWORKER, date(2024, 3, 10)),
+        )
     )
     run = payroll.run(date(2024, 7, 1), actor=APPROVER)
     # from April two counted members, per capita 600.00: (750 − 600) × 2 = 300.00; July (780 − 600) × 2 = 360.00
@@ -129,34 +134,45 @@ def test_an_unsupported_childs_top_up_falls_when_the_dibao_share_rises(casework:
     jailed = (ParentStatus(ParentSituation.SERVING_SENTENCE, date(2022, 1, 1)),)
     grandma = member(Relation.HEAD, date(1958, 1, 1))
     child = member(Relation.GRANDCHILD, date(2015, 1, 1), support_duty=True)
-    h = casework.register_household(
-        area_type=AreaType.URBAN,
-        division_code=COMMUNITY,
-        address="某街道1号",
-        members=(grandma, child),
-        registered_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    h = casework.handle(
+        commands.RegisterHousehold(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="某街道1号",
+            members=(grandma, child),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
-    casework.record_parents(h.id, child.person_id, jailed, lost, effective_on=date(2024, 1, 11), actor=CASEWORKER)
+    casework.handle(
+        commands.RecordParents(
+            household_id=h.id,
+            person_id=child.person_id,
+            father=jailed,
+            mother=lost,
+            meta=by(CASEWORKER, date(2024, 1, 11)),
+        )
+    )
     dibao = enrol(casework, h.id, applied_on=date(2024, 1, 12), approved_on=date(2024, 1, 26))
-    eid, _ = casework.apply(
-        h.id,
-        Program.UNSUPPORTED_CHILD,
-        (child.person_id,),
-        terms={"placement": "community"},
-        effective_on=date(2024, 2, 1),
-        actor=CASEWORKER,
+    eid, _ = casework.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.UNSUPPORTED_CHILD,
+            beneficiaries=(child.person_id,),
+            terms={"placement": "community"},
+            meta=by(CASEWORKER, date(2024, 2, 1)),
+        )
     )
-    casework.record_township_review(
-        h.id,
-        eid,
-        investigated_on=date(2024, 2, 2),
-        findings="属实",
-        opinion=TownshipOpinion.APPROVE,
-        effective_on=date(2024, 2, 2),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.RecordTownshipReview(
+            household_id=h.id,
+            enrolment_id=eid,
+            investigated_on=date(2024, 2, 2),
+            findings="属实",
+            opinion=TownshipOpinion.APPROVE,
+            meta=by(CASEWORKER, date(2024, 2, 2)),
+        )
     )
-    casework.approve(h.id, eid, effective_on=date(2024, 2, 3), actor=APPROVER)
+    casework.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 3))))
     got = casework.get_household(h.id)
     assert got.enrolment(dibao).amount_on(date(2024, 6, 1)) == D("1500.00")  # 750 × 2, the child's share 750
     assert got.enrolment(eid).amount_on(date(2024, 6, 1)) == D("650.00")  # 1400 − 750
@@ -171,29 +187,45 @@ def test_a_child_turning_18_is_not_paid_for_the_next_month_without_the_calendar_
 ) -> None:
     """An orphan turns 18 on 10 August: August is paid, September's payroll (run on 25 August, no tick) is not."""
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 8, 10))
-    h = casework.register_household(
-        area_type=AreaType.URBAN,
-        division_code=COMMUNITY,
-        address="某街道1号",
-        members=(guardian, child),
-        registered_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    h = casework.handle(
+        commands.RegisterHousehold(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="某街道1号",
+            members=(guardian, child),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
-    casework.record_parents(h.id, child.person_id, lost, lost, effective_on=date(2024, 1, 11), actor=CASEWORKER)
-    eid, _ = casework.apply(
-        h.id,
-        Program.ORPHAN,
-        (child.person_id,),
-        terms={"placement": "community"},
-        effective_on=date(2024, 1, 15),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.RecordParents(
+            household_id=h.id,
+            person_id=child.person_id,
+            father=lost,
+            mother=lost,
+            meta=by(CASEWORKER, date(2024, 1, 11)),
+        )
     )
-    casework.record_township_review(
-        h.id, eid, investigated_on=date(2024, 1, 16), findings="属实", opinion=TownshipOpinion.APPROVE,
-        effective_on=date(2024, 1, 16), actor=CASEWORKER,
-    )  # fmt: skip
-    casework.approve(h.id, eid, effective_on=date(2024, 1, 17), actor=APPROVER)
+    eid, _ = casework.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.ORPHAN,
+            beneficiaries=(child.person_id,),
+            terms={"placement": "community"},
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
+    )
+    casework.handle(
+        commands.RecordTownshipReview(
+            household_id=h.id,
+            enrolment_id=eid,
+            investigated_on=date(2024, 1, 16),
+            findings="属实",
+            opinion=TownshipOpinion.APPROVE,
+            meta=by(CASEWORKER, date(2024, 1, 16)),
+        )
+    )
+    casework.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 1, 17))))
     payroll.run(date(2024, 8, 1), actor=APPROVER)
     payroll.run(date(2024, 9, 1), actor=APPROVER)
     assert paid(casework, date(2024, 8, 1), eid) == (D("1400.00"), 1)
@@ -210,13 +242,15 @@ def test_a_correction_is_explained_month_by_month_and_reproduced(casework: Casew
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
         payroll.run(month, actor=APPROVER)
     head = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.HEAD)
-    casework.record_circumstances(
-        hid,
-        Circumstances(
-            incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),), assets=Assets(financial=D("1000"))
-        ),
-        effective_on=date(2024, 4, 1),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.RecordCircumstances(
+            household_id=hid,
+            circumstances=Circumstances(
+                incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),),
+                assets=Assets(financial=D("1000")),
+            ),
+            meta=by(CASEWORKER, date(2024, 4, 1)),
+        )
     )
     payroll.run(date(2024, 7, 1), actor=APPROVER)
     (settled,) = [e for e in casework.repository.event_store.get(hid) if isinstance(e, Household.PaymentsSettled)]
@@ -251,14 +285,24 @@ def test_a_raise_recorded_while_an_application_waits_is_priced_on_it(casework: C
     waiting = household(casework, registered_on=date(2025, 1, 10))
     eid = enrol(casework, waiting, applied_on=date(2025, 6, 15))  # reviewed 20 June: 1140.00 from July if approved
     refused = household(casework, registered_on=date(2025, 1, 10))
-    other, _ = casework.apply(
-        refused, Program.DIBAO, tuple(casework.get_household(refused).members), effective_on=date(2025, 6, 15),
-        actor=CASEWORKER,
-    )  # fmt: skip
-    casework.record_township_review(
-        refused, other, investigated_on=date(2025, 6, 20), findings="不属实", opinion=TownshipOpinion.REJECT,
-        effective_on=date(2025, 6, 20), actor=CASEWORKER,
-    )  # fmt: skip
+    other, _ = casework.handle(
+        commands.FileApplication(
+            household_id=refused,
+            program=Program.DIBAO,
+            beneficiaries=tuple(casework.get_household(refused).members),
+            meta=by(CASEWORKER, date(2025, 6, 15)),
+        )
+    )
+    casework.handle(
+        commands.RecordTownshipReview(
+            household_id=refused,
+            enrolment_id=other,
+            investigated_on=date(2025, 6, 20),
+            findings="不属实",
+            opinion=TownshipOpinion.REJECT,
+            meta=by(CASEWORKER, date(2025, 6, 20)),
+        )
+    )
     # July 2025, and February 2030 when the first child turns 18 (priced at 850 too)
     assert raise_urban(casework, "850.00", date(2025, 7, 1), request_id="req-raise") == 2
     (change, _) = [c for c in changes(casework, waiting) if c.request_id == "req-raise"]
@@ -282,13 +326,15 @@ def test_a_month_settled_once_is_settled_again_when_what_is_due_changes_back(
     head = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.HEAD)
 
     def wages(amount: str, on: date) -> None:
-        casework.record_circumstances(
-            hid,
-            Circumstances(
-                incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D(amount)),), assets=Assets(financial=D("1000"))
-            ),
-            effective_on=on,
-            actor=CASEWORKER,
+        casework.handle(
+            commands.RecordCircumstances(
+                household_id=hid,
+                circumstances=Circumstances(
+                    incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D(amount)),),
+                    assets=Assets(financial=D("1000")),
+                ),
+                meta=by(CASEWORKER, on),
+            )
         )
 
     wages("1500.00", date(2024, 4, 1))

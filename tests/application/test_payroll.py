@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from application import commands
 from application.casework import Casework
 from application.payroll import Payroll
 from application.views.projection import Views
@@ -20,7 +21,7 @@ from domain.payroll import PayrollMonth, payroll_id
 from domain.values import Actor, AreaType, Role
 from infrastructure.payroll_transcodings import register_payroll_transcodings
 from tests.application.scenarios import enrol, household, month_firsts, raise_standards
-from tests.support import APPROVER, CASEWORKER, fixed_clock
+from tests.support import APPROVER, CASEWORKER, by, fixed_clock
 
 D = Decimal
 MARCH = date(2024, 3, 1)
@@ -199,12 +200,24 @@ def test_a_year_of_payroll_adds_up_to_the_yuan(casework: Casework, payroll: Payr
         july = casework.get_household(hid).enrolment(eid).entitlement_on(date(2024, 7, 1))
         assert july is not None
         assert (july.effective_on, july.cause) == (date(2024, 7, 1), "parameter")
-    casework.suspend(
-        h2, e2, reason_code="NOT_REACHABLE", reason="家庭失联", effective_on=date(2024, 8, 10), actor=APPROVER
+    casework.handle(
+        commands.Suspend(
+            household_id=h2,
+            enrolment_id=e2,
+            reason_code="NOT_REACHABLE",
+            meta=by(APPROVER, date(2024, 8, 10), reason="家庭失联"),
+        )
     )
-    casework.resume(h2, e2, effective_on=date(2024, 10, 15), actor=APPROVER)  # October unpaid, November paid
-    casework.terminate(
-        h3, e3, reason_code="MOVED_AWAY", reason="迁出本区", effective_on=date(2024, 9, 5), actor=APPROVER
+    casework.handle(
+        commands.Resume(household_id=h2, enrolment_id=e2, meta=by(APPROVER, date(2024, 10, 15)))
+    )  # October unpaid, November paid
+    casework.handle(
+        commands.Terminate(
+            household_id=h3,
+            enrolment_id=e3,
+            reason_code="MOVED_AWAY",
+            meta=by(APPROVER, date(2024, 9, 5), reason="迁出本区"),
+        )
     )
     paid = {m: payroll.run(m, actor=APPROVER).issued_amount for m in month_firsts(MARCH, date(2024, 12, 1))}
     assert [str(a) for a in paid.values()] == [
@@ -249,8 +262,12 @@ def test_payments_name_the_beneficiaries_in_force_that_month(casework: Casework,
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     payroll.run(MARCH, actor=APPROVER)
     child = [p for p, m in casework.get_household(hid).members.items() if m.relation == "child"][0]
-    casework.remove_member(hid, child, cause=RemovalCause.MOVED_OUT, effective_on=date(2024, 3, 10), actor=CASEWORKER)
-    casework.review(hid, eid, effective_on=date(2024, 3, 20), actor=CASEWORKER)
+    casework.handle(
+        commands.RemoveMember(
+            household_id=hid, person_id=child, cause=RemovalCause.MOVED_OUT, meta=by(CASEWORKER, date(2024, 3, 10))
+        )
+    )
+    casework.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 3, 20))))
     payroll.run(date(2024, 4, 1), actor=APPROVER)
     april = casework.repository.get(payroll_id(date(2024, 4, 1), "430112"))
     march = casework.repository.get(payroll_id(MARCH, "430112"))

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import pytest
 
+from application import commands
 from application.casework import Casework
 from domain.circumstances import Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import Status, TownshipOpinion
@@ -18,55 +19,65 @@ from domain.members import Disability, DisabilityKind, Member, Relation
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.rules.temporary import ApprovalLevel, GrantKind
 from domain.values import AreaType, IdNumber, Program
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, id_number, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, id_number, member
 
 D = Decimal
 TEKUN_TERMS = {"arrangement": "dispersed", "has_capable_supporter": False}
 
 
 def household(app: Casework, *members: Member, area: AreaType = AreaType.URBAN) -> Household:
-    return app.register_household(
-        area_type=area,
-        division_code=COMMUNITY,
-        address="某街道1号",
-        members=members,
-        registered_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    return app.handle(
+        commands.RegisterHousehold(
+            area_type=area,
+            division_code=COMMUNITY,
+            address="某街道1号",
+            members=members,
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
 
 
 def through_approval(app: Casework, hid: UUID, eid: UUID, reviewed: date, approved: date) -> None:
-    app.record_township_review(
-        hid,
-        eid,
-        investigated_on=reviewed,
-        findings="入户调查属实",
-        opinion=TownshipOpinion.APPROVE,
-        effective_on=reviewed,
-        actor=CASEWORKER,
+    app.handle(
+        commands.RecordTownshipReview(
+            household_id=hid,
+            enrolment_id=eid,
+            investigated_on=reviewed,
+            findings="入户调查属实",
+            opinion=TownshipOpinion.APPROVE,
+            meta=by(CASEWORKER, reviewed),
+        )
     )
-    app.approve(hid, eid, effective_on=approved, actor=APPROVER)
+    app.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, approved)))
 
 
 def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
     """A 70-year-old living alone, unable to do 4 daily activities, wages-free income 300.00."""
     elder = member(Relation.HEAD, date(1954, 2, 1))
     h = household(app, elder)
-    app.record_circumstances(
-        h.id,
-        Circumstances(incomes=(IncomeItem(elder.person_id, IncomeKind.OTHER, D("300.00")),)),
-        effective_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    app.handle(
+        commands.RecordCircumstances(
+            household_id=h.id,
+            circumstances=Circumstances(incomes=(IncomeItem(elder.person_id, IncomeKind.OTHER, D("300.00")),)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
-    app.assess_care(
-        h.id,
-        elder.person_id,
-        ("eating", "dressing", "toileting", "bathing"),
-        effective_on=date(2024, 1, 12),
-        actor=CASEWORKER,
+    app.handle(
+        commands.AssessCare(
+            household_id=h.id,
+            person_id=elder.person_id,
+            unable_activities=("eating", "dressing", "toileting", "bathing"),
+            meta=by(CASEWORKER, date(2024, 1, 12)),
+        )
     )
-    eid, _ = app.apply(
-        h.id, Program.TEKUN, (elder.person_id,), terms=TEKUN_TERMS, effective_on=date(2024, 1, 15), actor=CASEWORKER
+    eid, _ = app.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.TEKUN,
+            beneficiaries=(elder.person_id,),
+            terms=TEKUN_TERMS,
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
     return h.id, eid
 
@@ -74,19 +85,20 @@ def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
 def test_tekun_amount_is_basic_living_plus_care(casework: Casework) -> None:
     """tekun: round(750.00 × 1.3) = 975.00 + dispersed full-care 600.00 = 1575.00, after a 7-day notice."""
     hid, eid = tekun_elder(casework)
-    casework.record_township_review(
-        hid,
-        eid,
-        investigated_on=date(2024, 1, 20),
-        findings="属实",
-        opinion=TownshipOpinion.APPROVE,
-        effective_on=date(2024, 1, 20),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.RecordTownshipReview(
+            household_id=hid,
+            enrolment_id=eid,
+            investigated_on=date(2024, 1, 20),
+            findings="属实",
+            opinion=TownshipOpinion.APPROVE,
+            meta=by(CASEWORKER, date(2024, 1, 20)),
+        )
     )
     with pytest.raises(RuleViolation) as early:
-        casework.approve(hid, eid, effective_on=date(2024, 1, 26), actor=APPROVER)
+        casework.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 1, 26))))
     assert early.value.rule == "notice-not-ended"
-    casework.approve(hid, eid, effective_on=date(2024, 1, 27), actor=APPROVER)
+    casework.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 1, 27))))
     e = casework.get_household(hid).enrolment(eid)
     assert e.amount_on(date(2024, 2, 1)) == D("1575.00")
     assert e.last_assessment is not None
@@ -100,14 +112,23 @@ def test_orphan_has_no_notice_and_the_community_rate(casework: Casework) -> None
     child = member(Relation.GRANDCHILD, date(2014, 6, 1))
     h = household(casework, guardian, child)
     lost = (ParentStatus(ParentSituation.DEAD, date(2020, 3, 1)),)
-    casework.record_parents(h.id, child.person_id, lost, lost, effective_on=date(2024, 1, 11), actor=CASEWORKER)
-    eid, _ = casework.apply(
-        h.id,
-        Program.ORPHAN,
-        (child.person_id,),
-        terms={"placement": "community"},
-        effective_on=date(2024, 1, 15),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.RecordParents(
+            household_id=h.id,
+            person_id=child.person_id,
+            father=lost,
+            mother=lost,
+            meta=by(CASEWORKER, date(2024, 1, 11)),
+        )
+    )
+    eid, _ = casework.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.ORPHAN,
+            beneficiaries=(child.person_id,),
+            terms={"placement": "community"},
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
     e = casework.get_household(h.id).enrolment(eid)
@@ -123,42 +144,56 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
     grandma = member(Relation.HEAD, date(1958, 1, 1))
     child = member(Relation.GRANDCHILD, date(2015, 1, 1), support_duty=True)  # 抚养关系, counted for dibao
     h = household(casework, grandma, child)
-    casework.record_parents(
-        h.id, child.person_id, father_jailed, mother_gone, effective_on=date(2024, 1, 11), actor=CASEWORKER
+    casework.handle(
+        commands.RecordParents(
+            household_id=h.id,
+            person_id=child.person_id,
+            father=father_jailed,
+            mother=mother_gone,
+            meta=by(CASEWORKER, date(2024, 1, 11)),
+        )
     )
     # the household is on dibao: (750.00 − 0) × 2 = 1500.00, the child's share 750.00
-    dibao, _ = casework.apply(
-        h.id, Program.DIBAO, (grandma.person_id, child.person_id), effective_on=date(2024, 1, 12), actor=CASEWORKER
+    dibao, _ = casework.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.DIBAO,
+            beneficiaries=(grandma.person_id, child.person_id),
+            meta=by(CASEWORKER, date(2024, 1, 12)),
+        )
     )
     through_approval(casework, h.id, dibao, date(2024, 1, 13), date(2024, 1, 22))
-    eid, _ = casework.apply(
-        h.id,
-        Program.UNSUPPORTED_CHILD,
-        (child.person_id,),
-        terms={"placement": "community"},
-        effective_on=date(2024, 3, 1),
-        actor=CASEWORKER,
+    eid, _ = casework.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.UNSUPPORTED_CHILD,
+            beneficiaries=(child.person_id,),
+            terms={"placement": "community"},
+            meta=by(CASEWORKER, date(2024, 3, 1)),
+        )
     )
-    casework.record_township_review(
-        h.id,
-        eid,
-        investigated_on=date(2024, 3, 14),
-        findings="属实",
-        opinion=TownshipOpinion.APPROVE,
-        effective_on=date(2024, 3, 14),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.RecordTownshipReview(
+            household_id=h.id,
+            enrolment_id=eid,
+            investigated_on=date(2024, 3, 14),
+            findings="属实",
+            opinion=TownshipOpinion.APPROVE,
+            meta=by(CASEWORKER, date(2024, 3, 14)),
+        )
     )
     early = casework.get_household(h.id).enrolment(eid).last_assessment
     assert early is not None
     assert not early.eligible  # one day short of six months out of contact
-    casework.withdraw(h.id, eid, effective_on=date(2024, 3, 14), actor=CASEWORKER)
-    eid, _ = casework.apply(
-        h.id,
-        Program.UNSUPPORTED_CHILD,
-        (child.person_id,),
-        terms={"placement": "community"},
-        effective_on=date(2024, 3, 15),
-        actor=CASEWORKER,
+    casework.handle(commands.Withdraw(household_id=h.id, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 3, 14))))
+    eid, _ = casework.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.UNSUPPORTED_CHILD,
+            beneficiaries=(child.person_id,),
+            terms={"placement": "community"},
+            meta=by(CASEWORKER, date(2024, 3, 15)),
+        )
     )
     through_approval(casework, h.id, eid, date(2024, 3, 15), date(2024, 3, 16))
     assert casework.get_household(h.id).enrolment(eid).amount_on(date(2024, 4, 1)) == D("650.00")  # 1400.00 − 750.00
@@ -167,34 +202,34 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
 def test_temporary_grant_and_the_township_cap(casework: Casework) -> None:
     """A township may grant up to its cap of 1000.00; above it only the district may."""
     h = household(casework, member(Relation.HEAD))
-    casework.grant_temporary(
-        h.id,
-        kind=GrantKind.EMERGENCY,
-        level=ApprovalLevel.TOWNSHIP,
-        amount=D("1000.00"),
-        effective_on=date(2024, 2, 1),
-        actor=CASEWORKER,
-        reason="火灾",
-    )
-    with pytest.raises(RuleViolation) as over:
-        casework.grant_temporary(
-            h.id,
+    casework.handle(
+        commands.GrantTemporary(
+            household_id=h.id,
             kind=GrantKind.EMERGENCY,
             level=ApprovalLevel.TOWNSHIP,
-            amount=D("1000.01"),
-            effective_on=date(2024, 2, 1),
-            actor=CASEWORKER,
-            reason="火灾",
+            amount=D("1000.00"),
+            meta=by(CASEWORKER, date(2024, 2, 1), reason="火灾"),
+        )
+    )
+    with pytest.raises(RuleViolation) as over:
+        casework.handle(
+            commands.GrantTemporary(
+                household_id=h.id,
+                kind=GrantKind.EMERGENCY,
+                level=ApprovalLevel.TOWNSHIP,
+                amount=D("1000.01"),
+                meta=by(CASEWORKER, date(2024, 2, 1), reason="火灾"),
+            )
         )
     assert over.value.rule == "township-cap-exceeded"
-    casework.grant_temporary(
-        h.id,
-        kind=GrantKind.EXPENDITURE,
-        level=ApprovalLevel.DISTRICT,
-        amount=D("5000.00"),
-        effective_on=date(2024, 2, 2),
-        actor=APPROVER,
-        reason="大病支出",
+    casework.handle(
+        commands.GrantTemporary(
+            household_id=h.id,
+            kind=GrantKind.EXPENDITURE,
+            level=ApprovalLevel.DISTRICT,
+            amount=D("5000.00"),
+            meta=by(APPROVER, date(2024, 2, 2), reason="大病支出"),
+        )
     )
     grants = casework.get_household(h.id).grants
     assert sorted(g.amount for g in grants.values()) == [D("1000.00"), D("5000.00")]
@@ -213,13 +248,34 @@ def test_a_person_is_on_dibao_in_one_household_at_a_time(casework: Casework) -> 
     """A second household's dibao for the same person is refused until the first enrolment ends."""
     first, second = same_person()
     h1, h2 = household(casework, first), household(casework, second)
-    e1, _ = casework.apply(h1.id, Program.DIBAO, (first.person_id,), effective_on=date(2024, 1, 15), actor=CASEWORKER)
+    e1, _ = casework.handle(
+        commands.FileApplication(
+            household_id=h1.id,
+            program=Program.DIBAO,
+            beneficiaries=(first.person_id,),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
+    )
     with pytest.raises(RuleViolation) as refused:
-        casework.apply(h2.id, Program.DIBAO, (second.person_id,), effective_on=date(2024, 1, 16), actor=CASEWORKER)
+        casework.handle(
+            commands.FileApplication(
+                household_id=h2.id,
+                program=Program.DIBAO,
+                beneficiaries=(second.person_id,),
+                meta=by(CASEWORKER, date(2024, 1, 16)),
+            )
+        )
     assert refused.value.rule == "exclusion-dibao-dibao"
     assert casework.get_household(h2.id).version == 1
-    casework.withdraw(h1.id, e1, effective_on=date(2024, 1, 17), actor=CASEWORKER)
-    casework.apply(h2.id, Program.DIBAO, (second.person_id,), effective_on=date(2024, 1, 18), actor=CASEWORKER)
+    casework.handle(commands.Withdraw(household_id=h1.id, enrolment_id=e1, meta=by(CASEWORKER, date(2024, 1, 17))))
+    casework.handle(
+        commands.FileApplication(
+            household_id=h2.id,
+            program=Program.DIBAO,
+            beneficiaries=(second.person_id,),
+            meta=by(CASEWORKER, date(2024, 1, 18)),
+        )
+    )
 
 
 def test_never_dibao_and_tekun_at_once(casework: Casework) -> None:
@@ -227,7 +283,11 @@ def test_never_dibao_and_tekun_at_once(casework: Casework) -> None:
     hid, _ = tekun_elder(casework)
     elder = next(iter(casework.get_household(hid).members))
     with pytest.raises(RuleViolation) as refused:
-        casework.apply(hid, Program.DIBAO, (elder,), effective_on=date(2024, 1, 16), actor=CASEWORKER)
+        casework.handle(
+            commands.FileApplication(
+                household_id=hid, program=Program.DIBAO, beneficiaries=(elder,), meta=by(CASEWORKER, date(2024, 1, 16))
+            )
+        )
     assert refused.value.rule == "exclusion-dibao-tekun"
 
 
@@ -235,22 +295,24 @@ def test_orphan_and_unsupported_child_exclude_each_other(casework: Casework) -> 
     """A child with an open orphan enrolment cannot apply as an unsupported child."""
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2014, 6, 1))
     h = household(casework, guardian, child)
-    casework.apply(
-        h.id,
-        Program.ORPHAN,
-        (child.person_id,),
-        terms={"placement": "community"},
-        effective_on=date(2024, 1, 15),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.ORPHAN,
+            beneficiaries=(child.person_id,),
+            terms={"placement": "community"},
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
     with pytest.raises(RuleViolation) as refused:
-        casework.apply(
-            h.id,
-            Program.UNSUPPORTED_CHILD,
-            (child.person_id,),
-            terms={"placement": "community"},
-            effective_on=date(2024, 1, 15),
-            actor=CASEWORKER,
+        casework.handle(
+            commands.FileApplication(
+                household_id=h.id,
+                program=Program.UNSUPPORTED_CHILD,
+                beneficiaries=(child.person_id,),
+                terms={"placement": "community"},
+                meta=by(CASEWORKER, date(2024, 1, 15)),
+            )
         )
     assert refused.value.rule == "exclusion-unsupported_child-orphan"
 
@@ -280,8 +342,14 @@ def test_hopeless_applications_are_refused_at_once(
     """A working-age adult without disability for tekun, an 18-year-old for orphan: refused, nothing written."""
     h = household(casework, person)
     with pytest.raises(RuleViolation) as refused:
-        casework.apply(
-            h.id, program, (person.person_id,), terms=terms, effective_on=date(2024, 1, 15), actor=CASEWORKER
+        casework.handle(
+            commands.FileApplication(
+                household_id=h.id,
+                program=program,
+                beneficiaries=(person.person_id,),
+                terms=terms,
+                meta=by(CASEWORKER, date(2024, 1, 15)),
+            )
         )
     assert refused.value.rule == rule
     assert casework.get_household(h.id).version == 1
@@ -292,18 +360,24 @@ def test_bad_program_facts_write_nothing(casework: Casework) -> None:
     child = member(Relation.CHILD, date(2015, 1, 1))
     h = household(casework, member(Relation.HEAD), child)
     with pytest.raises(InvalidValue) as activity:
-        casework.assess_care(
-            h.id, child.person_id, ("eating", "juggling"), effective_on=date(2024, 2, 1), actor=CASEWORKER
+        casework.handle(
+            commands.AssessCare(
+                household_id=h.id,
+                person_id=child.person_id,
+                unable_activities=("eating", "juggling"),
+                meta=by(CASEWORKER, date(2024, 2, 1)),
+            )
         )
     assert activity.value.rule == "daily-activity-known"
     with pytest.raises(InvalidValue) as since:
-        casework.record_parents(
-            h.id,
-            child.person_id,
-            (ParentStatus(ParentSituation.DEAD, date(2024, 3, 1)),),
-            (),
-            effective_on=date(2024, 2, 1),
-            actor=CASEWORKER,
+        casework.handle(
+            commands.RecordParents(
+                household_id=h.id,
+                person_id=child.person_id,
+                father=(ParentStatus(ParentSituation.DEAD, date(2024, 3, 1)),),
+                mother=(),
+                meta=by(CASEWORKER, date(2024, 2, 1)),
+            )
         )
     assert since.value.rule == "situation-since"
     assert casework.get_household(h.id).version == 1
@@ -313,24 +387,31 @@ def test_july_raise_adjusts_every_affected_enrolment_exactly_once(casework: Case
     """The 1 July urban raise (750 → 780) adjusts the urban dibao and the tekun once; rural is untouched."""
     head, spouse, kid = (member(Relation.HEAD), member(Relation.SPOUSE), member(Relation.CHILD, date(2012, 1, 1)))
     urban = household(casework, head, spouse, kid)
-    casework.record_circumstances(
-        urban.id,
-        Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),)),
-        effective_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.RecordCircumstances(
+            household_id=urban.id,
+            circumstances=Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),)),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
-    dibao, _ = casework.apply(
-        urban.id,
-        Program.DIBAO,
-        (head.person_id, spouse.person_id, kid.person_id),
-        effective_on=date(2024, 1, 15),
-        actor=CASEWORKER,
+    dibao, _ = casework.handle(
+        commands.FileApplication(
+            household_id=urban.id,
+            program=Program.DIBAO,
+            beneficiaries=(head.person_id, spouse.person_id, kid.person_id),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
     through_approval(casework, urban.id, dibao, date(2024, 1, 20), date(2024, 2, 1))
     rural_head = member(Relation.HEAD)
     rural = household(casework, rural_head, area=AreaType.RURAL)
-    rural_eid, _ = casework.apply(
-        rural.id, Program.DIBAO, (rural_head.person_id,), effective_on=date(2024, 1, 15), actor=CASEWORKER
+    rural_eid, _ = casework.handle(
+        commands.FileApplication(
+            household_id=rural.id,
+            program=Program.DIBAO,
+            beneficiaries=(rural_head.person_id,),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
     through_approval(casework, rural.id, rural_eid, date(2024, 1, 20), date(2024, 2, 1))
     tekun_h, tekun = tekun_elder(casework)
@@ -368,14 +449,23 @@ def test_children_age_out_and_gradual_exits_close_by_the_calendar(casework: Case
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 5, 10))
     h = household(casework, guardian, child)
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
-    casework.record_parents(h.id, child.person_id, lost, lost, effective_on=date(2024, 1, 11), actor=CASEWORKER)
-    eid, _ = casework.apply(
-        h.id,
-        Program.ORPHAN,
-        (child.person_id,),
-        terms={"placement": "institutional"},
-        effective_on=date(2024, 1, 15),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.RecordParents(
+            household_id=h.id,
+            person_id=child.person_id,
+            father=lost,
+            mother=lost,
+            meta=by(CASEWORKER, date(2024, 1, 11)),
+        )
+    )
+    eid, _ = casework.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.ORPHAN,
+            beneficiaries=(child.person_id,),
+            terms={"placement": "institutional"},
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
     assert casework.tick(date(2024, 5, 31)).recorded == []
@@ -394,13 +484,23 @@ def test_a_death_brings_the_review_forward(casework: Casework) -> None:
 
     head, spouse = member(Relation.HEAD), member(Relation.SPOUSE, disability=Disability(DisabilityKind.PHYSICAL, 1))
     h = household(casework, head, spouse)
-    eid, _ = casework.apply(
-        h.id, Program.DIBAO, (head.person_id, spouse.person_id), effective_on=date(2024, 1, 15), actor=CASEWORKER
+    eid, _ = casework.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.DIBAO,
+            beneficiaries=(head.person_id, spouse.person_id),
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 2, 1))
     assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 9, 1)
-    casework.remove_member(
-        h.id, spouse.person_id, cause=RemovalCause.DEATH, effective_on=date(2024, 4, 10), actor=CASEWORKER
+    casework.handle(
+        commands.RemoveMember(
+            household_id=h.id,
+            person_id=spouse.person_id,
+            cause=RemovalCause.DEATH,
+            meta=by(CASEWORKER, date(2024, 4, 10)),
+        )
     )
     assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 7, 10)
 
@@ -409,21 +509,22 @@ def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) 
     """With the school extension raised to 22, an orphan in full-time school is not aged out at 18."""
     from api.composition import SEED_ACTOR
 
-    casework.set_parameter(
-        name="children.school_extension_age",
-        jurisdiction="430112",
-        effective_from=date(2024, 1, 1),
-        value=22,
-        legal_basis="示例：在校可延至22周岁",
-        actor=SEED_ACTOR,
-        reason="test",
+    casework.handle(
+        commands.SetParameter(
+            name="children.school_extension_age",
+            jurisdiction="430112",
+            value=22,
+            legal_basis="示例：在校可延至22周岁",
+            meta=by(SEED_ACTOR, date(2024, 1, 1), reason="test"),
+        )
     )
-    casework.confirm_parameter(
-        name="children.school_extension_age",
-        jurisdiction="430112",
-        confirmed_until=date(2026, 12, 31),
-        actor=SEED_ACTOR,
-        reason="test",
+    casework.handle(
+        commands.ConfirmParameter(
+            name="children.school_extension_age",
+            jurisdiction="430112",
+            confirmed_until=date(2026, 12, 31),
+            meta=by(SEED_ACTOR, date(2026, 12, 31), reason="test"),
+        )
     )
     from domain.members import SchoolStatus
 
@@ -431,14 +532,23 @@ def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) 
     child = member(Relation.GRANDCHILD, date(2006, 5, 10), school_status=SchoolStatus.FULL_TIME)
     h = household(casework, guardian, child)
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
-    casework.record_parents(h.id, child.person_id, lost, lost, effective_on=date(2024, 1, 11), actor=CASEWORKER)
-    eid, _ = casework.apply(
-        h.id,
-        Program.ORPHAN,
-        (child.person_id,),
-        terms={"placement": "community"},
-        effective_on=date(2024, 1, 15),
-        actor=CASEWORKER,
+    casework.handle(
+        commands.RecordParents(
+            household_id=h.id,
+            person_id=child.person_id,
+            father=lost,
+            mother=lost,
+            meta=by(CASEWORKER, date(2024, 1, 11)),
+        )
+    )
+    eid, _ = casework.handle(
+        commands.FileApplication(
+            household_id=h.id,
+            program=Program.ORPHAN,
+            beneficiaries=(child.person_id,),
+            terms={"placement": "community"},
+            meta=by(CASEWORKER, date(2024, 1, 15)),
+        )
     )
     through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
     assert casework.tick(date(2024, 6, 1)).recorded == []
@@ -454,7 +564,19 @@ def test_four_eyes_on_termination(casework: Casework) -> None:
     through_approval(casework, hid, eid, date(2024, 1, 20), date(2024, 1, 28))
     recorder_as_approver = Actor(CASEWORKER.user_id, Role.APPROVER, CASEWORKER.jurisdiction)
     with pytest.raises(FourEyesViolation):
-        casework.terminate(
-            hid, eid, reason_code="MOVED_AWAY", reason="迁出", effective_on=date(2024, 3, 5), actor=recorder_as_approver
+        casework.handle(
+            commands.Terminate(
+                household_id=hid,
+                enrolment_id=eid,
+                reason_code="MOVED_AWAY",
+                meta=by(recorder_as_approver, date(2024, 3, 5), reason="迁出"),
+            )
         )
-    casework.terminate(hid, eid, reason_code="MOVED_AWAY", reason="迁出", effective_on=date(2024, 3, 5), actor=APPROVER)
+    casework.handle(
+        commands.Terminate(
+            household_id=hid,
+            enrolment_id=eid,
+            reason_code="MOVED_AWAY",
+            meta=by(APPROVER, date(2024, 3, 5), reason="迁出"),
+        )
+    )

@@ -15,6 +15,7 @@ from uuid import uuid4
 
 import pytest
 
+from application import commands
 from application.casework import Casework
 from application.payroll import Payroll
 from application.views.periods import pieces
@@ -25,7 +26,7 @@ from domain.members import RemovalCause
 from domain.values import Program
 from infrastructure.views import SQLViewStore
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, fixed_clock
+from tests.support import APPROVER, CASEWORKER, by, fixed_clock
 
 D = Decimal
 MARCH = date(2024, 3, 1)
@@ -82,11 +83,23 @@ def test_views_follow_an_enrolment_through_its_life(casework: Casework, views: V
     """Payable and on-roll queries answer by date; reasons, starts and ends are kept per enrolment."""
     hid = household(casework)
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
-    casework.suspend(
-        hid, eid, reason_code="NOT_REACHABLE", reason="失联", effective_on=date(2024, 5, 10), actor=APPROVER
+    casework.handle(
+        commands.Suspend(
+            household_id=hid,
+            enrolment_id=eid,
+            reason_code="NOT_REACHABLE",
+            meta=by(APPROVER, date(2024, 5, 10), reason="失联"),
+        )
     )
-    casework.resume(hid, eid, effective_on=date(2024, 6, 20), actor=APPROVER)
-    casework.terminate(hid, eid, reason_code="MOVED_AWAY", reason="迁出", effective_on=date(2024, 9, 5), actor=APPROVER)
+    casework.handle(commands.Resume(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 6, 20))))
+    casework.handle(
+        commands.Terminate(
+            household_id=hid,
+            enrolment_id=eid,
+            reason_code="MOVED_AWAY",
+            meta=by(APPROVER, date(2024, 9, 5), reason="迁出"),
+        )
+    )
     views.catch_up()
     store = views.store
     payable = {
@@ -113,8 +126,12 @@ def test_the_roll_lists_the_beneficiaries_in_force_on_the_date(casework: Casewor
     hid = household(casework, head_name="王建国")
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     child = next(p for p, m in casework.get_household(hid).members.items() if m.relation == "child")
-    casework.remove_member(hid, child, cause=RemovalCause.MOVED_OUT, effective_on=date(2024, 4, 10), actor=CASEWORKER)
-    casework.review(hid, eid, effective_on=date(2024, 4, 20), actor=CASEWORKER)
+    casework.handle(
+        commands.RemoveMember(
+            household_id=hid, person_id=child, cause=RemovalCause.MOVED_OUT, meta=by(CASEWORKER, date(2024, 4, 10))
+        )
+    )
+    casework.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 4, 20))))
     reports = Reports(views, fixed_clock)
     before = reports.roll(Program.DIBAO, date(2024, 4, 1), None, APPROVER)
     after = reports.roll(Program.DIBAO, date(2024, 5, 1), None, APPROVER)
@@ -268,14 +285,14 @@ def test_temporary_assistance_grants_are_counted_by_level(casework: Casework, vi
         (ApprovalLevel.TOWNSHIP, "500.00", date(2024, 4, 9)),
         (ApprovalLevel.TOWNSHIP, "300.00", date(2024, 7, 1)),
     ):
-        casework.grant_temporary(
-            hid,
-            kind=GrantKind.EMERGENCY,
-            level=level,
-            amount=D(amount),
-            effective_on=day,
-            actor=APPROVER,
-            reason="火灾",
+        casework.handle(
+            commands.GrantTemporary(
+                household_id=hid,
+                kind=GrantKind.EMERGENCY,
+                level=level,
+                amount=D(amount),
+                meta=by(APPROVER, day, reason="火灾"),
+            )
         )
     figures = Reports(views, fixed_clock).statistics("2024-03", "2024-06", None, APPROVER)
     assert figures["temporary_assistance"] == {

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.casework import Casework
 from application.views.projection import Views
 from application.views.replay import payable_by_replay
@@ -30,7 +31,7 @@ from domain.members import Relation, RemovalCause
 from domain.values import AreaType
 from infrastructure.policy_seed import load_seed
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, fixed_clock
+from tests.support import APPROVER, CASEWORKER, by, fixed_clock
 
 START = date(2024, 1, 15)
 ACTIONS = ("approve", "review", "review", "income", "income", "suspend", "resume", "terminate", "move_out", "withdraw")
@@ -63,27 +64,49 @@ def play(app: Casework, story: dict[str, Any]) -> None:
         h = app.get_household(hid)
         try:
             if action == "approve":
-                app.approve(hid, eid, effective_on=day, actor=APPROVER)
+                app.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, day)))
             elif action == "review":
-                app.review(hid, eid, effective_on=day, actor=CASEWORKER)
+                app.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, day)))
             elif action == "suspend":
-                app.suspend(hid, eid, reason_code="CHECK", reason="核查", effective_on=day, actor=APPROVER)
+                app.handle(
+                    commands.Suspend(
+                        household_id=hid, enrolment_id=eid, reason_code="CHECK", meta=by(APPROVER, day, reason="核查")
+                    )
+                )
             elif action == "resume":
-                app.resume(hid, eid, effective_on=day, actor=APPROVER)
+                app.handle(commands.Resume(household_id=hid, enrolment_id=eid, meta=by(APPROVER, day)))
             elif action == "terminate":
-                app.terminate(hid, eid, reason_code="MOVED_AWAY", reason="迁出", effective_on=day, actor=APPROVER)
+                app.handle(
+                    commands.Terminate(
+                        household_id=hid,
+                        enrolment_id=eid,
+                        reason_code="MOVED_AWAY",
+                        meta=by(APPROVER, day, reason="迁出"),
+                    )
+                )
             elif action == "withdraw":
-                app.withdraw(hid, eid, effective_on=day, actor=CASEWORKER)
+                app.handle(commands.Withdraw(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, day)))
             elif action == "income":
                 head = next(p for p, m in h.members.items() if m.relation is Relation.HEAD)
                 circumstances = Circumstances(
                     incomes=(IncomeItem(head, IncomeKind.WAGES, Decimal(wages)),), assets=Assets()
                 )
-                app.record_circumstances(hid, circumstances, effective_on=day, actor=CASEWORKER)
+                app.handle(
+                    commands.RecordCircumstances(
+                        household_id=hid, circumstances=circumstances, meta=by(CASEWORKER, day)
+                    )
+                )
             elif action == "move_out":
                 others = [p for p, m in h.members.items() if m.relation is not Relation.HEAD]
                 if others:
-                    app.remove_member(hid, others[0], cause=RemovalCause.MOVED_OUT, effective_on=day, actor=CASEWORKER)
+                    app.handle(
+                        commands.RemoveMember(
+                            household_id=hid,
+                            person_id=others[0],
+                            cause=RemovalCause.MOVED_OUT,
+                            meta=by(CASEWORKER, day),
+                        )
+                    )
         except DomainError:
             continue
 

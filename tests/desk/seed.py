@@ -14,10 +14,11 @@ from decimal import Decimal
 from uuid import UUID
 
 from api.deps import Services
+from application import commands
 from application.months import month_text
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, OTHER_TOWNSHIP_COMMUNITY
+from tests.support import APPROVER, CASEWORKER, OTHER_TOWNSHIP_COMMUNITY, by
 from tests.support_clock import SteppingClock
 
 HEADS = ("赵一鸣", "钱二强", "孙三立", "李四海", "周五福", "吴六顺")
@@ -56,14 +57,15 @@ def seed(services: Services, clock: SteppingClock) -> District:
     clock.advance(days=1)
     corrected = ids[0]
     head = next(iter(app.get_household(corrected).members))
-    app.record_circumstances(
-        corrected,
-        Circumstances(
-            incomes=(IncomeItem(head, IncomeKind.WAGES, Decimal("1500.00")),), assets=Assets(financial=Decimal("1000"))
-        ),
-        effective_on=date(2024, 4, 1),
-        actor=CASEWORKER,
-        reason="工资自2024年4月起上涨，迟报",
+    app.handle(
+        commands.RecordCircumstances(
+            household_id=corrected,
+            circumstances=Circumstances(
+                incomes=(IncomeItem(head, IncomeKind.WAGES, Decimal("1500.00")),),
+                assets=Assets(financial=Decimal("1000")),
+            ),
+            meta=by(CASEWORKER, date(2024, 4, 1), reason="工资自2024年4月起上涨，迟报"),
+        )
     )
     correction_at = clock.now
     clock.advance(minutes=5)

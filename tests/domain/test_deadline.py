@@ -8,6 +8,7 @@ import pytest
 
 from domain.errors import InvalidValue, RuleViolation, TransitionForbidden
 from domain.household import Household
+from domain.values import Context
 from tests.domain.test_household import build
 from tests.support import APPROVER
 
@@ -18,7 +19,7 @@ def test_an_extension_is_recorded_with_its_reason() -> None:
     """The event names the enrolment, the extended working days, the approver and the reason."""
     case = build("reviewed")
     case.h.extend_decision_deadline(
-        case.eid, working_days=45, deadline_working_days=30, effective_on=ON, actor=APPROVER, reason="需补充调查"
+        case.eid, working_days=45, deadline_working_days=30, ctx=Context(ON, APPROVER, reason="需补充调查")
     )
     event = case.h.pending_events[-1]
     assert isinstance(event, Household.DecisionDeadlineExtended)
@@ -32,7 +33,7 @@ def test_an_undecided_application_can_be_extended(stage: str) -> None:
     """Applied or reviewed (not yet decided): the extension is recorded."""
     case = build(stage)
     case.h.extend_decision_deadline(
-        case.eid, working_days=45, deadline_working_days=30, effective_on=ON, actor=APPROVER, reason="r"
+        case.eid, working_days=45, deadline_working_days=30, ctx=Context(ON, APPROVER, reason="r")
     )
     assert case.h.enrolment(case.eid).deadline_working_days == 45
 
@@ -44,7 +45,7 @@ def test_a_decided_application_cannot_be_extended(stage: str) -> None:
     before = len(case.h.pending_events)
     with pytest.raises(TransitionForbidden):
         case.h.extend_decision_deadline(
-            case.eid, working_days=45, deadline_working_days=30, effective_on=ON, actor=APPROVER, reason="r"
+            case.eid, working_days=45, deadline_working_days=30, ctx=Context(ON, APPROVER, reason="r")
         )
     assert len(case.h.pending_events) == before
 
@@ -54,12 +55,12 @@ def test_an_extension_needs_a_reason_a_longer_deadline_and_comes_once() -> None:
     case = build("reviewed")
     extend = case.h.extend_decision_deadline
     with pytest.raises(InvalidValue) as blank:
-        extend(case.eid, working_days=45, deadline_working_days=30, effective_on=ON, actor=APPROVER, reason=" ")
+        extend(case.eid, working_days=45, deadline_working_days=30, ctx=Context(ON, APPROVER, reason=" "))
     assert blank.value.rule == "reason-required"
     with pytest.raises(RuleViolation) as shorter:
-        extend(case.eid, working_days=30, deadline_working_days=30, effective_on=ON, actor=APPROVER, reason="r")
+        extend(case.eid, working_days=30, deadline_working_days=30, ctx=Context(ON, APPROVER, reason="r"))
     assert shorter.value.rule == "deadline-extension-longer"
-    extend(case.eid, working_days=45, deadline_working_days=30, effective_on=ON, actor=APPROVER, reason="r")
+    extend(case.eid, working_days=45, deadline_working_days=30, ctx=Context(ON, APPROVER, reason="r"))
     with pytest.raises(RuleViolation) as twice:
-        extend(case.eid, working_days=45, deadline_working_days=30, effective_on=ON, actor=APPROVER, reason="r")
+        extend(case.eid, working_days=45, deadline_working_days=30, ctx=Context(ON, APPROVER, reason="r"))
     assert twice.value.rule == "deadline-extended-once"

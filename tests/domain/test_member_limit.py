@@ -10,7 +10,7 @@ import pytest
 from domain.errors import RuleViolation
 from domain.household import Household
 from domain.members import MAX_MEMBERS, AdditionCause, Relation, RemovalCause
-from domain.values import AreaType
+from domain.values import AreaType, Context
 from tests.support import CASEWORKER, COMMUNITY, member
 
 
@@ -21,8 +21,7 @@ def household_of(size: int) -> Household:
         division_code=COMMUNITY,
         address="某街道1号",
         members=people,
-        registered_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+        ctx=Context(date(2024, 1, 10), CASEWORKER),
     )
 
 
@@ -37,12 +36,10 @@ def test_adding_a_member_beyond_the_limit_is_refused() -> None:
     """A household of 50 may not add a 51st; after a removal one may join again."""
     h = household_of(MAX_MEMBERS)
     with pytest.raises(RuleViolation) as err:
-        h.add_member(
-            member(Relation.OTHER), cause=AdditionCause.MOVED_IN, effective_on=date(2024, 2, 1), actor=CASEWORKER
-        )
+        h.add_member(member(Relation.OTHER), cause=AdditionCause.MOVED_IN, ctx=Context(date(2024, 2, 1), CASEWORKER))
     assert err.value.rule == "members-limit"
     assert len(h.members) == MAX_MEMBERS
     leaving = next(pid for pid, m in h.members.items() if m.relation is Relation.OTHER)
-    h.remove_member(leaving, cause=RemovalCause.MOVED_OUT, effective_on=date(2024, 2, 2), actor=CASEWORKER)
-    h.add_member(member(Relation.OTHER), cause=AdditionCause.MOVED_IN, effective_on=date(2024, 2, 3), actor=CASEWORKER)
+    h.remove_member(leaving, cause=RemovalCause.MOVED_OUT, ctx=Context(date(2024, 2, 2), CASEWORKER))
+    h.add_member(member(Relation.OTHER), cause=AdditionCause.MOVED_IN, ctx=Context(date(2024, 2, 3), CASEWORKER))
     assert len(h.members) == MAX_MEMBERS

@@ -17,6 +17,7 @@ import pytest
 from eventsourcing.cryptography import AESCipher
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.audit import Auditor
 from application.casework import Casework
 from application.payroll import Payroll
@@ -30,7 +31,7 @@ from infrastructure.policy_seed import load_seed
 from infrastructure.settings import CIPHER_TOPIC
 from tests.application.scenarios import enrol, household
 from tests.conftest import _postgres_env
-from tests.support import APPROVER, fixed_clock
+from tests.support import APPROVER, by, fixed_clock
 
 KEY = AESCipher.create_key(32)
 pytestmark = pytest.mark.parametrize(
@@ -70,7 +71,11 @@ def source(env: dict[str, str]) -> Iterator[Casework]:
     payroll = Payroll(app, views, batch_size=2)
     payroll.run("2024-03", actor=APPROVER)
     hid, eid = eids[0]
-    app.suspend(hid, eid, reason_code="CHECK", reason="核查", effective_on=date(2024, 3, 20), actor=APPROVER)
+    app.handle(
+        commands.Suspend(
+            household_id=hid, enrolment_id=eid, reason_code="CHECK", meta=by(APPROVER, date(2024, 3, 20), reason="核查")
+        )
+    )
     payroll.run("2024-04", actor=APPROVER)
     app.ledger.log_access(AccessRecord(app.clock(), "ap-1", "approver", str(hid), "核对", "rid-1"))
     views.close()

@@ -9,13 +9,14 @@ from datetime import date
 import pytest
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.casework import Casework
 from domain.errors import RuleViolation
 from domain.values import Actor, AreaType, Program, Role
 from infrastructure.policy_seed import load_seed
 from tests.application.test_programs import same_person
 from tests.conftest import _postgres_env
-from tests.support import CASEWORKER, COMMUNITY, fixed_clock
+from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock
 
 pytestmark = pytest.mark.postgres
 ROUNDS = 5
@@ -38,21 +39,23 @@ def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, 
     other = Actor("cw-2", Role.CASEWORKER, "430112")
     for _ in range(ROUNDS):
         p1, p2 = same_person()
-        h1 = a.register_household(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="甲",
-            members=(p1,),
-            registered_on=date(2024, 1, 10),
-            actor=CASEWORKER,
+        h1 = a.handle(
+            commands.RegisterHousehold(
+                area_type=AreaType.URBAN,
+                division_code=COMMUNITY,
+                address="甲",
+                members=(p1,),
+                meta=by(CASEWORKER, date(2024, 1, 10)),
+            )
         )
-        h2 = b.register_household(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="乙",
-            members=(p2,),
-            registered_on=date(2024, 1, 10),
-            actor=other,
+        h2 = b.handle(
+            commands.RegisterHousehold(
+                area_type=AreaType.URBAN,
+                division_code=COMMUNITY,
+                address="乙",
+                members=(p2,),
+                meta=by(other, date(2024, 1, 10)),
+            )
         )
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
@@ -67,7 +70,11 @@ def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, 
         ) -> None:
             barrier.wait()
             try:
-                app.apply(hid, Program.DIBAO, (pid,), effective_on=date(2024, 1, 15), actor=actor)  # type: ignore[arg-type]
+                app.handle(
+                    commands.FileApplication(
+                        household_id=hid, program=Program.DIBAO, beneficiaries=(pid,), meta=by(actor, date(2024, 1, 15))
+                    )
+                )  # type: ignore[arg-type]
                 outcomes.append("won")
             except RuleViolation as e:
                 outcomes.append(e.rule or "refused")

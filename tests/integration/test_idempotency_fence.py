@@ -8,12 +8,13 @@ from datetime import date
 
 import pytest
 
+from application import commands
 from application.casework import Casework
 from domain.members import Relation
 from domain.values import AreaType
 from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost, ClaimRef, current_claim
 from infrastructure.idempotency import Outcome, SQLIdempotencyStore, open_idempotency_store
-from tests.support import CASEWORKER, COMMUNITY, fixed_clock, member
+from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock, member
 
 LEASE = 10.0
 #: In memory the claims and the events share no transaction: nothing to fence.
@@ -45,13 +46,14 @@ def store(app: Casework, clock: list[float]) -> SQLIdempotencyStore:
 def register(app: Casework, claim: ClaimRef) -> None:
     token = current_claim.set(claim)
     try:
-        app.register_household(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="甲",
-            members=(member(Relation.HEAD),),
-            registered_on=date(2024, 1, 10),
-            actor=CASEWORKER,
+        app.handle(
+            commands.RegisterHousehold(
+                area_type=AreaType.URBAN,
+                division_code=COMMUNITY,
+                address="甲",
+                members=(member(Relation.HEAD),),
+                meta=by(CASEWORKER, date(2024, 1, 10)),
+            )
         )
     finally:
         current_claim.reset(token)

@@ -13,12 +13,13 @@ from uuid import UUID
 import pytest
 
 from api.composition import SEED_ACTOR
+from application import commands
 from application.audit import Auditor
 from application.casework import Casework
 from domain.members import Relation
 from domain.values import AreaType
 from infrastructure.policy_seed import load_seed
-from tests.support import CASEWORKER, COMMUNITY, fixed_clock, member
+from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock, member
 
 Execute = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 
@@ -60,21 +61,23 @@ def store(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[tuple[Casew
 
 @contextmanager
 def household(app: Casework) -> Iterator[UUID]:
-    h = app.register_household(
-        area_type=AreaType.URBAN,
-        division_code=COMMUNITY,
-        address="某街道1号",
-        members=(member(Relation.HEAD),),
-        registered_on=date(2024, 1, 10),
-        actor=CASEWORKER,
+    h = app.handle(
+        commands.RegisterHousehold(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="某街道1号",
+            members=(member(Relation.HEAD),),
+            meta=by(CASEWORKER, date(2024, 1, 10)),
+        )
     )
     for day in (11, 12, 13):
-        app.change_member(
-            h.id,
-            next(iter(h.members)),
-            {"seriously_ill": day % 2 == 1},
-            effective_on=date(2024, 1, day),
-            actor=CASEWORKER,
+        app.handle(
+            commands.ChangeMember(
+                household_id=h.id,
+                person_id=next(iter(h.members)),
+                changes={"seriously_ill": day % 2 == 1},
+                meta=by(CASEWORKER, date(2024, 1, day)),
+            )
         )
     yield h.id
 

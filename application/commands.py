@@ -1,0 +1,214 @@
+"""Commands: every write a caller may ask for, as data.
+
+A command names the operation and carries its own fields and one ``Meta``: who asks, the date it
+takes effect, why, the request that carried it, and the household version the caller last saw
+(``If-Match``). ``Casework.handle`` runs each through one pipeline (``application.casework``);
+``api.deps.WriteDep`` builds the ``Meta`` of an HTTP write. Commands are frozen: a handler may
+not change what was asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar, Generic, TypeVar
+from uuid import UUID
+
+from domain.circumstances import Circumstances
+from domain.enrolment import TownshipOpinion
+from domain.members import AdditionCause, Member, RemovalCause
+from domain.rules.children import ParentStatus
+from domain.rules.temporary import ApprovalLevel, GrantKind
+from domain.values import Actor, AreaType, Context, Program
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Meta:
+    """What every write carries besides its own fields."""
+
+    actor: Actor
+    effective_on: date
+    reason: str | None = None
+    request_id: str | None = None
+    expected_version: int | None = None  # If-Match: the household's version the caller last saw
+
+    @property
+    def context(self) -> Context:
+        """The part every event records: date, actor, reason, request id."""
+        return Context(self.effective_on, self.actor, self.reason, self.request_id)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command(Generic[T]):
+    """A write; ``T`` is what handling it returns beside the household (an id, a date, or None)."""
+
+    meta: Meta
+    #: the field a refused ``meta.effective_on`` is reported as; None: the date is not checked
+    date_field: ClassVar[str | None] = "effective_on"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HouseholdCommand(Command[T]):
+    """A write on one registered household: loaded, checked, changed and saved by ``Casework.handle``."""
+
+    household_id: UUID
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnrolmentCommand(HouseholdCommand[T]):
+    """A write on one of the household's enrolments."""
+
+    enrolment_id: UUID
+
+
+# ------------------------------------------------------------------ the household's own facts
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterHousehold(Command[UUID]):
+    """Register a household from ``meta.effective_on`` (its registration date)."""
+
+    area_type: AreaType
+    division_code: str
+    address: str
+    members: tuple[Member, ...]
+    date_field: ClassVar[str | None] = "registered_on"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddMember(HouseholdCommand[None]):
+    member: Member
+    cause: AdditionCause
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeMember(HouseholdCommand[None]):
+    person_id: UUID
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoveMember(HouseholdCommand[None]):
+    person_id: UUID
+    cause: RemovalCause
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordCircumstances(HouseholdCommand[None]):
+    circumstances: Circumstances
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssessCare(HouseholdCommand[None]):
+    person_id: UUID
+    unable_activities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordParents(HouseholdCommand[None]):
+    person_id: UUID
+    father: tuple[ParentStatus, ...]
+    mother: tuple[ParentStatus, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GrantTemporary(HouseholdCommand[UUID]):
+    """A one-off grant; at township level it may not exceed the township cap. Returns the grant's id."""
+
+    kind: GrantKind
+    level: ApprovalLevel
+    amount: Decimal
+
+
+# ------------------------------------------------------------------------------- enrolments
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileApplication(HouseholdCommand[UUID]):
+    """Apply for a program for the named beneficiaries. Returns the new enrolment's id."""
+
+    program: Program
+    beneficiaries: tuple[UUID, ...]
+    terms: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Withdraw(EnrolmentCommand[None]):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordTownshipReview(EnrolmentCommand[UUID]):
+    """The township's investigation and opinion; the rules run on the facts of ``meta.effective_on``."""
+
+    investigated_on: date
+    findings: str
+    opinion: TownshipOpinion
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Approve(EnrolmentCommand[UUID]):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reject(EnrolmentCommand[UUID]):
+    reason_code: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Review(EnrolmentCommand[UUID]):
+    """A periodic review: the rules run again on the facts of ``meta.effective_on``."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Suspend(EnrolmentCommand[None]):
+    reason_code: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resume(EnrolmentCommand[None]):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Terminate(EnrolmentCommand[UUID]):
+    reason_code: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtendDecisionDeadline(EnrolmentCommand[date]):
+    """Extend an undecided application's deadline; returns the new deadline."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorrectPayments(EnrolmentCommand[UUID]):
+    """Re-compute every month paid since ``meta.effective_on`` on the facts as now known."""
+
+
+# ------------------------------------------------------------------------------------ policy
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetParameter(Command[Any]):
+    """Record a new dated value of a parameter, in force from ``meta.effective_on``."""
+
+    name: str
+    jurisdiction: str
+    value: Any
+    legal_basis: str
+    date_field: ClassVar[str | None] = "effective_from"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConfirmParameter(Command[None]):
+    """Extend (or shorten) the date up to which a parameter series is confirmed; ``meta.effective_on``
+    is the day it is confirmed (the policy records nothing from it)."""
+
+    name: str
+    jurisdiction: str
+    confirmed_until: date
+    date_field: ClassVar[str | None] = None

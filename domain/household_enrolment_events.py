@@ -1,0 +1,242 @@
+"""The events of an enrolment's life: application, township review, county decision, deadline,
+periodic review, suspension, resumption and termination.
+
+Declared apart from ``Household`` to keep modules small; their stored topics are unchanged
+(``domain.household:Household.<Name>``, see ``domain.household_events.Event``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from domain.assessment import Assessment
+from domain.enrolment import (
+    Enrolment,
+    Entitlement,
+    ReviewOutcome,
+    Status,
+    Step,
+    TownshipOpinion,
+    TownshipReview,
+    parts_of,
+)
+from domain.household_events import Event
+from domain.values import Program, first_of_next_month
+
+if TYPE_CHECKING:
+    from domain.household import Household
+
+ZERO = Decimal("0.00")
+
+
+class ApplicationFiled(Event):
+    """An application for a program was filed for the named beneficiaries."""
+
+    enrolment_id: UUID
+    program: Program
+    beneficiaries: tuple[UUID, ...]
+    terms: dict[str, Any]
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 1 (dibao only) had no program-specific ``terms``."""
+        state["terms"] = {}
+
+    def apply(self, aggregate: Household) -> None:
+        enrolment = Enrolment(
+            enrolment_id=self.enrolment_id,
+            program=Program(self.program),
+            beneficiaries=tuple(self.beneficiaries),
+            applied_on=self.effective_on,
+            applied_by=self.actor.user_id,
+            terms=dict(self.terms),
+        )
+        enrolment.steps.append(Step(self.effective_on, Status.APPLIED, ZERO))
+        aggregate.enrolments[self.enrolment_id] = enrolment
+
+
+class ApplicationWithdrawn(Event):
+    """The applicant withdrew the application before a decision."""
+
+    enrolment_id: UUID
+
+    def apply(self, aggregate: Household) -> None:
+        e = aggregate.enrolments[self.enrolment_id]
+        e.steps.append(Step(self.effective_on, Status.WITHDRAWN, ZERO))
+
+
+class TownshipReviewRecorded(Event):
+    """The township recorded its investigation and opinion; the rules ran; a notice started."""
+
+    enrolment_id: UUID
+    decision_id: UUID
+    investigated_on: date
+    findings: str
+    opinion: TownshipOpinion
+    assessment: Assessment
+    notice_starts: date | None
+    notice_ends: date | None
+
+    def apply(self, aggregate: Household) -> None:
+        e = aggregate.enrolments[self.enrolment_id]
+        e.township_review = TownshipReview(
+            decision_id=self.decision_id,
+            recorded_by=self.actor.user_id,
+            investigated_on=self.investigated_on,
+            findings=self.findings,
+            opinion=TownshipOpinion(self.opinion),
+            assessment=self.assessment,
+            notice_starts=self.notice_starts,
+            notice_ends=self.notice_ends,
+        )
+        e.last_assessment = self.assessment
+        e.decisions[self.decision_id] = type(self).__name__
+        e.steps.append(Step(self.effective_on, Status.REVIEWED, ZERO, self.decision_id))
+        # what the county would pay from the next month if it approved now
+        if self.assessment.eligible and e.township_review.opinion is TownshipOpinion.APPROVE:
+            e.record_entitlement(
+                Entitlement(
+                    first_of_next_month(self.effective_on),
+                    self.assessment.monthly_amount,
+                    tuple(e.beneficiaries),
+                    parts_of(self.assessment),
+                    True,
+                    self.decision_id,
+                )
+            )
+
+
+class ApplicationApproved(Event):
+    """The county approved the application at the amount the township assessment found."""
+
+    enrolment_id: UUID
+    decision_id: UUID
+    assessment_decision_id: UUID
+    monthly_amount: Decimal
+    benefits_from: date
+    next_review_due: date
+
+    def apply(self, aggregate: Household) -> None:
+        e = aggregate.enrolments[self.enrolment_id]
+        e.benefits_from = self.benefits_from
+        e.next_review_due = self.next_review_due
+        e.decisions[self.decision_id] = type(self).__name__
+        e.steps.append(Step(self.effective_on, Status.APPROVED, self.monthly_amount, self.decision_id))
+        assessment = e.township_review.assessment if e.township_review else None
+        e.record_entitlement(
+            Entitlement(
+                self.benefits_from,
+                self.monthly_amount,
+                tuple(e.beneficiaries),
+                parts_of(assessment),
+                True,
+                self.decision_id,
+            )
+        )
+
+
+class DecisionDeadlineExtended(Event):
+    """In a special case the decision deadline was extended to this many working days after the
+    application (the reason says why)."""
+
+    enrolment_id: UUID
+    extended_to_working_days: int
+
+    def apply(self, aggregate: Household) -> None:
+        aggregate.enrolments[self.enrolment_id].deadline_working_days = self.extended_to_working_days
+
+
+class ApplicationRejected(Event):
+    """The county rejected the application, with a reason code and text."""
+
+    enrolment_id: UUID
+    decision_id: UUID
+    reason_code: str
+
+    def apply(self, aggregate: Household) -> None:
+        e = aggregate.enrolments[self.enrolment_id]
+        e.decisions[self.decision_id] = type(self).__name__
+        e.steps.append(Step(self.effective_on, Status.REJECTED, ZERO, self.decision_id))
+
+
+class ReviewCompleted(Event):
+    """A periodic review re-ran the rules on current facts and decided the outcome."""
+
+    enrolment_id: UUID
+    decision_id: UUID
+    outcome: ReviewOutcome
+    assessment: Assessment
+    beneficiaries: tuple[UUID, ...]
+    monthly_amount: Decimal
+    exit_until: date | None
+    next_review_due: date | None
+
+    def apply(self, aggregate: Household) -> None:
+        e = aggregate.enrolments[self.enrolment_id]
+        outcome = ReviewOutcome(self.outcome)
+        e.beneficiaries = tuple(self.beneficiaries)
+        e.last_assessment = self.assessment
+        e.next_review_due = self.next_review_due
+        e.decisions[self.decision_id] = type(self).__name__
+        status = {
+            ReviewOutcome.CONTINUED: Status.ACTIVE,
+            ReviewOutcome.ADJUSTED: Status.ACTIVE,
+            ReviewOutcome.GRADUAL_EXIT: Status.GRADUAL_EXIT,
+            ReviewOutcome.TERMINATED: Status.TERMINATED,
+        }[outcome]
+        if outcome is ReviewOutcome.GRADUAL_EXIT:
+            e.exit_until = self.exit_until
+            e.exit_amount = self.monthly_amount
+        on = first_of_next_month(self.effective_on) if status is Status.TERMINATED else self.effective_on
+        e.steps.append(Step(on, status, self.monthly_amount, self.decision_id))
+        if status is not Status.TERMINATED:
+            parts = parts_of(self.assessment) if outcome is ReviewOutcome.ADJUSTED else _parts_on(e, on)
+            e.record_entitlement(
+                Entitlement(on, self.monthly_amount, tuple(self.beneficiaries), parts, True, self.decision_id)
+            )
+
+
+class BenefitSuspended(Event):
+    """Payments were suspended from ``effective_on``, with a reason code and text."""
+
+    enrolment_id: UUID
+    reason_code: str
+
+    def apply(self, aggregate: Household) -> None:
+        e = aggregate.enrolments[self.enrolment_id]
+        e.steps.append(Step(self.effective_on, Status.SUSPENDED, e.monthly_amount))
+
+
+class BenefitResumed(Event):
+    """Suspended payments resumed from ``effective_on``."""
+
+    enrolment_id: UUID
+    resumed_status: Status
+
+    def apply(self, aggregate: Household) -> None:
+        e = aggregate.enrolments[self.enrolment_id]
+        e.steps.append(Step(self.effective_on, Status(self.resumed_status), e.monthly_amount))
+
+
+class EnrolmentTerminated(Event):
+    """The enrolment ended on ``effective_on``; no payment is due for later months."""
+
+    enrolment_id: UUID
+    decision_id: UUID
+    reason_code: str
+
+    def apply(self, aggregate: Household) -> None:
+        e = aggregate.enrolments[self.enrolment_id]
+        e.decisions[self.decision_id] = type(self).__name__
+        # Termination takes effect the next month: the month containing the date is still paid.
+        e.steps.append(Step(first_of_next_month(self.effective_on), Status.TERMINATED, ZERO, self.decision_id))
+
+
+def _parts_on(e: Enrolment, on: date) -> tuple[tuple[str, Decimal], ...]:
+    entry = e.entitlement_on(on)
+    return entry.parts if entry is not None else ()
