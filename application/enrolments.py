@@ -88,7 +88,8 @@ def review(app: CaseworkBase, cmd: Review, h: Household, others: list[Aggregate]
     previous = e.last_assessment
     facts = facts_on(h, on)  # the facts in effect on the review's date, whenever recorded
     if e.program is Program.DIBAO and previous is not None and not previous.individual:
-        covered = tuple(m.person_id for m in facts.members.values() if counted(m, on)[0])
+        adult = params.count_in_force("person.adult_age")
+        covered = tuple(m.person_id for m in facts.members.values() if counted(m, on, adult)[0])
     else:
         covered = tuple(p for p in e.beneficiaries if p in facts.members)
     beneficiaries = covered or e.beneficiaries

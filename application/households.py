@@ -8,9 +8,12 @@ returns what the caller gets beside the household. Saving, re-pricing and retrie
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from pydantic import TypeAdapter, ValidationError
 
 from application.base import CaseworkBase, check_jurisdiction
 from application.commands import (
@@ -23,8 +26,25 @@ from application.commands import (
     RegisterHousehold,
     RemoveMember,
 )
+from domain.errors import InvalidValue
 from domain.household import Household
+from domain.members import MemberChanges
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
+
+#: Types a member change as ``MemberChanged`` stores it (enums from their values, a disability from its fields).
+MEMBER_CHANGES: TypeAdapter[MemberChanges] = TypeAdapter(MemberChanges)
+
+
+def typed_changes(changes: Mapping[str, Any]) -> MemberChanges:
+    """The change with its values typed; names a member cannot change are left for the domain to refuse."""
+    known = {k: v for k, v in changes.items() if k in MemberChanges.__annotations__}
+    try:
+        typed = MEMBER_CHANGES.validate_python(known)
+    except ValidationError as e:
+        error = e.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "changes"
+        raise InvalidValue(f"{field}: {error['msg']}", field=field, rule="member-value") from None
+    return cast(MemberChanges, {**changes, **typed})
 
 
 def register_household(app: CaseworkBase, cmd: RegisterHousehold) -> Household:
@@ -46,11 +66,13 @@ def add_member(app: CaseworkBase, cmd: AddMember, h: Household, others: list[Agg
 
 
 def change_member(app: CaseworkBase, cmd: ChangeMember, h: Household, others: list[Aggregate]) -> None:
-    h.change_member(cmd.person_id, cmd.changes, ctx=cmd.meta.context)
+    h.change_member(cmd.person_id, typed_changes(cmd.changes), ctx=cmd.meta.context)
 
 
 def remove_member(app: CaseworkBase, cmd: RemoveMember, h: Household, others: list[Aggregate]) -> None:
-    h.remove_member(cmd.person_id, cause=cmd.cause, ctx=cmd.meta.context)
+    params = app.policy().snapshot(h.division_code, cmd.meta.effective_on)
+    months = params.count_in_force("household.death_review_months")
+    h.remove_member(cmd.person_id, cause=cmd.cause, review_months=months, ctx=cmd.meta.context)
 
 
 def record_circumstances(app: CaseworkBase, cmd: RecordCircumstances, h: Household, others: list[Aggregate]) -> None:

@@ -25,11 +25,11 @@ from application.months import month_text, parse_month
 from application.payroll_reports import ZERO, MonthSheet, RunReport
 from application.settlement import recorded_corrections, settle_late_changes
 from application.views.projection import Views
+from application.views.rows import PayableRow
 from domain.errors import InvalidValue
 from domain.household import Household
 from domain.payroll import CorrectionLine, Payment, PayrollMonth, payroll_id
 from domain.values import Actor, AreaType, Context, Program, first_of_next_month
-from infrastructure.view_rows import PayableRow
 
 REASON = "monthly payroll: enrolments active or in gradual exit on the first day of the month"
 MAX_CONFLICTS = 50

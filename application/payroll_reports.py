@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from application.views.rows import Count, SheetRow
 from domain.payroll import CorrectionLine
-from infrastructure.view_rows import Count, SheetRow
 
 ZERO = Decimal("0.00")
 

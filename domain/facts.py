@@ -16,7 +16,7 @@ from uuid import UUID
 
 from domain.circumstances import Circumstances
 from domain.errors import NotFound
-from domain.members import Member, coerce_member_changes
+from domain.members import Member
 from domain.rules.children import ParentStatus
 from domain.values import AreaType
 
@@ -131,7 +131,7 @@ class FactsOn:
             self.members[event.member.person_id] = event.member
             self.former_members.pop(event.member.person_id, None)
         elif kind == "MemberChanged" and person in self.members:
-            self.members[person] = self.members[person].with_changes(coerce_member_changes(event.changes))
+            self.members[person] = self.members[person].with_changes(dict(event.changes))
         elif kind == "MemberRemoved" and person in self.members:
             self.former_members[person] = self.members.pop(person)
         elif kind == "CareAssessed":

@@ -50,8 +50,8 @@ class ApplicationFiled(Event):
     def apply(self, aggregate: Household) -> None:
         enrolment = Enrolment(
             enrolment_id=self.enrolment_id,
-            program=Program(self.program),
-            beneficiaries=tuple(self.beneficiaries),
+            program=self.program,
+            beneficiaries=self.beneficiaries,
             applied_on=self.effective_on,
             applied_by=self.actor.user_id,
             terms=dict(self.terms),
@@ -89,7 +89,7 @@ class TownshipReviewRecorded(Event):
             recorded_by=self.actor.user_id,
             investigated_on=self.investigated_on,
             findings=self.findings,
-            opinion=TownshipOpinion(self.opinion),
+            opinion=self.opinion,
             assessment=self.assessment,
             notice_starts=self.notice_starts,
             notice_ends=self.notice_ends,
@@ -178,8 +178,8 @@ class ReviewCompleted(Event):
 
     def apply(self, aggregate: Household) -> None:
         e = aggregate.enrolments[self.enrolment_id]
-        outcome = ReviewOutcome(self.outcome)
-        e.beneficiaries = tuple(self.beneficiaries)
+        outcome = self.outcome
+        e.beneficiaries = self.beneficiaries
         e.last_assessment = self.assessment
         e.next_review_due = self.next_review_due
         e.decisions[self.decision_id] = type(self).__name__
@@ -220,7 +220,7 @@ class BenefitResumed(Event):
 
     def apply(self, aggregate: Household) -> None:
         e = aggregate.enrolments[self.enrolment_id]
-        e.steps.append(Step(self.effective_on, Status(self.resumed_status), e.monthly_amount))
+        e.steps.append(Step(self.effective_on, self.resumed_status, e.monthly_amount))
 
 
 class EnrolmentTerminated(Event):

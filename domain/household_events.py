@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.assessment import Assessment
 from domain.circumstances import Circumstances
-from domain.members import AdditionCause, Member, RemovalCause, coerce_member_changes
+from domain.members import AdditionCause, Member, MemberChanges, RemovalCause
 from domain.rules.children import ParentStatus
 from domain.values import Actor, AreaType
 
@@ -73,7 +73,7 @@ class Registered(Event, Aggregate.Created):
 
     def apply(self, aggregate: Household) -> None:
         aggregate.log_fact(self)
-        aggregate.area_type = AreaType(self.area_type)
+        aggregate.area_type = self.area_type
         aggregate.division_code = self.division_code
         aggregate.address = self.address
         aggregate.registered_on = self.effective_on
@@ -96,12 +96,12 @@ class MemberChanged(Event):
     """Some of a member's circumstances changed (disability, school, absence…)."""
 
     person_id: UUID
-    changes: dict[str, Any]
+    changes: MemberChanges
 
     def apply(self, aggregate: Household) -> None:
         aggregate.log_fact(self)
         member = aggregate.members[self.person_id]
-        aggregate.members[self.person_id] = member.with_changes(coerce_member_changes(self.changes))
+        aggregate.members[self.person_id] = member.with_changes(dict(self.changes))
 
 
 class MemberRemoved(Event):
@@ -135,7 +135,7 @@ class CareAssessed(Event):
 
     def apply(self, aggregate: Household) -> None:
         aggregate.log_fact(self)
-        aggregate.care.setdefault(self.person_id, []).append((self.effective_on, tuple(self.unable_activities)))
+        aggregate.care.setdefault(self.person_id, []).append((self.effective_on, self.unable_activities))
 
 
 class ParentsRecorded(Event):
@@ -147,9 +147,7 @@ class ParentsRecorded(Event):
 
     def apply(self, aggregate: Household) -> None:
         aggregate.log_fact(self)
-        aggregate.parents.setdefault(self.person_id, []).append(
-            (self.effective_on, tuple(self.father), tuple(self.mother))
-        )
+        aggregate.parents.setdefault(self.person_id, []).append((self.effective_on, self.father, self.mother))
 
 
 class TemporaryAssistanceGranted(Event):

@@ -8,7 +8,7 @@ names them as its commands, so a caller writes ``household.add_member(member, ca
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID, uuid4
 
 from domain.assessment import Assessment
@@ -28,8 +28,8 @@ from domain.members import (
     MUTABLE_MEMBER_FIELDS,
     AdditionCause,
     Member,
+    MemberChanges,
     RemovalCause,
-    coerce_member_changes,
 )
 from domain.rules.children import ParentStatus, add_months
 from domain.rules.programs import parse_activities
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from domain.household import Household
 
 NULLABLE_MEMBER_FIELDS = frozenset({"disability", "absence"})
-DEATH_REVIEW_MONTHS = 3  # docs/rules.md: a death in the household requires a review within 3 months
 
 
 def add_member(h: Household, member: Member, *, cause: AdditionCause, ctx: Context) -> None:
@@ -55,7 +54,7 @@ def add_member(h: Household, member: Member, *, cause: AdditionCause, ctx: Conte
     h.record(MemberAdded, ctx, member=member, cause=AdditionCause(cause))
 
 
-def change_member(h: Household, person_id: UUID, changes: dict[str, Any], *, ctx: Context) -> None:
+def change_member(h: Household, person_id: UUID, changes: MemberChanges, *, ctx: Context) -> None:
     h.check_effective(ctx.effective_on)
     member = h.member(person_id)
     unknown = set(changes) - MUTABLE_MEMBER_FIELDS
@@ -70,17 +69,19 @@ def change_member(h: Household, person_id: UUID, changes: dict[str, Any], *, ctx
     for key, value in changes.items():
         if value is None and key not in NULLABLE_MEMBER_FIELDS:
             raise InvalidValue(f"{key} cannot be cleared", field=key, rule="not-null")
-    member.with_changes(coerce_member_changes(changes))  # validates the result before the fact exists
+    member.with_changes(dict(changes))  # validates the result before the fact exists
     h.record(MemberChanged, ctx, person_id=person_id, changes=dict(changes))
 
 
-def remove_member(h: Household, person_id: UUID, *, cause: RemovalCause, ctx: Context) -> None:
+def remove_member(h: Household, person_id: UUID, *, cause: RemovalCause, review_months: int, ctx: Context) -> None:
+    """A person leaves; a death brings every enrolment's next review forward to within ``review_months``
+    (the parameter ``household.death_review_months``, docs/rules.md)."""
     h.check_effective(ctx.effective_on)
     h.member(person_id)
     if len(h.members) == 1:
         raise RuleViolation("the last member cannot be removed", field="person_id", rule="last-member")
     cause = RemovalCause(cause)
-    review_due_by = add_months(ctx.effective_on, DEATH_REVIEW_MONTHS) if cause is RemovalCause.DEATH else None
+    review_due_by = add_months(ctx.effective_on, review_months) if cause is RemovalCause.DEATH else None
     h.record(MemberRemoved, ctx, person_id=person_id, cause=cause, review_due_by=review_due_by)
 
 

@@ -147,27 +147,3 @@ class MemberChanges(TypedDict, total=False):
     absence: Absence | None
     resident: bool
     support_duty: bool
-
-
-def coerce_member_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    """Type the values of a stored member change (enums come back from JSON as strings).
-
-    Redundant once ``MemberChanged.changes`` is annotated ``MemberChanges`` (the mapper types it);
-    kept while the household's modules still call it."""
-    typed: dict[str, Any] = {}
-    for key, value in changes.items():
-        if value is None or key in ("name", "seriously_ill", "resident", "support_duty"):
-            typed[key] = value
-        elif key == "relation":
-            typed[key] = Relation(value)
-        elif key == "labour_capacity":
-            typed[key] = LabourCapacity(value)
-        elif key == "school_status":
-            typed[key] = SchoolStatus(value)
-        elif key == "absence":
-            typed[key] = Absence(value)
-        elif key == "disability":
-            typed[key] = value if isinstance(value, Disability) else Disability(**value)
-        else:
-            typed[key] = value
-    return typed

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from application.views.periods import Tracked, household_views
+from application.views.rows import PeriodRow
 from domain.members import Member
 from domain.payroll import Payment
-from infrastructure.view_rows import PeriodRow
 
 VERSION = 1
 

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from infrastructure.view_rows import to_fen
+from infrastructure.fen import to_fen
 
 PAYABLE = ("active", "gradual_exit")
 

@@ -24,9 +24,9 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Identifier
 
+from infrastructure.fen import from_fen, to_fen
 from infrastructure.national.message_rows import may_overlap, period_rows
 from infrastructure.national.national_sql import FIND_OVERLAPS, INSERT_FINDING, TABLES
-from infrastructure.view_rows import from_fen, to_fen
 
 PAYABLE = ("active", "gradual_exit")
 

@@ -40,6 +40,6 @@ def test_adding_a_member_beyond_the_limit_is_refused() -> None:
     assert err.value.rule == "members-limit"
     assert len(h.members) == MAX_MEMBERS
     leaving = next(pid for pid, m in h.members.items() if m.relation is Relation.OTHER)
-    h.remove_member(leaving, cause=RemovalCause.MOVED_OUT, ctx=Context(date(2024, 2, 2), CASEWORKER))
+    h.remove_member(leaving, cause=RemovalCause.MOVED_OUT, review_months=3, ctx=Context(date(2024, 2, 2), CASEWORKER))
     h.add_member(member(Relation.OTHER), cause=AdditionCause.MOVED_IN, ctx=Context(date(2024, 2, 3), CASEWORKER))
     assert len(h.members) == MAX_MEMBERS

@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 
 from api.cli_national import national_parts, relay_parts
 from api.composition import SEED_ACTOR
+from application import commands
 from application.casework import Casework
 from application.demo import District
 from application.months import last_day, parse_month
@@ -30,7 +31,7 @@ from infrastructure.national.province_store import ProvinceNationalStore, open_p
 from infrastructure.national.settings import NationalSettings
 from infrastructure.policy_seed import load_seed
 from tests.application.scenarios import enrol
-from tests.support import CASEWORKER, COMMUNITY, fixed_clock
+from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock
 
 ANALYST = Actor("analyst-1", Role.ANALYST, "43")
 
@@ -87,13 +88,14 @@ def province(
 def plant_on_dibao(app: Casework, id_number: str, *, applied_on: date, approved_on: date) -> tuple[UUID, UUID]:
     """A one-person household whose only member holds ``id_number``, on dibao from ``approved_on``."""
     head = Member(person_id=uuid4(), name="李重复", id_number=IdNumber(id_number), relation=Relation.HEAD)
-    h = app.register_household(
-        area_type=AreaType.URBAN,
-        division_code=COMMUNITY,
-        address="某街道2号",
-        members=(head,),
-        registered_on=applied_on,
-        actor=CASEWORKER,
+    h = app.handle(
+        commands.RegisterHousehold(
+            area_type=AreaType.URBAN,
+            division_code=COMMUNITY,
+            address="某街道2号",
+            members=(head,),
+            meta=by(CASEWORKER, applied_on),
+        )
     )
     return h.id, enrol(app, h.id, applied_on=applied_on, approved_on=approved_on)
 
