@@ -15,7 +15,18 @@ from api.guards import install_guards
 from api.logs import request_id_var
 from api.metrics import Metrics, MetricsMiddleware
 from api.problems import install_problem_handlers
-from api.routers import audit, deadlines, enrolments, health, households, payroll, policy, programs, reports
+from api.routers import (
+    audit,
+    deadlines,
+    enrolments,
+    findings,
+    health,
+    households,
+    payroll,
+    policy,
+    programs,
+    reports,
+)
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 #: An ID number (18 characters) or a mobile number standing as a token of its own: personal data, not an id.
@@ -69,7 +80,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
         return response
 
     install_problem_handlers(app)
-    for module in (households, enrolments, deadlines, programs, audit, policy, payroll, reports, health):
+    for module in (households, enrolments, deadlines, programs, audit, policy, payroll, reports, findings, health):
         app.include_router(module.router)
     install_desk(app)  # the web desk for people under /desk/ (HTML; outside the OpenAPI schema)
     return app

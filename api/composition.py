@@ -15,6 +15,7 @@ from domain.values import Actor, Role
 from infrastructure.idempotency import open_idempotency_store
 from infrastructure.leases import Lease, holding, open_lease
 from infrastructure.migrations import SCHEMA_VERSION, check_version, read_version, record_version
+from infrastructure.national.province_store import open_province_store
 from infrastructure.policy_seed import load_seed
 from infrastructure.pool import cap_reconnect_backoff
 from infrastructure.settings import Settings
@@ -57,6 +58,11 @@ def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime
             cipher=casework.mapper.cipher,
             create=settings.create_tables,
             lease=settings.idempotency_lease_seconds,
+        ),
+        national_findings=(  # the findings the relay receives from the nation: a PostgreSQL store's tables
+            open_province_store(casework.recorder, create=settings.create_tables)
+            if settings.database == "postgres"
+            else None
         ),
     )
 

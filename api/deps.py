@@ -26,6 +26,7 @@ from domain.text import clean_text
 from domain.values import Actor, Role
 from infrastructure.idempotency import IdempotencyStore
 from infrastructure.ledger import AccessRecord
+from infrastructure.national.province_store import ProvinceNationalStore
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenInvalid, TokenIssuer
 
@@ -42,6 +43,7 @@ class Services:
     payroll: Payroll
     reports: Reports
     idempotency: IdempotencyStore | None = None  # Idempotency-Key storage beside the events (api.idempotency)
+    national_findings: ProvinceNationalStore | None = None  # cross-province findings (PostgreSQL stores only)
 
 
 def get_services(request: Request) -> Services:

@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "read_roll": READ_PERSONAL | {Role.ANALYST},  # analysts get aggregate cells, small ones suppressed
     "read_statistics": ANYONE,
     "read_worklist": CASEWORK | DECIDE,
+    "resolve_national_finding": CASEWORK,
 }
 
 #: Operations anyone may call without a token: liveness, readiness and the metrics (no personal data in any:

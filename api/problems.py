@@ -25,7 +25,7 @@ from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost
 from infrastructure.store_errors import STORE_UNAVAILABLE
 
 PROBLEM_JSON = "application/problem+json"
-PATH_FIELDS = {"household_id", "person_id", "enrolment_id", "decision_id"}
+PATH_FIELDS = {"household_id", "person_id", "enrolment_id", "decision_id", "finding_id"}
 #: The store is unavailable (``infrastructure/store_errors.py``): answered 503 ``database-unavailable``.
 DATABASE_UNAVAILABLE = STORE_UNAVAILABLE
 RETRY_AFTER_SECONDS = "2"

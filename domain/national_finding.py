@@ -10,12 +10,23 @@ recorded twice: the second save conflicts with the first.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from domain.errors import InvalidValue, TransitionForbidden
 from domain.values import Actor
+
+
+class Resolution(StrEnum):
+    """How a caseworker resolved a finding."""
+
+    TERMINATED_HERE = "terminated_here"  # this province ended its enrolment
+    TERMINATED_THERE = "terminated_there"  # the other province ended its enrolment (confirmed with it)
+    NOT_THE_SAME_PERSON = "not_the_same_person"  # the hashes met, the people are not the same
+
 
 #: Namespace of the findings' aggregate ids (uuid5 of the national finding id).
 FINDINGS_NAMESPACE = UUID("6f0b6a52-8a51-4f57-9a43-3c3c1d0e9b18")
@@ -78,5 +89,16 @@ class CrossProvinceFinding(Aggregate):
         return cls._create(cls.Received, id=finding_aggregate_id(finding_id), **kwargs)
 
     def resolve(self, outcome: str, note: str, *, effective_on: date, actor: Actor) -> None:
-        if self.resolved is None:
-            self.trigger_event(self.Resolved, outcome=outcome, note=note, effective_on=effective_on, actor=actor)
+        """Record how it was resolved (once), with the caseworker's note as the reason."""
+        if self.resolved is not None:
+            raise TransitionForbidden(
+                f"finding {self.finding_id} was resolved on {self.resolved[1]}", field="finding_id", rule="finding-open"
+            )
+        if outcome not in set(Resolution):
+            known = ", ".join(Resolution)
+            raise InvalidValue(f"outcome is one of {known}", field="outcome", rule="resolution-known")
+        if not note.strip():
+            raise InvalidValue("say why: the note is the resolution's reason", field="note", rule="reason-required")
+        self.trigger_event(
+            self.Resolved, outcome=Resolution(outcome).value, note=note, effective_on=effective_on, actor=actor
+        )

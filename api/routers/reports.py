@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, log_reads
 from api.downloads import Format, Lang, download
 from api.statistics_xlsx import statistics_xlsx
+from application.national.findings import open_findings
 from application.views.as_of import ViewsAsOf
 from application.views.reports import Reports, Roll
 from domain.errors import InvalidValue
@@ -193,6 +194,7 @@ class WorkItemOut(BaseModel):
     program: str
     status: str
     detail: str
+    finding_id: str | None = None  # a cross-province finding: resolve it at /api/v1/national-findings/{id}/resolution
 
 
 class WorklistOut(BaseModel):
@@ -209,11 +211,24 @@ def read_worklist(
     within_days: Annotated[int, Query(ge=0, le=366, description="reviews due within this many days")] = 30,
 ) -> WorklistOut:
     """Reviews overdue or due soon, decisions late (after `decision.deadline_working_days`, or an extension
-    to `decision.extended_deadline_working_days`), notices ended awaiting a decision."""
-    items = services.reports.worklist(actor, within_days)
+    to `decision.extended_deadline_working_days`), notices ended awaiting a decision, and people the nation
+    found on dibao or tekun in another province too (`cross_province_duplicate`, with the finding's id)."""
+    items = [WorkItemOut(**vars(i)) for i in services.reports.worklist(actor, within_days)]
+    if services.national_findings is not None:
+        for f, division in open_findings(services.casework, services.national_findings, actor):
+            items.append(
+                WorkItemOut(
+                    kind=f.kind,
+                    due=None,
+                    enrolment_id=f.enrolment_id,
+                    household_id=f.household_id,
+                    division_code=division,
+                    program=f.program,
+                    status="open",
+                    detail=f.detail,
+                    finding_id=f.finding_id,
+                )
+            )
     return WorklistOut(
-        today=services.reports.today(),
-        within_days=within_days,
-        jurisdiction=actor.jurisdiction,
-        items=[WorkItemOut(**vars(i)) for i in items],
+        today=services.reports.today(), within_days=within_days, jurisdiction=actor.jurisdiction, items=items
     )

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from application.casework import Casework
+from application.errors import HouseholdNotFound
 from application.national.service import Bus
+from domain.errors import NotFound
 from domain.national_finding import CrossProvinceFinding, finding_aggregate_id
 from domain.values import Actor, Role
 from infrastructure.national.bus import Delivery
@@ -82,8 +85,22 @@ def resolve_finding(
     on: date,
     actor: Actor,
 ) -> None:
-    """A caseworker's resolution: a ``Resolved`` event of the finding, and it leaves the worklist."""
-    finding: CrossProvinceFinding = casework.repository.get(finding_aggregate_id(finding_id))
+    """A caseworker's resolution: a ``Resolved`` event of the finding, and it leaves the worklist. A finding
+    unknown here, or about a household outside the caseworker's jurisdiction, is answered as not found."""
+    unknown = NotFound(
+        f"no finding {finding_id} in the caller's jurisdiction", field="finding_id", rule="finding-known"
+    )
+    finding: object
+    try:
+        finding = casework.repository.get(finding_aggregate_id(finding_id))
+    except AggregateNotFoundError:
+        finding = None
+    if not isinstance(finding, CrossProvinceFinding):
+        raise unknown
+    try:
+        casework.read_household(finding.household_id, actor)
+    except HouseholdNotFound:
+        raise unknown from None
     finding.resolve(outcome, note, effective_on=on, actor=actor)
     casework.save(finding)
     store.resolved(finding_id, outcome, on)
@@ -121,6 +138,7 @@ class FindingItem:
     enrolment_id: UUID
     program: str
     detail: str
+    finding_id: str
 
 
 def finding_items(store: ProvinceNationalStore) -> list[FindingItem]:
@@ -132,6 +150,19 @@ def finding_items(store: ProvinceNationalStore) -> list[FindingItem]:
             f.enrolment_id,
             f.program,
             f"enrolled in {f.other_program} in province {f.other_province} since {f.other_since.isoformat()}",
+            f.finding_id,
         )
         for f in store.findings(open_only=True)
     ]
+
+
+def open_findings(casework: Casework, store: ProvinceNationalStore, actor: Actor) -> list[tuple[FindingItem, str]]:
+    """The open findings about households in the caller's jurisdiction, each with the household's division."""
+    found = []
+    for item in finding_items(store):
+        try:
+            household = casework.read_household(item.household_id, actor)
+        except HouseholdNotFound:
+            continue  # outside the caller's jurisdiction
+        found.append((item, household.division_code))
+    return found

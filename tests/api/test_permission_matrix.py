@@ -36,6 +36,7 @@ SAMPLE_PATH = {
     "decision_id": str(uuid.uuid4()),
     "month": "2025-05",
     "program": "dibao",
+    "finding_id": "43-0000-sample",
 }
 
 

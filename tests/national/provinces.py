@@ -30,6 +30,7 @@ from infrastructure.national.bus import JetStreamBus
 from infrastructure.national.province_store import ProvinceNationalStore, open_province_store
 from infrastructure.national.settings import NationalSettings
 from infrastructure.policy_seed import load_seed
+from infrastructure.settings import CIPHER_TOPIC, DEV_CIPHER_KEY
 from tests.application.scenarios import enrol
 from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock
 
@@ -62,6 +63,10 @@ class Province:
         self.app.close()
 
 
+#: Events encrypted as a deployment stores them (the development key), so the API can open the store too.
+ENCRYPTED = {"CIPHER_TOPIC": CIPHER_TOPIC, "CIPHER_KEY": DEV_CIPHER_KEY}
+
+
 def _personal() -> Actor:
     return Actor("ap-province", Role.APPROVER, "43")
 
@@ -77,7 +82,7 @@ def province(
 ) -> Province:
     """A province's store with a generated district (on ``env``, or on the application given)."""
     if app is None:
-        app = Casework(env=env, clock=fixed_clock)
+        app = Casework(env={**env, **ENCRYPTED}, clock=fixed_clock)  # as the API's settings store it
         app.seed_policy(load_seed(), SEED_ACTOR)
     views = Views(app)
     District(app, households=households, seed=seed).run()

@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.nats]
 
 SIZES = {"43": (60, 21), "34": (15, 22), "11": (15, 23)}  # province → households, seed
 YEAR = (date(2024, 1, 1), date(2024, 12, 31))
-NATS_DOWN_SECONDS = float(os.environ.get("JIUZHU_TEST_NATS_DOWN_SECONDS", "4"))
+NATS_DOWN_SECONDS = float(os.environ.get("JIUZHU_TEST_NATS_DOWN_SECONDS", "10"))
 
 
 @pytest.fixture

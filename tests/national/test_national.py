@@ -16,18 +16,23 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from api.app import create_app
 from api.cli import cli
+from api.composition import build_services
 from application.national.findings import finding_items, resolve_finding
 from application.national.messages import person_hash
 from application.national.worker import RelayWorker
 from application.views.reports import Reports
+from domain.errors import TransitionForbidden
 from domain.national_finding import CrossProvinceFinding, finding_aggregate_id
 from domain.values import Actor, Role
 from infrastructure.leases import open_lease
 from infrastructure.national.bus import JetStreamBus
 from infrastructure.national.settings import NationalSettings
+from infrastructure.settings import Settings
 from tests.conftest import _postgres_env
 from tests.national.provinces import Province, drain, national, plant_on_dibao, province
 from tests.support import CASEWORKER as CW
@@ -127,11 +132,13 @@ def test_national_figures_are_the_sum_of_the_provinces_and_a_duplicate_is_found_
         assert provinces["43"].app.ledger.select_ledger(recorded.id)[0].recorded_at is not None
         assert [r for _, inbox in relays for r in [inbox.received]] == [1, 1, 0]
         p43 = provinces["43"]
-        resolve_finding(
-            p43.app, p43.store, finding.finding_id, "terminated_here", "迁出", on=date(2024, 12, 1), actor=CW
-        )
+        resolve_through_the_api(p43, finding.finding_id)
         assert finding_items(p43.store) == []
         assert p43.app.repository.get(recorded.id).resolved == ("terminated_here", date(2024, 12, 1))
+        with pytest.raises(TransitionForbidden):  # resolved once
+            resolve_finding(
+                p43.app, p43.store, finding.finding_id, "terminated_here", "再次", on=date(2024, 12, 2), actor=CW
+            )
 
         # the same figures and lookup on the command line
         env = {
@@ -254,3 +261,41 @@ def test_an_unreadable_message_is_logged_and_passed_over(
         assert service.totals.applied == relay.published
     finally:
         service.model.close()
+
+
+def resolve_through_the_api(p: Province, finding_id: str) -> None:
+    """The finding is a line of the province's worklist over HTTP, and a caseworker resolves it there;
+    a caseworker of another district neither sees nor resolves it."""
+    env = p.app.env
+    settings = Settings(  # type: ignore[call-arg]
+        database="postgres",
+        postgres_dsn=f"postgresql://{env['POSTGRES_USER']}@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}",
+        postgres_schema=env["POSTGRES_SCHEMA"],
+        token_secret="national-test-secret-at-least-32-bytes",
+        _env_file=None,
+    )
+    with TestClient(create_app(lambda: build_services(settings, clock=fixed_clock))) as client:
+        tokens = client.app.state.services.tokens  # type: ignore[attr-defined]
+        ours = {"Authorization": f"Bearer {tokens.issue('cw-43', Role.CASEWORKER, '430112')}"}
+        theirs = {"Authorization": f"Bearer {tokens.issue('cw-other', Role.CASEWORKER, '430199')}"}
+        items = client.get("/api/v1/worklist", headers=ours).json()["items"]
+        found = [i for i in items if i["kind"] == "cross_province_duplicate"]
+        assert [(i["finding_id"], i["detail"]) for i in found] == [
+            (finding_id, "enrolled in dibao in province 34 since 2024-06-01")
+        ]
+        other = client.get("/api/v1/worklist", headers=theirs).json()["items"]
+        assert [i for i in other if i["kind"] == "cross_province_duplicate"] == []
+        url = f"/api/v1/national-findings/{finding_id}/resolution"
+        body = {"effective_on": "2024-12-01", "outcome": "terminated_here", "note": "迁出"}
+        refused = client.post(url, json={**body, "outcome": "ignored"}, headers=ours)
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["field"] == "outcome"
+        assert client.post(url, json=body, headers=theirs).status_code == 404
+        done = client.post(url, json=body, headers=ours)
+        assert done.status_code == 200, done.text
+        assert done.json() == {"finding_id": finding_id, "outcome": "terminated_here", "resolved_on": "2024-12-01"}
+        again = client.post(url, json=body, headers=ours)
+        assert again.status_code == 409
+        assert again.json()["errors"][0]["rule"] == "finding-open"
+        items = client.get("/api/v1/worklist", headers=ours).json()["items"]
+        assert [i for i in items if i["kind"] == "cross_province_duplicate"] == []
