@@ -8,6 +8,7 @@ from datetime import datetime
 from api.deps import Services
 from application.audit import Auditor
 from application.casework import Casework, utc_now
+from application.followers import Recalculation
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
@@ -19,6 +20,7 @@ from infrastructure.policy_seed import load_seed
 from infrastructure.pool import cap_reconnect_backoff
 from infrastructure.settings import Settings
 from infrastructure.tokens import token_issuer
+from infrastructure.tracking import open_tracking
 
 SEED_ACTOR = Actor(user_id="system:seed", role=Role.SYSTEM, jurisdiction="43")
 
@@ -44,6 +46,8 @@ def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime
     # kept by projection workers (`jiuzhu project`), a report waits for them to reach the latest write.
     follow = settings.projection_wait_seconds if settings.projections == "workers" else None
     views = Views(casework, follow=follow)
+    recalculation = Recalculation(casework, open_tracking(casework.recorder, env))
+    recalculation.start_at_end()  # a store that never ran it: the values set so far were re-priced already
     return Services(
         settings=settings,
         casework=casework,
@@ -52,6 +56,7 @@ def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime
         views=views,
         payroll=Payroll(casework, views),
         reports=Reports(views, clock, min_cell=settings.analyst_min_cell),
+        recalculation=recalculation,
         idempotency=open_idempotency_store(
             casework.recorder,
             cipher=casework.mapper.cipher,
@@ -83,6 +88,14 @@ def build_projector(settings: Settings, *, page_size: int = 500) -> tuple[Casewo
     cap_reconnect_backoff()
     casework = open_casework(settings.model_copy(update={"seed_policy": False}), env)
     return casework, Views(casework, page_size=page_size), open_lease(env, "views")
+
+
+def build_follower(settings: Settings) -> tuple[Casework, Recalculation, Lease]:
+    """A follower worker's parts (``jiuzhu follow``): the application, its followers, and their lease."""
+    env = settings.persistence_env()
+    cap_reconnect_backoff()
+    casework = open_casework(settings.model_copy(update={"seed_policy": False}), env)
+    return casework, Recalculation(casework, open_tracking(casework.recorder, env)), open_lease(env, "followers")
 
 
 def migrate(settings: Settings) -> int:
