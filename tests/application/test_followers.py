@@ -65,11 +65,14 @@ def test_a_new_value_is_followed_once_under_the_followers_own_name(casework: Cas
     raise_urban(casework)
     head = casework.recorder.max_notification_id()
     [handled] = f.follow()
-    assert handled.value.value == Decimal("850.00") and handled.report.recorded
+    assert handled.value.value == Decimal("850.00")
+    assert handled.report.recorded
     assert casework.get_household(hid).enrolment(eid).amount_on(date(2025, 7, 1)) == Decimal("1350.00")
     recorded = parameter_changes(casework, hid)  # July, and February 2030 when the child comes of age
-    assert recorded and {e.request_id for e in recorded} == {"req-raise"}
-    assert f.follow() == [] and parameter_changes(casework, hid) == recorded
+    assert recorded
+    assert {e.request_id for e in recorded} == {"req-raise"}
+    assert f.follow() == []
+    assert parameter_changes(casework, hid) == recorded
     assert f.position() == handled.position == head
     assert f.tracking.max_tracking_id(NAME) == head
     assert f.tracking.max_tracking_id(casework.name) != head  # the views' position is their own
@@ -106,9 +109,10 @@ def test_a_crash_between_repricing_and_tracking_records_nothing_twice(
     def crash(tracking: object) -> None:
         raise Crash
 
-    with monkeypatch.context() as patch, pytest.raises(Crash):
+    with monkeypatch.context() as patch:
         patch.setattr(first.tracking, "insert_tracking", crash)
-        first.follow()
+        with pytest.raises(Crash):
+            first.follow()
     recorded = parameter_changes(casework, hid)
     assert recorded  # recorded, not tracked
     assert follower(casework).position() == start
@@ -129,5 +133,7 @@ def test_two_followers_racing_for_a_value_record_it_once(casework: Casework) -> 
     position = casework.recorder.max_notification_id()
     first = one.follow()
     second = two._handle(casework.recorder.select_notifications(position, 1)[0])  # two read the same page
-    assert len(first) == 1 and first[0].report.recorded and second is None
+    assert len(first) == 1
+    assert first[0].report.recorded
+    assert second is None
     assert len(parameter_changes(casework, hid)) == len(first[0].report.recorded)
