@@ -32,6 +32,7 @@ from application.commands import (
     RegisterHousehold,
     Reject,
     Review,
+    RunPayroll,
 )
 from application.demo_changes import APPROVER, Case, DemoReport, DistrictBase
 from application.demo_people import Family, People
@@ -114,7 +115,7 @@ class District(DistrictBase):
                         self.report.adjusted += 1
 
     def _pay(self, month: date) -> None:
-        run = self.payroll.run(month, actor=APPROVER)
+        run = self.payroll.handle(RunPayroll(meta=Meta(actor=APPROVER, effective_on=month)))
         self.report.payroll[f"{month:%Y-%m}"] = (run.issued, run.issued_amount)
 
     # -------------------------------------------------- applications, decisions
