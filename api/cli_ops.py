@@ -63,12 +63,9 @@ def follow(
 
     The API re-prices inline too; this worker finishes a value whose request died before re-pricing and
     serves values recorded elsewhere. Start as many as you like; one follows at a time."""
-    from typing import cast
-
     from api.composition import build_follower
     from api.logs import configure
-    from application.views.projection import Views
-    from application.views.worker import ProjectionWorker
+    from application.followers import follower_worker
 
     settings = Settings()
     configure(settings.log_format)
@@ -78,8 +75,7 @@ def follow(
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        # the worker needs only ``catch_up(progress)`` and ``position()``, which a follower has as the views do
-        ProjectionWorker(cast(Views, recalculation), lease, interval=interval).run(stop)
+        follower_worker(recalculation, lease, interval=interval).run(stop)
     finally:
         casework.close()
 

@@ -26,12 +26,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
 from eventsourcing.utils import get_topic
 
 from application.casework import Casework
 from application.jobs import JobReport
+from application.views.projection import Views
+from application.views.worker import Lease, ProjectionWorker
 from domain.policy import ParameterValue, Policy
 
 NAME = "jiuzhu_recalculation"
@@ -110,3 +113,9 @@ class Recalculation:
         except IntegrityError:  # a racing follower handled it too: its re-pricing and ours recorded it once
             return None
         return Recalculated(n.id, event.value, event.request_id, report)
+
+
+def follower_worker(follower: Recalculation, lease: Lease, *, interval: float = 1.0) -> ProjectionWorker:
+    """The loop ``jiuzhu follow`` runs: the projection workers' (lease, stand-by, take-over, back-off), which
+    asks of what it keeps only ``catch_up(progress)`` and ``position()``; a follower has both, as the views do."""
+    return ProjectionWorker(cast(Views, follower), lease, interval=interval)

@@ -3,6 +3,7 @@ tracked under the follower's own name (application/followers.py, docs/architectu
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -11,10 +12,11 @@ import pytest
 
 from application import commands
 from application.casework import Casework
-from application.followers import NAME, Recalculation
+from application.followers import NAME, Recalculation, follower_worker
 from domain.household import Household
 from domain.policy import ParameterValue
 from domain.values import Actor, Role
+from infrastructure.leases import open_lease
 from infrastructure.tracking import open_tracking
 from tests.application.scenarios import enrol, household
 from tests.support import by
@@ -137,3 +139,24 @@ def test_two_followers_racing_for_a_value_record_it_once(casework: Casework) -> 
     assert first[0].report.recorded
     assert second is None
     assert len(parameter_changes(casework, hid)) == len(first[0].report.recorded)
+
+
+def test_the_follow_worker_takes_the_lease_and_follows(casework: Casework) -> None:
+    """``jiuzhu follow``'s loop: with the followers' lease it handles the new value once; a second worker
+    stands by without the lease and handles nothing."""
+    hid, _ = enrolled(casework)
+    f = follower(casework)
+    f.start_at_end()
+    raise_urban(casework)
+    leader = follower_worker(f, open_lease(dict(casework.env), "followers"), interval=0.01)
+    standby = follower_worker(follower(casework), open_lease(dict(casework.env), "followers"), interval=0.01)
+    stop = threading.Event()
+    try:
+        leader.step(stop)
+        standby.step(stop)
+        assert (leader.leading, leader.projected) == (True, 1)
+        assert (standby.leading, standby.projected) == (False, 0)
+        assert parameter_changes(casework, hid)
+    finally:
+        leader.lease.release()
+        standby.lease.release()
