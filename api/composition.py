@@ -26,28 +26,35 @@ SEED_ACTOR = Actor(user_id="system:seed", role=Role.SYSTEM, jurisdiction="43")
 
 
 def build_services(
-    settings: Settings, *, clock: Callable[[], datetime] = utc_now, env_overrides: dict[str, str] | None = None
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    env_overrides: dict[str, str] | None = None,
+    start_followers: bool = True,
 ) -> Services:
     """Everything the API uses. With ``create_tables`` the tables are created or upgraded first, under the
-    ``migrate`` lease (what ``jiuzhu migrate`` does); without, the schema's version is checked instead."""
+    ``migrate`` lease (what ``jiuzhu migrate`` does); without, the schema's version is checked instead.
+    ``start_followers``: a store that never ran the followers has them start at the log's end (not when
+    only migrating: a store imported after the migration would then have its whole history re-run)."""
     env = {**settings.persistence_env(), **(env_overrides or {})}
     cap_reconnect_backoff()  # after a database restart, reconnect within a second
     if not settings.create_tables:
-        return _build(settings, env, clock)
+        return _build(settings, env, clock, start_followers)
     with holding(env, "migrate"):
-        services = _build(settings, env, clock)
+        services = _build(settings, env, clock, start_followers)
         record_version(services.casework.recorder)
     return services
 
 
-def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime]) -> Services:
+def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime], start_followers: bool) -> Services:
     casework = open_casework(settings, env, clock)
     # Projecting in process, the views catch up synchronously before each report (read-your-writes);
     # kept by projection workers (`jiuzhu project`), a report waits for them to reach the latest write.
     follow = settings.projection_wait_seconds if settings.projections == "workers" else None
     views = Views(casework, follow=follow)
     recalculation = Recalculation(casework, open_tracking(casework.recorder, env))
-    recalculation.start_at_end()  # a store that never ran it: the values set so far were re-priced already
+    if start_followers:  # a store that never ran it: the values set so far were re-priced already
+        recalculation.start_at_end()
     return Services(
         settings=settings,
         casework=casework,
@@ -100,7 +107,9 @@ def build_follower(settings: Settings) -> tuple[Casework, Recalculation, Lease]:
 
 def migrate(settings: Settings) -> int:
     """Create or upgrade every table once (``jiuzhu migrate``); the schema version reached."""
-    services = build_services(settings.model_copy(update={"create_tables": True, "seed_policy": False}))
+    services = build_services(
+        settings.model_copy(update={"create_tables": True, "seed_policy": False}), start_followers=False
+    )
     try:
         return read_version(services.casework.recorder) or SCHEMA_VERSION
     finally:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import threading
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from uuid import UUID
 
 import pytest
 
+from api.composition import build_services, migrate
 from application import commands
 from application.casework import Casework
 from application.followers import NAME, Recalculation, follower_worker
@@ -17,6 +19,7 @@ from domain.household import Household
 from domain.policy import ParameterValue
 from domain.values import Actor, Role
 from infrastructure.leases import open_lease
+from infrastructure.settings import Settings
 from infrastructure.tracking import open_tracking
 from tests.application.scenarios import enrol, household
 from tests.support import by
@@ -160,3 +163,27 @@ def test_the_follow_worker_takes_the_lease_and_follows(casework: Casework) -> No
     finally:
         leader.lease.release()
         standby.lease.release()
+
+
+def test_services_start_the_follower_at_the_end_and_migrating_does_not(tmp_path: Path) -> None:
+    """``jiuzhu migrate`` leaves the follower unstarted (a store imported next keeps its history un-re-run);
+    the first services built start it at the log's end, after the policy seed; later ones keep its position."""
+    settings = Settings(database="sqlite", sqlite_path=tmp_path / "j.sqlite", _env_file=None)  # type: ignore[call-arg]
+    migrate(settings)
+    services = build_services(settings)
+    try:
+        seeded = services.casework.recorder.max_notification_id()
+        assert seeded
+        assert services.recalculation.position() == seeded
+        raise_urban(services.casework)
+    finally:
+        services.views.close()
+        services.casework.close()
+    again = build_services(settings)
+    try:
+        assert again.recalculation.position() == seeded  # the new value is still to follow
+        [handled] = again.recalculation.follow()
+        assert handled.value.value == Decimal("850.00")
+    finally:
+        again.views.close()
+        again.casework.close()
