@@ -13,7 +13,7 @@ the rules give, so a follower that crashes after re-pricing and before tracking 
 again on restart and records nothing twice; a second follower racing for the same value finds the
 same nothing to do and loses on the tracking record (the library refuses a position twice).
 
-Where it runs: ``POST /api/v1/policy/parameters`` calls ``catch_up`` inline so its answer can say
+Where it runs: ``POST /api/v1/policy/parameters`` calls ``follow`` inline so its answer can say
 what changed; ``jiuzhu follow`` runs it continuously (one worker at a time, under the
 ``followers`` lease) and so finishes a value whose request died between saving it and re-pricing.
 
@@ -70,8 +70,8 @@ class Recalculation:
     def start_at_end(self) -> bool:
         """On a store that never ran this follower, start after what is recorded now: the values already
         set were re-priced when they were set (inline in the request, before this follower existed), and
-        the seed's values priced every enrolment approved after them.
-        Returns True when it started the follower, False when it had a position already."""
+        an enrolment approved after a value was priced with it by its approval. Returns True when it
+        started the follower, False when it had a position already."""
         if self.tracking.max_tracking_id(self.name) is not None:
             return False
         try:
