@@ -160,6 +160,7 @@ def payroll(
     from rich.progress import Progress
 
     from api.composition import build_services
+    from application.commands import Meta, RunPayroll
     from application.payroll import Payroll
     from domain.errors import DomainError
     from domain.values import Actor, jurisdiction_prefix
@@ -168,12 +169,10 @@ def payroll(
     try:
         actor = Actor(user, Role.APPROVER, jurisdiction_prefix(jurisdiction))
         runner = Payroll(services.casework, services.views, batch_size=batch_size)
-        runner.month(month)  # refuse an impossible month before any progress is shown
+        cmd = RunPayroll(meta=Meta(actor=actor, effective_on=runner.month(month)))  # an impossible month: refused now
         with Progress(console=console) as progress:
             task = progress.add_task(f"payroll {month}", total=None)
-            report = runner.run(
-                month, actor=actor, progress=lambda done, total: progress.update(task, completed=done, total=total)
-            )
+            report = runner.handle(cmd, lambda done, total: progress.update(task, completed=done, total=total))
     except DomainError as e:
         console.print(f"[red]refused[/] {e.field}: {e.message} ({e.rule})", highlight=False)
         raise typer.Exit(2) from None

@@ -1,4 +1,4 @@
-"""Operations commands of ``jiuzhu``: migrate, project, export, import (docs/operations.md).
+"""Operations commands of ``jiuzhu``: migrate, project, follow, export, import (docs/operations.md).
 
 ``register(cli)`` adds them to the main command; each builds what it needs from the settings when
 it runs, never at import time.
@@ -52,6 +52,31 @@ def project(
         ProjectionWorker(views, lease, interval=interval).run(stop)
     finally:
         views.close()
+        casework.close()
+
+
+def follow(
+    interval: float = typer.Option(1.0, min=0.01, help="seconds between polls of the event log"),
+) -> None:
+    """Run a follower worker: re-price enrolments after each new parameter value, exactly once, while
+    holding the followers' lease; stand by otherwise (docs/architecture.md, "Followers").
+
+    The API re-prices inline too; this worker finishes a value whose request died before re-pricing and
+    serves values recorded elsewhere. Start as many as you like; one follows at a time."""
+    from api.composition import build_follower
+    from api.logs import configure
+    from application.followers import follower_worker
+
+    settings = Settings()
+    configure(settings.log_format)
+    casework, recalculation, lease = build_follower(settings)
+    recalculation.start_at_end()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        follower_worker(recalculation, lease, interval=interval).run(stop)
+    finally:
         casework.close()
 
 
@@ -134,5 +159,6 @@ def prepare_workers(settings: Settings) -> None:
 def register(cli: typer.Typer) -> None:
     cli.command()(migrate)
     cli.command()(project)
+    cli.command()(follow)
     cli.command()(export)
     cli.command("import")(import_)

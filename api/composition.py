@@ -8,6 +8,7 @@ from datetime import datetime
 from api.deps import Services
 from application.audit import Auditor
 from application.casework import Casework, utc_now
+from application.followers import Recalculation
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
@@ -20,31 +21,41 @@ from infrastructure.policy_seed import load_seed
 from infrastructure.pool import cap_reconnect_backoff
 from infrastructure.settings import Settings
 from infrastructure.tokens import token_issuer
+from infrastructure.tracking import open_tracking
 
 SEED_ACTOR = Actor(user_id="system:seed", role=Role.SYSTEM, jurisdiction="43")
 
 
 def build_services(
-    settings: Settings, *, clock: Callable[[], datetime] = utc_now, env_overrides: dict[str, str] | None = None
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    env_overrides: dict[str, str] | None = None,
+    start_followers: bool = True,
 ) -> Services:
     """Everything the API uses. With ``create_tables`` the tables are created or upgraded first, under the
-    ``migrate`` lease (what ``jiuzhu migrate`` does); without, the schema's version is checked instead."""
+    ``migrate`` lease (what ``jiuzhu migrate`` does); without, the schema's version is checked instead.
+    ``start_followers``: a store that never ran the followers has them start at the log's end (not when
+    only migrating: a store imported after the migration would then have its whole history re-run)."""
     env = {**settings.persistence_env(), **(env_overrides or {})}
     cap_reconnect_backoff()  # after a database restart, reconnect within a second
     if not settings.create_tables:
-        return _build(settings, env, clock)
+        return _build(settings, env, clock, start_followers)
     with holding(env, "migrate"):
-        services = _build(settings, env, clock)
+        services = _build(settings, env, clock, start_followers)
         record_version(services.casework.recorder)
     return services
 
 
-def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime]) -> Services:
+def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime], start_followers: bool) -> Services:
     casework = open_casework(settings, env, clock)
     # Projecting in process, the views catch up synchronously before each report (read-your-writes);
     # kept by projection workers (`jiuzhu project`), a report waits for them to reach the latest write.
     follow = settings.projection_wait_seconds if settings.projections == "workers" else None
     views = Views(casework, follow=follow)
+    recalculation = Recalculation(casework, open_tracking(casework.recorder, env))
+    if start_followers:  # a store that never ran it: the values set so far were re-priced already
+        recalculation.start_at_end()
     return Services(
         settings=settings,
         casework=casework,
@@ -53,6 +64,7 @@ def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime
         views=views,
         payroll=Payroll(casework, views),
         reports=Reports(views, clock, min_cell=settings.analyst_min_cell),
+        recalculation=recalculation,
         idempotency=open_idempotency_store(
             casework.recorder,
             cipher=casework.mapper.cipher,
@@ -91,9 +103,19 @@ def build_projector(settings: Settings, *, page_size: int = 500) -> tuple[Casewo
     return casework, Views(casework, page_size=page_size), open_lease(env, "views")
 
 
+def build_follower(settings: Settings) -> tuple[Casework, Recalculation, Lease]:
+    """A follower worker's parts (``jiuzhu follow``): the application, its followers, and their lease."""
+    env = settings.persistence_env()
+    cap_reconnect_backoff()
+    casework = open_casework(settings.model_copy(update={"seed_policy": False}), env)
+    return casework, Recalculation(casework, open_tracking(casework.recorder, env)), open_lease(env, "followers")
+
+
 def migrate(settings: Settings) -> int:
     """Create or upgrade every table once (``jiuzhu migrate``); the schema version reached."""
-    services = build_services(settings.model_copy(update={"create_tables": True, "seed_policy": False}))
+    services = build_services(
+        settings.model_copy(update={"create_tables": True, "seed_policy": False}), start_followers=False
+    )
     try:
         return read_version(services.casework.recorder) or SCHEMA_VERSION
     finally:

@@ -19,6 +19,7 @@ from api.problems import Problem
 from application.audit import Auditor
 from application.casework import Casework
 from application.commands import Meta
+from application.followers import Recalculation
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
@@ -42,6 +43,7 @@ class Services:
     views: Views
     payroll: Payroll
     reports: Reports
+    recalculation: Recalculation  # the follower that re-prices after a new parameter value
     idempotency: IdempotencyStore | None = None  # Idempotency-Key storage beside the events (api.idempotency)
     national_findings: ProvinceNationalStore | None = None  # cross-province findings (PostgreSQL stores only)
 

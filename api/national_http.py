@@ -10,6 +10,7 @@ never stored or logged) or the keyed hash itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -42,41 +43,13 @@ def create_national_app(model: NationalModel, tokens: TokenIssuer, key: bytes, *
     app = FastAPI(title="jiuzhu national", version="1", docs_url="/national/docs", openapi_url="/national/openapi.json")
     install_problem_handlers(app)
 
-    def actor(authorization: str | None = Header(default=None)) -> Actor:
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise Problem(
-                401, "unauthenticated", "Unauthenticated", "a bearer token is required", field="Authorization"
-            )
-        try:
-            return tokens.verify(token)
-        except TokenInvalid as e:
-            raise Problem(401, "unauthenticated", "Unauthenticated", str(e), field="Authorization") from None
+    actor = _bearer(tokens)
 
     @app.get("/national/v1/statistics")
     def statistics(month: str = Query(pattern=r"^\d{4}-\d{2}$"), who: Actor = Depends(actor)) -> dict[str, Any]:
         """On roll at the month's last day and the month's payments, by province and program."""
         _allowed(who, STATISTICS_ROLES)
-        first = parse_month(month, "month")
-        mine = _provinces(who)
-        analyst = who.role is Role.ANALYST
-        on_roll = [
-            _cell(r.__dict__ | {"amount": str(r.amount)}, r.households, analyst, min_cell, ("persons", "amount"))
-            for r in model.on_roll(last_day(first))
-            if mine(r.province)
-        ]
-        paid = [
-            _cell(
-                r.__dict__ | {"funds": str(r.funds)},
-                r.households,
-                analyst,
-                min_cell,
-                ("household_months", "person_months", "funds"),
-            )
-            for r in model.paid(first, last_day(first))
-            if mine(r.province)
-        ]
-        return {"month": month, "on": last_day(first).isoformat(), "on_roll": on_roll, "paid": paid}
+        return _statistics(model, who, month, min_cell)
 
     @app.post("/national/v1/enrolments/search")
     def search(body: EnrolmentSearch, who: Actor = Depends(actor)) -> dict[str, Any]:
@@ -93,6 +66,48 @@ def create_national_app(model: NationalModel, tokens: TokenIssuer, key: bytes, *
         }
 
     return app
+
+
+def _bearer(tokens: TokenIssuer) -> Callable[..., Actor]:
+    """The dependency that reads the caller from a bearer token (401 without a valid one)."""
+
+    def actor(authorization: str | None = Header(default=None)) -> Actor:
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Problem(
+                401, "unauthenticated", "Unauthenticated", "a bearer token is required", field="Authorization"
+            )
+        try:
+            return tokens.verify(token)
+        except TokenInvalid as e:
+            raise Problem(401, "unauthenticated", "Unauthenticated", str(e), field="Authorization") from None
+
+    return actor
+
+
+def _statistics(model: NationalModel, who: Actor, month: str, min_cell: int) -> dict[str, Any]:
+    """On roll at the month's last day and the month's payments, by province and program, small cells
+    suppressed for analysts."""
+    first = parse_month(month, "month")
+    mine = _provinces(who)
+    analyst = who.role is Role.ANALYST
+    on_roll = [
+        _cell(r.__dict__ | {"amount": str(r.amount)}, r.households, analyst, min_cell, ("persons", "amount"))
+        for r in model.on_roll(last_day(first))
+        if mine(r.province)
+    ]
+    paid = [
+        _cell(
+            r.__dict__ | {"funds": str(r.funds)},
+            r.households,
+            analyst,
+            min_cell,
+            ("household_months", "person_months", "funds"),
+        )
+        for r in model.paid(first, last_day(first))
+        if mine(r.province)
+    ]
+    return {"month": month, "on": last_day(first).isoformat(), "on_roll": on_roll, "paid": paid}
 
 
 def _allowed(who: Actor, roles: frozenset[Role]) -> None:

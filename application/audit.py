@@ -6,15 +6,15 @@ Every answer is replayed from stored events (no snapshots), bounded by the ledge
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any, cast
 from uuid import UUID
 
 from application.casework import Casework
 from application.errors import HouseholdNotFound
+from application.plain import BASE_FIELDS, plain
 from application.scope import Divisions, scoped_access_log, visible
 from application.verification import VerificationReport, verify_store
 from domain.assessment import Assessment
@@ -25,19 +25,7 @@ from domain.household import Household
 from domain.policy import ParameterSnapshot
 from domain.rules import programs
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
-from domain.values import IdNumber
 from infrastructure.ledger import AccessRecord
-
-BASE_FIELDS = {
-    "originator_id",
-    "originator_version",
-    "timestamp",
-    "originator_topic",
-    "effective_on",
-    "actor",
-    "reason",
-    "request_id",
-}
 
 
 @dataclass
@@ -284,25 +272,6 @@ class Auditor:
         return scoped_access_log(
             self.casework, self.divisions, jurisdiction, household_id=household_id, user_id=user_id, limit=limit
         )
-
-
-def plain(value: Any) -> Any:
-    """A JSON-ready copy of a stored value; ID numbers are masked."""
-    if isinstance(value, IdNumber):
-        return value.masked()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (Decimal, UUID)):
-        return str(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [plain(v) for v in value]
-    return value
 
 
 def _covered(assessment: Assessment, fallback: tuple[UUID, ...]) -> tuple[UUID, ...]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
+from application.payroll_reports import RunReport
 from domain.circumstances import Circumstances
 from domain.enrolment import TownshipOpinion
 from domain.members import AdditionCause, Member, RemovalCause
@@ -212,3 +213,15 @@ class ConfirmParameter(Command[None]):
     jurisdiction: str
     confirmed_until: date
     date_field: ClassVar[str | None] = None
+
+
+# ----------------------------------------------------------------------------------- payroll
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunPayroll(Command[RunReport]):
+    """Issue every payment due for the month that ``meta.effective_on`` lies in, in the actor's
+    jurisdiction, that is not issued yet (``application.payroll: Payroll.handle``); a second run issues
+    only what is new. Returns the run's report."""
+
+    date_field: ClassVar[str | None] = "month"

@@ -32,6 +32,7 @@ from application.commands import (
     RegisterHousehold,
     Reject,
     Review,
+    RunPayroll,
 )
 from application.demo_changes import APPROVER, Case, DemoReport, DistrictBase
 from application.demo_people import Family, People
@@ -114,7 +115,7 @@ class District(DistrictBase):
                         self.report.adjusted += 1
 
     def _pay(self, month: date) -> None:
-        run = self.payroll.run(month, actor=APPROVER)
+        run = self.payroll.handle(RunPayroll(meta=Meta(actor=APPROVER, effective_on=month)))
         self.report.payroll[f"{month:%Y-%m}"] = (run.issued, run.issued_amount)
 
     # -------------------------------------------------- applications, decisions
@@ -150,13 +151,15 @@ class District(DistrictBase):
                 meta=Meta(actor=cw, effective_on=applied),
             )
         )
-        if got is None:
-            return
-        eid = got[0]
+        if got is not None:
+            self._township_review(h.id, got[0], applied, cw)
+
+    def _township_review(self, hid: UUID, eid: UUID, applied: date, cw: Actor) -> None:
+        """The township's investigation a few days after the application; the approval waits for its notice."""
         review_on = self._day(applied, 3, 12)
         reviewed = self._do(
             RecordTownshipReview(
-                household_id=h.id,
+                household_id=hid,
                 enrolment_id=eid,
                 investigated_on=review_on,
                 findings="入户调查：核实家庭人口、收入和财产状况",
@@ -169,7 +172,7 @@ class District(DistrictBase):
         e = reviewed[1].enrolment(eid)
         eligible = e.last_assessment is not None and e.last_assessment.eligible
         notice_ends = e.township_review.notice_ends if e.township_review else None
-        self.pending.append((h.id, eid, self._day(notice_ends or review_on, 1, 10), eligible, cw))
+        self.pending.append((hid, eid, self._day(notice_ends or review_on, 1, 10), eligible, cw))
 
     def _program_facts(
         self, hid: UUID, fam: Family, cw: Actor, day: date

@@ -1,7 +1,10 @@
 """Jobs that keep enrolments right over time without a caseworker remembering to: re-computation
 after a policy change, and the clock-driven changes (ageing out, gradual exit running out).
 
-Both are idempotent and resumable: run twice, the second run records nothing new.
+Both are idempotent and resumable: run twice, the second run records nothing new. The
+re-computation is run, once per new parameter value, by the ``Recalculation`` follower
+(``application.followers``), which relies on that; the calendar tick follows no event but the date,
+and is run daily as it is (docs/architecture.md, "Followers").
 """
 
 from __future__ import annotations

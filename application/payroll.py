@@ -1,10 +1,11 @@
 """The monthly payroll (发放): one payment per enrolment payable on the month's first day, never two.
 
-``run`` asks the enrolment view which enrolments are ``active`` or ``gradual_exit`` on the first
-day of the month in the caller's jurisdiction, then, county by county, issues the payments the
-county's ``PayrollMonth`` does not hold yet, in batches saved one by one. A run that loses a race
-(another run saved the same month first) reloads the month and continues with what is still
-unpaid; a run that crashes is finished by the next. Running a month again issues nothing new.
+``handle`` runs the ``RunPayroll`` command: it asks the enrolment view which enrolments are
+``active`` or ``gradual_exit`` on the first day of the month in the caller's jurisdiction, then,
+county by county, issues the payments the county's ``PayrollMonth`` does not hold yet, in batches
+saved one by one. A run that loses a race (another run saved the same month first) reloads the
+month and continues with what is still unpaid; a run that crashes is finished by the next. Running
+a month again issues nothing new.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from application.casework import Casework
+from application.commands import RunPayroll
 from application.errors import ConcurrentUpdate
 from application.months import month_text, parse_month
 from application.payroll_reports import ZERO, MonthSheet, RunReport
@@ -29,7 +31,7 @@ from application.views.rows import PayableRow
 from domain.errors import InvalidValue
 from domain.household import Household
 from domain.payroll import CorrectionLine, Payment, PayrollMonth, payroll_id
-from domain.values import Actor, AreaType, Context, Program, first_of_next_month
+from domain.values import AreaType, Context, Program, first_of_next_month
 
 REASON = "monthly payroll: enrolments active or in gradual exit on the first day of the month"
 MAX_CONFLICTS = 50
@@ -59,28 +61,21 @@ class Payroll:
             )
         return first
 
-    def run(
-        self,
-        month: str | date,
-        *,
-        actor: Actor,
-        reason: str | None = None,
-        request_id: str | None = None,
-        progress: Progress | None = None,
-    ) -> RunReport:
-        """Issue every payment due for the month in the actor's jurisdiction that is not issued yet."""
-        first = self.month(month)
+    def handle(self, cmd: RunPayroll, progress: Progress | None = None) -> RunReport:
+        """Run the payroll of the month ``cmd.meta.effective_on`` lies in: settle the late changes,
+        then issue, county by county, every payment due not issued yet and carry the corrections."""
+        meta = cmd.meta
+        first, actor = self.month(meta.effective_on), meta.actor
         if self.source is None:
             self.views.catch_up()
             payable = self.views.store.payable_on(first, actor.jurisdiction)
+            settle_late_changes(self.casework, self.views, first, actor, meta.request_id)
         else:
             payable = self.source(first, actor.jurisdiction)
-        if self.source is None:
-            settle_late_changes(self.casework, self.views, first, actor, request_id)
         settled = self.settled_months()  # months a correction already settled are not paid again
         payable = [r for r in payable if (r.enrolment_id, first) not in settled]
         report = RunReport(month=first, run_id=uuid4(), payable=len(payable))
-        ctx = Context(first, actor, reason or REASON, request_id)
+        ctx = Context(first, actor, meta.reason or REASON, meta.request_id)
         by_county: dict[str, list[PayableRow]] = defaultdict(list)
         for row in payable:
             by_county[row.division_code[:6]].append(row)

@@ -14,7 +14,7 @@ from application.base import RETRIES, CaseworkBase, T
 from application.commands import ConfirmParameter, SetParameter
 from application.errors import ConcurrentUpdate, OutsideJurisdiction
 from domain.policy import ParameterValue, Policy
-from domain.values import Actor, Role
+from domain.values import Actor, Context, Role
 
 
 def set_parameter(app: CaseworkBase, cmd: SetParameter) -> ParameterValue:
@@ -27,12 +27,9 @@ def set_parameter(app: CaseworkBase, cmd: SetParameter) -> ParameterValue:
         lambda policy: policy.set_value(
             name=cmd.name,
             jurisdiction=cmd.jurisdiction,
-            effective_from=meta.effective_on,
             raw_value=cmd.value,
             legal_basis=cmd.legal_basis,
-            actor=meta.actor,
-            reason=meta.reason or "",
-            request_id=meta.request_id,
+            ctx=meta.context,
         ),
     )
 
@@ -45,12 +42,7 @@ def confirm_parameter(app: CaseworkBase, cmd: ConfirmParameter) -> None:
         meta.actor,
         cmd.jurisdiction,
         lambda policy: policy.confirm(
-            name=cmd.name,
-            jurisdiction=cmd.jurisdiction,
-            confirmed_until=cmd.confirmed_until,
-            actor=meta.actor,
-            reason=meta.reason or "",
-            request_id=meta.request_id,
+            name=cmd.name, jurisdiction=cmd.jurisdiction, confirmed_until=cmd.confirmed_until, ctx=meta.context
         ),
     )
 
@@ -84,11 +76,9 @@ def seed_policy(app: CaseworkBase, values: Iterable[dict[str, Any]], actor: Acto
         policy.set_value(
             name=v["name"],
             jurisdiction=v["jurisdiction"],
-            effective_from=v["effective_from"],
             raw_value=v["value"],
             legal_basis=v["legal_basis"],
-            actor=actor,
-            reason="seeded from the policy file",
+            ctx=Context(v["effective_from"], actor, "seeded from the policy file"),
         )
         key = (v["name"], v["jurisdiction"])
         confirmations[key] = max(confirmations.get(key, date.min), v["confirmed_until"])
@@ -97,8 +87,7 @@ def seed_policy(app: CaseworkBase, values: Iterable[dict[str, Any]], actor: Acto
             name=name,
             jurisdiction=jurisdiction,
             confirmed_until=until,
-            actor=actor,
-            reason="confirmed by the policy file",
+            ctx=Context(until, actor, "confirmed by the policy file"),
         )
     try:
         app.save(policy)

@@ -150,6 +150,7 @@ def clone_views(database: str, schema: str, copies: int, step: Step, chunk: int 
 
 def payroll(services: Any, month: str, step: Step) -> dict[str, Any]:
     """The month's payroll for the whole province, timed as a whole and by phase."""
+    from application.commands import Meta, RunPayroll
     from domain.values import Actor, Role
 
     actor = Actor("bench-approver", Role.APPROVER, "43")
@@ -159,7 +160,8 @@ def payroll(services: Any, month: str, step: Step) -> dict[str, Any]:
     query = time.perf_counter() - t
     before = services.casework.recorder.max_notification_id() or 0
     t = time.perf_counter()
-    run = services.payroll.run(month, actor=actor, progress=lambda done, total: step("payroll", done, total))
+    cmd = RunPayroll(meta=Meta(actor=actor, effective_on=first))
+    run = services.payroll.handle(cmd, lambda done, total: step("payroll", done, total))
     seconds = time.perf_counter() - t
     events = (services.casework.recorder.max_notification_id() or 0) - before
     return {

@@ -208,6 +208,32 @@ def _drivers(
     return found[0][0], "; ".join(text for _, text in found)
 
 
+def _why(
+    h: Household,
+    e: Enrolment,
+    before: Entitlement | None,
+    f: Found,
+    changes: tuple[dict[date, list[str]], Ages],
+    previous: date | None,
+    month: date,
+    *,
+    dependency: bool,
+) -> tuple[str, str]:
+    """The cause and the drivers of a month's change of what is due ("" for the trigger's own)."""
+    param_changes, ages = changes
+    since_basis = previous
+    if before is not None and not before.cause and e.last_assessment is not None:
+        # an entry a decision recorded was priced on its assessment's date: look back to it
+        since_basis = min(previous or date.min, e.last_assessment.assessed_on)
+    cause, drivers = _drivers(h, param_changes, ages, since_basis, month, f)
+    if before is not None and before.effective_on == month and before.cause:
+        cause, drivers = "", ""  # that month's own changes were priced already: the trigger changed it
+    if dependency:
+        cause = "dependency"
+        drivers = "the child's dibao/tekun share changed" + (f"; {drivers}" if drivers else "")
+    return cause, drivers
+
+
 def reconcile(
     h: Household,
     params_for: ParamsFor,
@@ -236,16 +262,8 @@ def reconcile(
             before = e.entitlement_on(month)
             if before is not None and before.same_as(f.entitlement):
                 continue
-            since_basis = previous
-            if before is not None and not before.cause and e.last_assessment is not None:
-                # an entry a decision recorded was priced on its assessment's date: look back to it
-                since_basis = min(previous or date.min, e.last_assessment.assessed_on)
-            cause, drivers = _drivers(h, param_changes, ages, since_basis, month, f)
-            if before is not None and before.effective_on == month and before.cause:
-                cause, drivers = "", ""  # that month's own changes were priced already: the trigger changed it
-            if e.program is Program.UNSUPPORTED_CHILD and (changed & set(FIRST) or share_moved[eid]):
-                cause = "dependency"
-                drivers = "the child's dibao/tekun share changed" + (f"; {drivers}" if drivers else "")
+            dependency = e.program is Program.UNSUPPORTED_CHILD and bool(changed & set(FIRST) or share_moved[eid])
+            cause, drivers = _why(h, e, before, f, (param_changes, ages), previous, month, dependency=dependency)
             changed.add(e.program)
             cause = cause or trigger.cause
             text = f"re-computed for {month:%Y-%m}: {drivers or f.why or 'the rules on the facts of the month'}"

@@ -16,7 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValue, RuleViolation
-from domain.values import MAX_AMOUNT, Actor, jurisdiction_prefix
+from domain.values import MAX_AMOUNT, Actor, Context, jurisdiction_prefix
 
 
 class ParameterKind(StrEnum):
@@ -212,17 +212,9 @@ class Policy(Aggregate):
         self.values: list[ParameterValue] = []
         self.confirmed: dict[tuple[str, str], date] = {}
 
-    def confirm(
-        self,
-        *,
-        name: str,
-        jurisdiction: str,
-        confirmed_until: date,
-        actor: Actor,
-        reason: str,
-        request_id: str | None = None,
-    ) -> None:
-        """Confirm a series up to a date; only series with a value can be confirmed."""
+    def confirm(self, *, name: str, jurisdiction: str, confirmed_until: date, ctx: Context) -> None:
+        """Confirm a series up to a date; only series with a value can be confirmed. The event takes
+        effect on ``confirmed_until`` (``ctx.effective_on`` is the day of confirming, which it does not record)."""
         if not any(v.name == name and v.jurisdiction == jurisdiction for v in self.values):
             raise InvalidValue(f"no value of {name} is set for {jurisdiction}", field="name", rule="series-known")
         self.trigger_event(
@@ -230,10 +222,7 @@ class Policy(Aggregate):
             name=name,
             jurisdiction=jurisdiction,
             confirmed_until=confirmed_until,
-            actor=actor,
-            effective_on=confirmed_until,
-            reason=reason,
-            request_id=request_id,
+            **_event_fields(ctx, effective_on=confirmed_until),
         )
 
     @classmethod
@@ -241,17 +230,9 @@ class Policy(Aggregate):
         return cls._create(cls.Created, id=policy_id())
 
     def set_value(
-        self,
-        *,
-        name: str,
-        jurisdiction: str,
-        effective_from: date,
-        raw_value: Any,
-        legal_basis: str,
-        actor: Actor,
-        reason: str,
-        request_id: str | None = None,
+        self, *, name: str, jurisdiction: str, raw_value: Any, legal_basis: str, ctx: Context
     ) -> ParameterValue:
+        """Record a value in force from ``ctx.effective_on``; it must name its legal basis."""
         if not legal_basis or not legal_basis.strip():
             raise InvalidValue(
                 "every parameter value names its legal basis", field="legal_basis", rule="legal-basis-required"
@@ -259,13 +240,11 @@ class Policy(Aggregate):
         value = ParameterValue(
             name=name,
             jurisdiction=jurisdiction_prefix(jurisdiction),
-            effective_from=effective_from,
+            effective_from=ctx.effective_on,
             value=parse_parameter(name, raw_value),
             legal_basis=legal_basis.strip(),
         )
-        self.trigger_event(
-            self.ValueSet, value=value, actor=actor, effective_on=effective_from, reason=reason, request_id=request_id
-        )
+        self.trigger_event(self.ValueSet, value=value, **_event_fields(ctx, effective_on=ctx.effective_on))
         return value
 
     def snapshot(self, division_code: str, on: date) -> ParameterSnapshot:
@@ -277,3 +256,8 @@ class Policy(Aggregate):
             if cur is None or (len(v.jurisdiction), v.effective_from) >= (len(cur.jurisdiction), cur.effective_from):
                 best[v.name] = v
         return ParameterSnapshot(division_code=division_code, on=on, values=best, confirmed=dict(self.confirmed))
+
+
+def _event_fields(ctx: Context, *, effective_on: date) -> dict[str, Any]:
+    """The four fields every policy event carries; its ``reason`` is a string (empty when none was given)."""
+    return {"actor": ctx.actor, "effective_on": effective_on, "reason": ctx.reason or "", "request_id": ctx.request_id}

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import uuid4
 
-from application.commands import Meta
+from application.commands import Meta, RunPayroll
+from application.months import parse_month
 from domain.members import Member, Relation
 from domain.values import Actor, IdNumber, Role, id_check_character
 
@@ -24,6 +25,12 @@ APPROVER = Actor("ap-1", Role.APPROVER, DISTRICT)
 def by(actor: Actor, on: date, **more: Any) -> Meta:
     """A command's metadata: ``actor`` asks, with effect from ``on`` (``reason``, ``expected_version``… in ``more``)."""
     return Meta(actor=actor, effective_on=on, **more)
+
+
+def pay(month: str | date, actor: Actor, **more: Any) -> RunPayroll:
+    """The command to run a month's payroll (``YYYY-MM`` or any day of it) as ``actor``."""
+    first = parse_month(month) if isinstance(month, str) else month
+    return RunPayroll(meta=Meta(actor=actor, effective_on=first, **more))
 
 
 def fixed_clock() -> datetime:

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, log_reads
 from api.downloads import Format, Lang, download
+from application.commands import Meta, RunPayroll
 from application.months import month_text
 from application.payroll_reports import MonthSheet
 from domain.members import Relation
@@ -102,8 +103,9 @@ def run_payroll(
     month: MonthPath, actor: ActorDep, services: ServicesDep, rid: RequestIdDep, request: Request
 ) -> PayrollRunOut:
     """Issue the month's payments in the caller's jurisdiction; a second run issues only what is new."""
-    progress = request.app.state.metrics.payroll_progress(services.payroll.month(month))  # /metrics shows it
-    report = services.payroll.run(month, actor=actor, request_id=rid, progress=progress)
+    first = services.payroll.month(month)
+    progress = request.app.state.metrics.payroll_progress(first)  # /metrics shows it
+    report = services.payroll.handle(RunPayroll(meta=Meta(actor=actor, effective_on=first, request_id=rid)), progress)
     progress(report.payable, report.payable)  # done: what was already paid and what this run issued
     sheet = services.payroll.sheet(report.month, actor.jurisdiction)
     return PayrollRunOut(

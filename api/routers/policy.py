@@ -12,6 +12,7 @@ from api.deps import ActorDep, CreateDep, ServicesDep
 from api.schemas import IsoDate, ParameterIn, RequestBody
 from api.views import ParameterOut
 from application.commands import ConfirmParameter, SetParameter
+from application.jobs import JobReport
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
 
@@ -84,7 +85,9 @@ def confirm_parameter(body: ConfirmationIn, write: CreateDep, services: Services
 )
 def set_parameter(body: ParameterIn, write: CreateDep, services: ServicesDep) -> ParameterSetOut:
     """Record a new dated value, then re-price every enrolment it may govern: each month whose amount it
-    changes is recorded as an ``EntitlementChanged`` naming it (``adjusted`` counts them)."""
+    changes is recorded as an ``EntitlementChanged`` naming it (``adjusted`` counts them). The re-pricing
+    is the ``Recalculation`` follower's (``application.followers``); if a ``jiuzhu follow`` worker handled
+    the value first, this answer reports nothing adjusted and the worker's log tells what it changed."""
     value = services.casework.handle(
         SetParameter(
             name=body.name,
@@ -94,7 +97,9 @@ def set_parameter(body: ParameterIn, write: CreateDep, services: ServicesDep) ->
             meta=write.dated(body.effective_from, body.reason),
         )
     )
-    report = services.casework.recalculate(value, write.actor, request_id=write.request_id)
+    # the follower re-prices (exactly once, tracked); run inline so the answer can say what changed
+    handled = services.recalculation.follow()
+    report = next((r.report for r in handled if r.value == value and r.request_id == write.request_id), JobReport())
     return ParameterSetOut(
         **ParameterOut.of(value).model_dump(),
         recalculation=RecalculationOut(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import API, assert_problem, store_position
+from tests.api.helpers import API, approved_enrolment, assert_problem, store_position
 from tests.support import COMMUNITY
 
 Auth = Callable[..., dict[str, str]]
@@ -91,6 +94,22 @@ def test_admin_adds_a_dated_value(client: TestClient, auth: Auth) -> None:
     assert (p["value"], p["effective_from"]) == ("800.00", "2025-01-01")
     assert p["legal_basis"] == new_value()["legal_basis"]
     assert in_force(client, reader, "2024-12-31")["dibao.standard.urban"]["value"] == "780.00"
+
+
+def test_a_new_value_reports_what_it_adjusted_and_is_followed_once(client: TestClient, auth: Auth) -> None:
+    """With one household on dibao (3 persons, 400.00 per capita) the raise to 800.00 from 2025-01 adjusts its
+    amount ((800 − 400) × 3 = 1200.00): the answer counts what changed; the follower does not handle it again."""
+    h, eid = approved_enrolment(client, auth("caseworker"), auth("approver"))
+    r = client.post(PARAMETERS, json=new_value(), headers=auth("admin"))
+    assert r.status_code == 201, r.text
+    recalculation = r.json()["recalculation"]
+    assert recalculation["households"] == 1
+    assert recalculation["adjusted"] >= 1
+    assert recalculation["skipped"] == []
+    follower = client.app.state.services.recalculation  # type: ignore[attr-defined]
+    assert follower.follow() == []
+    household = client.app.state.services.casework.get_household(UUID(h["household_id"]))  # type: ignore[attr-defined]
+    assert household.enrolment(UUID(eid)).amount_on(date(2025, 1, 1)) == Decimal("1200.00")
 
 
 def test_on_defaults_to_today(client: TestClient, auth: Auth) -> None:

@@ -24,7 +24,7 @@ from domain.members import Relation
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.values import AreaType, Program
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member, pay
 
 D = Decimal
 KINDS = (
@@ -53,7 +53,7 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
     a = household(casework)
     eid = enrol(casework, a, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
-        payroll.run(month, actor=APPROVER)
+        payroll.handle(pay(month, APPROVER))
     head = next(m for m in casework.get_household(a).members.values() if m.relation is Relation.HEAD)
     casework.handle(
         commands.RecordCircumstances(
@@ -64,7 +64,7 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
             meta=by(CASEWORKER, date(2024, 4, 1)),
         )
     )
-    payroll.run(date(2024, 7, 1), actor=APPROVER)
+    payroll.handle(pay(date(2024, 7, 1), APPROVER))
     casework.handle(commands.Review(household_id=a, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 8, 1))))
     casework.handle(
         commands.Terminate(

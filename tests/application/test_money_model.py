@@ -79,7 +79,7 @@ from tests.application.money_oracle import (
     months,
     next_month,
 )
-from tests.support import by
+from tests.support import by, pay
 
 D = Decimal
 SEED = int(os.environ.get("JIUZHU_MONEY_SEED", "20240101"))
@@ -1000,7 +1000,7 @@ class World:
 
     def run_payroll(self, month: date) -> None:
         seq = self.seq()
-        report = self.payroll.run(month, actor=AP)
+        report = self.payroll.handle(pay(month, AP))
         self.runs.append(Run(month, seq, self.today, report.run_id))
 
     # ------------------------------------------------------------------ the three years

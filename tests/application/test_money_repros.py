@@ -29,7 +29,7 @@ from domain.payroll import PayrollMonth, payroll_id
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.values import Actor, AreaType, Program, Role
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, fixed_clock, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, fixed_clock, member, pay
 
 D = Decimal
 ADMIN = Actor("ad-1", Role.ADMIN, "430112")
@@ -105,7 +105,7 @@ def test_a_death_leaves_the_payroll_line_the_roll_and_the_statistics(
     hid = household(casework)  # head, spouse, child; wages 1200.00
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
-        payroll.run(month, actor=APPROVER)
+        payroll.handle(pay(month, APPROVER))
     spouse = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.SPOUSE)
     casework.handle(
         commands.RemoveMember(
@@ -115,7 +115,7 @@ def test_a_death_leaves_the_payroll_line_the_roll_and_the_statistics(
             meta=by(CASEWORKER, date(2024, 3, 10)),
         )
     )
-    run = payroll.run(date(2024, 7, 1), actor=APPROVER)
+    run = payroll.handle(pay(date(2024, 7, 1), APPROVER))
     # from April two counted members, per capita 600.00: (750 − 600) × 2 = 300.00; July (780 − 600) × 2 = 360.00
     assert paid(casework, date(2024, 7, 1), eid) == (D("360.00"), 2)
     assert run.corrections == 3
@@ -226,8 +226,8 @@ def test_a_child_turning_18_is_not_paid_for_the_next_month_without_the_calendar_
         )
     )
     casework.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 1, 17))))
-    payroll.run(date(2024, 8, 1), actor=APPROVER)
-    payroll.run(date(2024, 9, 1), actor=APPROVER)
+    payroll.handle(pay(date(2024, 8, 1), APPROVER))
+    payroll.handle(pay(date(2024, 9, 1), APPROVER))
     assert paid(casework, date(2024, 8, 1), eid) == (D("1400.00"), 1)
     assert paid(casework, date(2024, 9, 1), eid) is None
     (aged,) = [c for c in changes(casework, h.id) if c.effective_on == date(2024, 9, 1)]
@@ -240,7 +240,7 @@ def test_a_correction_is_explained_month_by_month_and_reproduced(casework: Casew
     hid = household(casework)
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
-        payroll.run(month, actor=APPROVER)
+        payroll.handle(pay(month, APPROVER))
     head = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.HEAD)
     casework.handle(
         commands.RecordCircumstances(
@@ -252,7 +252,7 @@ def test_a_correction_is_explained_month_by_month_and_reproduced(casework: Casew
             meta=by(CASEWORKER, date(2024, 4, 1)),
         )
     )
-    payroll.run(date(2024, 7, 1), actor=APPROVER)
+    payroll.handle(pay(date(2024, 7, 1), APPROVER))
     (settled,) = [e for e in casework.repository.event_store.get(hid) if isinstance(e, Household.PaymentsSettled)]
     assert [(c.month, c.paid, c.due) for c in settled.months] == [
         (date(2024, m, 1), D("1050.00"), D("750.00"))
@@ -322,7 +322,7 @@ def test_a_month_settled_once_is_settled_again_when_what_is_due_changes_back(
     hid = household(casework)
     enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
-        payroll.run(month, actor=APPROVER)
+        payroll.handle(pay(month, APPROVER))
     head = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.HEAD)
 
     def wages(amount: str, on: date) -> None:
@@ -339,9 +339,9 @@ def test_a_month_settled_once_is_settled_again_when_what_is_due_changes_back(
 
     wages("1500.00", date(2024, 4, 1))
     wages("1200.00", date(2024, 7, 1))
-    payroll.run(date(2024, 7, 1), actor=APPROVER)  # pays July (780 − 400) × 3, recovers April–June
+    payroll.handle(pay(date(2024, 7, 1), APPROVER))  # pays July (780 − 400) × 3, recovers April–June
     wages("1200.00", date(2024, 4, 1))  # the April declaration withdrawn
-    payroll.run(date(2024, 8, 1), actor=APPROVER)
+    payroll.handle(pay(date(2024, 8, 1), APPROVER))
     settled = [e for e in casework.repository.event_store.get(hid) if isinstance(e, Household.PaymentsSettled)]
     assert [[(c.month.month, c.paid, c.due) for c in s.months] for s in settled] == [
         [(m, D("1050.00"), D("750.00")) for m in (4, 5, 6)],  # (750 − 500) × 3

@@ -21,7 +21,7 @@ from domain.payroll import PayrollMonth, payroll_id
 from domain.values import Actor, AreaType, Role
 from infrastructure.payroll_transcodings import register_payroll_transcodings
 from tests.application.scenarios import enrol, household, month_firsts, raise_standards
-from tests.support import APPROVER, CASEWORKER, by, fixed_clock
+from tests.support import APPROVER, CASEWORKER, by, fixed_clock, pay
 
 D = Decimal
 MARCH = date(2024, 3, 1)
@@ -51,10 +51,10 @@ def test_a_month_is_paid_once_and_a_second_run_issues_nothing(casework: Casework
     """Running a month twice gives the same totals; the second run issues nothing and records no event."""
     hid = household(casework)
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
-    first = payroll.run("2024-03", actor=APPROVER, request_id="req-pay")
+    first = payroll.handle(pay("2024-03", APPROVER, request_id="req-pay"))
     assert (first.payable, first.issued, first.issued_amount, first.batches) == (1, 1, D("1050.00"), 1)
     position = casework.recorder.max_notification_id()
-    again = payroll.run("2024-03", actor=APPROVER)
+    again = payroll.handle(pay("2024-03", APPROVER))
     assert (again.payable, again.issued, again.already_paid, again.batches) == (1, 0, 1, 0)
     assert casework.recorder.max_notification_id() == position
     sheet = payroll.sheet("2024-03", "430112")
@@ -80,7 +80,7 @@ def test_february_pays_nothing_before_benefits_start(casework: Casework, payroll
     """An enrolment approved in February is not payable on 1 February: no payroll aggregate is opened."""
     hid = household(casework)
     enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
-    report = payroll.run("2024-02", actor=APPROVER)
+    report = payroll.handle(pay("2024-02", APPROVER))
     assert (report.payable, report.issued) == (0, 0)
     assert payroll_months(casework) == []
 
@@ -90,9 +90,7 @@ def test_large_runs_are_saved_in_batches_with_progress(casework: Casework, views
     for _ in range(5):
         enrol(casework, household(casework), applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     seen: list[tuple[int, int]] = []
-    report = Payroll(casework, views, batch_size=2).run(
-        MARCH, actor=APPROVER, progress=lambda d, t: seen.append((d, t))
-    )
+    report = Payroll(casework, views, batch_size=2).handle(pay(MARCH, APPROVER), lambda d, t: seen.append((d, t)))
     assert (report.issued, report.batches, report.issued_amount) == (5, 3, D("5250.00"))
     assert seen == [(2, 5), (4, 5), (5, 5)]
     (month,) = payroll_months(casework)
@@ -109,8 +107,8 @@ def test_a_run_that_crashed_is_finished_by_the_next(casework: Casework, views: V
         raise RuntimeError("the process died")
 
     with pytest.raises(RuntimeError):
-        Payroll(casework, views, batch_size=2).run(MARCH, actor=APPROVER, progress=crash)
-    report = Payroll(casework, views, batch_size=2).run(MARCH, actor=APPROVER)
+        Payroll(casework, views, batch_size=2).handle(pay(MARCH, APPROVER), crash)
+    report = Payroll(casework, views, batch_size=2).handle(pay(MARCH, APPROVER))
     assert (report.issued, report.already_paid) == (1, 2)
     (month,) = payroll_months(casework)
     assert len(month.paid) == 3
@@ -127,7 +125,7 @@ def test_an_impossible_month_is_refused_and_nothing_is_written(
     enrol(casework, household(casework), applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     position = casework.recorder.max_notification_id()
     with pytest.raises(InvalidValue) as caught:
-        payroll.run(text, actor=APPROVER)
+        payroll.handle(pay(text, APPROVER))
     assert (caught.value.field, caught.value.rule) == ("month", rule)
     assert casework.recorder.max_notification_id() == position
 
@@ -138,9 +136,9 @@ def test_payroll_pays_only_the_callers_jurisdiction(casework: Casework, payroll:
     other = household(casework, division="430112002001")
     enrol(casework, other, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     township = Actor("ap-2", Role.APPROVER, "430112002")
-    assert payroll.run(MARCH, actor=township).issued == 1
+    assert payroll.handle(pay(MARCH, township)).issued == 1
     assert payroll.sheet(MARCH, "430112002").payments == 1
-    report = payroll.run(MARCH, actor=APPROVER)
+    report = payroll.handle(pay(MARCH, APPROVER))
     assert (report.issued, report.already_paid) == (1, 1)
 
 
@@ -158,7 +156,7 @@ def test_two_concurrent_runs_pay_each_enrolment_once(make_casework: Callable[[],
     def run(i: int) -> None:
         barrier.wait()
         try:
-            reports.append(Payroll(apps[i], views[i], batch_size=3).run(MARCH, actor=APPROVER))
+            reports.append(Payroll(apps[i], views[i], batch_size=3).handle(pay(MARCH, APPROVER)))
         except Exception as e:  # reported below
             reports.append(e)
 
@@ -219,7 +217,7 @@ def test_a_year_of_payroll_adds_up_to_the_yuan(casework: Casework, payroll: Payr
             meta=by(APPROVER, date(2024, 9, 5), reason="迁出本区"),
         )
     )
-    paid = {m: payroll.run(m, actor=APPROVER).issued_amount for m in month_firsts(MARCH, date(2024, 12, 1))}
+    paid = {m: payroll.handle(pay(m, APPROVER)).issued_amount for m in month_firsts(MARCH, date(2024, 12, 1))}
     assert [str(a) for a in paid.values()] == [
         "1650.00",  # Mar: H1 1050 + H3 600
         "2550.00",  # Apr: + H2 900
@@ -260,7 +258,7 @@ def test_payments_name_the_beneficiaries_in_force_that_month(casework: Casework,
     """After a review drops a member who moved out, later payments cover the remaining beneficiaries only."""
     hid = household(casework)
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
-    payroll.run(MARCH, actor=APPROVER)
+    payroll.handle(pay(MARCH, APPROVER))
     child = [p for p, m in casework.get_household(hid).members.items() if m.relation == "child"][0]
     casework.handle(
         commands.RemoveMember(
@@ -268,7 +266,7 @@ def test_payments_name_the_beneficiaries_in_force_that_month(casework: Casework,
         )
     )
     casework.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 3, 20))))
-    payroll.run(date(2024, 4, 1), actor=APPROVER)
+    payroll.handle(pay(date(2024, 4, 1), APPROVER))
     april = casework.repository.get(payroll_id(date(2024, 4, 1), "430112"))
     march = casework.repository.get(payroll_id(MARCH, "430112"))
     assert len(march.paid[eid].beneficiaries) == 3  # type: ignore[attr-defined]
@@ -283,6 +281,6 @@ def test_the_replay_fallback_pays_what_the_views_would(casework: Casework, views
     views.catch_up()
     expected = views.store.payable_on(MARCH, "430112")
     fallback = Payroll(casework, views, source=lambda on, prefix: payable_by_replay(casework, on, prefix))
-    report = fallback.run(MARCH, actor=APPROVER)
+    report = fallback.handle(pay(MARCH, APPROVER))
     assert (report.issued, report.issued_amount) == (2, D("2700.00"))  # 1050.00 + (750 − 200) × 3
     assert {r.enrolment_id for r in expected} == set(payroll_months(casework)[0].paid)

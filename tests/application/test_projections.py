@@ -26,7 +26,7 @@ from domain.members import RemovalCause
 from domain.values import Program
 from infrastructure.views import SQLViewStore
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, by, fixed_clock
+from tests.support import APPROVER, CASEWORKER, by, fixed_clock, pay
 
 D = Decimal
 MARCH = date(2024, 3, 1)
@@ -158,7 +158,7 @@ def test_a_crash_in_the_middle_of_a_batch_resumes_without_counting_twice(casewor
     first = Views(casework, page_size=7)
     payroll = Payroll(casework, first)
     for month in month_firsts(MARCH, date(2024, 5, 1)):
-        payroll.run(month, actor=APPROVER)
+        payroll.handle(pay(month, APPROVER))
     expected = first.store.count_payments(MARCH, date(2024, 5, 1), "43")[0]
     assert (expected.enrolments, expected.amount) == (9, D("9450.00"))
     store = first.store
@@ -212,7 +212,7 @@ def test_rebuild_gives_the_same_figures(casework: Casework, views: Views) -> Non
             approved_on=date(2024, 2, 2),
         )
     payroll = Payroll(casework, views)
-    payroll.run(MARCH, actor=APPROVER)
+    payroll.handle(pay(MARCH, APPROVER))
     reports = Reports(views, fixed_clock)
     before = reports.statistics("2024-01", "2024-06", None, APPROVER)
     seen: list[tuple[int, int]] = []
@@ -239,7 +239,7 @@ def test_two_processes_catching_up_at_once_count_each_event_once(make_casework: 
     for _ in range(6):
         enrol(setup, household(setup), applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     seed = Views(setup)
-    Payroll(setup, seed, batch_size=2).run(MARCH, actor=APPROVER)
+    Payroll(setup, seed, batch_size=2).handle(pay(MARCH, APPROVER))
     seed.store.reset(setup.name)
     seed.close()
     racers = [Views(make_casework(), page_size=5) for _ in range(2)]

@@ -18,7 +18,7 @@ from application import commands
 from application.months import month_text
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, OTHER_TOWNSHIP_COMMUNITY, by
+from tests.support import APPROVER, CASEWORKER, OTHER_TOWNSHIP_COMMUNITY, by, pay
 from tests.support_clock import SteppingClock
 
 HEADS = ("赵一鸣", "钱二强", "孙三立", "李四海", "周五福", "吴六顺")
@@ -48,7 +48,7 @@ def seed(services: Services, clock: SteppingClock) -> District:
         clock.advance(minutes=1)
         ids.append(hid)
     for month in month_firsts(date(2024, 3, 1), date(2025, 5, 1)):
-        services.payroll.run(month_text(month), actor=APPROVER)
+        services.payroll.handle(pay(month_text(month), APPROVER))
         clock.advance(minutes=1)
     late = household(app, head_name=LATE_HEAD, registered_on=date(2025, 2, 20))
     enrol(app, late, applied_on=date(2025, 3, 3))

@@ -20,7 +20,7 @@ from tests.api.conftest import TOKEN_SECRET
 from tests.application.scenarios import enrol, household, month_firsts
 from tests.desk.conftest import Desk
 from tests.desk.seed import District
-from tests.support import APPROVER, OTHER_TOWNSHIP_COMMUNITY
+from tests.support import APPROVER, OTHER_TOWNSHIP_COMMUNITY, pay
 from tests.support_clock import SteppingClock
 
 PERIOD = {"from": "2025-01", "to": "2025-05"}
@@ -51,7 +51,7 @@ def desk() -> Iterator[Desk]:
         enrol(app, hid, applied_on=date(2025, 1, 20), approved_on=date(2025, 2, 10))
         clock.advance(minutes=1)
     for month in month_firsts(date(2024, 3, 1), date(2025, 5, 1)):
-        services.payroll.run(month_text(month), actor=APPROVER)
+        services.payroll.handle(pay(month_text(month), APPROVER))
         clock.advance(minutes=1)
     with TestClient(create_app(lambda: services)) as client:
         yield Desk(client, services, District(*([None] * 6), names=()))  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import InvalidValue, RuleViolation
 from domain.policy import CATALOGUE, ParameterKind, Policy, policy_id
-from domain.values import Actor, Role
+from domain.values import Actor, Context, Role
 from infrastructure.policy_seed import load_seed
 
 ADMIN = Actor("admin-1", Role.ADMIN, "43")
@@ -31,17 +31,13 @@ def set_value(
     policy.set_value(
         name=name,
         jurisdiction=jurisdiction,
-        effective_from=effective_from,
         raw_value=raw,
         legal_basis=legal_basis,
-        actor=ADMIN,
-        reason="test",
-        request_id="req-policy",
+        ctx=Context(effective_from, ADMIN, "test", "req-policy"),
     )
     if confirm:  # the stale-parameter guard needs every series confirmed; tested on its own below
-        policy.confirm(
-            name=name, jurisdiction=jurisdiction, confirmed_until=date(2099, 12, 31), actor=ADMIN, reason="test"
-        )
+        until = date(2099, 12, 31)
+        policy.confirm(name=name, jurisdiction=jurisdiction, confirmed_until=until, ctx=Context(until, ADMIN, "test"))
 
 
 def seeded_policy() -> Policy:
@@ -50,16 +46,13 @@ def seeded_policy() -> Policy:
         policy.set_value(
             name=row["name"],
             jurisdiction=row["jurisdiction"],
-            effective_from=row["effective_from"],
             raw_value=row["value"],
             legal_basis=row["legal_basis"],
-            actor=ADMIN,
-            reason="seed",
+            ctx=Context(row["effective_from"], ADMIN, "seed"),
         )
+    until = date(2026, 12, 31)
     for name, jurisdiction in {(row["name"], row["jurisdiction"]) for row in load_seed()}:
-        policy.confirm(
-            name=name, jurisdiction=jurisdiction, confirmed_until=date(2026, 12, 31), actor=ADMIN, reason="seed"
-        )
+        policy.confirm(name=name, jurisdiction=jurisdiction, confirmed_until=until, ctx=Context(until, ADMIN, "seed"))
     return policy
 
 
@@ -389,13 +382,23 @@ def test_a_value_past_its_confirmation_is_refused() -> None:
     """Computing with a series past its confirmed date names the parameter; confirming further lifts it."""
     policy = Policy.create()
     set_value(policy, "750.00", confirm=False)
-    policy.confirm(name=URBAN, jurisdiction="430112", confirmed_until=date(2024, 12, 31), actor=ADMIN, reason="t")
+    policy.confirm(
+        name=URBAN,
+        jurisdiction="430112",
+        confirmed_until=date(2024, 12, 31),
+        ctx=Context(date(2024, 12, 31), ADMIN, "t"),
+    )
     assert policy.snapshot(COMMUNITY, date(2024, 12, 31)).decimal(URBAN) == Decimal("750.00")
     with pytest.raises(RuleViolation) as stale:
         policy.snapshot(COMMUNITY, date(2025, 1, 1)).decimal(URBAN)
     assert stale.value.rule == "parameter-not-confirmed"
     assert stale.value.field == URBAN
-    policy.confirm(name=URBAN, jurisdiction="430112", confirmed_until=date(2025, 12, 31), actor=ADMIN, reason="t")
+    policy.confirm(
+        name=URBAN,
+        jurisdiction="430112",
+        confirmed_until=date(2025, 12, 31),
+        ctx=Context(date(2025, 12, 31), ADMIN, "t"),
+    )
     assert policy.snapshot(COMMUNITY, date(2025, 1, 1)).decimal(URBAN) == Decimal("750.00")
 
 
@@ -407,5 +410,7 @@ def test_an_unconfirmed_series_is_refused_and_unknown_series_cannot_be_confirmed
         policy.snapshot(COMMUNITY, date(2024, 6, 1)).decimal(URBAN)
     assert never.value.rule == "parameter-not-confirmed"
     with pytest.raises(InvalidValue) as unknown:
-        policy.confirm(name=URBAN, jurisdiction="43", confirmed_until=date(2025, 1, 1), actor=ADMIN, reason="t")
+        policy.confirm(
+            name=URBAN, jurisdiction="43", confirmed_until=date(2025, 1, 1), ctx=Context(date(2025, 1, 1), ADMIN, "t")
+        )
     assert unknown.value.rule == "series-known"

@@ -31,7 +31,7 @@ from infrastructure.policy_seed import load_seed
 from infrastructure.settings import CIPHER_TOPIC
 from tests.application.scenarios import enrol, household
 from tests.conftest import _postgres_env
-from tests.support import APPROVER, by, fixed_clock
+from tests.support import APPROVER, by, fixed_clock, pay
 
 KEY = AESCipher.create_key(32)
 pytestmark = pytest.mark.parametrize(
@@ -69,14 +69,14 @@ def source(env: dict[str, str]) -> Iterator[Casework]:
         for hid in (household(app, size=1 + i % 3, wages="300.00", head_name="王建国") for i in range(4))
     ]
     payroll = Payroll(app, views, batch_size=2)
-    payroll.run("2024-03", actor=APPROVER)
+    payroll.handle(pay("2024-03", APPROVER))
     hid, eid = eids[0]
     app.handle(
         commands.Suspend(
             household_id=hid, enrolment_id=eid, reason_code="CHECK", meta=by(APPROVER, date(2024, 3, 20), reason="核查")
         )
     )
-    payroll.run("2024-04", actor=APPROVER)
+    payroll.handle(pay("2024-04", APPROVER))
     app.ledger.log_access(AccessRecord(app.clock(), "ap-1", "approver", str(hid), "核对", "rid-1"))
     views.close()
     yield app
