@@ -86,6 +86,19 @@ def covered_on(
     return tuple(p for p in e.beneficiaries if p in facts.members)
 
 
+def migrated_amount(e: Enrolment, month: date) -> Decimal | None:
+    """The amount a migrated roll recorded (``EnrolmentMigrated``), while no review since has re-run the
+    rules (None otherwise): what the county decided under its old system is what is due until then."""
+    migration = next((d for d, name in e.decisions.items() if name == "EnrolmentMigrated"), None)
+    if migration is None:
+        return None
+    reviewed = {d for d, name in e.decisions.items() if name == "ReviewCompleted"}
+    if any(s.decision_id in reviewed and s.effective_on <= month for s in e.steps):
+        return None
+    entry = next((x for x in e.schedule if x.decision_id == migration), None)
+    return entry.amount if entry is not None else None
+
+
 def entitlement_in(
     h: Household, e: Enrolment, month: date, params: ParameterSnapshot, share: Decimal | None = None
 ) -> Found:
@@ -97,6 +110,8 @@ def entitlement_in(
     if in_gradual_exit(e, month):
         assert e.exit_amount is not None
         return Found(Entitlement(month, e.exit_amount, covered, (), True), None, "the amount the gradual exit froze")
+    if (migrated := migrated_amount(e, month)) is not None:
+        return Found(Entitlement(month, migrated, covered, (), True), None, "the amount the migrated roll recorded")
     a = programs.assess(facts, e.program, covered, e.terms, month, params, enrolment_id=e.enrolment_id, share=share)
     amount = a.monthly_amount if a.eligible else ZERO
     return Found(Entitlement(month, amount, covered, parts_of(a), a.eligible), a, "")
