@@ -77,11 +77,15 @@ def in_gradual_exit(e: Enrolment, month: date) -> bool:
 
 
 def covered_on(
-    facts: FactsOn, e: Enrolment, month: date, adult_age: int = STATUTORY_DEFAULTS["person.adult_age"]
+    facts: FactsOn,
+    e: Enrolment,
+    month: date,
+    adult_age: int = STATUTORY_DEFAULTS["person.adult_age"],
+    migrated: Decimal | None = None,
 ) -> tuple[UUID, ...]:
-    """Who the enrolment covers in the month: the counted members for a whole-household dibao, else
-    the named people still in the household."""
-    if e.program is Program.DIBAO and not e.individual:
+    """Who the enrolment covers in the month: the counted members for a whole-household dibao (unless
+    it stands on a migrated roll's amount), else the named people still in the household."""
+    if e.program is Program.DIBAO and not e.individual and migrated is None:
         return tuple(pid for pid, m in facts.members.items() if counted(m, month, adult_age)[0])
     return tuple(p for p in e.beneficiaries if p in facts.members)
 
@@ -104,13 +108,13 @@ def entitlement_in(
 ) -> Found:
     """What the rules give the enrolment for the month on the facts in effect on its first day."""
     facts = facts_on(h, month)
-    covered = covered_on(facts, e, month, params.count_in_force("person.adult_age"))
+    covered = covered_on(facts, e, month, params.count_in_force("person.adult_age"), migrated_amount(e, month))
     if not covered:
         return Found(Entitlement(month, ZERO, (), (), False), None, "nobody it covers is in the household")
     if in_gradual_exit(e, month):
         assert e.exit_amount is not None
         return Found(Entitlement(month, e.exit_amount, covered, (), True), None, "the amount the gradual exit froze")
-    if (migrated := migrated_amount(e, month)) is not None:
+    if (migrated := migrated_amount(e, month)) is not None:  # the roll named who it covers, in the household
         return Found(Entitlement(month, migrated, covered, (), True), None, "the amount the migrated roll recorded")
     a = programs.assess(facts, e.program, covered, e.terms, month, params, enrolment_id=e.enrolment_id, share=share)
     amount = a.monthly_amount if a.eligible else ZERO
