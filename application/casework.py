@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, overload
 from uuid import UUID
 
-from application import corrections, deadlines, enrolments, households, policy_service, roll_import
+from application import corrections, deadlines, enrolments, households, policy_service, roll_migration
 from application.base import DEV_INDEX_KEY, CaseworkBase, T, check_jurisdiction, utc_now
 from application.commands import (
     AddMember,
@@ -75,7 +75,7 @@ HANDLERS: dict[type[Command[Any]], Callable[..., Any]] = {
     CorrectPayments: corrections.correct_payments,
     SetParameter: policy_service.set_parameter,
     ConfirmParameter: policy_service.confirm_parameter,
-    ImportRollBatch: roll_import.import_roll_batch,
+    ImportRollBatch: roll_migration.import_roll_batch,
 }
 
 

@@ -17,30 +17,26 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from application import claims, enrolments
+from application import claims
 from application.base import CaseworkBase, check_jurisdiction
 from application.commands import ImportRollBatch, Meta, MigratedHousehold
 from application.roll_columns import columns
+from application.roll_migration import recorded
 from application.roll_validation import Plan, PlannedHousehold, Problem, check_rows
 from domain.enrolment import FINAL
-from domain.entitlement import month_of
-from domain.errors import DomainError, RuleViolation
-from domain.household import Household
-from domain.household_migration import register_migrated
+from domain.errors import DomainError, InvalidValue, RuleViolation
+from domain.household_migration import MIGRATABLE
 from domain.members import Member
 from domain.person_index import person_index_id
-from domain.policy import ParameterSnapshot
-from domain.values import Actor, Context, Program, first_of_next_month
+from domain.values import Actor, Program
 from infrastructure.workbook import Sheet
 
 if TYPE_CHECKING:
     from application.casework import Casework
 
 Progress = Callable[[int, int], None]
-MAX_REVIEW_CYCLES = 200
 
 
 @dataclass
@@ -72,7 +68,7 @@ def plan_roll(
     for h in plan.households:
         if plan.refused(h):
             continue
-        if _recorded(app, h.source.household_id()):
+        if recorded(app, h.source.household_id()):
             outcome.before.add(h.source.household_id())
             continue
         _check_enrolled(app, plan, h, program, as_of)
@@ -85,10 +81,6 @@ def plan_roll(
             en = f"amount {h.amount} above the standard {standard} × {h.covered} covered"
             plan.flag(h.source.row, Problem("amount-implausible", zh, en, refuses=False))
     return plan
-
-
-def _recorded(app: CaseworkBase, household_id: UUID) -> bool:
-    return bool(app.recorder.select_events(household_id, limit=1))
 
 
 def _standard(app: CaseworkBase, h: PlannedHousehold, as_of: date) -> Decimal | None:
@@ -190,58 +182,6 @@ def _one_by_one(
             plan.flag(h.source.row, Problem("import-conflict", zh, en))
 
 
-# ---------------------------------------------------------------------------------- the handler
-
-
-def import_roll_batch(app: CaseworkBase, cmd: ImportRollBatch) -> tuple[UUID, ...]:
-    """Register each household and its migrated enrolment, claim its people, price it, and save the
-    whole batch in one transaction; a household recorded before is left alone."""
-    recorded: list[Aggregate] = []
-    ids: list[UUID] = []
-    for m in cmd.households:
-        check_jurisdiction(cmd.meta.actor, m.division_code)
-        if _recorded(app, m.source.household_id()):
-            continue
-        h, others = _migrate(app, cmd, m)
-        recorded += [h, *others]
-        ids.append(h.id)
-    if recorded:
-        app.save(*recorded)
-    return tuple(ids)
-
-
-def _migrate(app: CaseworkBase, cmd: ImportRollBatch, m: MigratedHousehold) -> tuple[Household, list[Aggregate]]:
-    as_of, src = cmd.meta.effective_on, m.source
-    ctx = Context(as_of, cmd.meta.actor, f"{cmd.meta.reason or 'imported from a roll'}, row {src.row}", None)
-    h = register_migrated(
-        src, area_type=m.area_type, division_code=m.division_code, address=m.address, members=m.members, ctx=ctx
-    )
-    params = app.pricing_params(m.division_code, as_of)
-    h.migrate_enrolment(
-        program=cmd.program,
-        monthly_amount=m.monthly_amount,
-        approved_on=m.approved_on,
-        benefits_from=month_of(as_of),
-        next_review_due=_next_review(h, cmd.program, m.approved_on, as_of, params),
-        source=src,
-        ctx=ctx,
-    )
-    others: list[Aggregate] = []
-    claims.claim(app, h, src.enrolment_id(), ctx, others)
-    app.reconcile(h, cmd.meta.actor)
-    return h, others
-
-
-def _next_review(h: Household, program: Program, approved_on: date, as_of: date, params: ParameterSnapshot) -> date:
-    """The usual rule, counted from the approval: the first periodic review due on or after the as-of date."""
-    due = enrolments.next_review(h, program, tuple(h.members), first_of_next_month(approved_on), params)
-    for _ in range(MAX_REVIEW_CYCLES):
-        if due >= as_of:
-            break
-        due = enrolments.next_review(h, program, tuple(h.members), due, params)
-    return due
-
-
 # ---------------------------------------------------------------------------------- the whole run
 
 
@@ -257,6 +197,18 @@ class RollRequest:
     batch_size: int = 200
 
 
+def _check_ready(app: CaseworkBase, request: RollRequest) -> None:
+    """Refuse before reading a row what no household could pass: a program a roll cannot bring over
+    yet, or a district without the parameters that schedule its reviews (the parameter is named)."""
+    if request.program not in MIGRATABLE:
+        raise InvalidValue(
+            f"a roll of {request.program} cannot be imported yet", field="program", rule="program-migratable"
+        )
+    params = app.pricing_params(request.division, request.as_of)
+    for name in ("dibao.review_months.stable", "dibao.review_months.other"):
+        params.count(name)  # raises parameter-missing naming it
+
+
 def import_roll(
     app: Casework,
     sheet: Sheet,
@@ -268,6 +220,7 @@ def import_roll(
     """Check the sheet and, unless a dry run, record the households no problem refused."""
     app.check_date(request.as_of, "as_of")
     check_jurisdiction(request.actor, request.division)
+    _check_ready(app, request)
     outcome = Outcome()
     plan = plan_roll(
         app,

@@ -18,6 +18,7 @@ from application import commands
 from application.casework import Casework
 from application.roll_import import RollRequest, import_roll
 from domain.circumstances import Assets, Circumstances
+from domain.errors import InvalidValue, RuleViolation
 from domain.values import Actor, Program, Role
 from infrastructure.policy_seed import load_seed
 from infrastructure.workbook import file_hash, read_sheet
@@ -90,3 +91,17 @@ def test_a_mapping_file_names_the_columns_a_bureau_heads_differently(app: Casewo
     plan, outcome = import_roll(app, sheet, file_hash(path), request, mapping)
     assert not plan.problems
     assert len(outcome.imported) == len(planted.valid) == 5
+
+
+def test_a_district_without_the_review_parameters_is_refused_naming_one(app: Casework, tmp_path: Path) -> None:
+    """No household could be given its next review there: refused before a row is read."""
+    path = tmp_path / "roll.xlsx"
+    write_roll(path, households=2, seed=1, per_kind=0)
+    anhui = RollRequest(Program.DIBAO, "340102", date(2023, 1, 1), Actor("admin-2", Role.ADMIN, "340102"))
+    with pytest.raises(RuleViolation) as refused:
+        import_roll(app, read_sheet(path), file_hash(path), anhui)
+    assert (refused.value.rule, refused.value.field) == ("parameter-missing", "dibao.review_months.stable")
+    tekun = RollRequest(Program.TEKUN, "430112", AS_OF, ADMIN)
+    with pytest.raises(InvalidValue) as not_yet:
+        import_roll(app, read_sheet(path), file_hash(path), tekun)
+    assert not_yet.value.rule == "program-migratable"
