@@ -10,6 +10,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from api import cli_import
 from domain.values import Role
 from infrastructure.settings import DEV_CIPHER_KEY, DEV_SECRET, Settings
 from infrastructure.tokens import TokenIssuer
@@ -271,3 +272,4 @@ def _register_national() -> None:
 
 _register_operations()
 _register_national()
+cli_import.register(cli)  # import-roll: a bureau's Excel roll

@@ -161,6 +161,8 @@ class Auditor:
             "assessment": None,
             "recomputation": None,
         }
+        if isinstance(e, Household.EnrolmentMigrated):  # the old system's decision, brought over as recorded
+            explanation["migrated"] = f"migrated from a roll as of {e.as_of}: not a decision this service took"
         if isinstance(e, Household.PaymentsCorrected | Household.PaymentsSettled) and e.assessments:
             # one assessment per corrected month, and last the one for the first month not yet paid
             explanation["assessments"] = [plain(a) for a in e.assessments]

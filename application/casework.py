@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, overload
+from uuid import UUID
 
-from application import corrections, deadlines, enrolments, households, policy_service
+from application import corrections, deadlines, enrolments, households, policy_service, roll_migration
 from application.base import DEV_INDEX_KEY, CaseworkBase, T, check_jurisdiction, utc_now
 from application.commands import (
     AddMember,
@@ -29,6 +30,7 @@ from application.commands import (
     FileApplication,
     GrantTemporary,
     HouseholdCommand,
+    ImportRollBatch,
     RecordCircumstances,
     RecordParents,
     RecordTownshipReview,
@@ -73,6 +75,7 @@ HANDLERS: dict[type[Command[Any]], Callable[..., Any]] = {
     CorrectPayments: corrections.correct_payments,
     SetParameter: policy_service.set_parameter,
     ConfirmParameter: policy_service.confirm_parameter,
+    ImportRollBatch: roll_migration.import_roll_batch,
 }
 
 
@@ -100,6 +103,8 @@ class Casework(Jobs):
     def handle(self, cmd: SetParameter) -> ParameterValue: ...
     @overload
     def handle(self, cmd: ConfirmParameter) -> None: ...
+    @overload
+    def handle(self, cmd: ImportRollBatch) -> tuple[UUID, ...]: ...
 
     def handle(self, cmd: Command[Any]) -> Any:
         """Run a command: check its date, then its handler — for a household, inside ``_update``."""

@@ -18,6 +18,7 @@ from uuid import UUID
 from application.payroll_reports import RunReport
 from domain.circumstances import Circumstances
 from domain.enrolment import TownshipOpinion
+from domain.household_migration import RollSource
 from domain.members import AdditionCause, Member, RemovalCause
 from domain.rules.children import ParentStatus
 from domain.rules.temporary import ApprovalLevel, GrantKind
@@ -225,3 +226,30 @@ class RunPayroll(Command[RunReport]):
     only what is new. Returns the run's report."""
 
     date_field: ClassVar[str | None] = "month"
+
+
+# ------------------------------------------------------------------------------ roll import
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MigratedHousehold:
+    """One household of a bureau's roll, as the import checked it: registered and enrolled as migrated."""
+
+    source: RollSource
+    area_type: AreaType
+    division_code: str
+    address: str
+    members: tuple[Member, ...]
+    monthly_amount: Decimal
+    approved_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportRollBatch(Command[tuple[UUID, ...]]):
+    """Bring households over from a roll as of ``meta.effective_on`` (the roll's as-of date), saved in
+    one transaction. Returns the ids of the households recorded: one whose source row was imported
+    before is left out (a second run of the same file records nothing)."""
+
+    program: Program
+    households: tuple[MigratedHousehold, ...]
+    date_field: ClassVar[str | None] = "as_of"

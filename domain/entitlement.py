@@ -77,13 +77,30 @@ def in_gradual_exit(e: Enrolment, month: date) -> bool:
 
 
 def covered_on(
-    facts: FactsOn, e: Enrolment, month: date, adult_age: int = STATUTORY_DEFAULTS["person.adult_age"]
+    facts: FactsOn,
+    e: Enrolment,
+    month: date,
+    adult_age: int = STATUTORY_DEFAULTS["person.adult_age"],
+    migrated: Decimal | None = None,
 ) -> tuple[UUID, ...]:
-    """Who the enrolment covers in the month: the counted members for a whole-household dibao, else
-    the named people still in the household."""
-    if e.program is Program.DIBAO and not e.individual:
+    """Who the enrolment covers in the month: the counted members for a whole-household dibao (unless
+    it stands on a migrated roll's amount), else the named people still in the household."""
+    if e.program is Program.DIBAO and not e.individual and migrated is None:
         return tuple(pid for pid, m in facts.members.items() if counted(m, month, adult_age)[0])
     return tuple(p for p in e.beneficiaries if p in facts.members)
+
+
+def migrated_amount(e: Enrolment, month: date) -> Decimal | None:
+    """The amount a migrated roll recorded (``EnrolmentMigrated``), while no review since has re-run the
+    rules (None otherwise): what the county decided under its old system is what is due until then."""
+    migration = next((d for d, name in e.decisions.items() if name == "EnrolmentMigrated"), None)
+    if migration is None:
+        return None
+    reviewed = {d for d, name in e.decisions.items() if name == "ReviewCompleted"}
+    if any(s.decision_id in reviewed and s.effective_on <= month for s in e.steps):
+        return None
+    entry = next((x for x in e.schedule if x.decision_id == migration), None)
+    return entry.amount if entry is not None else None
 
 
 def entitlement_in(
@@ -91,12 +108,14 @@ def entitlement_in(
 ) -> Found:
     """What the rules give the enrolment for the month on the facts in effect on its first day."""
     facts = facts_on(h, month)
-    covered = covered_on(facts, e, month, params.count_in_force("person.adult_age"))
+    covered = covered_on(facts, e, month, params.count_in_force("person.adult_age"), migrated_amount(e, month))
     if not covered:
         return Found(Entitlement(month, ZERO, (), (), False), None, "nobody it covers is in the household")
     if in_gradual_exit(e, month):
         assert e.exit_amount is not None
         return Found(Entitlement(month, e.exit_amount, covered, (), True), None, "the amount the gradual exit froze")
+    if (migrated := migrated_amount(e, month)) is not None:  # the roll named who it covers, in the household
+        return Found(Entitlement(month, migrated, covered, (), True), None, "the amount the migrated roll recorded")
     a = programs.assess(facts, e.program, covered, e.terms, month, params, enrolment_id=e.enrolment_id, share=share)
     amount = a.monthly_amount if a.eligible else ZERO
     return Found(Entitlement(month, amount, covered, parts_of(a), a.eligible), a, "")

@@ -28,6 +28,7 @@ from domain import household_enrolment_events as enrolment_events
 from domain import household_enrolments as enrolment_commands
 from domain import household_events as fact_events
 from domain import household_facts as fact_commands
+from domain import household_migration as migration
 from domain import household_payment_events as payment_events
 from domain import household_payments as payment_commands
 from domain.circumstances import Circumstances
@@ -67,6 +68,7 @@ class Household(Aggregate):
     BenefitSuspended: TypeAlias = enrolment_events.BenefitSuspended
     BenefitResumed: TypeAlias = enrolment_events.BenefitResumed
     EnrolmentTerminated: TypeAlias = enrolment_events.EnrolmentTerminated
+    EnrolmentMigrated: TypeAlias = enrolment_events.EnrolmentMigrated
 
     AmountAdjusted: TypeAlias = payment_events.AmountAdjusted
     PaymentsCorrected: TypeAlias = payment_events.PaymentsCorrected
@@ -138,6 +140,7 @@ class Household(Aggregate):
     extend_decision_deadline = enrolment_commands.extend_decision_deadline
     approve = enrolment_commands.approve
     reject = enrolment_commands.reject
+    migrate_enrolment = migration.migrate_enrolment
 
     complete_review = payment_commands.complete_review
     suspend = payment_commands.suspend

@@ -240,3 +240,44 @@ class EnrolmentTerminated(Event):
 def _parts_on(e: Enrolment, on: date) -> tuple[tuple[str, Decimal], ...]:
     entry = e.entitlement_on(on)
     return entry.parts if entry is not None else ()
+
+
+class EnrolmentMigrated(Event):
+    """An enrolment was brought over from a bureau's existing roll, at the amount the roll records —
+    not a decision this service took: the county approved it on ``approved_on`` under its old system.
+
+    ``effective_on`` is the roll's as-of date; nothing before it is known here, so the enrolment is
+    priced from ``benefits_from`` (the as-of month, or the month after a later approval) at
+    ``monthly_amount`` until a review re-runs the rules. The source names the file (its SHA-256),
+    sheet and first row of the household, and who imported it."""
+
+    enrolment_id: UUID
+    decision_id: UUID
+    program: Program
+    beneficiaries: tuple[UUID, ...]
+    monthly_amount: Decimal
+    approved_on: date
+    benefits_from: date
+    next_review_due: date
+    as_of: date
+    source_file_hash: str
+    source_sheet: str
+    source_row: int
+    imported_by: str
+
+    def apply(self, aggregate: Household) -> None:
+        enrolment = Enrolment(
+            enrolment_id=self.enrolment_id,
+            program=self.program,
+            beneficiaries=self.beneficiaries,
+            applied_on=self.effective_on,
+            applied_by=self.imported_by,
+            benefits_from=self.benefits_from,
+            next_review_due=self.next_review_due,
+        )
+        enrolment.decisions[self.decision_id] = type(self).__name__
+        enrolment.steps.append(Step(self.effective_on, Status.APPROVED, self.monthly_amount, self.decision_id))
+        enrolment.record_entitlement(
+            Entitlement(self.benefits_from, self.monthly_amount, tuple(self.beneficiaries), (), True, self.decision_id)
+        )
+        aggregate.enrolments[self.enrolment_id] = enrolment
