@@ -17,9 +17,10 @@ from domain.circumstances import Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import Status, TownshipOpinion
 from domain.errors import InvalidValue, NotFound
 from domain.members import Relation, RemovalCause
-from domain.values import AreaType, Program
+from domain.values import Program
 from infrastructure.policy_seed import load_seed
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
+from tests.application.steps import apply_for, register
+from tests.support import APPROVER, CASEWORKER, by, member
 from tests.support_clock import SteppingClock
 
 D = Decimal
@@ -46,28 +47,13 @@ def scenario(app: Casework, clock: SteppingClock) -> dict[str, object]:
     """Register on day 1, approve on day 3, learn on day 5 that the head's wages rose from 1 March."""
     head = member(Relation.HEAD, date(1975, 3, 1))
     spouse = member(Relation.SPOUSE, date(1977, 8, 9))
-    h = app.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="某街道1号",
-            members=(head, spouse),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
+    h = register(app, head, spouse)
     app.handle(
         commands.RecordCircumstances(
             household_id=h.id, circumstances=wages(head.person_id, "600.00"), meta=by(CASEWORKER, date(2024, 1, 10))
         )
     )
-    eid, _ = app.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.DIBAO,
-            beneficiaries=(head.person_id, spouse.person_id),
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
+    eid = apply_for(app, h.id, Program.DIBAO, head, spouse, on=date(2024, 1, 15))
     t_applied = clock.now
     clock.advance(days=1)
     review_id, _ = app.handle(

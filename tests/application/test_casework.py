@@ -14,11 +14,13 @@ from application.casework import Casework
 from application.errors import HouseholdNotFound, OutsideJurisdiction, StaleVersion
 from domain.assessment import Assessment
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
-from domain.enrolment import Status, TownshipOpinion
+from domain.enrolment import Status
 from domain.household import Household
 from domain.members import AdditionCause, Disability, DisabilityKind, Relation
 from domain.policy import ParameterValue
 from domain.values import Actor, AreaType, Context, Program, Role
+from tests.application import steps
+from tests.application.steps import apply_for, approve, review
 from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 D = Decimal
@@ -28,15 +30,7 @@ def register(app: Casework) -> Household:
     head = member(Relation.HEAD, date(1975, 3, 1), name="王建国")
     spouse = member(Relation.SPOUSE, date(1977, 8, 9), name="李秀英")
     child = member(Relation.CHILD, date(2012, 1, 20), name="王小明")
-    return app.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="望城区某街道1号",
-            members=(head, spouse, child),
-            meta=by(CASEWORKER, date(2024, 1, 10), request_id="req-1"),
-        )
-    )
+    return steps.register(app, head, spouse, child, address="望城区某街道1号", request_id="req-1")
 
 
 def approved_dibao(app: Casework) -> tuple[UUID, UUID]:
@@ -53,25 +47,9 @@ def approved_dibao(app: Casework) -> tuple[UUID, UUID]:
             meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
-    eid, _ = app.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.DIBAO,
-            beneficiaries=tuple(h.members),
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    app.handle(
-        commands.RecordTownshipReview(
-            household_id=h.id,
-            enrolment_id=eid,
-            investigated_on=date(2024, 1, 20),
-            findings="入户调查属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, date(2024, 1, 25)),
-        )
-    )
-    app.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 2))))
+    eid = apply_for(app, h.id, Program.DIBAO, *h.members, on=date(2024, 1, 15))
+    review(app, h.id, eid, date(2024, 1, 25), investigated_on=date(2024, 1, 20), findings="入户调查属实")
+    approve(app, h.id, eid, date(2024, 2, 2))
     return h.id, eid
 
 

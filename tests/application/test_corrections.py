@@ -11,12 +11,13 @@ import pytest
 from application import commands
 from application.casework import Casework
 from domain.circumstances import Circumstances, IncomeItem, IncomeKind
-from domain.enrolment import MonthCorrection, TownshipOpinion
+from domain.enrolment import MonthCorrection
 from domain.errors import RuleViolation
 from domain.household import Household
 from domain.members import Relation, RemovalCause
 from domain.payroll import Payment, PayrollMonth
 from domain.values import AreaType, Context, Program
+from tests.application.steps import approve, register, review
 from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 D = Decimal
@@ -49,15 +50,7 @@ def pay(app: Casework, h: Household, eid: UUID, months: list[date]) -> None:
 def approved_family(app: Casework) -> tuple[Household, UUID, list[UUID]]:
     """Urban family of three, head's wages 1200.00: (750.00 − 400.00) × 3 = 1050.00 from March 2024."""
     people = [member(Relation.HEAD), member(Relation.SPOUSE), member(Relation.CHILD, date(2012, 1, 1))]
-    h = app.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="某街道1号",
-            members=tuple(people),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
+    h = register(app, *people)
     app.handle(
         commands.RecordCircumstances(
             household_id=h.id,
@@ -73,17 +66,8 @@ def approved_family(app: Casework) -> tuple[Household, UUID, list[UUID]]:
             meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
-    app.handle(
-        commands.RecordTownshipReview(
-            household_id=h.id,
-            enrolment_id=eid,
-            investigated_on=date(2024, 1, 20),
-            findings="属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, date(2024, 1, 20)),
-        )
-    )
-    app.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 1))))
+    review(app, h.id, eid, date(2024, 1, 20))
+    approve(app, h.id, eid, date(2024, 2, 1))
     return h, eid, [p.person_id for p in people]
 
 

@@ -18,13 +18,13 @@ from application.casework import Casework
 from application.payroll import Payroll
 from application.views.projection import Views
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
-from domain.enrolment import TownshipOpinion
 from domain.household import Household
 from domain.members import Relation
 from domain.rules.children import ParentSituation, ParentStatus
-from domain.values import AreaType, Program
+from domain.values import Program
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
+from tests.application.steps import IN_COMMUNITY, apply_for, approve, parents, register, review
+from tests.support import APPROVER, CASEWORKER, by, member
 
 D = Decimal
 KINDS = (
@@ -85,45 +85,12 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
         )
     )
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 5, 10))
-    c = casework.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="某街道1号",
-            members=(guardian, child),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
+    c = register(casework, guardian, child)
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
-    casework.handle(
-        commands.RecordParents(
-            household_id=c.id,
-            person_id=child.person_id,
-            father=lost,
-            mother=lost,
-            meta=by(CASEWORKER, date(2024, 1, 11)),
-        )
-    )
-    orphan, _ = casework.handle(
-        commands.FileApplication(
-            household_id=c.id,
-            program=Program.ORPHAN,
-            beneficiaries=(child.person_id,),
-            terms={"placement": "community"},
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    casework.handle(
-        commands.RecordTownshipReview(
-            household_id=c.id,
-            enrolment_id=orphan,
-            investigated_on=date(2024, 1, 16),
-            findings="属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, date(2024, 1, 16)),
-        )
-    )
-    casework.handle(commands.Approve(household_id=c.id, enrolment_id=orphan, meta=by(APPROVER, date(2024, 1, 17))))
+    parents(casework, c.id, child, lost, lost)
+    orphan = apply_for(casework, c.id, Program.ORPHAN, child, on=date(2024, 1, 15), terms=IN_COMMUNITY)
+    review(casework, c.id, orphan, date(2024, 1, 16))
+    approve(casework, c.id, orphan, date(2024, 1, 17))
     casework.tick(date(2024, 6, 1))
     for hid in (a, b, c.id):
         for event in casework.repository.event_store.get(hid):

@@ -31,6 +31,7 @@ from domain.members import Relation, RemovalCause
 from domain.values import AreaType
 from infrastructure.policy_seed import load_seed
 from tests.application.scenarios import enrol, household, month_firsts
+from tests.application.steps import approve
 from tests.support import APPROVER, CASEWORKER, by, fixed_clock
 
 START = date(2024, 1, 15)
@@ -64,7 +65,7 @@ def play(app: Casework, story: dict[str, Any]) -> None:
         h = app.get_household(hid)
         try:
             if action == "approve":
-                app.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, day)))
+                approve(app, hid, eid, day)
             elif action == "review":
                 app.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, day)))
             elif action == "suspend":
