@@ -18,10 +18,11 @@ from application.casework import Casework
 from domain.circumstances import Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import TownshipOpinion
 from domain.household import Household
-from domain.members import Member
-from domain.rules.children import ParentStatus
+from domain.members import Member, Relation, RemovalCause
+from domain.rules.children import ParentSituation, ParentStatus
+from domain.rules.temporary import ApprovalLevel, GrantKind
 from domain.values import Actor, AreaType, Program
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 REGISTERED_ON = date(2024, 1, 10)
 IN_COMMUNITY: dict[str, Any] = {"placement": "community"}  # the terms of a child cared for in the community
@@ -33,6 +34,7 @@ def register(
     area: AreaType = AreaType.URBAN,
     on: date = REGISTERED_ON,
     address: str = "某街道1号",
+    actor: Actor = CASEWORKER,
     **meta: Any,
 ) -> Household:
     """Register ``members`` as a household in the test community (``meta``: request id, reason…)."""
@@ -42,7 +44,7 @@ def register(
             division_code=COMMUNITY,
             address=address,
             members=members,
-            meta=by(CASEWORKER, on, **meta),
+            meta=by(actor, on, **meta),
         )
     )
 
@@ -53,9 +55,10 @@ def record(app: Casework, hid: UUID, circumstances: Circumstances, on: date = RE
     )
 
 
-def earning(member: Member, amount: str, kind: IncomeKind = IncomeKind.WAGES, **more: Any) -> Circumstances:
-    """Circumstances in which ``member`` alone has an income of ``amount`` a month."""
-    return Circumstances(incomes=(IncomeItem(member.person_id, kind, Decimal(amount)),), **more)
+def earning(member: Member | UUID, amount: str, kind: IncomeKind = IncomeKind.WAGES, **more: Any) -> Circumstances:
+    """Circumstances in which ``member`` alone has an income of ``amount`` a month (``more``: assets, costs)."""
+    person = member if isinstance(member, UUID) else member.person_id
+    return Circumstances(incomes=(IncomeItem(person, kind, Decimal(amount)),), **more)
 
 
 def parents(
@@ -126,3 +129,72 @@ def approved(app: Casework, hid: UUID, eid: UUID, reviewed: date, approved_on: d
     """A favourable township review on ``reviewed``, then the approval on ``approved_on``."""
     review(app, hid, eid, reviewed, findings="入户调查属实")
     approve(app, hid, eid, approved_on)
+
+
+def decide(
+    app: Casework,
+    decision: type[commands.Suspend | commands.Reject | commands.Terminate],
+    hid: UUID,
+    eid: UUID,
+    on: date,
+    reason_code: str,
+    reason: str,
+    actor: Actor = APPROVER,
+) -> None:
+    """An approver's decision that states a coded reason and a free-text one (suspension, rejection, termination)."""
+    meta = by(actor, on, reason=reason)
+    app.handle(decision(household_id=hid, enrolment_id=eid, reason_code=reason_code, meta=meta))
+
+
+def moved_away(app: Casework, hid: UUID, eid: UUID, on: date, reason: str = "迁出", actor: Actor = APPROVER) -> None:
+    """Terminate the enrolment from ``on`` because the household moved out of the district."""
+    decide(app, commands.Terminate, hid, eid, on, "MOVED_AWAY", reason, actor)
+
+
+def removed(
+    app: Casework, hid: UUID, person: UUID, on: date, cause: RemovalCause = RemovalCause.DEATH, **meta: Any
+) -> None:
+    """Remove a member from ``on``: died, unless ``cause`` says otherwise."""
+    app.handle(commands.RemoveMember(household_id=hid, person_id=person, cause=cause, meta=by(CASEWORKER, on, **meta)))
+
+
+def grant(
+    app: Casework,
+    hid: UUID,
+    level: ApprovalLevel,
+    amount: str,
+    on: date,
+    *,
+    kind: GrantKind = GrantKind.EMERGENCY,
+    reason: str = "火灾",
+    actor: Actor = CASEWORKER,
+) -> None:
+    """A one-off temporary grant: an emergency after a fire unless ``kind`` and ``reason`` say otherwise."""
+    meta = by(actor, on, reason=reason)
+    app.handle(commands.GrantTemporary(household_id=hid, kind=kind, level=level, amount=Decimal(amount), meta=meta))
+
+
+def first_with(app: Casework, hid: UUID, relation: Relation) -> Member:
+    """The household's first member of ``relation`` (its head, its spouse…)."""
+    return next(m for m in app.get_household(hid).members.values() if m.relation is relation)
+
+
+def orphan_enrolled(app: Casework, born: date) -> tuple[Household, Member, UUID]:
+    """A grandparent (born 1960) and a grandchild born ``born`` whose parents died in 2010, on orphan benefit
+    in community care: applied 2024-01-15, reviewed the 16th, approved the 17th. Returns (household, child,
+    enrolment id)."""
+    guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, born)
+    h = register(app, guardian, child)
+    lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
+    parents(app, h.id, child, lost, lost)
+    eid = apply_for(app, h.id, Program.ORPHAN, child, on=date(2024, 1, 15), terms=IN_COMMUNITY)
+    review(app, h.id, eid, date(2024, 1, 16))
+    approve(app, h.id, eid, date(2024, 1, 17))
+    return h, child, eid
+
+
+def change(
+    app: Casework, hid: UUID, person: UUID, changes: dict[str, Any], on: date, actor: Actor = CASEWORKER
+) -> None:
+    """Change some of a member's facts (``changes``: field → new value) from ``on``."""
+    app.handle(commands.ChangeMember(household_id=hid, person_id=person, changes=changes, meta=by(actor, on)))

@@ -7,12 +7,10 @@ function of the month's facts, parameters and decisions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-import pytest
 from eventsourcing.application import AggregateNotFoundError
 
 from application import commands
@@ -21,31 +19,31 @@ from application.casework import Casework
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
-from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
+from domain.circumstances import Assets
 from domain.enrolment import TownshipOpinion
 from domain.household import Household
-from domain.members import Relation, RemovalCause
+from domain.members import Relation
 from domain.payroll import PayrollMonth, payroll_id
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.values import Actor, Program, Role
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.application.steps import IN_COMMUNITY, apply_for, approve, parents, register, review
+from tests.application.steps import (
+    IN_COMMUNITY,
+    apply_for,
+    approve,
+    earning,
+    first_with,
+    orphan_enrolled,
+    parents,
+    record,
+    register,
+    removed,
+    review,
+)
 from tests.support import APPROVER, CASEWORKER, by, fixed_clock, member
 
 D = Decimal
 ADMIN = Actor("ad-1", Role.ADMIN, "430112")
-
-
-@pytest.fixture
-def views(casework: Casework) -> Iterator[Views]:
-    v = Views(casework)
-    yield v
-    v.close()
-
-
-@pytest.fixture
-def payroll(casework: Casework, views: Views) -> Payroll:
-    return Payroll(casework, views)
 
 
 def raise_urban(casework: Casework, to: str, on: date, request_id: str | None = None) -> int:
@@ -107,15 +105,8 @@ def test_a_death_leaves_the_payroll_line_the_roll_and_the_statistics(
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
         payroll.run(month, actor=APPROVER)
-    spouse = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.SPOUSE)
-    casework.handle(
-        commands.RemoveMember(
-            household_id=hid,
-            person_id=spouse.person_id,
-            cause=RemovalCause.DEATH,
-            meta=by(CASEWORKER, date(2024, 3, 10)),
-        )
-    )
+    spouse = first_with(casework, hid, Relation.SPOUSE)
+    removed(casework, hid, spouse.person_id, date(2024, 3, 10))
     run = payroll.run(date(2024, 7, 1), actor=APPROVER)
     # from April two counted members, per capita 600.00: (750 − 600) × 2 = 300.00; July (780 − 600) × 2 = 360.00
     assert paid(casework, date(2024, 7, 1), eid) == (D("360.00"), 2)
@@ -154,13 +145,7 @@ def test_a_child_turning_18_is_not_paid_for_the_next_month_without_the_calendar_
     casework: Casework, payroll: Payroll
 ) -> None:
     """An orphan turns 18 on 10 August: August is paid, September's payroll (run on 25 August, no tick) is not."""
-    guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 8, 10))
-    h = register(casework, guardian, child)
-    lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
-    parents(casework, h.id, child, lost, lost)
-    eid = apply_for(casework, h.id, Program.ORPHAN, child, on=date(2024, 1, 15), terms=IN_COMMUNITY)
-    review(casework, h.id, eid, date(2024, 1, 16))
-    approve(casework, h.id, eid, date(2024, 1, 17))
+    h, _, eid = orphan_enrolled(casework, born=date(2006, 8, 10))
     payroll.run(date(2024, 8, 1), actor=APPROVER)
     payroll.run(date(2024, 9, 1), actor=APPROVER)
     assert paid(casework, date(2024, 8, 1), eid) == (D("1400.00"), 1)
@@ -176,17 +161,8 @@ def test_a_correction_is_explained_month_by_month_and_reproduced(casework: Casew
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
         payroll.run(month, actor=APPROVER)
-    head = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.HEAD)
-    casework.handle(
-        commands.RecordCircumstances(
-            household_id=hid,
-            circumstances=Circumstances(
-                incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),),
-                assets=Assets(financial=D("1000")),
-            ),
-            meta=by(CASEWORKER, date(2024, 4, 1)),
-        )
-    )
+    head = first_with(casework, hid, Relation.HEAD)
+    record(casework, hid, earning(head, "1500.00", assets=Assets(financial=D("1000"))), date(2024, 4, 1))
     payroll.run(date(2024, 7, 1), actor=APPROVER)
     (settled,) = [e for e in casework.repository.event_store.get(hid) if isinstance(e, Household.PaymentsSettled)]
     assert [(c.month, c.paid, c.due) for c in settled.months] == [
@@ -249,19 +225,10 @@ def test_a_month_settled_once_is_settled_again_when_what_is_due_changes_back(
     enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
         payroll.run(month, actor=APPROVER)
-    head = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.HEAD)
+    head = first_with(casework, hid, Relation.HEAD)
 
     def wages(amount: str, on: date) -> None:
-        casework.handle(
-            commands.RecordCircumstances(
-                household_id=hid,
-                circumstances=Circumstances(
-                    incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D(amount)),),
-                    assets=Assets(financial=D("1000")),
-                ),
-                meta=by(CASEWORKER, on),
-            )
-        )
+        record(casework, hid, earning(head, amount, assets=Assets(financial=D("1000"))), on)
 
     wages("1500.00", date(2024, 4, 1))
     wages("1200.00", date(2024, 7, 1))

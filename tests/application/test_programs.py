@@ -25,9 +25,12 @@ from tests.application.steps import (
     approve,
     approved,
     earning,
+    grant,
+    moved_away,
     parents,
     record,
     register,
+    removed,
     review,
 )
 from tests.support import APPROVER, CASEWORKER, by, id_number, member
@@ -93,17 +96,13 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
     # the household is on dibao: (750.00 − 0) × 2 = 1500.00, the child's share 750.00
     dibao = apply_for(casework, h.id, Program.DIBAO, grandma, child, on=date(2024, 1, 12))
     approved(casework, h.id, dibao, date(2024, 1, 13), date(2024, 1, 22))
-    eid = apply_for(
-        casework, h.id, Program.UNSUPPORTED_CHILD, child, on=date(2024, 3, 1), terms={"placement": "community"}
-    )
+    eid = apply_for(casework, h.id, Program.UNSUPPORTED_CHILD, child, on=date(2024, 3, 1), terms=IN_COMMUNITY)
     review(casework, h.id, eid, date(2024, 3, 14))
     early = casework.get_household(h.id).enrolment(eid).last_assessment
     assert early is not None
     assert not early.eligible  # one day short of six months out of contact
     casework.handle(commands.Withdraw(household_id=h.id, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 3, 14))))
-    eid = apply_for(
-        casework, h.id, Program.UNSUPPORTED_CHILD, child, on=date(2024, 3, 15), terms={"placement": "community"}
-    )
+    eid = apply_for(casework, h.id, Program.UNSUPPORTED_CHILD, child, on=date(2024, 3, 15), terms=IN_COMMUNITY)
     approved(casework, h.id, eid, date(2024, 3, 15), date(2024, 3, 16))
     assert casework.get_household(h.id).enrolment(eid).amount_on(date(2024, 4, 1)) == D("650.00")  # 1400.00 − 750.00
 
@@ -111,35 +110,12 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
 def test_temporary_grant_and_the_township_cap(casework: Casework) -> None:
     """A township may grant up to its cap of 1000.00; above it only the district may."""
     h = register(casework, member(Relation.HEAD))
-    casework.handle(
-        commands.GrantTemporary(
-            household_id=h.id,
-            kind=GrantKind.EMERGENCY,
-            level=ApprovalLevel.TOWNSHIP,
-            amount=D("1000.00"),
-            meta=by(CASEWORKER, date(2024, 2, 1), reason="火灾"),
-        )
-    )
+    grant(casework, h.id, ApprovalLevel.TOWNSHIP, "1000.00", date(2024, 2, 1))
     with pytest.raises(RuleViolation) as over:
-        casework.handle(
-            commands.GrantTemporary(
-                household_id=h.id,
-                kind=GrantKind.EMERGENCY,
-                level=ApprovalLevel.TOWNSHIP,
-                amount=D("1000.01"),
-                meta=by(CASEWORKER, date(2024, 2, 1), reason="火灾"),
-            )
-        )
+        grant(casework, h.id, ApprovalLevel.TOWNSHIP, "1000.01", date(2024, 2, 1))
     assert over.value.rule == "township-cap-exceeded"
-    casework.handle(
-        commands.GrantTemporary(
-            household_id=h.id,
-            kind=GrantKind.EXPENDITURE,
-            level=ApprovalLevel.DISTRICT,
-            amount=D("5000.00"),
-            meta=by(APPROVER, date(2024, 2, 2), reason="大病支出"),
-        )
-    )
+    expenditure = {"kind": GrantKind.EXPENDITURE, "reason": "大病支出"}
+    grant(casework, h.id, ApprovalLevel.DISTRICT, "5000.00", date(2024, 2, 2), **expenditure, actor=APPROVER)
     grants = casework.get_household(h.id).grants
     assert sorted(g.amount for g in grants.values()) == [D("1000.00"), D("5000.00")]
     assert casework.get_household(h.id).version == 3  # the refused grant wrote nothing
@@ -181,9 +157,7 @@ def test_orphan_and_unsupported_child_exclude_each_other(casework: Casework) -> 
     h = register(casework, guardian, child)
     apply_for(casework, h.id, Program.ORPHAN, child, on=date(2024, 1, 15), terms=IN_COMMUNITY)
     with pytest.raises(RuleViolation) as refused:
-        apply_for(
-            casework, h.id, Program.UNSUPPORTED_CHILD, child, on=date(2024, 1, 15), terms={"placement": "community"}
-        )
+        apply_for(casework, h.id, Program.UNSUPPORTED_CHILD, child, on=date(2024, 1, 15), terms=IN_COMMUNITY)
     assert refused.value.rule == "exclusion-unsupported_child-orphan"
 
 
@@ -298,21 +272,13 @@ def test_children_age_out_and_gradual_exits_close_by_the_calendar(casework: Case
 
 def test_a_death_brings_the_review_forward(casework: Casework) -> None:
     """A death in the household makes the next review due within 3 months of it."""
-    from domain.members import RemovalCause
 
     head, spouse = member(Relation.HEAD), member(Relation.SPOUSE, disability=Disability(DisabilityKind.PHYSICAL, 1))
     h = register(casework, head, spouse)
     eid = apply_for(casework, h.id, Program.DIBAO, head, spouse, on=date(2024, 1, 15))
     approved(casework, h.id, eid, date(2024, 1, 20), date(2024, 2, 1))
     assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 9, 1)
-    casework.handle(
-        commands.RemoveMember(
-            household_id=h.id,
-            person_id=spouse.person_id,
-            cause=RemovalCause.DEATH,
-            meta=by(CASEWORKER, date(2024, 4, 10)),
-        )
-    )
+    removed(casework, h.id, spouse.person_id, date(2024, 4, 10))
     assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 7, 10)
 
 
@@ -359,19 +325,5 @@ def test_four_eyes_on_termination(casework: Casework) -> None:
     approved(casework, hid, eid, date(2024, 1, 20), date(2024, 1, 28))
     recorder_as_approver = Actor(CASEWORKER.user_id, Role.APPROVER, CASEWORKER.jurisdiction)
     with pytest.raises(FourEyesViolation):
-        casework.handle(
-            commands.Terminate(
-                household_id=hid,
-                enrolment_id=eid,
-                reason_code="MOVED_AWAY",
-                meta=by(recorder_as_approver, date(2024, 3, 5), reason="迁出"),
-            )
-        )
-    casework.handle(
-        commands.Terminate(
-            household_id=hid,
-            enrolment_id=eid,
-            reason_code="MOVED_AWAY",
-            meta=by(APPROVER, date(2024, 3, 5), reason="迁出"),
-        )
-    )
+        moved_away(casework, hid, eid, date(2024, 3, 5), "迁出", actor=recorder_as_approver)
+    moved_away(casework, hid, eid, date(2024, 3, 5))

@@ -335,12 +335,13 @@ def act_reject(c: Case, on: date) -> object:
     return c.h.reject(c.eid, reason_code="R", ctx=Context(on, APPROVER, reason="r"))
 
 
-def act_review(c: Case, on: date) -> object:
+def act_review(c: Case, on: date, investigated_on: date | None = None, findings: str = "again") -> object:
+    """A second caseworker records an approving township opinion on ``on`` (investigated that day unless said)."""
     return c.h.record_township_review(
         c.eid,
         assessment=assessment(),
-        investigated_on=on,
-        findings="again",
+        investigated_on=investigated_on or on,
+        findings=findings,
         opinion=TownshipOpinion.APPROVE,
         notice_days=7,
         ctx=Context(on, CASEWORKER_2),
@@ -528,15 +529,7 @@ def test_investigation_must_fall_between_application_and_opinion() -> None:
     case = build("applied")
     for investigated in (APPLIED - DAY, REVIEWED + DAY):
         with pytest.raises(InvalidValue) as err:
-            case.h.record_township_review(
-                case.eid,
-                assessment=assessment(),
-                investigated_on=investigated,
-                findings="f",
-                opinion=TownshipOpinion.APPROVE,
-                notice_days=7,
-                ctx=Context(REVIEWED, CASEWORKER_2),
-            )
+            act_review(case, REVIEWED, investigated_on=investigated, findings="f")
         assert err.value.rule == "investigation-date"
 
 
