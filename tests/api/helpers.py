@@ -119,13 +119,9 @@ def township_review(
     effective_on: str,
     opinion: str = "approve",
 ) -> Response:
-    body = {
-        "effective_on": effective_on,
-        "investigated_on": effective_on,
-        "findings": "入户调查属实",
-        "opinion": opinion,
-    }
-    return client.post(f"{enrolment_path(household_id, enrolment_id)}/township-review", json=body, headers=headers)
+    """The township's opinion, after an investigation the same day."""
+    found = {"investigated_on": effective_on, "findings": "入户调查属实", "opinion": opinion}
+    return decide(client, headers, household_id, enrolment_id, "township-review", effective_on, **found)
 
 
 def decide(
@@ -137,7 +133,7 @@ def decide(
     effective_on: str,
     **extra: str,
 ) -> Response:
-    """POST one of approval, rejection, reviews, suspension, resumption, termination, withdrawal."""
+    """POST one of township-review, approval, rejection, reviews, suspension, resumption, termination, withdrawal."""
     body = {"effective_on": effective_on, **extra}
     return client.post(f"{enrolment_path(household_id, enrolment_id)}/{action}", json=body, headers=headers)
 
