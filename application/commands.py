@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, dataclass_transform
 from uuid import UUID
 
 from application.payroll_reports import RunReport
@@ -43,23 +43,29 @@ class Meta:
         return Context(self.effective_on, self.actor, self.reason, self.request_id)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass_transform(frozen_default=True, kw_only_default=True)
+@dataclass(frozen=True, kw_only=True)
 class Command(Generic[T]):
-    """A write; ``T`` is what handling it returns beside the household (an id, a date, or None)."""
+    """A write; ``T`` is what handling it returns beside the household (an id, a date, or None).
+
+    Every subclass is made a frozen, keyword-only dataclass as it is declared, so a command is
+    declared by its fields alone."""
 
     meta: Meta
     #: the field a refused ``meta.effective_on`` is reported as; None: the date is not checked
     date_field: ClassVar[str | None] = "effective_on"
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclass(frozen=True, kw_only=True)(cls)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
 class HouseholdCommand(Command[T]):
     """A write on one registered household: loaded, checked, changed and saved by ``Casework.handle``."""
 
     household_id: UUID
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class EnrolmentCommand(HouseholdCommand[T]):
     """A write on one of the household's enrolments."""
 
@@ -69,7 +75,6 @@ class EnrolmentCommand(HouseholdCommand[T]):
 # ------------------------------------------------------------------ the household's own facts
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RegisterHousehold(Command[UUID]):
     """Register a household from ``meta.effective_on`` (its registration date)."""
 
@@ -80,43 +85,36 @@ class RegisterHousehold(Command[UUID]):
     date_field: ClassVar[str | None] = "registered_on"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class AddMember(HouseholdCommand[None]):
     member: Member
     cause: AdditionCause
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ChangeMember(HouseholdCommand[None]):
     person_id: UUID
     changes: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RemoveMember(HouseholdCommand[None]):
     person_id: UUID
     cause: RemovalCause
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RecordCircumstances(HouseholdCommand[None]):
     circumstances: Circumstances
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class AssessCare(HouseholdCommand[None]):
     person_id: UUID
     unable_activities: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RecordParents(HouseholdCommand[None]):
     person_id: UUID
     father: tuple[ParentStatus, ...]
     mother: tuple[ParentStatus, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class GrantTemporary(HouseholdCommand[UUID]):
     """A one-off grant; at township level it may not exceed the township cap. Returns the grant's id."""
 
@@ -128,7 +126,6 @@ class GrantTemporary(HouseholdCommand[UUID]):
 # ------------------------------------------------------------------------------- enrolments
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class FileApplication(HouseholdCommand[UUID]):
     """Apply for a program for the named beneficiaries. Returns the new enrolment's id."""
 
@@ -137,12 +134,10 @@ class FileApplication(HouseholdCommand[UUID]):
     terms: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Withdraw(EnrolmentCommand[None]):
-    pass
+    """Withdraw an application before it is decided."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RecordTownshipReview(EnrolmentCommand[UUID]):
     """The township's investigation and opinion; the rules run on the facts of ``meta.effective_on``."""
 
@@ -151,42 +146,34 @@ class RecordTownshipReview(EnrolmentCommand[UUID]):
     opinion: TownshipOpinion
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Approve(EnrolmentCommand[UUID]):
-    pass
+    """Approve a reviewed application once its public notice has ended. Returns the decision's id."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Reject(EnrolmentCommand[UUID]):
     reason_code: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Review(EnrolmentCommand[UUID]):
     """A periodic review: the rules run again on the facts of ``meta.effective_on``."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Suspend(EnrolmentCommand[None]):
     reason_code: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Resume(EnrolmentCommand[None]):
-    pass
+    """Resume a suspended enrolment's payments."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Terminate(EnrolmentCommand[UUID]):
     reason_code: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ExtendDecisionDeadline(EnrolmentCommand[date]):
     """Extend an undecided application's deadline; returns the new deadline."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class CorrectPayments(EnrolmentCommand[UUID]):
     """Re-compute every month paid since ``meta.effective_on`` on the facts as now known."""
 
@@ -194,7 +181,6 @@ class CorrectPayments(EnrolmentCommand[UUID]):
 # ------------------------------------------------------------------------------------ policy
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class SetParameter(Command[Any]):
     """Record a new dated value of a parameter, in force from ``meta.effective_on``."""
 
@@ -205,7 +191,6 @@ class SetParameter(Command[Any]):
     date_field: ClassVar[str | None] = "effective_from"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ConfirmParameter(Command[None]):
     """Extend (or shorten) the date up to which a parameter series is confirmed; ``meta.effective_on``
     is the day it is confirmed (the policy records nothing from it)."""
@@ -219,7 +204,6 @@ class ConfirmParameter(Command[None]):
 # ----------------------------------------------------------------------------------- payroll
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RunPayroll(Command[RunReport]):
     """Issue every payment due for the month that ``meta.effective_on`` lies in, in the actor's
     jurisdiction, that is not issued yet (``application.payroll: Payroll.handle``); a second run issues
@@ -244,7 +228,6 @@ class MigratedHousehold:
     approved_on: date
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ImportRollBatch(Command[tuple[UUID, ...]]):
     """Bring households over from a roll as of ``meta.effective_on`` (the roll's as-of date), saved in
     one transaction. Returns the ids of the households recorded: one whose source row was imported

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from bench.common import PG, Latencies, rss_kib
+from chaos.cluster import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-of-at-least-32-bytes-for-hs256"
@@ -75,12 +76,7 @@ class Server:
         return rss_kib(self.process.pid)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, timeout=20)
         self.log.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -116,3 +117,26 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat", encoding="ascii") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_threads(
+    work: Callable[[int], None],
+    count: int,
+    seconds: float,
+    stop: threading.Event,
+    ready: Callable[[], object] = time.perf_counter,
+) -> float:
+    """Run ``work(i)`` in ``count`` threads for ``seconds`` of wall time, then set ``stop`` and wait for them.
+
+    The clock starts once the threads are started and ``ready()`` has returned (a barrier's ``wait`` where
+    every thread must first be connected); returns the seconds that passed until all had stopped."""
+    pool = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    for t in pool:
+        t.start()
+    ready()
+    t0 = time.perf_counter()
+    time.sleep(seconds)
+    stop.set()
+    for t in pool:
+        t.join()
+    return time.perf_counter() - t0

@@ -14,7 +14,7 @@ from uuid import uuid4
 
 from application import commands
 from bench.api_writes import PER_HOUSEHOLD, _id_number
-from bench.common import Latencies
+from bench.common import Latencies, run_threads
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
 from domain.members import Member, Relation
 from domain.values import Actor, AreaType, IdNumber, Role
@@ -79,15 +79,7 @@ def throughput(casework: Any, threads: int, seconds: float) -> dict[str, Any]:
             writers[i].step()
             lat[i].append(time.perf_counter() - t)
 
-    pool = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
-    t0 = time.perf_counter()
-    for t in pool:
-        t.start()
-    time.sleep(seconds)
-    stop.set()
-    for t in pool:
-        t.join()
-    elapsed = time.perf_counter() - t0
+    elapsed = run_threads(loop, threads, seconds, stop)
     done = [x for per in lat for x in per]
     return {"threads": threads, "per_second": round(len(done) / elapsed, 1)} | Latencies(done).summary()
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import psycopg
 
-from bench.common import PG, Latencies
+from bench.common import PG, Latencies, run_threads
 
 TABLE = "raw_events"
 
@@ -52,16 +52,7 @@ def single_row_commits(database: str, schema: str, clients: int, seconds: float,
                 conn.execute(sql, (oid, version, topic, state), prepare=True)
                 latencies[i].append(time.perf_counter() - t)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for t in threads:
-        t.start()
-    start.wait()
-    t0 = time.perf_counter()
-    time.sleep(seconds)
-    stop.set()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - t0
+    elapsed = run_threads(client, clients, seconds, stop, ready=start.wait)
     done = [x for per in latencies for x in per]
     return {"clients": clients, "commits": len(done), "per_second": round(len(done) / elapsed, 1)} | Latencies(
         done

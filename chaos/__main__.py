@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from chaos.check import payments_per_enrolment, views_equal_a_full_replay
+from chaos.check import casework_on, open_casework, payments_per_enrolment, views_equal_a_full_replay
 from chaos.cluster import (
     Process,
     fresh_database,
@@ -100,11 +100,8 @@ def scenario(database: str, tmp: Path, seconds: float, clients: int, down: float
         for p in projectors:
             p.stop()
         server.stop()
-    app = open_casework(database)
-    try:
+    with casework_on(database) as app:
         equal, rows = views_equal_a_full_replay(app)
-    finally:
-        app.close()
     result = audit(load.tally, lambda: open_casework(database))
     return {
         "events": events,
@@ -128,13 +125,10 @@ def payroll_phase(database: str, env: dict[str, str], tmp: Path, events: list[st
     """Enrol households, SIGKILL `jiuzhu payroll` half-way through its batches, run it again."""
     from tests.application.scenarios import enrol, household  # the scenarios' builders (this is a test harness)
 
-    app = open_casework(database)
-    try:
+    with casework_on(database) as app:
         enrolled = {
             enrol(app, household(app), applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2)) for _ in range(80)
         }
-    finally:
-        app.close()
     args = ["payroll", "2024-03", "--user", "ap-1", "--jurisdiction", "430112", "--batch-size", "1"]
     slow_inserts(database, on=True)  # each batch takes a little longer: time to kill the run half-way
     first = Process(args, env, tmp / "payroll-1.log")
@@ -147,11 +141,8 @@ def payroll_phase(database: str, env: dict[str, str], tmp: Path, events: list[st
         slow_inserts(database, on=False)
     events.append(f"payroll SIGKILLed after {halfway} of {len(enrolled)} payments; run again")
     run(args, env, timeout=300)
-    app = open_casework(database)
-    try:
+    with casework_on(database) as app:
         paid = payments_per_enrolment(app, date(2024, 3, 1))
-    finally:
-        app.close()
     return {
         "enrolments": len(enrolled),
         "killed_after": halfway,
@@ -174,16 +165,6 @@ def settle(database: str, timeout: float = 120.0) -> None:
                 return
             time.sleep(0.2)
     raise TimeoutError("the projection workers did not catch up")
-
-
-def open_casework(database: str) -> Any:
-    from application.casework import Casework
-    from infrastructure.settings import Settings
-
-    settings = Settings(  # type: ignore[call-arg]
-        database="postgres", postgres_dsn=f"postgresql://postgres@127.0.0.1:5432/{database}", _env_file=None
-    )
-    return Casework(env={**settings.persistence_env(), "CREATE_TABLE": "n"})
 
 
 if __name__ == "__main__":

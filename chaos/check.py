@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -13,10 +15,32 @@ from application.casework import Casework
 from application.views.projection import Views
 from domain.payroll import PayrollMonth
 from infrastructure.payroll_transcodings import register_payroll_transcodings
+from infrastructure.settings import Settings
 from infrastructure.view_schema import TABLES
 from infrastructure.views import SQLViewStore
 
 SEALED = {"households": ("head_name", "head_id_masked"), "members": ("name", "id_masked")}
+
+
+def open_casework(database: str) -> Casework:
+    """The casework application over a fault run's PostgreSQL database, whose tables `jiuzhu migrate` made."""
+    settings = Settings(  # type: ignore[call-arg]
+        database="postgres",
+        postgres_dsn=f"postgresql://postgres@127.0.0.1:5432/{database}",
+        create_tables=False,
+        _env_file=None,
+    )
+    return Casework(env=settings.persistence_env())
+
+
+@contextmanager
+def casework_on(database: str) -> Iterator[Casework]:
+    """``open_casework`` for the length of a ``with`` block, closed after it."""
+    app = open_casework(database)
+    try:
+        yield app
+    finally:
+        app.close()
 
 
 def dump_views(store: SQLViewStore) -> dict[str, list[tuple[Any, ...]]]:

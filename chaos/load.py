@@ -56,14 +56,11 @@ class Tally:
     applied_keys: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    COUNTS = ("attempted", "acknowledged", "applied_unanswered", "retried", "attempts_retried", "failed")
+
     def summary(self) -> dict[str, Any]:
-        return {
-            "attempted": self.attempted,
-            "acknowledged": self.acknowledged,
-            "applied_unanswered": self.applied_unanswered,
-            "retried": self.retried,
-            "attempts_retried": self.attempts_retried,
-            "failed": self.failed,
+        """The counts, the longest retry and every answer, for the report."""
+        return {name: getattr(self, name) for name in self.COUNTS} | {
             "longest_retry_seconds": round(self.longest_retry, 1),
             "answers": dict(sorted(self.statuses.items())),
         }

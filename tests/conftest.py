@@ -7,7 +7,6 @@ run creates its own database and drops it afterwards.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from api.composition import build_services
 from application.casework import Casework
 from domain.values import Role
 from infrastructure.settings import Settings
-from tests.support import DISTRICT, fixed_clock
+from tests.support import DISTRICT, fixed_clock, skip_if_missing
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
@@ -39,10 +38,7 @@ def _postgres_unavailable() -> str | None:
 def postgres_database() -> Iterator[str]:
     """A fresh database for this test run, dropped at the end."""
     reason = _postgres_unavailable()
-    if reason:
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
-        pytest.skip(reason)
+    skip_if_missing(reason, "REQUIRE_POSTGRES")
     import psycopg
 
     name = f"jiuzhu_test_{uuid.uuid4().hex[:12]}"

@@ -14,19 +14,7 @@ from pydantic import BaseModel, Field
 from api.deps import ActorDep, ServicesDep, WriteDep
 from api.schemas import Apply, Decide, DecideWithReason, IsoDate, RequestBody, TownshipReviewIn
 from api.views import EnrolmentOut, EnrolmentResult
-from application.commands import (
-    Approve,
-    CorrectPayments,
-    EnrolmentCommand,
-    FileApplication,
-    RecordTownshipReview,
-    Reject,
-    Resume,
-    Review,
-    Suspend,
-    Terminate,
-    Withdraw,
-)
+from application import commands
 from domain.household import Household
 
 router = APIRouter(prefix="/api/v1/households/{household_id}", tags=["enrolments"])
@@ -44,7 +32,7 @@ def result(
     )
 
 
-def decision(path: str, operation_id: str, name: str, command: Callable[..., EnrolmentCommand[Any]]) -> None:
+def decision(path: str, operation_id: str, name: str, command: Callable[..., commands.EnrolmentCommand[Any]]) -> None:
     """A route for a decision whose body is only its date and reason: build the command, handle it."""
 
     @router.post(
@@ -59,7 +47,7 @@ def decision(path: str, operation_id: str, name: str, command: Callable[..., Enr
         return result(services, done.household, enrolment_id, response, done.result)
 
 
-def decision_with_reason(path: str, operation_id: str, command: Callable[..., EnrolmentCommand[Any]]) -> None:
+def decision_with_reason(path: str, operation_id: str, command: Callable[..., commands.EnrolmentCommand[Any]]) -> None:
     """A route for a decision that states a reason code and text (rejection, suspension, termination)."""
 
     @router.post(
@@ -92,7 +80,7 @@ def apply(
     household_id: UUID, body: Apply, write: WriteDep, services: ServicesDep, response: Response
 ) -> EnrolmentResult:
     eid, h = services.casework.handle(
-        FileApplication(
+        commands.FileApplication(
             household_id=household_id,
             program=body.program,
             beneficiaries=tuple(body.beneficiaries),
@@ -119,7 +107,7 @@ def get_enrolment(
     return EnrolmentOut.of(h.enrolment(enrolment_id), on or services.casework.clock().date())
 
 
-decision("withdrawal", "withdraw_application", "withdraw", Withdraw)
+decision("withdrawal", "withdraw_application", "withdraw", commands.Withdraw)
 
 
 @router.post(
@@ -134,7 +122,7 @@ def township_review(
     response: Response,
 ) -> EnrolmentResult:
     did, h = services.casework.handle(
-        RecordTownshipReview(
+        commands.RecordTownshipReview(
             household_id=household_id,
             enrolment_id=enrolment_id,
             investigated_on=body.investigated_on,
@@ -146,12 +134,12 @@ def township_review(
     return result(services, h, enrolment_id, response, did)
 
 
-decision("approval", "approve", "approve", Approve)
-decision_with_reason("rejection", "reject", Reject)
-decision("reviews", "review", "review", Review)
-decision_with_reason("suspension", "suspend", Suspend)
-decision("resumption", "resume", "resume", Resume)
-decision_with_reason("termination", "terminate", Terminate)
+decision("approval", "approve", "approve", commands.Approve)
+decision_with_reason("rejection", "reject", commands.Reject)
+decision("reviews", "review", "review", commands.Review)
+decision_with_reason("suspension", "suspend", commands.Suspend)
+decision("resumption", "resume", "resume", commands.Resume)
+decision_with_reason("termination", "terminate", commands.Terminate)
 
 
 class CorrectionIn(RequestBody):
@@ -182,7 +170,7 @@ def correct_payments(
     """Price facts learned late: per month already paid, arrears (补发) or overpayment (追回); the
     payroll of the first unpaid month carries them as separate lines."""
     did, h = services.casework.handle(
-        CorrectPayments(household_id=household_id, enrolment_id=enrolment_id, meta=write.meta(body))
+        commands.CorrectPayments(household_id=household_id, enrolment_id=enrolment_id, meta=write.meta(body))
     )
     response.headers["ETag"] = f'"{h.version}"'
     event = next(

@@ -37,19 +37,11 @@ router = APIRouter(prefix="/api/v1/households", tags=["households"])
 
 
 def to_member(m: MemberIn, person_id: UUID | None = None) -> Member:
-    return Member(
-        person_id=person_id or uuid4(),
-        name=m.name,
-        id_number=IdNumber(m.id_number),
-        relation=m.relation,
-        disability=Disability(m.disability.kind, m.disability.grade) if m.disability else None,
-        labour_capacity=m.labour_capacity,
-        school_status=m.school_status,
-        seriously_ill=m.seriously_ill,
-        absence=m.absence,
-        resident=m.resident,
-        support_duty=m.support_duty,
-    )
+    """The member as the domain knows it: the request's fields carry over by name (``MemberIn`` mirrors
+    ``Member``); the ID number and the disability become the domain's values."""
+    disability = Disability(m.disability.kind, m.disability.grade) if m.disability else None
+    fields = dict(m) | {"id_number": IdNumber(m.id_number), "disability": disability}
+    return Member(person_id=person_id or uuid4(), **fields)
 
 
 def household_response(services: ServicesDep, h: Household, response: Response) -> HouseholdOut:

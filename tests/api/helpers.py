@@ -12,6 +12,19 @@ from tests.support import COMMUNITY, member_json
 
 API = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
+#: the bank file's columns (CSV and xlsx), in the order the banks read them
+BANK_FILE_COLUMNS = [
+    "head_name",
+    "id_number_masked",
+    "account",
+    "program",
+    "amount",
+    "basic_living",
+    "care_subsidy",
+    "line",
+    "for_month",
+]
+IN_COMMUNITY = {"placement": "community"}  # the terms of a child cared for in the community
 
 
 def household_path(household_id: str) -> str:
@@ -106,13 +119,9 @@ def township_review(
     effective_on: str,
     opinion: str = "approve",
 ) -> Response:
-    body = {
-        "effective_on": effective_on,
-        "investigated_on": effective_on,
-        "findings": "入户调查属实",
-        "opinion": opinion,
-    }
-    return client.post(f"{enrolment_path(household_id, enrolment_id)}/township-review", json=body, headers=headers)
+    """The township's opinion, after an investigation the same day."""
+    found = {"investigated_on": effective_on, "findings": "入户调查属实", "opinion": opinion}
+    return decide(client, headers, household_id, enrolment_id, "township-review", effective_on, **found)
 
 
 def decide(
@@ -124,20 +133,27 @@ def decide(
     effective_on: str,
     **extra: str,
 ) -> Response:
-    """POST one of approval, rejection, reviews, suspension, resumption, termination, withdrawal."""
+    """POST one of township-review, approval, rejection, reviews, suspension, resumption, termination, withdrawal."""
     body = {"effective_on": effective_on, **extra}
     return client.post(f"{enrolment_path(household_id, enrolment_id)}/{action}", json=body, headers=headers)
+
+
+def filed_application(client: TestClient, caseworker: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """A household of three (``household_with_income``) whose dibao application for all was filed 2024-01-20
+    (version 3); returns (household JSON, enrolment id)."""
+    h = household_with_income(client, caseworker)
+    r = apply(client, caseworker, h["household_id"], person_ids(h), "2024-01-20")
+    assert r.status_code == 201, r.text
+    eid: str = r.json()["enrolment"]["enrolment_id"]
+    return h, eid
 
 
 def reviewed_application(
     client: TestClient, caseworker: dict[str, str], opinion: str = "approve"
 ) -> tuple[dict[str, Any], str]:
     """A household of three with an application filed 2024-01-20 and reviewed 2024-01-25 (version 4)."""
-    h = household_with_income(client, caseworker)
+    h, eid = filed_application(client, caseworker)
     hid = h["household_id"]
-    r = apply(client, caseworker, hid, person_ids(h), "2024-01-20")
-    assert r.status_code == 201, r.text
-    eid = r.json()["enrolment"]["enrolment_id"]
     r = township_review(client, caseworker, hid, eid, "2024-01-25", opinion)
     assert r.status_code == 200, r.text
     return h, eid
@@ -168,3 +184,69 @@ def assert_problem(
     if rule is not None:
         assert body["errors"][0]["rule"] == rule, body
     return body
+
+
+def enrolled(
+    client: TestClient,
+    caseworker: dict[str, str],
+    approver: dict[str, str],
+    household_id: str,
+    beneficiaries: list[str],
+    *,
+    approved_on: str,
+    program: str = "dibao",
+    terms: dict[str, Any] | None = None,
+) -> str:
+    """Apply on 2024-01-15, a favourable township review on 2024-01-20, approval on ``approved_on``, each
+    step answered with success; returns the enrolment id."""
+    body: dict[str, Any] = {"program": program, "beneficiaries": beneficiaries, "effective_on": "2024-01-15"}
+    r = client.post(
+        f"{household_path(household_id)}/applications",
+        headers=caseworker,
+        json=body | ({"terms": terms} if terms else {}),
+    )
+    assert r.status_code == 201, r.text
+    eid: str = r.json()["enrolment"]["enrolment_id"]
+    review = {"investigated_on": "2024-01-20", "findings": "属实", "opinion": "approve", "effective_on": "2024-01-20"}
+    r = client.post(f"{enrolment_path(household_id, eid)}/township-review", headers=caseworker, json=review)
+    assert r.status_code == 200, r.text
+    r = client.post(
+        f"{enrolment_path(household_id, eid)}/approval", headers=approver, json={"effective_on": approved_on}
+    )
+    assert r.status_code == 200, r.text
+    return eid
+
+
+def family_on_dibao(
+    client: TestClient, caseworker: dict[str, str], approver: dict[str, str]
+) -> tuple[str, list[str], str]:
+    """Head (born 1970) earning 1200.00 from 2024-01-10, spouse (1972) and child (2012), all on dibao approved
+    2024-02-01 at (750 − 400) × 3 = 1050.00; returns (household id, person ids, enrolment path)."""
+    born = (("head", date(1970, 1, 1)), ("spouse", date(1972, 1, 1)), ("child", date(2012, 1, 1)))
+    h = register(client, caseworker, members=[member_json(relation, birth) for relation, birth in born])
+    hid, people = h["household_id"], person_ids(h)
+    wages = {"person_id": people[0], "kind": "wages", "monthly_amount": "1200.00"}
+    r = client.put(
+        f"{household_path(hid)}/circumstances",
+        headers=caseworker,
+        json={"effective_on": "2024-01-10", "incomes": [wages]},
+    )
+    assert r.status_code == 200, r.text
+    eid = enrolled(client, caseworker, approver, hid, people, approved_on="2024-02-01")
+    return hid, people, enrolment_path(hid, eid)
+
+
+def orphan_household(client: TestClient, caseworker: dict[str, str]) -> tuple[str, str]:
+    """A grandparent (born 1960) and a grandchild born 2006-05-10 whose parents died in 2010 (recorded
+    2024-01-11); returns (household id, the child's person id)."""
+    h = register(
+        client,
+        caseworker,
+        members=[member_json("head", date(1960, 1, 1)), member_json("grandchild", date(2006, 5, 10))],
+    )
+    hid, child = h["household_id"], h["members"][1]["person_id"]
+    lost = [{"situation": "dead", "since": "2010-01-01"}]
+    parents = {"effective_on": "2024-01-11", "father": lost, "mother": lost}
+    r = client.put(f"{household_path(hid)}/members/{child}/parents", headers=caseworker, json=parents)
+    assert r.status_code == 200, r.text
+    return hid, child

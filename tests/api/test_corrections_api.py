@@ -7,12 +7,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import date
 
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import API, household_path, register
-from tests.support import member_json
+from tests.api.helpers import API, BANK_FILE_COLUMNS, family_on_dibao, household_path
 
 Auth = Callable[..., dict[str, str]]
 
@@ -20,36 +18,7 @@ Auth = Callable[..., dict[str, str]]
 def test_death_reported_late_is_recovered_by_the_next_payroll(client: TestClient, auth: Auth) -> None:
     """Overpayment 750.00 × 3 months for the spouse who died on 10 March; July's bank file recovers it."""
     cw, ap = auth("caseworker", user="cw-1"), auth("approver", user="ap-1")
-    h = register(
-        client,
-        cw,
-        members=[
-            member_json("head", date(1970, 1, 1)),
-            member_json("spouse", date(1972, 1, 1)),
-            member_json("child", date(2012, 1, 1)),
-        ],
-    )
-    hid, people = h["household_id"], [m["person_id"] for m in h["members"]]
-    client.put(
-        f"{household_path(hid)}/circumstances",
-        headers=cw,
-        json={
-            "effective_on": "2024-01-10",
-            "incomes": [{"person_id": people[0], "kind": "wages", "monthly_amount": "1200.00"}],
-        },
-    )
-    eid = client.post(
-        f"{household_path(hid)}/applications",
-        headers=cw,
-        json={"program": "dibao", "beneficiaries": people, "effective_on": "2024-01-15"},
-    ).json()["enrolment"]["enrolment_id"]
-    path = f"{household_path(hid)}/enrolments/{eid}"
-    client.post(
-        f"{path}/township-review",
-        headers=cw,
-        json={"investigated_on": "2024-01-20", "findings": "属实", "opinion": "approve", "effective_on": "2024-01-20"},
-    )
-    assert client.post(f"{path}/approval", headers=ap, json={"effective_on": "2024-02-01"}).status_code == 200
+    hid, people, path = family_on_dibao(client, cw, ap)
     for month in ("2024-03", "2024-04", "2024-05", "2024-06"):  # (750 − 400) × 3 = 1050.00 each
         assert client.post(f"{API}/payroll/{month}", headers=ap).status_code == 200
 
@@ -80,17 +49,7 @@ def test_death_reported_late_is_recovered_by_the_next_payroll(client: TestClient
 
     bank = client.get(f"{API}/payroll/2024-07?format=csv", headers=ap)
     rows = list(csv.reader(io.StringIO(bank.content.decode("utf-8-sig"))))
-    assert rows[0] == [
-        "head_name",
-        "id_number_masked",
-        "account",
-        "program",
-        "amount",
-        "basic_living",
-        "care_subsidy",
-        "line",
-        "for_month",
-    ]
+    assert rows[0] == BANK_FILE_COLUMNS
     assert sorted((r[3], r[4], r[7], r[8]) for r in rows[1:]) == [
         ("dibao", "-750.00", "recovery", "2024-04"),
         ("dibao", "-750.00", "recovery", "2024-05"),

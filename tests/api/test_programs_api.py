@@ -10,7 +10,16 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import API, PROBLEM_JSON, etag, household_path, register
+from tests.api.helpers import (
+    API,
+    IN_COMMUNITY,
+    PROBLEM_JSON,
+    enrolled,
+    etag,
+    household_path,
+    orphan_household,
+    register,
+)
 from tests.support import member_json
 
 Auth = Callable[..., dict[str, str]]
@@ -161,33 +170,8 @@ def test_stale_parameter_is_refused_until_confirmed(client: TestClient, auth: Au
 def test_calendar_job_is_idempotent_over_http(client: TestClient, auth: Auth) -> None:
     """POST /jobs/tick twice for the same date records the ageing-out once."""
     cw, ap = auth("caseworker", user="cw-1"), auth("approver", user="ap-1")
-    h = register(
-        client, cw, members=[member_json("head", date(1960, 1, 1)), member_json("grandchild", date(2006, 5, 10))]
-    )
-    hid, child = h["household_id"], h["members"][1]["person_id"]
-    lost = [{"situation": "dead", "since": "2010-01-01"}]
-    client.put(
-        f"{household_path(hid)}/members/{child}/parents",
-        headers=cw,
-        json={"effective_on": "2024-01-11", "father": lost, "mother": lost},
-    )
-    eid = client.post(
-        f"{household_path(hid)}/applications",
-        headers=cw,
-        json={
-            "program": "orphan",
-            "beneficiaries": [child],
-            "effective_on": "2024-01-15",
-            "terms": {"placement": "community"},
-        },
-    ).json()["enrolment"]["enrolment_id"]
-    path = f"{household_path(hid)}/enrolments/{eid}"
-    client.post(
-        f"{path}/township-review",
-        headers=cw,
-        json={"investigated_on": "2024-01-20", "findings": "属实", "opinion": "approve", "effective_on": "2024-01-20"},
-    )
-    assert client.post(f"{path}/approval", headers=ap, json={"effective_on": "2024-01-21"}).status_code == 200
+    hid, child = orphan_household(client, cw)
+    enrolled(client, cw, ap, hid, [child], approved_on="2024-01-21", program="orphan", terms=IN_COMMUNITY)
     first = client.post(f"{API}/jobs/tick?date=2024-06-01", headers=ap)
     assert first.status_code == 200, first.text
     assert [r["what"] for r in first.json()["recorded"]] == ["AGED_OUT_18"]

@@ -23,7 +23,7 @@ from api.composition import SEED_ACTOR
 from application.casework import Casework
 from infrastructure.policy_seed import load_seed
 from infrastructure.settings import Settings
-from tests.api.helpers import API, assert_problem, store_position
+from tests.api.helpers import API, BANK_FILE_COLUMNS, assert_problem, store_position
 from tests.application.scenarios import enrol, household
 from tests.support import fixed_clock
 
@@ -112,17 +112,7 @@ def test_the_bank_file_downloads_as_csv_and_xlsx_with_chinese_headings(
     r = client.get(f"{API}/payroll/2024-03?format=xlsx", headers=auth("auditor"))
     assert r.status_code == 200
     rows = xlsx_rows(r.content)
-    assert rows[0] == [
-        "head_name",
-        "id_number_masked",
-        "account",
-        "program",
-        "amount",
-        "basic_living",
-        "care_subsidy",
-        "line",
-        "for_month",
-    ]
+    assert rows[0] == BANK_FILE_COLUMNS
     assert rows[1][0] == "王建国"
     assert rows[1][4] == 1050
 

@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli import cli
-from tests.api.helpers import API, household_path, register
-from tests.support import member_json
+from tests.api.helpers import API, IN_COMMUNITY, enrolled, household_path, orphan_household, register
 
 Auth = Callable[..., dict[str, str]]
 NEIGHBOUR = "430111"  # another county: its approver and auditor have no business in 430112
@@ -23,27 +22,8 @@ NEIGHBOUR = "430111"  # another county: its approver and auditor have no busines
 def orphan_ageing_out(client: TestClient, auth: Auth) -> tuple[str, str]:
     """A household in 430112 with an approved orphan enrolment of a child who turns 18 in May 2024."""
     cw, ap = auth("caseworker", user="cw-1"), auth("approver", user="ap-1")
-    h = register(
-        client, cw, members=[member_json("head", date(1960, 1, 1)), member_json("grandchild", date(2006, 5, 10))]
-    )
-    hid, child = h["household_id"], h["members"][1]["person_id"]
-    lost = [{"situation": "dead", "since": "2010-01-01"}]
-    client.put(
-        f"{household_path(hid)}/members/{child}/parents",
-        headers=cw,
-        json={"effective_on": "2024-01-11", "father": lost, "mother": lost},
-    )
-    body = {
-        "program": "orphan",
-        "beneficiaries": [child],
-        "effective_on": "2024-01-15",
-        "terms": {"placement": "community"},
-    }
-    eid = client.post(f"{household_path(hid)}/applications", headers=cw, json=body).json()["enrolment"]["enrolment_id"]
-    path = f"{household_path(hid)}/enrolments/{eid}"
-    review = {"investigated_on": "2024-01-20", "findings": "属实", "opinion": "approve", "effective_on": "2024-01-20"}
-    client.post(f"{path}/township-review", headers=cw, json=review)
-    assert client.post(f"{path}/approval", headers=ap, json={"effective_on": "2024-01-21"}).status_code == 200
+    hid, child = orphan_household(client, cw)
+    eid = enrolled(client, cw, ap, hid, [child], approved_on="2024-01-21", program="orphan", terms=IN_COMMUNITY)
     return hid, eid
 
 

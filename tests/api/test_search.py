@@ -7,7 +7,7 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import API, household_path, register
+from tests.api.helpers import API, enrolled, register
 from tests.support import id_number, member_json
 
 Auth = Callable[..., dict[str, str]]
@@ -20,18 +20,7 @@ def test_search_by_division_program_state_and_id_number(client: TestClient, auth
     h1 = register(client, cw, members=[{**member_json("head", date(1970, 1, 1)), "id_number": number}])
     h2 = register(client, cw, division_code="430112002001", members=[member_json("head", date(1971, 1, 1))])
     pid = h1["members"][0]["person_id"]
-    eid = client.post(
-        f"{household_path(h1['household_id'])}/applications",
-        headers=cw,
-        json={"program": "dibao", "beneficiaries": [pid], "effective_on": "2024-01-15"},
-    ).json()["enrolment"]["enrolment_id"]
-    path = f"{household_path(h1['household_id'])}/enrolments/{eid}"
-    client.post(
-        f"{path}/township-review",
-        headers=cw,
-        json={"investigated_on": "2024-01-20", "findings": "属实", "opinion": "approve", "effective_on": "2024-01-20"},
-    )
-    assert client.post(f"{path}/approval", headers=ap, json={"effective_on": "2024-02-01"}).status_code == 200
+    eid = enrolled(client, cw, ap, h1["household_id"], [pid], approved_on="2024-02-01")
 
     def ids(query: str, headers: dict[str, str] = cw) -> list[str]:
         r = client.get(f"{API}/households{query}", headers=headers)

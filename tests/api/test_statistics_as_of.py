@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,8 +12,7 @@ from api.app import create_app
 from api.composition import build_services
 from domain.values import Role
 from infrastructure.settings import Settings
-from tests.api.helpers import API, household_path, register
-from tests.support import member_json
+from tests.api.helpers import API, family_on_dibao
 from tests.support_clock import SteppingClock
 
 
@@ -35,36 +34,7 @@ def test_as_of_pins_the_figures(stepping_client: TestClient, clock: SteppingCloc
     tokens = c.app.state.services.tokens  # type: ignore[attr-defined]
     cw = {"Authorization": f"Bearer {tokens.issue('cw-1', Role.CASEWORKER, '430112')}"}
     ap = {"Authorization": f"Bearer {tokens.issue('ap-1', Role.APPROVER, '430112')}"}
-    h = register(
-        c,
-        cw,
-        members=[
-            member_json("head", date(1970, 1, 1)),
-            member_json("spouse", date(1972, 1, 1)),
-            member_json("child", date(2012, 1, 1)),
-        ],
-    )
-    hid, people = h["household_id"], [m["person_id"] for m in h["members"]]
-    c.put(
-        f"{household_path(hid)}/circumstances",
-        headers=cw,
-        json={
-            "effective_on": "2024-01-10",
-            "incomes": [{"person_id": people[0], "kind": "wages", "monthly_amount": "1200.00"}],
-        },
-    )
-    eid = c.post(
-        f"{household_path(hid)}/applications",
-        headers=cw,
-        json={"program": "dibao", "beneficiaries": people, "effective_on": "2024-01-15"},
-    ).json()["enrolment"]["enrolment_id"]
-    path = f"{household_path(hid)}/enrolments/{eid}"
-    c.post(
-        f"{path}/township-review",
-        headers=cw,
-        json={"investigated_on": "2024-01-20", "findings": "属实", "opinion": "approve", "effective_on": "2024-01-20"},
-    )
-    c.post(f"{path}/approval", headers=ap, json={"effective_on": "2024-02-01"})
+    _, _, path = family_on_dibao(c, cw, ap)
     assert c.post(f"{API}/payroll/2024-03", headers=ap).status_code == 200
     after_march = clock.now
     clock.advance(days=1)

@@ -20,6 +20,7 @@ from tests.api.helpers import (
     approved_enrolment,
     assert_problem,
     etag,
+    filed_application,
     household_path,
     household_with_income,
     person_ids,
@@ -439,15 +440,8 @@ def test_terms_as_array_is_refused(client: TestClient, auth: Auth) -> None:
 def test_township_review_date_as_integer_is_refused(client: TestClient, auth: Auth) -> None:
     """investigated_on as a Unix timestamp on a township review is refused."""
     cw = auth("caseworker", user="cw-1")
-    h = household_with_income(client, cw)
+    h, eid = filed_application(client, cw)
     hid = h["household_id"]
-    r = client.post(
-        f"{household_path(hid)}/applications",
-        json={"program": "dibao", "beneficiaries": person_ids(h), "effective_on": "2024-01-20"},
-        headers=cw,
-    )
-    assert r.status_code == 201, r.text
-    eid = r.json()["enrolment"]["enrolment_id"]
     body = {"effective_on": "2024-01-25", "investigated_on": TIMESTAMP, "findings": "属实", "opinion": "approve"}
     refused_write(client, cw, hid, "POST", f"enrolments/{eid}/township-review", body, "investigated_on", "date_type")
 
@@ -455,15 +449,8 @@ def test_township_review_date_as_integer_is_refused(client: TestClient, auth: Au
 def test_township_opinion_as_boolean_is_refused(client: TestClient, auth: Auth) -> None:
     """opinion true on a township review is refused, not read as approve."""
     cw = auth("caseworker", user="cw-1")
-    h = household_with_income(client, cw)
+    h, eid = filed_application(client, cw)
     hid = h["household_id"]
-    r = client.post(
-        f"{household_path(hid)}/applications",
-        json={"program": "dibao", "beneficiaries": person_ids(h), "effective_on": "2024-01-20"},
-        headers=cw,
-    )
-    assert r.status_code == 201, r.text
-    eid = r.json()["enrolment"]["enrolment_id"]
     body = {"effective_on": "2024-01-25", "investigated_on": "2024-01-25", "findings": "属实", "opinion": True}
     refused_write(client, cw, hid, "POST", f"enrolments/{eid}/township-review", body, "opinion", "enum")
 

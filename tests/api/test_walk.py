@@ -56,6 +56,17 @@ def written(r: Response, status: int, version: int) -> dict[str, Any]:
     return enrolment
 
 
+def declared_in_april(
+    client: TestClient, cw: dict[str, str], h: dict[str, Any], label: str, wages: str, dwellings: int = 0
+) -> None:
+    """The approved household declares new circumstances from 2024-04-01: its head's wages, its dwellings."""
+    head_wages = {person_ids(h)[0]: wages}
+    r = circumstances(client, cw, h["household_id"], effective_on="2024-04-01", wages=head_wages, dwellings=dwellings)
+    assert r.status_code == 200, r.text
+    assert etag(r) == 11
+    print(f"{f'circumstances ({label})':<34} {r.status_code} ETag={r.headers['ETag']}")
+
+
 def test_walk_from_registration_to_termination(client: TestClient, auth: Auth) -> None:
     """Register → circumstances → apply → township review → approve → review → suspend → resume → terminate."""
     cw, ap = auth("caseworker", user="cw-1"), auth("approver", user="ap-1")
@@ -173,10 +184,7 @@ def test_walk_review_after_wages_rise_starts_gradual_exit(client: TestClient, au
     hid = h["household_id"]
     print()
 
-    r = circumstances(client, cw, hid, effective_on="2024-04-01", wages={person_ids(h)[0]: "3000.00"})
-    assert r.status_code == 200, r.text
-    assert etag(r) == 11
-    print(f"{'circumstances (wages 3000.00)':<34} {r.status_code} ETag={r.headers['ETag']}")
+    declared_in_april(client, cw, h, "wages 3000.00", wages="3000.00")
 
     r = decide(client, cw, hid, eid, "reviews", "2024-04-15")
     show("review", r)
@@ -200,10 +208,7 @@ def test_walk_review_with_assets_over_the_limit_terminates(client: TestClient, a
     hid = h["household_id"]
     print()
 
-    r = circumstances(client, cw, hid, effective_on="2024-04-01", wages={person_ids(h)[0]: "1200.00"}, dwellings=3)
-    assert r.status_code == 200, r.text
-    assert etag(r) == 11
-    print(f"{'circumstances (3 dwellings)':<34} {r.status_code} ETag={r.headers['ETag']}")
+    declared_in_april(client, cw, h, "3 dwellings", wages="1200.00", dwellings=3)
 
     r = decide(client, cw, hid, eid, "reviews", "2024-04-15")
     show("review", r)

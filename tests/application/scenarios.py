@@ -14,10 +14,10 @@ from uuid import UUID, uuid4
 from application import commands
 from application.casework import Casework
 from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
-from domain.enrolment import TownshipOpinion
 from domain.members import Member, Relation
 from domain.values import AreaType, IdNumber, Program, id_check_character
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by
+from tests.application.steps import approve, review
+from tests.support import CASEWORKER, COMMUNITY, by
 
 D = Decimal
 _seq = itertools.count()
@@ -77,18 +77,9 @@ def enrol(app: Casework, hid: UUID, *, applied_on: date, approved_on: date | Non
         )
     )
     reviewed = applied_on + timedelta(days=5)
-    app.handle(
-        commands.RecordTownshipReview(
-            household_id=hid,
-            enrolment_id=eid,
-            investigated_on=reviewed,
-            findings="入户调查属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, reviewed),
-        )
-    )
+    review(app, hid, eid, reviewed, findings="入户调查属实")
     if approved_on is not None:
-        app.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, approved_on)))
+        approve(app, hid, eid, approved_on)
     return eid
 
 

@@ -16,10 +16,11 @@ from application.casework import Casework
 from domain.circumstances import Circumstances, IncomeItem, IncomeKind
 from domain.enrolment import Status, TownshipOpinion
 from domain.errors import InvalidValue, NotFound
-from domain.members import Relation, RemovalCause
-from domain.values import AreaType, Program
+from domain.members import Relation
+from domain.values import Program
 from infrastructure.policy_seed import load_seed
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
+from tests.application.steps import apply_for, record, register, removed
+from tests.support import APPROVER, CASEWORKER, by, member
 from tests.support_clock import SteppingClock
 
 D = Decimal
@@ -46,28 +47,9 @@ def scenario(app: Casework, clock: SteppingClock) -> dict[str, object]:
     """Register on day 1, approve on day 3, learn on day 5 that the head's wages rose from 1 March."""
     head = member(Relation.HEAD, date(1975, 3, 1))
     spouse = member(Relation.SPOUSE, date(1977, 8, 9))
-    h = app.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="某街道1号",
-            members=(head, spouse),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
-    app.handle(
-        commands.RecordCircumstances(
-            household_id=h.id, circumstances=wages(head.person_id, "600.00"), meta=by(CASEWORKER, date(2024, 1, 10))
-        )
-    )
-    eid, _ = app.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.DIBAO,
-            beneficiaries=(head.person_id, spouse.person_id),
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
+    h = register(app, head, spouse)
+    record(app, h.id, wages(head.person_id, "600.00"))
+    eid = apply_for(app, h.id, Program.DIBAO, head, spouse, on=date(2024, 1, 15))
     t_applied = clock.now
     clock.advance(days=1)
     review_id, _ = app.handle(
@@ -86,13 +68,7 @@ def scenario(app: Casework, clock: SteppingClock) -> dict[str, object]:
     )
     t_approved = clock.now
     clock.advance(days=2)
-    app.handle(
-        commands.RecordCircumstances(
-            household_id=h.id,
-            circumstances=wages(head.person_id, "1400.00"),
-            meta=by(CASEWORKER, date(2024, 3, 1), reason="单位补报工资"),
-        )
-    )
+    record(app, h.id, wages(head.person_id, "1400.00"), date(2024, 3, 1), reason="单位补报工资")
     t_corrected = clock.now
     clock.advance(days=1)
     return {
@@ -234,14 +210,7 @@ def test_clean_store_verifies(app: Casework, clock: SteppingClock) -> None:
 def test_member_removal_effective_dates(app: Casework, clock: SteppingClock) -> None:
     """A death reported late is in effect from its date in the past, and absent before it."""
     s = scenario(app, clock)
-    app.handle(
-        commands.RemoveMember(
-            household_id=s["h"],
-            person_id=s["spouse"],
-            cause=RemovalCause.DEATH,
-            meta=by(CASEWORKER, date(2024, 2, 20), reason="迟报死亡"),
-        )
-    )
+    removed(app, s["h"], s["spouse"], date(2024, 2, 20), reason="迟报死亡")
     auditor = Auditor(app)
     assert s["spouse"] in auditor.household_at(s["h"], effective_on=date(2024, 2, 19)).members  # type: ignore[arg-type]
     assert s["spouse"] not in auditor.household_at(s["h"], effective_on=date(2024, 2, 20)).members  # type: ignore[arg-type]

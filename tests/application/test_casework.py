@@ -13,12 +13,14 @@ from application import commands
 from application.casework import Casework
 from application.errors import HouseholdNotFound, OutsideJurisdiction, StaleVersion
 from domain.assessment import Assessment
-from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
-from domain.enrolment import Status, TownshipOpinion
+from domain.circumstances import Assets
+from domain.enrolment import Status
 from domain.household import Household
 from domain.members import AdditionCause, Disability, DisabilityKind, Relation
 from domain.policy import ParameterValue
 from domain.values import Actor, AreaType, Context, Program, Role
+from tests.application import steps
+from tests.application.steps import apply_for, approve, change, decide, earning, moved_away, record, review
 from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 D = Decimal
@@ -28,50 +30,17 @@ def register(app: Casework) -> Household:
     head = member(Relation.HEAD, date(1975, 3, 1), name="王建国")
     spouse = member(Relation.SPOUSE, date(1977, 8, 9), name="李秀英")
     child = member(Relation.CHILD, date(2012, 1, 20), name="王小明")
-    return app.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="望城区某街道1号",
-            members=(head, spouse, child),
-            meta=by(CASEWORKER, date(2024, 1, 10), request_id="req-1"),
-        )
-    )
+    return steps.register(app, head, spouse, child, address="望城区某街道1号", request_id="req-1")
 
 
 def approved_dibao(app: Casework) -> tuple[UUID, UUID]:
     """Register → circumstances → apply → township review → approval; returns (household, enrolment)."""
     h = register(app)
     head = next(m for m in h.members.values() if m.relation is Relation.HEAD)
-    app.handle(
-        commands.RecordCircumstances(
-            household_id=h.id,
-            circumstances=Circumstances(
-                incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),),
-                assets=Assets(financial=D("5000.00")),
-            ),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
-    eid, _ = app.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.DIBAO,
-            beneficiaries=tuple(h.members),
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    app.handle(
-        commands.RecordTownshipReview(
-            household_id=h.id,
-            enrolment_id=eid,
-            investigated_on=date(2024, 1, 20),
-            findings="入户调查属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, date(2024, 1, 25)),
-        )
-    )
-    app.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 2))))
+    record(app, h.id, earning(head, "1200.00", assets=Assets(financial=D("5000.00"))))
+    eid = apply_for(app, h.id, Program.DIBAO, *h.members, on=date(2024, 1, 15))
+    review(app, h.id, eid, date(2024, 1, 25), investigated_on=date(2024, 1, 20), findings="入户调查属实")
+    approve(app, h.id, eid, date(2024, 2, 2))
     return h.id, eid
 
 
@@ -104,25 +73,11 @@ def test_dibao_lifecycle_on_every_backend(casework: Casework) -> None:
     assert e.monthly_amount == D("1140.00")  # (780.00 − 400.00) × 3 after the 1 July raise
     assert e.status is Status.ACTIVE
 
-    casework.handle(
-        commands.Suspend(
-            household_id=hid,
-            enrolment_id=eid,
-            reason_code="NOT_REACHABLE",
-            meta=by(APPROVER, date(2024, 9, 10), reason="家庭失联"),
-        )
-    )
+    decide(casework, commands.Suspend, hid, eid, date(2024, 9, 10), "NOT_REACHABLE", "家庭失联")
     assert casework.get_household(hid).enrolment(eid).status_on(date(2024, 10, 1)) is Status.SUSPENDED
     casework.handle(commands.Resume(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 10, 15))))
     assert casework.get_household(hid).enrolment(eid).amount_on(date(2024, 11, 1)) == D("1140.00")
-    casework.handle(
-        commands.Terminate(
-            household_id=hid,
-            enrolment_id=eid,
-            reason_code="MOVED_AWAY",
-            meta=by(APPROVER, date(2024, 12, 5), reason="迁出本区"),
-        )
-    )
+    moved_away(casework, hid, eid, date(2024, 12, 5), "迁出本区")
     e = casework.get_household(hid).enrolment(eid)
     assert e.status_on(date(2024, 12, 1)) is Status.ACTIVE  # December was due: active on its first day
     assert e.status_on(date(2025, 1, 1)) is Status.TERMINATED
@@ -159,23 +114,20 @@ def test_stored_events_keep_their_types(casework: Casework) -> None:
 def test_stale_version_is_refused_and_writes_nothing(casework: Casework) -> None:
     """A command carrying an old version raises StaleVersion and leaves the household unchanged."""
     h = register(casework)
-    casework.handle(
-        commands.AddMember(
+
+    def birth(on: date) -> None:
+        """A child born on ``on`` added by a caseworker who last saw version 1."""
+        cmd = commands.AddMember(
             household_id=h.id,
-            member=member(Relation.CHILD, date(2024, 2, 1)),
+            member=member(Relation.CHILD, on),
             cause=AdditionCause.BIRTH,
-            meta=by(CASEWORKER, date(2024, 2, 1), expected_version=1),
+            meta=by(CASEWORKER, on, expected_version=1),
         )
-    )
+        casework.handle(cmd)
+
+    birth(date(2024, 2, 1))
     with pytest.raises(StaleVersion) as caught:
-        casework.handle(
-            commands.AddMember(
-                household_id=h.id,
-                member=member(Relation.CHILD, date(2024, 3, 1)),
-                cause=AdditionCause.BIRTH,
-                meta=by(CASEWORKER, date(2024, 3, 1), expected_version=1),
-            )
-        )
+        birth(date(2024, 3, 1))
     assert caught.value.current == 2
     assert casework.get_household(h.id).version == 2
 
@@ -192,14 +144,7 @@ def test_a_lost_race_is_retried_on_fresh_state(
     def racing_command(household: Household, others: list[object]) -> None:
         calls.append(household.version)
         if len(calls) == 1:  # someone else writes between our load and our save
-            other.handle(
-                commands.ChangeMember(
-                    household_id=h.id,
-                    person_id=next(iter(household.members)),
-                    changes={"seriously_ill": True},
-                    meta=by(CASEWORKER, date(2024, 2, 1)),
-                )
-            )
+            change(other, h.id, next(iter(household.members)), {"seriously_ill": True}, date(2024, 2, 1))
         household.change_member(
             next(iter(household.members)), {"labour_capacity": "none"}, ctx=Context(date(2024, 2, 2), CASEWORKER)
         )
@@ -217,14 +162,7 @@ def test_member_change_and_disability_survive_reload(casework: Casework) -> None
     """A member change with a disability value object is stored and re-applied on reload."""
     h = register(casework)
     pid = next(iter(h.members))
-    casework.handle(
-        commands.ChangeMember(
-            household_id=h.id,
-            person_id=pid,
-            changes={"disability": Disability(DisabilityKind.MENTAL, 3)},
-            meta=by(CASEWORKER, date(2024, 3, 1)),
-        )
-    )
+    change(casework, h.id, pid, {"disability": Disability(DisabilityKind.MENTAL, 3)}, date(2024, 3, 1))
     m = casework.get_household(h.id).members[pid]
     assert m.disability == Disability(DisabilityKind.MENTAL, 3)
     assert m.disability.severe
@@ -237,14 +175,7 @@ def test_outside_jurisdiction_and_unknown_household(casework: Casework) -> None:
     with pytest.raises(OutsideJurisdiction):
         casework.read_household(h.id, outsider)
     with pytest.raises(OutsideJurisdiction):
-        casework.handle(
-            commands.ChangeMember(
-                household_id=h.id,
-                person_id=next(iter(h.members)),
-                changes={"seriously_ill": True},
-                meta=by(outsider, date(2024, 3, 1)),
-            )
-        )
+        change(casework, h.id, next(iter(h.members)), {"seriously_ill": True}, date(2024, 3, 1), outsider)
     assert casework.get_household(h.id).version == 1
     with pytest.raises(HouseholdNotFound):
         casework.get_household(UUID(int=7))

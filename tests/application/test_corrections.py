@@ -10,13 +10,13 @@ import pytest
 
 from application import commands
 from application.casework import Casework
-from domain.circumstances import Circumstances, IncomeItem, IncomeKind
-from domain.enrolment import MonthCorrection, TownshipOpinion
+from domain.enrolment import MonthCorrection
 from domain.errors import RuleViolation
 from domain.household import Household
-from domain.members import Relation, RemovalCause
+from domain.members import Relation
 from domain.payroll import Payment, PayrollMonth
 from domain.values import AreaType, Context, Program
+from tests.application.steps import approve, earning, record, register, removed, review
 from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
 
 D = Decimal
@@ -49,22 +49,8 @@ def pay(app: Casework, h: Household, eid: UUID, months: list[date]) -> None:
 def approved_family(app: Casework) -> tuple[Household, UUID, list[UUID]]:
     """Urban family of three, head's wages 1200.00: (750.00 − 400.00) × 3 = 1050.00 from March 2024."""
     people = [member(Relation.HEAD), member(Relation.SPOUSE), member(Relation.CHILD, date(2012, 1, 1))]
-    h = app.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="某街道1号",
-            members=tuple(people),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
-    app.handle(
-        commands.RecordCircumstances(
-            household_id=h.id,
-            circumstances=Circumstances(incomes=(IncomeItem(people[0].person_id, IncomeKind.WAGES, D("1200.00")),)),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
+    h = register(app, *people)
+    record(app, h.id, earning(people[0], "1200.00"))
     eid, _ = app.handle(
         commands.FileApplication(
             household_id=h.id,
@@ -73,18 +59,14 @@ def approved_family(app: Casework) -> tuple[Household, UUID, list[UUID]]:
             meta=by(CASEWORKER, date(2024, 1, 15)),
         )
     )
-    app.handle(
-        commands.RecordTownshipReview(
-            household_id=h.id,
-            enrolment_id=eid,
-            investigated_on=date(2024, 1, 20),
-            findings="属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, date(2024, 1, 20)),
-        )
-    )
-    app.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 1))))
+    review(app, h.id, eid, date(2024, 1, 20))
+    approve(app, h.id, eid, date(2024, 2, 1))
     return h, eid, [p.person_id for p in people]
+
+
+def correct(app: Casework, hid: UUID, eid: UUID, since: date, reason: str) -> None:
+    """An approver re-computes the payments made since ``since`` on the facts as now known."""
+    app.handle(commands.CorrectPayments(household_id=hid, enrolment_id=eid, meta=by(APPROVER, since, reason=reason)))
 
 
 def test_income_misreported_since_march_is_recovered_per_month(casework: Casework) -> None:
@@ -96,18 +78,8 @@ def test_income_misreported_since_march_is_recovered_per_month(casework: Casewor
     h, eid, people = approved_family(casework)
     months = [date(2024, m, 1) for m in (3, 4, 5, 6)]
     pay(casework, h, eid, months)
-    casework.handle(
-        commands.RecordCircumstances(
-            household_id=h.id,
-            circumstances=Circumstances(incomes=(IncomeItem(people[0], IncomeKind.WAGES, D("1500.00")),)),
-            meta=by(CASEWORKER, date(2024, 3, 1), reason="单位补报：3月起工资1500元"),
-        )
-    )
-    casework.handle(
-        commands.CorrectPayments(
-            household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 3, 1), reason="收入误报更正")
-        )
-    )
+    record(casework, h.id, earning(people[0], "1500.00"), date(2024, 3, 1), reason="单位补报：3月起工资1500元")
+    correct(casework, h.id, eid, date(2024, 3, 1), "收入误报更正")
     e = casework.get_household(h.id).enrolment(eid)
     assert e.corrections == [MonthCorrection(m, D("1050.00"), D("750.00")) for m in months]
     assert [c.difference for c in e.corrections] == [D("-300.00")] * 4
@@ -119,19 +91,8 @@ def test_a_death_reported_late_is_an_overpayment(casework: Casework) -> None:
     """The spouse died on 10 March, reported in June: April–June were paid for three, due for two."""
     h, eid, people = approved_family(casework)
     pay(casework, h, eid, [date(2024, m, 1) for m in (3, 4, 5, 6)])
-    casework.handle(
-        commands.RemoveMember(
-            household_id=h.id,
-            person_id=people[1],
-            cause=RemovalCause.DEATH,
-            meta=by(CASEWORKER, date(2024, 3, 10), reason="6月迟报：3月10日死亡"),
-        )
-    )
-    casework.handle(
-        commands.CorrectPayments(
-            household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 3, 10), reason="死亡迟报")
-        )
-    )
+    removed(casework, h.id, people[1], date(2024, 3, 10), reason="6月迟报：3月10日死亡")
+    correct(casework, h.id, eid, date(2024, 3, 10), "死亡迟报")
     e = casework.get_household(h.id).enrolment(eid)
     # two counted members, per-capita 600.00: (750 − 600) × 2 = 300.00 due from April; March was due in full
     assert e.corrections == [MonthCorrection(date(2024, m, 1), D("1050.00"), D("300.00")) for m in (4, 5, 6)]
@@ -144,11 +105,7 @@ def test_a_correction_that_changes_nothing_writes_nothing(casework: Casework) ->
     pay(casework, h, eid, [date(2024, 3, 1)])
     version = casework.get_household(h.id).version
     with pytest.raises(RuleViolation) as nothing:
-        casework.handle(
-            commands.CorrectPayments(
-                household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 3, 1), reason="复核")
-            )
-        )
+        correct(casework, h.id, eid, date(2024, 3, 1), "复核")
     assert nothing.value.rule == "no-difference"
     assert casework.get_household(h.id).version == version
 
@@ -160,10 +117,6 @@ def test_a_correction_dated_in_the_future_contradicts_itself(casework: Casework)
     h, eid, _ = approved_family(casework)
     version = casework.get_household(h.id).version
     with pytest.raises(InvalidValue) as future:
-        casework.handle(
-            commands.CorrectPayments(
-                household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2025, 7, 1), reason="复核")
-            )
-        )
+        correct(casework, h.id, eid, date(2025, 7, 1), "复核")
     assert future.value.rule == "correction-in-the-past"
     assert casework.get_household(h.id).version == version

@@ -6,7 +6,6 @@ after an extension to 45 (due 2025-06-09); one of 2025-03-10 is late even at 45 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -19,13 +18,6 @@ from application.views.reports import Reports
 from domain.errors import InvalidValue, RuleViolation, TransitionForbidden
 from tests.application.scenarios import enrol, household
 from tests.support import APPROVER, by, fixed_clock
-
-
-@pytest.fixture
-def views(casework: Casework) -> Iterator[Views]:
-    v = Views(casework)
-    yield v
-    v.close()
 
 
 def late(reports: Reports) -> dict[object, date | None]:

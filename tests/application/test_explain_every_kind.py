@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -17,14 +16,19 @@ from application.audit import Auditor
 from application.casework import Casework
 from application.payroll import Payroll
 from application.views.projection import Views
-from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
-from domain.enrolment import TownshipOpinion
+from domain.circumstances import Assets
 from domain.household import Household
 from domain.members import Relation
-from domain.rules.children import ParentSituation, ParentStatus
-from domain.values import AreaType, Program
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member, pay
+from tests.application.steps import (
+    decide,
+    earning,
+    first_with,
+    moved_away,
+    orphan_enrolled,
+    record,
+)
+from tests.support import APPROVER, CASEWORKER, by, pay
 
 D = Decimal
 KINDS = (
@@ -39,13 +43,6 @@ KINDS = (
 )
 
 
-@pytest.fixture
-def views(casework: Casework) -> Iterator[Views]:
-    v = Views(casework)
-    yield v
-    v.close()
-
-
 def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
     """One decision of each kind: (household, decision id) by kind."""
     found: dict[str, tuple[UUID, UUID]] = {}
@@ -54,76 +51,15 @@ def decisions(casework: Casework, views: Views) -> dict[str, tuple[UUID, UUID]]:
     eid = enrol(casework, a, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
         payroll.handle(pay(month, APPROVER))
-    head = next(m for m in casework.get_household(a).members.values() if m.relation is Relation.HEAD)
-    casework.handle(
-        commands.RecordCircumstances(
-            household_id=a,
-            circumstances=Circumstances(
-                incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),), assets=Assets()
-            ),
-            meta=by(CASEWORKER, date(2024, 4, 1)),
-        )
-    )
+    head = first_with(casework, a, Relation.HEAD)
+    record(casework, a, earning(head, "1500.00", assets=Assets()), date(2024, 4, 1))
     payroll.handle(pay(date(2024, 7, 1), APPROVER))
     casework.handle(commands.Review(household_id=a, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 8, 1))))
-    casework.handle(
-        commands.Terminate(
-            household_id=a,
-            enrolment_id=eid,
-            reason_code="MOVED_AWAY",
-            meta=by(APPROVER, date(2024, 9, 5), reason="迁出"),
-        )
-    )
+    moved_away(casework, a, eid, date(2024, 9, 5))
     b = household(casework)
     rejected = enrol(casework, b, applied_on=date(2024, 1, 15))
-    casework.handle(
-        commands.Reject(
-            household_id=b,
-            enrolment_id=rejected,
-            reason_code="OTHER",
-            meta=by(APPROVER, date(2024, 2, 2), reason="不符合"),
-        )
-    )
-    guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 5, 10))
-    c = casework.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="某街道1号",
-            members=(guardian, child),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
-    lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
-    casework.handle(
-        commands.RecordParents(
-            household_id=c.id,
-            person_id=child.person_id,
-            father=lost,
-            mother=lost,
-            meta=by(CASEWORKER, date(2024, 1, 11)),
-        )
-    )
-    orphan, _ = casework.handle(
-        commands.FileApplication(
-            household_id=c.id,
-            program=Program.ORPHAN,
-            beneficiaries=(child.person_id,),
-            terms={"placement": "community"},
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    casework.handle(
-        commands.RecordTownshipReview(
-            household_id=c.id,
-            enrolment_id=orphan,
-            investigated_on=date(2024, 1, 16),
-            findings="属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, date(2024, 1, 16)),
-        )
-    )
-    casework.handle(commands.Approve(household_id=c.id, enrolment_id=orphan, meta=by(APPROVER, date(2024, 1, 17))))
+    decide(casework, commands.Reject, b, rejected, date(2024, 2, 2), "OTHER", "不符合")
+    c, _, _ = orphan_enrolled(casework, born=date(2006, 5, 10))
     casework.tick(date(2024, 6, 1))
     for hid in (a, b, c.id):
         for event in casework.repository.event_store.get(hid):

@@ -79,6 +79,7 @@ from tests.application.money_oracle import (
     months,
     next_month,
 )
+from tests.application.steps import decide
 from tests.support import by, pay
 
 D = Decimal
@@ -584,14 +585,7 @@ class World:
     def decide(self, home: Home, e: Enr) -> None:
         if e.opinion == "reject":
             self.decision(e, "rejected")
-            self.app.handle(
-                commands.Reject(
-                    household_id=home.log.id,
-                    enrolment_id=e.log.id,
-                    reason_code="NOT_ELIGIBLE",
-                    meta=by(AP, self.today, reason="经审核不符合条件"),
-                )
-            )
+            decide(self.app, commands.Reject, home.log.id, e.log.id, self.today, "NOT_ELIGIBLE", "经审核不符合条件", AP)
             e.status = "closed"
             return
         starts = next_month(self.today, self.o.params.get("dibao.benefit_start_months", home.log.division, self.today))
@@ -601,14 +595,7 @@ class World:
 
     def suspend(self, home: Home, e: Enr) -> None:
         self.decision(e, "suspended")
-        self.app.handle(
-            commands.Suspend(
-                household_id=home.log.id,
-                enrolment_id=e.log.id,
-                reason_code="NOT_REACHABLE",
-                meta=by(CW1, self.today, reason="多次联系不上"),
-            )
-        )
+        decide(self.app, commands.Suspend, home.log.id, e.log.id, self.today, "NOT_REACHABLE", "多次联系不上", CW1)
         e.status = "suspended"
 
     def resume(self, home: Home, e: Enr) -> None:
@@ -618,14 +605,7 @@ class World:
 
     def terminate(self, home: Home, e: Enr, code: str) -> None:
         self.decision(e, "terminated", code=code)
-        self.app.handle(
-            commands.Terminate(
-                household_id=home.log.id,
-                enrolment_id=e.log.id,
-                reason_code=code,
-                meta=by(AP, self.today, reason=f"终止: {code}"),
-            )
-        )
+        decide(self.app, commands.Terminate, home.log.id, e.log.id, self.today, code, f"终止: {code}", AP)
         e.status = "closed"
         if e.log.program == DIBAO:
             home.dibao_closed_until = self.today + timedelta(days=75)

@@ -7,12 +7,10 @@ function of the month's facts, parameters and decisions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-import pytest
 from eventsourcing.application import AggregateNotFoundError
 
 from application import commands
@@ -21,30 +19,31 @@ from application.casework import Casework
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
-from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
+from domain.circumstances import Assets
 from domain.enrolment import TownshipOpinion
 from domain.household import Household
-from domain.members import Relation, RemovalCause
+from domain.members import Relation
 from domain.payroll import PayrollMonth, payroll_id
 from domain.rules.children import ParentSituation, ParentStatus
-from domain.values import Actor, AreaType, Program, Role
+from domain.values import Actor, Program, Role
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, fixed_clock, member, pay
+from tests.application.steps import (
+    IN_COMMUNITY,
+    apply_for,
+    approve,
+    earning,
+    first_with,
+    orphan_enrolled,
+    parents,
+    record,
+    register,
+    removed,
+    review,
+)
+from tests.support import APPROVER, CASEWORKER, by, fixed_clock, member, pay
 
 D = Decimal
 ADMIN = Actor("ad-1", Role.ADMIN, "430112")
-
-
-@pytest.fixture
-def views(casework: Casework) -> Iterator[Views]:
-    v = Views(casework)
-    yield v
-    v.close()
-
-
-@pytest.fixture
-def payroll(casework: Casework, views: Views) -> Payroll:
-    return Payroll(casework, views)
 
 
 def raise_urban(casework: Casework, to: str, on: date, request_id: str | None = None) -> int:
@@ -85,7 +84,7 @@ def test_reviewed_before_a_raise_and_approved_after_it_is_paid_at_the_new_standa
     assert review is not None
     assert review.assessment.monthly_amount == D("1140.00")  # (780 − 400) × 3
     raise_urban(casework, "850.00", date(2025, 7, 1))
-    casework.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2025, 7, 3))))
+    approve(casework, hid, eid, date(2025, 7, 3))
     e = casework.get_household(hid).enrolment(eid)
     assert e.benefits_from == date(2025, 8, 1)
     assert e.amount_on(date(2025, 8, 1)) == D("1350.00")
@@ -106,15 +105,8 @@ def test_a_death_leaves_the_payroll_line_the_roll_and_the_statistics(
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
         payroll.handle(pay(month, APPROVER))
-    spouse = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.SPOUSE)
-    casework.handle(
-        commands.RemoveMember(
-            household_id=hid,
-            person_id=spouse.person_id,
-            cause=RemovalCause.DEATH,
-            meta=by(CASEWORKER, date(2024, 3, 10)),
-        )
-    )
+    spouse = first_with(casework, hid, Relation.SPOUSE)
+    removed(casework, hid, spouse.person_id, date(2024, 3, 10))
     run = payroll.handle(pay(date(2024, 7, 1), APPROVER))
     # from April two counted members, per capita 600.00: (750 − 600) × 2 = 300.00; July (780 − 600) × 2 = 360.00
     assert paid(casework, date(2024, 7, 1), eid) == (D("360.00"), 2)
@@ -134,45 +126,12 @@ def test_an_unsupported_childs_top_up_falls_when_the_dibao_share_rises(casework:
     jailed = (ParentStatus(ParentSituation.SERVING_SENTENCE, date(2022, 1, 1)),)
     grandma = member(Relation.HEAD, date(1958, 1, 1))
     child = member(Relation.GRANDCHILD, date(2015, 1, 1), support_duty=True)
-    h = casework.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="某街道1号",
-            members=(grandma, child),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
-    casework.handle(
-        commands.RecordParents(
-            household_id=h.id,
-            person_id=child.person_id,
-            father=jailed,
-            mother=lost,
-            meta=by(CASEWORKER, date(2024, 1, 11)),
-        )
-    )
+    h = register(casework, grandma, child)
+    parents(casework, h.id, child, jailed, lost)
     dibao = enrol(casework, h.id, applied_on=date(2024, 1, 12), approved_on=date(2024, 1, 26))
-    eid, _ = casework.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.UNSUPPORTED_CHILD,
-            beneficiaries=(child.person_id,),
-            terms={"placement": "community"},
-            meta=by(CASEWORKER, date(2024, 2, 1)),
-        )
-    )
-    casework.handle(
-        commands.RecordTownshipReview(
-            household_id=h.id,
-            enrolment_id=eid,
-            investigated_on=date(2024, 2, 2),
-            findings="属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, date(2024, 2, 2)),
-        )
-    )
-    casework.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 2, 3))))
+    eid = apply_for(casework, h.id, Program.UNSUPPORTED_CHILD, child, on=date(2024, 2, 1), terms=IN_COMMUNITY)
+    review(casework, h.id, eid, date(2024, 2, 2))
+    approve(casework, h.id, eid, date(2024, 2, 3))
     got = casework.get_household(h.id)
     assert got.enrolment(dibao).amount_on(date(2024, 6, 1)) == D("1500.00")  # 750 × 2, the child's share 750
     assert got.enrolment(eid).amount_on(date(2024, 6, 1)) == D("650.00")  # 1400 − 750
@@ -186,46 +145,7 @@ def test_a_child_turning_18_is_not_paid_for_the_next_month_without_the_calendar_
     casework: Casework, payroll: Payroll
 ) -> None:
     """An orphan turns 18 on 10 August: August is paid, September's payroll (run on 25 August, no tick) is not."""
-    guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 8, 10))
-    h = casework.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="某街道1号",
-            members=(guardian, child),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
-    lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
-    casework.handle(
-        commands.RecordParents(
-            household_id=h.id,
-            person_id=child.person_id,
-            father=lost,
-            mother=lost,
-            meta=by(CASEWORKER, date(2024, 1, 11)),
-        )
-    )
-    eid, _ = casework.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.ORPHAN,
-            beneficiaries=(child.person_id,),
-            terms={"placement": "community"},
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    casework.handle(
-        commands.RecordTownshipReview(
-            household_id=h.id,
-            enrolment_id=eid,
-            investigated_on=date(2024, 1, 16),
-            findings="属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, date(2024, 1, 16)),
-        )
-    )
-    casework.handle(commands.Approve(household_id=h.id, enrolment_id=eid, meta=by(APPROVER, date(2024, 1, 17))))
+    h, _, eid = orphan_enrolled(casework, born=date(2006, 8, 10))
     payroll.handle(pay(date(2024, 8, 1), APPROVER))
     payroll.handle(pay(date(2024, 9, 1), APPROVER))
     assert paid(casework, date(2024, 8, 1), eid) == (D("1400.00"), 1)
@@ -241,17 +161,8 @@ def test_a_correction_is_explained_month_by_month_and_reproduced(casework: Casew
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
         payroll.handle(pay(month, APPROVER))
-    head = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.HEAD)
-    casework.handle(
-        commands.RecordCircumstances(
-            household_id=hid,
-            circumstances=Circumstances(
-                incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1500.00")),),
-                assets=Assets(financial=D("1000")),
-            ),
-            meta=by(CASEWORKER, date(2024, 4, 1)),
-        )
-    )
+    head = first_with(casework, hid, Relation.HEAD)
+    record(casework, hid, earning(head, "1500.00", assets=Assets(financial=D("1000"))), date(2024, 4, 1))
     payroll.handle(pay(date(2024, 7, 1), APPROVER))
     (settled,) = [e for e in casework.repository.event_store.get(hid) if isinstance(e, Household.PaymentsSettled)]
     assert [(c.month, c.paid, c.due) for c in settled.months] == [
@@ -293,16 +204,7 @@ def test_a_raise_recorded_while_an_application_waits_is_priced_on_it(casework: C
             meta=by(CASEWORKER, date(2025, 6, 15)),
         )
     )
-    casework.handle(
-        commands.RecordTownshipReview(
-            household_id=refused,
-            enrolment_id=other,
-            investigated_on=date(2025, 6, 20),
-            findings="不属实",
-            opinion=TownshipOpinion.REJECT,
-            meta=by(CASEWORKER, date(2025, 6, 20)),
-        )
-    )
+    review(casework, refused, other, date(2025, 6, 20), findings="不属实", opinion=TownshipOpinion.REJECT)
     # July 2025, and February 2030 when the first child turns 18 (priced at 850 too)
     assert raise_urban(casework, "850.00", date(2025, 7, 1), request_id="req-raise") == 2
     (change, _) = [c for c in changes(casework, waiting) if c.request_id == "req-raise"]
@@ -323,19 +225,10 @@ def test_a_month_settled_once_is_settled_again_when_what_is_due_changes_back(
     enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     for month in month_firsts(date(2024, 3, 1), date(2024, 6, 1)):
         payroll.handle(pay(month, APPROVER))
-    head = next(m for m in casework.get_household(hid).members.values() if m.relation is Relation.HEAD)
+    head = first_with(casework, hid, Relation.HEAD)
 
     def wages(amount: str, on: date) -> None:
-        casework.handle(
-            commands.RecordCircumstances(
-                household_id=hid,
-                circumstances=Circumstances(
-                    incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D(amount)),),
-                    assets=Assets(financial=D("1000")),
-                ),
-                meta=by(CASEWORKER, on),
-            )
-        )
+        record(casework, hid, earning(head, amount, assets=Assets(financial=D("1000"))), on)
 
     wages("1500.00", date(2024, 4, 1))
     wages("1200.00", date(2024, 7, 1))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -21,22 +21,11 @@ from domain.payroll import PayrollMonth, payroll_id
 from domain.values import Actor, AreaType, Role
 from infrastructure.payroll_transcodings import register_payroll_transcodings
 from tests.application.scenarios import enrol, household, month_firsts, raise_standards
+from tests.application.steps import decide, moved_away, removed
 from tests.support import APPROVER, CASEWORKER, by, fixed_clock, pay
 
 D = Decimal
 MARCH = date(2024, 3, 1)
-
-
-@pytest.fixture
-def views(casework: Casework) -> Iterator[Views]:
-    v = Views(casework)
-    yield v
-    v.close()
-
-
-@pytest.fixture
-def payroll(casework: Casework, views: Views) -> Payroll:
-    return Payroll(casework, views)
 
 
 def payroll_months(app: Casework) -> list[PayrollMonth]:
@@ -198,25 +187,11 @@ def test_a_year_of_payroll_adds_up_to_the_yuan(casework: Casework, payroll: Payr
         july = casework.get_household(hid).enrolment(eid).entitlement_on(date(2024, 7, 1))
         assert july is not None
         assert (july.effective_on, july.cause) == (date(2024, 7, 1), "parameter")
-    casework.handle(
-        commands.Suspend(
-            household_id=h2,
-            enrolment_id=e2,
-            reason_code="NOT_REACHABLE",
-            meta=by(APPROVER, date(2024, 8, 10), reason="家庭失联"),
-        )
-    )
+    decide(casework, commands.Suspend, h2, e2, date(2024, 8, 10), "NOT_REACHABLE", "家庭失联")
     casework.handle(
         commands.Resume(household_id=h2, enrolment_id=e2, meta=by(APPROVER, date(2024, 10, 15)))
     )  # October unpaid, November paid
-    casework.handle(
-        commands.Terminate(
-            household_id=h3,
-            enrolment_id=e3,
-            reason_code="MOVED_AWAY",
-            meta=by(APPROVER, date(2024, 9, 5), reason="迁出本区"),
-        )
-    )
+    moved_away(casework, h3, e3, date(2024, 9, 5), "迁出本区")
     paid = {m: payroll.handle(pay(m, APPROVER)).issued_amount for m in month_firsts(MARCH, date(2024, 12, 1))}
     assert [str(a) for a in paid.values()] == [
         "1650.00",  # Mar: H1 1050 + H3 600
@@ -260,11 +235,7 @@ def test_payments_name_the_beneficiaries_in_force_that_month(casework: Casework,
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     payroll.handle(pay(MARCH, APPROVER))
     child = [p for p, m in casework.get_household(hid).members.items() if m.relation == "child"][0]
-    casework.handle(
-        commands.RemoveMember(
-            household_id=hid, person_id=child, cause=RemovalCause.MOVED_OUT, meta=by(CASEWORKER, date(2024, 3, 10))
-        )
-    )
+    removed(casework, hid, child, date(2024, 3, 10), RemovalCause.MOVED_OUT)
     casework.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 3, 20))))
     payroll.handle(pay(date(2024, 4, 1), APPROVER))
     april = casework.repository.get(payroll_id(date(2024, 4, 1), "430112"))

@@ -11,57 +11,39 @@ import pytest
 
 from application import commands
 from application.casework import Casework
-from domain.circumstances import Circumstances, IncomeItem, IncomeKind
-from domain.enrolment import Status, TownshipOpinion
+from domain.circumstances import IncomeKind
+from domain.enrolment import Status
 from domain.errors import InvalidValue, RuleViolation
 from domain.household import Household
 from domain.members import Disability, DisabilityKind, Member, Relation
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.rules.temporary import ApprovalLevel, GrantKind
 from domain.values import AreaType, IdNumber, Program
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, id_number, member
+from tests.application.steps import (
+    IN_COMMUNITY,
+    apply_for,
+    approve,
+    approved,
+    earning,
+    grant,
+    moved_away,
+    parents,
+    record,
+    register,
+    removed,
+    review,
+)
+from tests.support import APPROVER, CASEWORKER, by, id_number, member
 
 D = Decimal
 TEKUN_TERMS = {"arrangement": "dispersed", "has_capable_supporter": False}
 
 
-def household(app: Casework, *members: Member, area: AreaType = AreaType.URBAN) -> Household:
-    return app.handle(
-        commands.RegisterHousehold(
-            area_type=area,
-            division_code=COMMUNITY,
-            address="某街道1号",
-            members=members,
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
-
-
-def through_approval(app: Casework, hid: UUID, eid: UUID, reviewed: date, approved: date) -> None:
-    app.handle(
-        commands.RecordTownshipReview(
-            household_id=hid,
-            enrolment_id=eid,
-            investigated_on=reviewed,
-            findings="入户调查属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, reviewed),
-        )
-    )
-    app.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, approved)))
-
-
 def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
     """A 70-year-old living alone, unable to do 4 daily activities, wages-free income 300.00."""
     elder = member(Relation.HEAD, date(1954, 2, 1))
-    h = household(app, elder)
-    app.handle(
-        commands.RecordCircumstances(
-            household_id=h.id,
-            circumstances=Circumstances(incomes=(IncomeItem(elder.person_id, IncomeKind.OTHER, D("300.00")),)),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
+    h = register(app, elder)
+    record(app, h.id, earning(elder, "300.00", IncomeKind.OTHER))
     app.handle(
         commands.AssessCare(
             household_id=h.id,
@@ -70,35 +52,17 @@ def tekun_elder(app: Casework) -> tuple[UUID, UUID]:
             meta=by(CASEWORKER, date(2024, 1, 12)),
         )
     )
-    eid, _ = app.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.TEKUN,
-            beneficiaries=(elder.person_id,),
-            terms=TEKUN_TERMS,
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    return h.id, eid
+    return h.id, apply_for(app, h.id, Program.TEKUN, elder, on=date(2024, 1, 15), terms=TEKUN_TERMS)
 
 
 def test_tekun_amount_is_basic_living_plus_care(casework: Casework) -> None:
     """tekun: round(750.00 × 1.3) = 975.00 + dispersed full-care 600.00 = 1575.00, after a 7-day notice."""
     hid, eid = tekun_elder(casework)
-    casework.handle(
-        commands.RecordTownshipReview(
-            household_id=hid,
-            enrolment_id=eid,
-            investigated_on=date(2024, 1, 20),
-            findings="属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, date(2024, 1, 20)),
-        )
-    )
+    review(casework, hid, eid, date(2024, 1, 20))
     with pytest.raises(RuleViolation) as early:
-        casework.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 1, 26))))
+        approve(casework, hid, eid, date(2024, 1, 26))
     assert early.value.rule == "notice-not-ended"
-    casework.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 1, 27))))
+    approve(casework, hid, eid, date(2024, 1, 27))
     e = casework.get_household(hid).enrolment(eid)
     assert e.amount_on(date(2024, 2, 1)) == D("1575.00")
     assert e.last_assessment is not None
@@ -110,27 +74,11 @@ def test_orphan_has_no_notice_and_the_community_rate(casework: Casework) -> None
     """An orphan in community care gets 1400.00 and can be approved the day after the township opinion."""
     guardian = member(Relation.HEAD, date(1960, 1, 1))
     child = member(Relation.GRANDCHILD, date(2014, 6, 1))
-    h = household(casework, guardian, child)
+    h = register(casework, guardian, child)
     lost = (ParentStatus(ParentSituation.DEAD, date(2020, 3, 1)),)
-    casework.handle(
-        commands.RecordParents(
-            household_id=h.id,
-            person_id=child.person_id,
-            father=lost,
-            mother=lost,
-            meta=by(CASEWORKER, date(2024, 1, 11)),
-        )
-    )
-    eid, _ = casework.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.ORPHAN,
-            beneficiaries=(child.person_id,),
-            terms={"placement": "community"},
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
+    parents(casework, h.id, child, lost, lost)
+    eid = apply_for(casework, h.id, Program.ORPHAN, child, on=date(2024, 1, 15), terms=IN_COMMUNITY)
+    approved(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
     e = casework.get_household(h.id).enrolment(eid)
     assert e.monthly_amount == D("1400.00")
     assert e.township_review is not None
@@ -143,94 +91,31 @@ def test_unsupported_child_six_months_and_the_difference_rule(casework: Casework
     father_jailed = (ParentStatus(ParentSituation.SERVING_SENTENCE, date(2023, 1, 1)),)
     grandma = member(Relation.HEAD, date(1958, 1, 1))
     child = member(Relation.GRANDCHILD, date(2015, 1, 1), support_duty=True)  # 抚养关系, counted for dibao
-    h = household(casework, grandma, child)
-    casework.handle(
-        commands.RecordParents(
-            household_id=h.id,
-            person_id=child.person_id,
-            father=father_jailed,
-            mother=mother_gone,
-            meta=by(CASEWORKER, date(2024, 1, 11)),
-        )
-    )
+    h = register(casework, grandma, child)
+    parents(casework, h.id, child, father_jailed, mother_gone)
     # the household is on dibao: (750.00 − 0) × 2 = 1500.00, the child's share 750.00
-    dibao, _ = casework.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.DIBAO,
-            beneficiaries=(grandma.person_id, child.person_id),
-            meta=by(CASEWORKER, date(2024, 1, 12)),
-        )
-    )
-    through_approval(casework, h.id, dibao, date(2024, 1, 13), date(2024, 1, 22))
-    eid, _ = casework.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.UNSUPPORTED_CHILD,
-            beneficiaries=(child.person_id,),
-            terms={"placement": "community"},
-            meta=by(CASEWORKER, date(2024, 3, 1)),
-        )
-    )
-    casework.handle(
-        commands.RecordTownshipReview(
-            household_id=h.id,
-            enrolment_id=eid,
-            investigated_on=date(2024, 3, 14),
-            findings="属实",
-            opinion=TownshipOpinion.APPROVE,
-            meta=by(CASEWORKER, date(2024, 3, 14)),
-        )
-    )
+    dibao = apply_for(casework, h.id, Program.DIBAO, grandma, child, on=date(2024, 1, 12))
+    approved(casework, h.id, dibao, date(2024, 1, 13), date(2024, 1, 22))
+    eid = apply_for(casework, h.id, Program.UNSUPPORTED_CHILD, child, on=date(2024, 3, 1), terms=IN_COMMUNITY)
+    review(casework, h.id, eid, date(2024, 3, 14))
     early = casework.get_household(h.id).enrolment(eid).last_assessment
     assert early is not None
     assert not early.eligible  # one day short of six months out of contact
     casework.handle(commands.Withdraw(household_id=h.id, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 3, 14))))
-    eid, _ = casework.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.UNSUPPORTED_CHILD,
-            beneficiaries=(child.person_id,),
-            terms={"placement": "community"},
-            meta=by(CASEWORKER, date(2024, 3, 15)),
-        )
-    )
-    through_approval(casework, h.id, eid, date(2024, 3, 15), date(2024, 3, 16))
+    eid = apply_for(casework, h.id, Program.UNSUPPORTED_CHILD, child, on=date(2024, 3, 15), terms=IN_COMMUNITY)
+    approved(casework, h.id, eid, date(2024, 3, 15), date(2024, 3, 16))
     assert casework.get_household(h.id).enrolment(eid).amount_on(date(2024, 4, 1)) == D("650.00")  # 1400.00 − 750.00
 
 
 def test_temporary_grant_and_the_township_cap(casework: Casework) -> None:
     """A township may grant up to its cap of 1000.00; above it only the district may."""
-    h = household(casework, member(Relation.HEAD))
-    casework.handle(
-        commands.GrantTemporary(
-            household_id=h.id,
-            kind=GrantKind.EMERGENCY,
-            level=ApprovalLevel.TOWNSHIP,
-            amount=D("1000.00"),
-            meta=by(CASEWORKER, date(2024, 2, 1), reason="火灾"),
-        )
-    )
+    h = register(casework, member(Relation.HEAD))
+    grant(casework, h.id, ApprovalLevel.TOWNSHIP, "1000.00", date(2024, 2, 1))
     with pytest.raises(RuleViolation) as over:
-        casework.handle(
-            commands.GrantTemporary(
-                household_id=h.id,
-                kind=GrantKind.EMERGENCY,
-                level=ApprovalLevel.TOWNSHIP,
-                amount=D("1000.01"),
-                meta=by(CASEWORKER, date(2024, 2, 1), reason="火灾"),
-            )
-        )
+        grant(casework, h.id, ApprovalLevel.TOWNSHIP, "1000.01", date(2024, 2, 1))
     assert over.value.rule == "township-cap-exceeded"
-    casework.handle(
-        commands.GrantTemporary(
-            household_id=h.id,
-            kind=GrantKind.EXPENDITURE,
-            level=ApprovalLevel.DISTRICT,
-            amount=D("5000.00"),
-            meta=by(APPROVER, date(2024, 2, 2), reason="大病支出"),
-        )
-    )
+    expenditure = {"kind": GrantKind.EXPENDITURE, "reason": "大病支出"}
+    grant(casework, h.id, ApprovalLevel.DISTRICT, "5000.00", date(2024, 2, 2), **expenditure, actor=APPROVER)
     grants = casework.get_household(h.id).grants
     assert sorted(g.amount for g in grants.values()) == [D("1000.00"), D("5000.00")]
     assert casework.get_household(h.id).version == 3  # the refused grant wrote nothing
@@ -247,35 +132,14 @@ def same_person(birth: date = date(1980, 5, 1)) -> tuple[Member, Member]:
 def test_a_person_is_on_dibao_in_one_household_at_a_time(casework: Casework) -> None:
     """A second household's dibao for the same person is refused until the first enrolment ends."""
     first, second = same_person()
-    h1, h2 = household(casework, first), household(casework, second)
-    e1, _ = casework.handle(
-        commands.FileApplication(
-            household_id=h1.id,
-            program=Program.DIBAO,
-            beneficiaries=(first.person_id,),
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
+    h1, h2 = register(casework, first), register(casework, second)
+    e1 = apply_for(casework, h1.id, Program.DIBAO, first, on=date(2024, 1, 15))
     with pytest.raises(RuleViolation) as refused:
-        casework.handle(
-            commands.FileApplication(
-                household_id=h2.id,
-                program=Program.DIBAO,
-                beneficiaries=(second.person_id,),
-                meta=by(CASEWORKER, date(2024, 1, 16)),
-            )
-        )
+        apply_for(casework, h2.id, Program.DIBAO, second, on=date(2024, 1, 16))
     assert refused.value.rule == "exclusion-dibao-dibao"
     assert casework.get_household(h2.id).version == 1
     casework.handle(commands.Withdraw(household_id=h1.id, enrolment_id=e1, meta=by(CASEWORKER, date(2024, 1, 17))))
-    casework.handle(
-        commands.FileApplication(
-            household_id=h2.id,
-            program=Program.DIBAO,
-            beneficiaries=(second.person_id,),
-            meta=by(CASEWORKER, date(2024, 1, 18)),
-        )
-    )
+    apply_for(casework, h2.id, Program.DIBAO, second, on=date(2024, 1, 18))
 
 
 def test_never_dibao_and_tekun_at_once(casework: Casework) -> None:
@@ -283,37 +147,17 @@ def test_never_dibao_and_tekun_at_once(casework: Casework) -> None:
     hid, _ = tekun_elder(casework)
     elder = next(iter(casework.get_household(hid).members))
     with pytest.raises(RuleViolation) as refused:
-        casework.handle(
-            commands.FileApplication(
-                household_id=hid, program=Program.DIBAO, beneficiaries=(elder,), meta=by(CASEWORKER, date(2024, 1, 16))
-            )
-        )
+        apply_for(casework, hid, Program.DIBAO, elder, on=date(2024, 1, 16))
     assert refused.value.rule == "exclusion-dibao-tekun"
 
 
 def test_orphan_and_unsupported_child_exclude_each_other(casework: Casework) -> None:
     """A child with an open orphan enrolment cannot apply as an unsupported child."""
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2014, 6, 1))
-    h = household(casework, guardian, child)
-    casework.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.ORPHAN,
-            beneficiaries=(child.person_id,),
-            terms={"placement": "community"},
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
+    h = register(casework, guardian, child)
+    apply_for(casework, h.id, Program.ORPHAN, child, on=date(2024, 1, 15), terms=IN_COMMUNITY)
     with pytest.raises(RuleViolation) as refused:
-        casework.handle(
-            commands.FileApplication(
-                household_id=h.id,
-                program=Program.UNSUPPORTED_CHILD,
-                beneficiaries=(child.person_id,),
-                terms={"placement": "community"},
-                meta=by(CASEWORKER, date(2024, 1, 15)),
-            )
-        )
+        apply_for(casework, h.id, Program.UNSUPPORTED_CHILD, child, on=date(2024, 1, 15), terms=IN_COMMUNITY)
     assert refused.value.rule == "exclusion-unsupported_child-orphan"
 
 
@@ -340,17 +184,9 @@ def test_hopeless_applications_are_refused_at_once(
     casework: Casework, program: Program, person: Member, terms: dict[str, object], rule: str
 ) -> None:
     """A working-age adult without disability for tekun, an 18-year-old for orphan: refused, nothing written."""
-    h = household(casework, person)
+    h = register(casework, person)
     with pytest.raises(RuleViolation) as refused:
-        casework.handle(
-            commands.FileApplication(
-                household_id=h.id,
-                program=program,
-                beneficiaries=(person.person_id,),
-                terms=terms,
-                meta=by(CASEWORKER, date(2024, 1, 15)),
-            )
-        )
+        apply_for(casework, h.id, program, person, on=date(2024, 1, 15), terms=terms)
     assert refused.value.rule == rule
     assert casework.get_household(h.id).version == 1
 
@@ -358,7 +194,7 @@ def test_hopeless_applications_are_refused_at_once(
 def test_bad_program_facts_write_nothing(casework: Casework) -> None:
     """Unknown daily activities and a parent's situation starting after the record are refused."""
     child = member(Relation.CHILD, date(2015, 1, 1))
-    h = household(casework, member(Relation.HEAD), child)
+    h = register(casework, member(Relation.HEAD), child)
     with pytest.raises(InvalidValue) as activity:
         casework.handle(
             commands.AssessCare(
@@ -370,15 +206,7 @@ def test_bad_program_facts_write_nothing(casework: Casework) -> None:
         )
     assert activity.value.rule == "daily-activity-known"
     with pytest.raises(InvalidValue) as since:
-        casework.handle(
-            commands.RecordParents(
-                household_id=h.id,
-                person_id=child.person_id,
-                father=(ParentStatus(ParentSituation.DEAD, date(2024, 3, 1)),),
-                mother=(),
-                meta=by(CASEWORKER, date(2024, 2, 1)),
-            )
-        )
+        parents(casework, h.id, child, (ParentStatus(ParentSituation.DEAD, date(2024, 3, 1)),), (), date(2024, 2, 1))
     assert since.value.rule == "situation-since"
     assert casework.get_household(h.id).version == 1
 
@@ -386,36 +214,16 @@ def test_bad_program_facts_write_nothing(casework: Casework) -> None:
 def test_july_raise_adjusts_every_affected_enrolment_exactly_once(casework: Casework) -> None:
     """The 1 July urban raise (750 → 780) adjusts the urban dibao and the tekun once; rural is untouched."""
     head, spouse, kid = (member(Relation.HEAD), member(Relation.SPOUSE), member(Relation.CHILD, date(2012, 1, 1)))
-    urban = household(casework, head, spouse, kid)
-    casework.handle(
-        commands.RecordCircumstances(
-            household_id=urban.id,
-            circumstances=Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, D("1200.00")),)),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
-    dibao, _ = casework.handle(
-        commands.FileApplication(
-            household_id=urban.id,
-            program=Program.DIBAO,
-            beneficiaries=(head.person_id, spouse.person_id, kid.person_id),
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    through_approval(casework, urban.id, dibao, date(2024, 1, 20), date(2024, 2, 1))
+    urban = register(casework, head, spouse, kid)
+    record(casework, urban.id, earning(head, "1200.00"))
+    dibao = apply_for(casework, urban.id, Program.DIBAO, head, spouse, kid, on=date(2024, 1, 15))
+    approved(casework, urban.id, dibao, date(2024, 1, 20), date(2024, 2, 1))
     rural_head = member(Relation.HEAD)
-    rural = household(casework, rural_head, area=AreaType.RURAL)
-    rural_eid, _ = casework.handle(
-        commands.FileApplication(
-            household_id=rural.id,
-            program=Program.DIBAO,
-            beneficiaries=(rural_head.person_id,),
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    through_approval(casework, rural.id, rural_eid, date(2024, 1, 20), date(2024, 2, 1))
+    rural = register(casework, rural_head, area=AreaType.RURAL)
+    rural_eid = apply_for(casework, rural.id, Program.DIBAO, rural_head, on=date(2024, 1, 15))
+    approved(casework, rural.id, rural_eid, date(2024, 1, 20), date(2024, 2, 1))
     tekun_h, tekun = tekun_elder(casework)
-    through_approval(casework, tekun_h, tekun, date(2024, 1, 20), date(2024, 2, 1))
+    approved(casework, tekun_h, tekun, date(2024, 1, 20), date(2024, 2, 1))
 
     raise_ = next(
         v for v in casework.policy().values if v.name == "dibao.standard.urban" and v.effective_from == date(2024, 7, 1)
@@ -447,27 +255,11 @@ def test_july_raise_adjusts_every_affected_enrolment_exactly_once(casework: Case
 def test_children_age_out_and_gradual_exits_close_by_the_calendar(casework: Casework) -> None:
     """An orphan born 2006-05-10 ends from 2024-06-01; the tick records it once."""
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, date(2006, 5, 10))
-    h = household(casework, guardian, child)
+    h = register(casework, guardian, child)
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
-    casework.handle(
-        commands.RecordParents(
-            household_id=h.id,
-            person_id=child.person_id,
-            father=lost,
-            mother=lost,
-            meta=by(CASEWORKER, date(2024, 1, 11)),
-        )
-    )
-    eid, _ = casework.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.ORPHAN,
-            beneficiaries=(child.person_id,),
-            terms={"placement": "institutional"},
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
+    parents(casework, h.id, child, lost, lost)
+    eid = apply_for(casework, h.id, Program.ORPHAN, child, on=date(2024, 1, 15), terms={"placement": "institutional"})
+    approved(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
     assert casework.tick(date(2024, 5, 31)).recorded == []
     first = casework.tick(date(2024, 6, 1))
     assert [(what) for _, _, what in first.recorded] == ["AGED_OUT_18"]
@@ -480,28 +272,13 @@ def test_children_age_out_and_gradual_exits_close_by_the_calendar(casework: Case
 
 def test_a_death_brings_the_review_forward(casework: Casework) -> None:
     """A death in the household makes the next review due within 3 months of it."""
-    from domain.members import RemovalCause
 
     head, spouse = member(Relation.HEAD), member(Relation.SPOUSE, disability=Disability(DisabilityKind.PHYSICAL, 1))
-    h = household(casework, head, spouse)
-    eid, _ = casework.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.DIBAO,
-            beneficiaries=(head.person_id, spouse.person_id),
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 2, 1))
+    h = register(casework, head, spouse)
+    eid = apply_for(casework, h.id, Program.DIBAO, head, spouse, on=date(2024, 1, 15))
+    approved(casework, h.id, eid, date(2024, 1, 20), date(2024, 2, 1))
     assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 9, 1)
-    casework.handle(
-        commands.RemoveMember(
-            household_id=h.id,
-            person_id=spouse.person_id,
-            cause=RemovalCause.DEATH,
-            meta=by(CASEWORKER, date(2024, 4, 10)),
-        )
-    )
+    removed(casework, h.id, spouse.person_id, date(2024, 4, 10))
     assert casework.get_household(h.id).enrolment(eid).next_review_due == date(2024, 7, 10)
 
 
@@ -530,27 +307,11 @@ def test_a_child_in_school_stays_while_the_parameter_allows(casework: Casework) 
 
     guardian = member(Relation.HEAD, date(1960, 1, 1))
     child = member(Relation.GRANDCHILD, date(2006, 5, 10), school_status=SchoolStatus.FULL_TIME)
-    h = household(casework, guardian, child)
+    h = register(casework, guardian, child)
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
-    casework.handle(
-        commands.RecordParents(
-            household_id=h.id,
-            person_id=child.person_id,
-            father=lost,
-            mother=lost,
-            meta=by(CASEWORKER, date(2024, 1, 11)),
-        )
-    )
-    eid, _ = casework.handle(
-        commands.FileApplication(
-            household_id=h.id,
-            program=Program.ORPHAN,
-            beneficiaries=(child.person_id,),
-            terms={"placement": "community"},
-            meta=by(CASEWORKER, date(2024, 1, 15)),
-        )
-    )
-    through_approval(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
+    parents(casework, h.id, child, lost, lost)
+    eid = apply_for(casework, h.id, Program.ORPHAN, child, on=date(2024, 1, 15), terms=IN_COMMUNITY)
+    approved(casework, h.id, eid, date(2024, 1, 20), date(2024, 1, 21))
     assert casework.tick(date(2024, 6, 1)).recorded == []
     assert casework.get_household(h.id).enrolment(eid).status is Status.APPROVED
 
@@ -561,22 +322,8 @@ def test_four_eyes_on_termination(casework: Casework) -> None:
     from domain.values import Actor, Role
 
     hid, eid = tekun_elder(casework)
-    through_approval(casework, hid, eid, date(2024, 1, 20), date(2024, 1, 28))
+    approved(casework, hid, eid, date(2024, 1, 20), date(2024, 1, 28))
     recorder_as_approver = Actor(CASEWORKER.user_id, Role.APPROVER, CASEWORKER.jurisdiction)
     with pytest.raises(FourEyesViolation):
-        casework.handle(
-            commands.Terminate(
-                household_id=hid,
-                enrolment_id=eid,
-                reason_code="MOVED_AWAY",
-                meta=by(recorder_as_approver, date(2024, 3, 5), reason="迁出"),
-            )
-        )
-    casework.handle(
-        commands.Terminate(
-            household_id=hid,
-            enrolment_id=eid,
-            reason_code="MOVED_AWAY",
-            meta=by(APPROVER, date(2024, 3, 5), reason="迁出"),
-        )
-    )
+        moved_away(casework, hid, eid, date(2024, 3, 5), "迁出", actor=recorder_as_approver)
+    moved_away(casework, hid, eid, date(2024, 3, 5))

@@ -26,17 +26,11 @@ from domain.members import RemovalCause
 from domain.values import Program
 from infrastructure.views import SQLViewStore
 from tests.application.scenarios import enrol, household, month_firsts
+from tests.application.steps import decide, grant, moved_away, removed
 from tests.support import APPROVER, CASEWORKER, by, fixed_clock, pay
 
 D = Decimal
 MARCH = date(2024, 3, 1)
-
-
-@pytest.fixture
-def views(casework: Casework) -> Iterator[Views]:
-    v = Views(casework)
-    yield v
-    v.close()
 
 
 def test_periods_mirror_status_on_for_every_day() -> None:
@@ -83,23 +77,9 @@ def test_views_follow_an_enrolment_through_its_life(casework: Casework, views: V
     """Payable and on-roll queries answer by date; reasons, starts and ends are kept per enrolment."""
     hid = household(casework)
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
-    casework.handle(
-        commands.Suspend(
-            household_id=hid,
-            enrolment_id=eid,
-            reason_code="NOT_REACHABLE",
-            meta=by(APPROVER, date(2024, 5, 10), reason="失联"),
-        )
-    )
+    decide(casework, commands.Suspend, hid, eid, date(2024, 5, 10), "NOT_REACHABLE", "失联")
     casework.handle(commands.Resume(household_id=hid, enrolment_id=eid, meta=by(APPROVER, date(2024, 6, 20))))
-    casework.handle(
-        commands.Terminate(
-            household_id=hid,
-            enrolment_id=eid,
-            reason_code="MOVED_AWAY",
-            meta=by(APPROVER, date(2024, 9, 5), reason="迁出"),
-        )
-    )
+    moved_away(casework, hid, eid, date(2024, 9, 5))
     views.catch_up()
     store = views.store
     payable = {
@@ -126,11 +106,7 @@ def test_the_roll_lists_the_beneficiaries_in_force_on_the_date(casework: Casewor
     hid = household(casework, head_name="王建国")
     eid = enrol(casework, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
     child = next(p for p, m in casework.get_household(hid).members.items() if m.relation == "child")
-    casework.handle(
-        commands.RemoveMember(
-            household_id=hid, person_id=child, cause=RemovalCause.MOVED_OUT, meta=by(CASEWORKER, date(2024, 4, 10))
-        )
-    )
+    removed(casework, hid, child, date(2024, 4, 10), RemovalCause.MOVED_OUT)
     casework.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, date(2024, 4, 20))))
     reports = Reports(views, fixed_clock)
     before = reports.roll(Program.DIBAO, date(2024, 4, 1), None, APPROVER)
@@ -277,7 +253,7 @@ def test_the_view_store_is_the_library_tracking_recorder(views: Views) -> None:
 
 def test_temporary_assistance_grants_are_counted_by_level(casework: Casework, views: Views) -> None:
     """Grants in the period: how many, the funds, the split district / township and the average per grant."""
-    from domain.rules.temporary import ApprovalLevel, GrantKind
+    from domain.rules.temporary import ApprovalLevel
 
     hid = household(casework)
     for level, amount, day in (
@@ -285,15 +261,7 @@ def test_temporary_assistance_grants_are_counted_by_level(casework: Casework, vi
         (ApprovalLevel.TOWNSHIP, "500.00", date(2024, 4, 9)),
         (ApprovalLevel.TOWNSHIP, "300.00", date(2024, 7, 1)),
     ):
-        casework.handle(
-            commands.GrantTemporary(
-                household_id=hid,
-                kind=GrantKind.EMERGENCY,
-                level=level,
-                amount=D(amount),
-                meta=by(APPROVER, day, reason="火灾"),
-            )
-        )
+        grant(casework, hid, level, amount, day, actor=APPROVER)
     figures = Reports(views, fixed_clock).statistics("2024-03", "2024-06", None, APPROVER)
     assert figures["temporary_assistance"] == {
         "grants": 2,

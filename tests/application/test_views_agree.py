@@ -31,6 +31,7 @@ from domain.members import Relation, RemovalCause
 from domain.values import AreaType
 from infrastructure.policy_seed import load_seed
 from tests.application.scenarios import enrol, household, month_firsts
+from tests.application.steps import approve, moved_away, removed
 from tests.support import APPROVER, CASEWORKER, by, fixed_clock
 
 START = date(2024, 1, 15)
@@ -64,7 +65,7 @@ def play(app: Casework, story: dict[str, Any]) -> None:
         h = app.get_household(hid)
         try:
             if action == "approve":
-                app.handle(commands.Approve(household_id=hid, enrolment_id=eid, meta=by(APPROVER, day)))
+                approve(app, hid, eid, day)
             elif action == "review":
                 app.handle(commands.Review(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, day)))
             elif action == "suspend":
@@ -76,14 +77,7 @@ def play(app: Casework, story: dict[str, Any]) -> None:
             elif action == "resume":
                 app.handle(commands.Resume(household_id=hid, enrolment_id=eid, meta=by(APPROVER, day)))
             elif action == "terminate":
-                app.handle(
-                    commands.Terminate(
-                        household_id=hid,
-                        enrolment_id=eid,
-                        reason_code="MOVED_AWAY",
-                        meta=by(APPROVER, day, reason="迁出"),
-                    )
-                )
+                moved_away(app, hid, eid, day)
             elif action == "withdraw":
                 app.handle(commands.Withdraw(household_id=hid, enrolment_id=eid, meta=by(CASEWORKER, day)))
             elif action == "income":
@@ -99,14 +93,7 @@ def play(app: Casework, story: dict[str, Any]) -> None:
             elif action == "move_out":
                 others = [p for p, m in h.members.items() if m.relation is not Relation.HEAD]
                 if others:
-                    app.handle(
-                        commands.RemoveMember(
-                            household_id=hid,
-                            person_id=others[0],
-                            cause=RemovalCause.MOVED_OUT,
-                            meta=by(CASEWORKER, day),
-                        )
-                    )
+                    removed(app, hid, others[0], day, RemovalCause.MOVED_OUT)
         except DomainError:
             continue
 

@@ -26,6 +26,7 @@ from api.deps import Services
 from domain.values import Role
 from tests.desk.conftest import seeded_services
 from tests.desk.seed import District
+from tests.support import skip_if_missing
 
 CHROMIUM = os.environ.get("JIUZHU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "desk"
@@ -45,10 +46,7 @@ def _missing() -> str | None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     reason = _missing()
-    if reason:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    skip_if_missing(reason, "REQUIRE_BROWSER")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -222,16 +222,28 @@ def test_a_negative_township_opinion_starts_no_notice() -> None:
     assert (e.township_review.notice_starts, e.township_review.notice_ends) == (None, None)
 
 
-def gradual_exit(case: Case, decided: date, until: date) -> None:
+def review(
+    case: Case,
+    outcome: ReviewOutcome,
+    found: Assessment,
+    *,
+    exit_until: date | None = None,
+    next_review_due: date | None = None,
+) -> None:
+    """The periodic review of head and spouse's enrolment, decided on the day ``found`` was assessed."""
     case.h.complete_review(
         case.eid,
-        assessment=assessment(eligible=False, on=decided),
-        outcome=ReviewOutcome.GRADUAL_EXIT,
+        assessment=found,
+        outcome=outcome,
         beneficiaries=(case.head.person_id, case.spouse.person_id),
-        exit_until=until,
-        next_review_due=None,
-        ctx=Context(decided, CASEWORKER),
+        exit_until=exit_until,
+        next_review_due=next_review_due,
+        ctx=Context(found.assessed_on, CASEWORKER),
     )
+
+
+def gradual_exit(case: Case, decided: date, until: date) -> None:
+    review(case, ReviewOutcome.GRADUAL_EXIT, assessment(eligible=False, on=decided), exit_until=until)
 
 
 EXIT_DECIDED = date(2024, 8, 10)
@@ -290,24 +302,10 @@ def test_a_new_application_during_gradual_exit_is_refused() -> None:
 def test_an_adjusting_review_changes_the_amount_from_its_date() -> None:
     """ADJUSTED pays the new assessment's amount from the review date; CONTINUED keeps the old one."""
     case = build("resumed")
-    case.h.complete_review(
-        case.eid,
-        assessment=assessment(amount=D("420.00"), on=date(2024, 8, 1)),
-        outcome=ReviewOutcome.ADJUSTED,
-        beneficiaries=(case.head.person_id, case.spouse.person_id),
-        exit_until=None,
-        next_review_due=date(2025, 2, 1),
-        ctx=Context(date(2024, 8, 1), CASEWORKER),
-    )
-    case.h.complete_review(
-        case.eid,
-        assessment=assessment(amount=D("999.00"), on=date(2025, 2, 1)),
-        outcome=ReviewOutcome.CONTINUED,
-        beneficiaries=(case.head.person_id, case.spouse.person_id),
-        exit_until=None,
-        next_review_due=date(2025, 8, 1),
-        ctx=Context(date(2025, 2, 1), CASEWORKER),
-    )
+    adjusted = assessment(amount=D("420.00"), on=date(2024, 8, 1))
+    review(case, ReviewOutcome.ADJUSTED, adjusted, next_review_due=date(2025, 2, 1))
+    continued = assessment(amount=D("999.00"), on=date(2025, 2, 1))
+    review(case, ReviewOutcome.CONTINUED, continued, next_review_due=date(2025, 8, 1))
     e = case.e
     assert e.amount_on(date(2024, 7, 31)) == AMOUNT
     assert e.amount_on(date(2024, 8, 1)) == D("420.00")
@@ -319,15 +317,7 @@ def test_an_adjusting_review_changes_the_amount_from_its_date() -> None:
 def test_a_terminating_review_ends_payment() -> None:
     """A TERMINATED review outcome on 1 August stops payment from the next month: August is still paid."""
     case = build("resumed")
-    case.h.complete_review(
-        case.eid,
-        assessment=assessment(eligible=False, on=date(2024, 8, 1)),
-        outcome=ReviewOutcome.TERMINATED,
-        beneficiaries=(case.head.person_id, case.spouse.person_id),
-        exit_until=None,
-        next_review_due=None,
-        ctx=Context(date(2024, 8, 1), CASEWORKER),
-    )
+    review(case, ReviewOutcome.TERMINATED, assessment(eligible=False, on=date(2024, 8, 1)))
     assert (case.e.status_on(date(2024, 9, 1)), case.e.amount_on(date(2024, 9, 1))) == (Status.TERMINATED, ZERO)
     assert (case.e.status_on(date(2024, 8, 31)), case.e.amount_on(date(2024, 8, 1))) == (Status.ACTIVE, AMOUNT)
 
@@ -345,12 +335,13 @@ def act_reject(c: Case, on: date) -> object:
     return c.h.reject(c.eid, reason_code="R", ctx=Context(on, APPROVER, reason="r"))
 
 
-def act_review(c: Case, on: date) -> object:
+def act_review(c: Case, on: date, investigated_on: date | None = None, findings: str = "again") -> object:
+    """A second caseworker records an approving township opinion on ``on`` (investigated that day unless said)."""
     return c.h.record_township_review(
         c.eid,
         assessment=assessment(),
-        investigated_on=on,
-        findings="again",
+        investigated_on=investigated_on or on,
+        findings=findings,
         opinion=TownshipOpinion.APPROVE,
         notice_days=7,
         ctx=Context(on, CASEWORKER_2),
@@ -538,15 +529,7 @@ def test_investigation_must_fall_between_application_and_opinion() -> None:
     case = build("applied")
     for investigated in (APPLIED - DAY, REVIEWED + DAY):
         with pytest.raises(InvalidValue) as err:
-            case.h.record_township_review(
-                case.eid,
-                assessment=assessment(),
-                investigated_on=investigated,
-                findings="f",
-                opinion=TownshipOpinion.APPROVE,
-                notice_days=7,
-                ctx=Context(REVIEWED, CASEWORKER_2),
-            )
+            act_review(case, REVIEWED, investigated_on=investigated, findings="f")
         assert err.value.rule == "investigation-date"
 
 

@@ -12,11 +12,12 @@ from api.composition import SEED_ACTOR
 from application import commands
 from application.casework import Casework
 from domain.errors import RuleViolation
-from domain.values import Actor, AreaType, Program, Role
+from domain.values import Actor, Program, Role
 from infrastructure.policy_seed import load_seed
+from tests.application.steps import register
 from tests.application.test_programs import same_person
 from tests.conftest import _postgres_env
-from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock
+from tests.support import CASEWORKER, by, fixed_clock
 
 pytestmark = pytest.mark.postgres
 ROUNDS = 5
@@ -39,24 +40,8 @@ def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, 
     other = Actor("cw-2", Role.CASEWORKER, "430112")
     for _ in range(ROUNDS):
         p1, p2 = same_person()
-        h1 = a.handle(
-            commands.RegisterHousehold(
-                area_type=AreaType.URBAN,
-                division_code=COMMUNITY,
-                address="甲",
-                members=(p1,),
-                meta=by(CASEWORKER, date(2024, 1, 10)),
-            )
-        )
-        h2 = b.handle(
-            commands.RegisterHousehold(
-                area_type=AreaType.URBAN,
-                division_code=COMMUNITY,
-                address="乙",
-                members=(p2,),
-                meta=by(other, date(2024, 1, 10)),
-            )
-        )
+        h1 = register(a, p1, address="甲")
+        h2 = register(b, p2, address="乙", actor=other)
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
 

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from api.composition import SEED_ACTOR
-from application.casework import Casework
-from chaos.check import payments_per_enrolment, views_equal_a_full_replay
+from chaos.check import casework_on, open_casework, payments_per_enrolment, views_equal_a_full_replay
 from chaos.cluster import (
     Process,
     fresh_database,
@@ -33,7 +32,7 @@ from chaos.load import Load, audit
 from domain.values import Role
 from infrastructure.idempotency import LEASE
 from infrastructure.policy_seed import load_seed
-from infrastructure.settings import DEV_SECRET, Settings
+from infrastructure.settings import DEV_SECRET
 from infrastructure.tokens import TokenIssuer
 from tests.application.scenarios import enrol, household
 
@@ -45,16 +44,6 @@ def database(postgres_database: str) -> Iterator[str]:
     """A database of the test's own (the servers it starts connect to it)."""
     with fresh_database("jiuzhu_fault") as name:
         yield name
-
-
-def open_casework(database: str) -> Casework:
-    settings = Settings(  # type: ignore[call-arg]
-        database="postgres",
-        postgres_dsn=f"postgresql://postgres@127.0.0.1:5432/{database}",
-        create_tables=False,
-        _env_file=None,
-    )
-    return Casework(env=settings.persistence_env())
 
 
 def caseworker_token() -> str:
@@ -92,15 +81,12 @@ def test_a_projection_worker_killed_mid_batch_is_taken_over(database: str, tmp_p
     """Two projection workers: the leader is killed mid-batch, the standby finishes; views equal a full replay."""
     env = service_env(database, create_tables="false")
     run(["migrate"], env)
-    app = open_casework(database)
-    try:
+    with casework_on(database) as app:
         app.seed_policy(load_seed(), SEED_ACTOR)
         for i in range(40):  # ~250 events: enough pages of 5 to be killed in the middle of
             hid = household(app, size=2 + i % 3, wages="600.00")
             enrol(app, hid, applied_on=date(2024, 1, 15))
         head = app.recorder.max_notification_id() or 0
-    finally:
-        app.close()
     args = ["project", "--page-size", "5", "--throttle", "0.05", "--interval", "0.1"]
     first = Process(args, env, tmp_path / "first.log")
     second: Process | None = None
@@ -121,11 +107,8 @@ def test_a_projection_worker_killed_mid_batch_is_taken_over(database: str, tmp_p
         first.kill()
         if second is not None:
             second.stop()
-    app = open_casework(database)
-    try:
+    with casework_on(database) as app:
         equal, rows = views_equal_a_full_replay(app)
-    finally:
-        app.close()
     print(f"\nleader killed at notification {position} of {head}; taken over by {taken}; {rows} view rows compared")
     assert equal
 
@@ -134,14 +117,11 @@ def test_a_payroll_killed_half_way_and_run_again_pays_every_household_once(datab
     """`jiuzhu payroll` SIGKILLed half-way through its batches, then run again: every enrolment is paid exactly once."""
     env = service_env(database, create_tables="false")
     run(["migrate"], env)
-    app = open_casework(database)
-    try:
+    with casework_on(database) as app:
         app.seed_policy(load_seed(), SEED_ACTOR)
         enrolments = {
             enrol(app, household(app), applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2)) for _ in range(60)
         }
-    finally:
-        app.close()
     slow_inserts(database, on=True)  # 30 ms a saved event: the run takes seconds, time to kill it half-way
     args = ["payroll", "2024-03", "--user", "ap-1", "--jurisdiction", "430112", "--batch-size", "1"]
     first = Process(args, env, tmp_path / "payroll-1.log")
@@ -151,11 +131,8 @@ def test_a_payroll_killed_half_way_and_run_again_pays_every_household_once(datab
         first.kill()
     slow_inserts(database, on=False)
     run(args, env)
-    app = open_casework(database)
-    try:
+    with casework_on(database) as app:
         paid = payments_per_enrolment(app, date(2024, 3, 1))
-    finally:
-        app.close()
     print(f"\npayroll killed after {halfway} of {len(enrolments)} payments; after the re-run: {sum(paid.values())}")
     assert set(paid) == enrolments
     assert set(paid.values()) == {1}

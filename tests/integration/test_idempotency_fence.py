@@ -4,17 +4,15 @@ a committed claim is never taken over, and a save committed unbeknown to the req
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 
-from application import commands
 from application.casework import Casework
 from domain.members import Relation
-from domain.values import AreaType
 from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost, ClaimRef, current_claim
 from infrastructure.idempotency import Outcome, SQLIdempotencyStore, open_idempotency_store
-from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock, member
+from tests.application import steps
+from tests.support import COMMUNITY, fixed_clock, member
 
 LEASE = 10.0
 #: In memory the claims and the events share no transaction: nothing to fence.
@@ -46,15 +44,7 @@ def store(app: Casework, clock: list[float]) -> SQLIdempotencyStore:
 def register(app: Casework, claim: ClaimRef) -> None:
     token = current_claim.set(claim)
     try:
-        app.handle(
-            commands.RegisterHousehold(
-                area_type=AreaType.URBAN,
-                division_code=COMMUNITY,
-                address="甲",
-                members=(member(Relation.HEAD),),
-                meta=by(CASEWORKER, date(2024, 1, 10)),
-            )
-        )
+        steps.register(app, member(Relation.HEAD), address="甲")
     finally:
         current_claim.reset(token)
 

@@ -17,9 +17,9 @@ from application import commands
 from application.audit import Auditor
 from application.casework import Casework
 from domain.members import Relation
-from domain.values import AreaType
 from infrastructure.policy_seed import load_seed
-from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock, member
+from tests.application.steps import register
+from tests.support import CASEWORKER, by, fixed_clock, member
 
 Execute = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 
@@ -61,15 +61,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[tuple[Casew
 
 @contextmanager
 def household(app: Casework) -> Iterator[UUID]:
-    h = app.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="某街道1号",
-            members=(member(Relation.HEAD),),
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
+    h = register(app, member(Relation.HEAD))
     for day in (11, 12, 13):
         app.handle(
             commands.ChangeMember(

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from chaos.cluster import stop_process
+
 JIUZHU = str(Path(sys.executable).parent / "jiuzhu")
 
 
@@ -77,12 +79,7 @@ class Command:
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_process(self.process, timeout=10)
             self.process = None
 
 

@@ -15,7 +15,6 @@ from uuid import UUID, uuid4
 
 from api.cli_national import national_parts, relay_parts
 from api.composition import SEED_ACTOR
-from application import commands
 from application.casework import Casework
 from application.demo import District
 from application.months import last_day, parse_month
@@ -25,14 +24,15 @@ from application.national.service import NationalService
 from application.views.projection import Views
 from application.views.reports import PAYABLE, Reports
 from domain.members import Member, Relation
-from domain.values import Actor, AreaType, IdNumber, Role
+from domain.values import Actor, IdNumber, Role
 from infrastructure.national.bus import JetStreamBus
 from infrastructure.national.province_store import ProvinceNationalStore, open_province_store
 from infrastructure.national.settings import NationalSettings
 from infrastructure.policy_seed import load_seed
 from infrastructure.settings import CIPHER_TOPIC, DEV_CIPHER_KEY
 from tests.application.scenarios import enrol
-from tests.support import CASEWORKER, COMMUNITY, by, fixed_clock
+from tests.application.steps import register
+from tests.support import fixed_clock
 
 ANALYST = Actor("analyst-1", Role.ANALYST, "43")
 
@@ -93,15 +93,7 @@ def province(
 def plant_on_dibao(app: Casework, id_number: str, *, applied_on: date, approved_on: date) -> tuple[UUID, UUID]:
     """A one-person household whose only member holds ``id_number``, on dibao from ``approved_on``."""
     head = Member(person_id=uuid4(), name="李重复", id_number=IdNumber(id_number), relation=Relation.HEAD)
-    h = app.handle(
-        commands.RegisterHousehold(
-            area_type=AreaType.URBAN,
-            division_code=COMMUNITY,
-            address="某街道2号",
-            members=(head,),
-            meta=by(CASEWORKER, applied_on),
-        )
-    )
+    h = register(app, head, on=applied_on, address="某街道2号")
     return h.id, enrol(app, h.id, applied_on=applied_on, approved_on=approved_on)
 
 
