@@ -198,9 +198,10 @@ def load_public_keys_from(key: rsa.RSAPrivateKey) -> tuple[Any, ...]:
 
 def test_a_verified_token_is_remembered_until_it_expires() -> None:
     """The second verification of a token is a lookup, valid only while the token is unexpired."""
-    now = [NOW.timestamp()]
+    issued = datetime.now(UTC)
+    now = [issued.timestamp()]
     tokens = issuer(verified=VerifiedTokens(clock=lambda: now[0]))
-    token = tokens.issue("cw-1", Role.CASEWORKER, "430112", now=NOW - timedelta(minutes=59))  # exp in a minute
+    token = tokens.issue("cw-1", Role.CASEWORKER, "430112", now=issued - timedelta(minutes=59))  # exp in a minute
     assert tokens.verify(token).user_id == "cw-1"
     assert tokens.verified.get(token) is not None  # remembered
     assert tokens.verify(token).user_id == "cw-1"
