@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import Services
 from api.desk import install_desk
@@ -39,6 +40,44 @@ def opaque_id(given: str) -> bool:
     return bool(_REQUEST_ID.match(given)) and not _PERSONAL_NUMBER.search(given)
 
 
+#: Response headers the request-id middleware sets, replacing any the route gave.
+_OWN_HEADERS = frozenset({b"x-request-id", b"cache-control"})
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (the client's ``X-Request-ID`` when opaque, else a new one), logged and
+    echoed, and marks every answer ``Cache-Control: no-store``.
+
+    Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` runs the rest of
+    the chain in a task of its own and streams the response through a queue, a cost paid by every request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
+        rid = given if opaque_id(given) else uuid.uuid4().hex  # logged: an id, never free text
+        scope.setdefault("state", {})["request_id"] = rid
+        own = [(b"x-request-id", rid.encode("latin-1")), (b"cache-control", b"no-store")]
+
+        async def send_marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in _OWN_HEADERS]
+                # Personal data may travel in any answer (and in a problem naming a field): no cache may keep it.
+                message = {**message, "headers": headers + own}
+            await send(message)
+
+        token = request_id_var.set(rid)
+        try:
+            await self.app(scope, receive, send_marked)
+        finally:
+            request_id_var.reset(token)
+
+
 def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     """Build the HTTP app; ``services_factory`` (the composition root) runs at start-up."""
 
@@ -64,20 +103,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     metrics = app.state.metrics = Metrics(lambda: getattr(app.state, "services", None))  # this app's own registry
     app.add_middleware(MetricsMiddleware)  # outside the guards: times and counts their refusals too
 
-    @app.middleware("http")
-    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        given = request.headers.get("X-Request-ID", "")
-        rid = given if opaque_id(given) else uuid.uuid4().hex  # logged: an id, never free text
-        request.state.request_id = rid
-        token = request_id_var.set(rid)
-        try:
-            response = await call_next(request)
-        finally:
-            request_id_var.reset(token)
-        response.headers["X-Request-ID"] = rid
-        # Personal data may travel in any answer (and in a problem naming a field): no cache may keep it.
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    app.add_middleware(RequestIdMiddleware)  # outermost: every answer, refusals included, carries the id
 
     install_problem_handlers(app)
     for module in (households, enrolments, deadlines, programs, audit, policy, payroll, reports, findings, health):

@@ -49,7 +49,7 @@ def serve(
     from api.app import create_app
     from api.composition import build_services
     from api.logs import log_config
-    from api.server import check_keys
+    from api.server import HTTP, LOOP, check_keys
 
     settings = Settings()
     if dev and workers > 1:
@@ -72,13 +72,14 @@ def serve(
     logs = log_config(settings.log_format)
     if workers > 1:
         from api.cli_ops import prepare_workers
+        from api.server import serve_workers
 
         prepare_workers(settings)  # migrate once here; the workers start with table creation off
-        options = {"log_config": logs, "access_log": False, **settings.proxy_options()}
-        uvicorn.run("api.server:create", factory=True, workers=workers, host=host, port=port, **options)
+        serve_workers(workers, host, port, log_config=logs, access_log=False, **settings.proxy_options())
         return
     app = create_app(lambda: build_services(settings))
-    uvicorn.run(app, host=host, port=port, log_config=logs, access_log=False, **settings.proxy_options())
+    options = {"log_config": logs, "access_log": False, **settings.proxy_options()}
+    uvicorn.run(app, host=host, port=port, loop=LOOP, http=HTTP, **options)
 
 
 def _development(settings: Settings, host: str, port: int, demo_households: int) -> None:

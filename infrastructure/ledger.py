@@ -1,10 +1,16 @@
 """The ledger: a side table written in the same transaction as the events it describes.
 
 For every stored event it keeps the instant the service recorded it (``recorded_at``, from the
-application's clock at commit, not the event's in-memory timestamp) and two hashes: the hash of the
-stored bytes (``content_hash``) and a chain hash over the aggregate's previous chain hash, its id,
-the version and the content hash. Verification recomputes both from the stored events and names
-every event changed, removed, reordered or inserted behind the service's back.
+application's clock in the insert's transaction, not the event's in-memory timestamp) and two
+hashes: the hash of the stored bytes (``content_hash``) and a chain hash over the aggregate's
+previous chain hash, its id, the version and the content hash. Verification recomputes both from
+the stored events and names every event changed, removed, reordered or inserted behind the
+service's back.
+
+The content hashes are computed before the insert's transaction begins (``LedgerBatch``, made by
+``LedgerMixin.insert_events``); on PostgreSQL the chain is built before the event table's lock is
+taken (``infrastructure.ledger_postgres``), so the lock that serialises every writer is held only for
+the library's insert, the ledger rows' insert and the commit.
 
 It also keeps the read-access log: who read which household's personal data, when, and why.
 The PostgreSQL recorder is in ``infrastructure.ledger_postgres``.
@@ -66,12 +72,33 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def chain_rows(stored_events: Sequence[StoredEvent], previous: dict[str, str], now: datetime) -> list[LedgerRow]:
+@dataclass
+class LedgerBatch:
+    """What the ledger needs for one insert of events, computed before its transaction: each event's
+    aggregate key and content hash; the chained rows once the previous hashes are read (``rows``)."""
+
+    oids: list[str]
+    contents: list[str]
+    rows: list[LedgerRow] | None = None
+
+    @classmethod
+    def of(cls, stored_events: Sequence[StoredEvent]) -> LedgerBatch:
+        return cls(
+            [oid_key(s.originator_id) for s in stored_events], [content_hash(s.topic, s.state) for s in stored_events]
+        )
+
+
+#: The keyword under which ``LedgerMixin.insert_events`` hands the batch to the recorder's hooks.
+BATCH = "ledger_batch"
+
+
+def chain_rows(
+    stored_events: Sequence[StoredEvent], previous: dict[str, str], now: datetime, batch: LedgerBatch | None = None
+) -> list[LedgerRow]:
     """The ledger rows of events about to be stored, each chained to its aggregate's previous hash."""
+    batch = batch or LedgerBatch.of(stored_events)
     rows = []
-    for s in stored_events:
-        oid = oid_key(s.originator_id)
-        content = content_hash(s.topic, s.state)
+    for s, oid, content in zip(stored_events, batch.oids, batch.contents, strict=True):
         chained = chain_hash(previous.get(oid, GENESIS), oid, s.originator_version, content)
         previous[oid] = chained
         rows.append(LedgerRow(oid, s.originator_version, now, content, chained))
@@ -84,6 +111,7 @@ class LedgerMixin:
     clock: Callable[[], datetime] = staticmethod(_utc_now)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        kwargs.setdefault(BATCH, LedgerBatch.of(stored_events))  # hashed before any transaction begins
         ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
         note_commit()  # committed: an Idempotency-Key request's next save is fenced one further
         return ids
@@ -115,7 +143,7 @@ class POPOLedgerRecorder(LedgerMixin, POPOApplicationRecorder):
         with self._database_lock:
             ids = super()._insert_events(stored_events, **kwargs)  # re-entrant lock
             previous = {oid: rows[-1].chain_hash for oid, rows in self._ledger.items() if rows}
-            for row in chain_rows(stored_events, previous, self.clock()):
+            for row in chain_rows(stored_events, previous, self.clock(), kwargs.get(BATCH)):
                 self._ledger[row.originator_id].append(row)
             return ids
 
@@ -162,8 +190,9 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         t = self.events_table_name
         fence(c, f"{t}_idempotency", "?")  # an Idempotency-Key claim taken over by a retry: write nothing
+        batch: LedgerBatch = kwargs.get(BATCH) or LedgerBatch.of(stored_events)
         previous: dict[str, str] = {}
-        for oid in {oid_key(s.originator_id) for s in stored_events}:
+        for oid in set(batch.oids):
             c.execute(
                 f"SELECT chain_hash FROM {t}_ledger WHERE originator_id=? ORDER BY originator_version DESC LIMIT 1",
                 (oid,),
@@ -171,7 +200,7 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
             row = c.fetchone()
             if row:
                 previous[oid] = row[0]
-        for r in chain_rows(stored_events, previous, self.clock()):
+        for r in chain_rows(stored_events, previous, self.clock(), batch):
             c.execute(
                 f"INSERT INTO {t}_ledger VALUES (?, ?, ?, ?, ?)",
                 (r.originator_id, r.originator_version, r.recorded_at.isoformat(), r.content_hash, r.chain_hash),

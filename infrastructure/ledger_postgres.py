@@ -14,7 +14,15 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from infrastructure.fencing import fence
-from infrastructure.ledger import AccessRecord, LedgerMixin, LedgerRow, access_filter, chain_rows, oid_key
+from infrastructure.ledger import (
+    BATCH,
+    AccessRecord,
+    LedgerBatch,
+    LedgerMixin,
+    LedgerRow,
+    access_filter,
+    chain_rows,
+)
 
 
 class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
@@ -45,25 +53,38 @@ class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
             ]
         )
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        # Runs inside the insert's transaction, after the table lock and the events' insert.
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        fence(curs, self._claims, "%s")  # an Idempotency-Key claim taken over by a retry: write nothing
-        oids = sorted({oid_key(s.originator_id) for s in stored_events})
+    def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        """In the insert's transaction, before the library takes the event table's lock: fence the save on the
+        request's Idempotency-Key claim and chain the ledger rows, so no round trip and no hashing waits
+        under the lock. Reading the previous hashes before the lock is safe: a concurrent save of the same
+        aggregate would store the same version, and the events' unique key refuses the second one."""
+        super()._insert_events(curs, stored_events, **kwargs)
+        batch: LedgerBatch = kwargs.get(BATCH) or LedgerBatch.of(stored_events)
         curs.execute(
             SQL(
                 "SELECT DISTINCT ON (originator_id) originator_id, chain_hash FROM {} "
                 "WHERE originator_id = ANY(%s::uuid[]) ORDER BY originator_id, originator_version DESC"
             ).format(self._ledger),
-            (oids,),
+            (sorted(set(batch.oids)),),
         )
+        with curs.connection.cursor() as fencing:  # sent in the same pipeline: one round trip for both
+            fence(fencing, self._claims, "%s")  # an Idempotency-Key claim taken over by a retry: write nothing
         previous = {UUID(str(r["originator_id"])).hex: r["chain_hash"] for r in curs.fetchall()}
-        rows = chain_rows(stored_events, previous, self.clock())
+        batch.rows = chain_rows(stored_events, previous, self.clock(), batch)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # Runs under the table lock, after the events' insert: only the ledger rows' insert, pipelined with the commit.
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        batch: LedgerBatch = kwargs[BATCH]
+        assert batch.rows is not None, "chained in _insert_events"
         curs.executemany(
             SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self._ledger),
-            [(UUID(r.originator_id), r.originator_version, r.recorded_at, r.content_hash, r.chain_hash) for r in rows],
+            [
+                (UUID(r.originator_id), r.originator_version, r.recorded_at, r.content_hash, r.chain_hash)
+                for r in batch.rows
+            ],
         )
         return ids
 

@@ -7,11 +7,21 @@ token may live longer than ``max_lifetime``: neither its expiry lie further ahea
 says when it was issued) further after its ``iat``. The
 algorithm is taken from the token's header only to pick the key: an RS256 token is never checked
 with the HMAC secret, and ``none`` or any other algorithm is refused.
+
+Verified tokens are remembered (``VerifiedTokens``): a caseworker sends the same token with every
+request, and checking its signature, decoding its claims and building the actor cost more than
+the rest of the request's authentication. A remembered token is accepted again only until its
+``exp``; a token that failed is never remembered, so it is checked (and refused) every time. The
+memory belongs to one issuer: new settings or keys make a new issuer and start it empty.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -56,6 +66,39 @@ def load_public_keys(pem_path: Path | None = None, jwks_path: Path | None = None
     return tuple(keys)
 
 
+class VerifiedTokens:
+    """The actors of tokens already verified, each until its expiry; at most ``size``, the least recently
+    used forgotten first. Keyed by the whole token, so its signature: another token is never a hit."""
+
+    def __init__(self, size: int = 10_000, clock: Callable[[], float] = time.time) -> None:
+        self.size, self.clock = size, clock
+        self._actors: OrderedDict[str, tuple[Actor, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, token: str) -> Actor | None:
+        """The token's actor while it is unexpired; None when unknown or expired (and then forgotten)."""
+        with self._lock:
+            found = self._actors.get(token)
+            if found is None:
+                return None
+            actor, expires = found
+            if self.clock() >= expires:  # as PyJWT: expired once now reaches exp
+                del self._actors[token]
+                return None
+            self._actors.move_to_end(token)
+            return actor
+
+    def put(self, token: str, actor: Actor, expires: float) -> None:
+        with self._lock:
+            self._actors[token] = (actor, expires)
+            self._actors.move_to_end(token)
+            while len(self._actors) > self.size:
+                self._actors.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._actors)
+
+
 @dataclass(frozen=True)
 class TokenIssuer:
     secret: str
@@ -65,6 +108,7 @@ class TokenIssuer:
     audience: str | None = None  # required "aud" of RS256 tokens, when set
     issuer: str | None = None  # required "iss" of RS256 tokens, when set
     max_lifetime: timedelta = timedelta(hours=12)  # the longest any token, local or an IdP's, may live
+    verified: VerifiedTokens = field(default_factory=VerifiedTokens, compare=False, repr=False)
 
     def issue(self, user_id: str, role: Role, jurisdiction: str, *, now: datetime | None = None) -> str:
         issued = now or datetime.now(UTC)
@@ -78,16 +122,22 @@ class TokenIssuer:
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
     def verify(self, token: str) -> Actor:
+        """The token's actor; ``TokenInvalid`` when it is malformed, not ours, expired or too long-lived."""
+        known = self.verified.get(token)
+        if known is not None:
+            return known
         try:
             claims = self._claims(token)
             self._check_lifetime(claims)
-            return Actor(
+            actor = Actor(
                 user_id=str(claims["sub"]),
                 role=Role(claims["role"]),
                 jurisdiction=jurisdiction_prefix(str(claims["jurisdiction"])),
             )
         except (jwt.PyJWTError, KeyError, ValueError, TypeError, InvalidValue) as e:
             raise TokenInvalid(str(e) or type(e).__name__) from None
+        self.verified.put(token, actor, float(claims["exp"]))
+        return actor
 
     def _check_lifetime(self, claims: dict[str, Any]) -> None:
         limit = self.max_lifetime.total_seconds()

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from api.app import create_app
 from api.composition import build_services
 from domain.values import Role
 from infrastructure.settings import Settings
-from infrastructure.tokens import TokenInvalid, TokenIssuer, load_public_keys, token_issuer
+from infrastructure.tokens import TokenInvalid, TokenIssuer, VerifiedTokens, load_public_keys, token_issuer
 from tests.api.conftest import TOKEN_SECRET
 from tests.api.helpers import API, assert_problem
 from tests.support import fixed_clock
@@ -193,3 +194,58 @@ def load_public_keys_from(key: rsa.RSAPrivateKey) -> tuple[Any, ...]:
     from infrastructure.tokens import PublicKey
 
     return (PublicKey(key.public_key()),)
+
+
+def test_a_verified_token_is_remembered_until_it_expires() -> None:
+    """The second verification of a token is a lookup, valid only while the token is unexpired."""
+    issued = datetime.now(UTC)
+    now = [issued.timestamp()]
+    tokens = issuer(verified=VerifiedTokens(clock=lambda: now[0]))
+    token = tokens.issue("cw-1", Role.CASEWORKER, "430112", now=issued - timedelta(minutes=59))  # exp in a minute
+    assert tokens.verify(token).user_id == "cw-1"
+    assert tokens.verified.get(token) is not None  # remembered
+    assert tokens.verify(token).user_id == "cw-1"
+    now[0] += 61  # past its exp by the memory's clock
+    assert tokens.verified.get(token) is None  # forgotten: the next verify checks it in full again
+    assert len(tokens.verified) == 0
+
+
+def test_a_remembered_token_is_refused_once_it_expires() -> None:
+    """End to end with the real clock: accepted (and remembered) a second before its exp, refused after it."""
+    tokens = issuer()
+    issued = datetime.now(UTC) - timedelta(hours=1) + timedelta(seconds=1.5)
+    token = tokens.issue("cw-1", Role.CASEWORKER, "430112", now=issued)
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    assert tokens.verify(token).user_id == "cw-1"
+    assert tokens.verify(token).user_id == "cw-1"
+    time.sleep(max(0.0, expires - time.time()) + 0.05)
+    with pytest.raises(TokenInvalid, match="expired"):
+        tokens.verify(token)
+
+
+def test_refused_tokens_are_never_remembered(keys: list[rsa.RSAPrivateKey]) -> None:
+    """A forged or tampered token is checked and refused every time; a valid one does not vouch for it."""
+    tokens = issuer()
+    good = tokens.issue("cw-1", Role.CASEWORKER, "430112")
+    tokens.verify(good)
+    forged = TokenIssuer(secret="someone-elses-secret-of-32-bytes-or-more", ttl=timedelta(hours=1))
+    header, payload, signature = good.split(".")
+    admin = base64.urlsafe_b64encode(json.dumps(claims(sub="cw-1", role="admin")).encode()).rstrip(b"=").decode()
+    for bad in (forged.issue("cw-1", Role.ADMIN, "430112"), f"{header}.{admin}.{signature}"):
+        for _ in range(2):
+            with pytest.raises(TokenInvalid):
+                tokens.verify(bad)
+    assert len(tokens.verified) == 1
+
+
+def test_remembered_tokens_are_bounded() -> None:
+    """At most ``size`` tokens are remembered, the least recently used forgotten first."""
+    tokens = issuer(verified=VerifiedTokens(size=2))
+    first, second, third = (tokens.issue(f"cw-{i}", Role.CASEWORKER, "430112") for i in range(3))
+    tokens.verify(first)
+    tokens.verify(second)
+    tokens.verify(first)  # used again: second is now the least recent
+    tokens.verify(third)
+    assert tokens.verified.get(second) is None
+    assert tokens.verified.get(first) is not None
+    assert tokens.verified.get(third) is not None
