@@ -75,11 +75,11 @@ def _utc_now() -> datetime:
 @dataclass
 class LedgerBatch:
     """What the ledger needs for one insert of events, computed before its transaction: each event's
-    aggregate key and content hash; the chained rows once the previous hashes are read (``rows``)."""
+    aggregate key and content hash; the chained hashes once the previous hashes are read (``chained``)."""
 
     oids: list[str]
     contents: list[str]
-    rows: list[LedgerRow] | None = None
+    chained: list[str] | None = None
 
     @classmethod
     def of(cls, stored_events: Sequence[StoredEvent]) -> LedgerBatch:
@@ -92,17 +92,26 @@ class LedgerBatch:
 BATCH = "ledger_batch"
 
 
-def chain_rows(
-    stored_events: Sequence[StoredEvent], previous: dict[str, str], now: datetime, batch: LedgerBatch | None = None
-) -> list[LedgerRow]:
-    """The ledger rows of events about to be stored, each chained to its aggregate's previous hash."""
-    batch = batch or LedgerBatch.of(stored_events)
-    rows = []
+def chain_hashes(stored_events: Sequence[StoredEvent], previous: dict[str, str], batch: LedgerBatch) -> list[str]:
+    """Each event's hash chained to its aggregate's previous one (``previous`` is brought up to date)."""
+    hashes = []
     for s, oid, content in zip(stored_events, batch.oids, batch.contents, strict=True):
-        chained = chain_hash(previous.get(oid, GENESIS), oid, s.originator_version, content)
-        previous[oid] = chained
-        rows.append(LedgerRow(oid, s.originator_version, now, content, chained))
-    return rows
+        previous[oid] = chain_hash(previous.get(oid, GENESIS), oid, s.originator_version, content)
+        hashes.append(previous[oid])
+    return hashes
+
+
+def chain_rows(
+    stored_events: Sequence[StoredEvent],
+    now: datetime,
+    batch: LedgerBatch,
+    chained: Sequence[str],
+) -> list[LedgerRow]:
+    """The ledger rows of events about to be stored, recorded at ``now``, with their chained hashes."""
+    return [
+        LedgerRow(oid, s.originator_version, now, content, h)
+        for s, oid, content, h in zip(stored_events, batch.oids, batch.contents, chained, strict=True)
+    ]
 
 
 class LedgerMixin:
@@ -143,7 +152,9 @@ class POPOLedgerRecorder(LedgerMixin, POPOApplicationRecorder):
         with self._database_lock:
             ids = super()._insert_events(stored_events, **kwargs)  # re-entrant lock
             previous = {oid: rows[-1].chain_hash for oid, rows in self._ledger.items() if rows}
-            for row in chain_rows(stored_events, previous, self.clock(), kwargs.get(BATCH)):
+            batch: LedgerBatch = kwargs.get(BATCH) or LedgerBatch.of(stored_events)
+            chained = chain_hashes(stored_events, previous, batch)
+            for row in chain_rows(stored_events, self.clock(), batch, chained):
                 self._ledger[row.originator_id].append(row)
             return ids
 
@@ -200,7 +211,7 @@ class SQLiteLedgerRecorder(LedgerMixin, SQLiteApplicationRecorder):
             row = c.fetchone()
             if row:
                 previous[oid] = row[0]
-        for r in chain_rows(stored_events, previous, self.clock(), batch):
+        for r in chain_rows(stored_events, self.clock(), batch, chain_hashes(stored_events, previous, batch)):
             c.execute(
                 f"INSERT INTO {t}_ledger VALUES (?, ?, ?, ?, ?)",
                 (r.originator_id, r.originator_version, r.recorded_at.isoformat(), r.content_hash, r.chain_hash),

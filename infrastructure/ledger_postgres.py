@@ -21,6 +21,7 @@ from infrastructure.ledger import (
     LedgerMixin,
     LedgerRow,
     access_filter,
+    chain_hashes,
     chain_rows,
 )
 
@@ -70,21 +71,21 @@ class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
         with curs.connection.cursor() as fencing:  # sent in the same pipeline: one round trip for both
             fence(fencing, self._claims, "%s")  # an Idempotency-Key claim taken over by a retry: write nothing
         previous = {UUID(str(r["originator_id"])).hex: r["chain_hash"] for r in curs.fetchall()}
-        batch.rows = chain_rows(stored_events, previous, self.clock(), batch)
+        batch.chained = chain_hashes(stored_events, previous, batch)
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         # Runs under the table lock, after the events' insert: only the ledger rows' insert, pipelined with the commit.
+        # The recorded instant is read here, under the lock, so instants follow the order of commits and "as known
+        # at T" never gains an event that committed after another one recorded later than T.
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         batch: LedgerBatch = kwargs[BATCH]
-        assert batch.rows is not None, "chained in _insert_events"
+        assert batch.chained is not None, "chained in _insert_events"
+        rows = chain_rows(stored_events, self.clock(), batch, batch.chained)
         curs.executemany(
             SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self._ledger),
-            [
-                (UUID(r.originator_id), r.originator_version, r.recorded_at, r.content_hash, r.chain_hash)
-                for r in batch.rows
-            ],
+            [(UUID(r.originator_id), r.originator_version, r.recorded_at, r.content_hash, r.chain_hash) for r in rows],
         )
         return ids
 
