@@ -96,8 +96,8 @@ def check_policy_jurisdiction(actor: Actor, jurisdiction: str) -> None:
     the province's value."""
     if actor.role is not Role.SYSTEM and not jurisdiction.startswith(actor.jurisdiction):
         raise OutsideJurisdiction(
-            f"jurisdiction {jurisdiction} is outside the caller's {actor.jurisdiction}: a value for"
-            f" {jurisdiction} is set by an admin whose token names {jurisdiction} or a prefix of it",
+            f"jurisdiction {jurisdiction} is outside the caller's {actor.jurisdiction}: the parameters of"
+            f" {jurisdiction} are set and confirmed by an admin whose token names {jurisdiction} or a prefix of it",
             field="jurisdiction",
             rule="jurisdiction",
         )
