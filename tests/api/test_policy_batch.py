@@ -44,7 +44,8 @@ def test_a_batch_is_recorded_in_one_save_and_followed_for_each_value(client: Tes
         for n in client.app.state.services.casework.recorder.select_notifications(before + 1, 100)  # type: ignore[attr-defined]
         if "Policy" in n.topic
     ]
-    assert len(policy_events) == 2 and policy_events[0].id + 1 == policy_events[1].id  # one save, in order
+    assert len(policy_events) == 2
+    assert policy_events[0].id + 1 == policy_events[1].id
     assert client.app.state.services.recalculation.follow() == []  # type: ignore[attr-defined]
     household = client.app.state.services.casework.get_household(UUID(h["household_id"]))  # type: ignore[attr-defined]
     assert household.enrolment(UUID(eid)).amount_on(date(2025, 1, 1)) == Decimal("1200.00")
@@ -131,7 +132,9 @@ def test_readiness_of_the_seeded_district_names_the_days_past_the_confirmation(c
             "confirmed_until": "2026-12-31",
         }
     ]
-    assert urban["description"] and urban["national_legal_basis"] and urban["kind"] == "amount"
+    assert urban["description"]
+    assert urban["national_legal_basis"]
+    assert urban["kind"] == "amount"
     notice = next(p for p in body["parameters"] if p["name"] == "dibao.public_notice_days")
     assert notice["in_force"][0]["jurisdiction"] == "43"  # inherited from the province
     ready = client.get(
