@@ -4,7 +4,7 @@ from, and the days on which a rule would refuse for want of a value or of a conf
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Annotated
 
@@ -21,6 +21,9 @@ from infrastructure.policy_seed import ParameterInfo, load_catalogue
 router = APIRouter()  # included by api.routers.policy, under its prefix
 
 DIVISION_OR_PREFIX = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"
+DAY_OR_MONTH = r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"
+FROM_HELP = "first day, YYYY-MM-DD, or YYYY-MM for the month's first (default: today)"
+TO_HELP = "last day, YYYY-MM-DD, or YYYY-MM for the month's last (default: the first day)"
 #: The longest period one question may cover (ten years).
 MAX_DAYS = 3660
 
@@ -78,14 +81,14 @@ def policy_readiness(
     actor: ActorDep,
     services: ServicesDep,
     division: Annotated[str, Query(pattern=DIVISION_OR_PREFIX, description="a division code or a 2/4-digit prefix")],
-    start: Annotated[date | None, Query(alias="from", description="first day (default: today)")] = None,
-    end: Annotated[date | None, Query(alias="to", description="last day (default: the first day)")] = None,
+    start: Annotated[str | None, Query(alias="from", pattern=DAY_OR_MONTH, description=FROM_HELP)] = None,
+    end: Annotated[str | None, Query(alias="to", pattern=DAY_OR_MONTH, description=TO_HELP)] = None,
 ) -> ReadinessOut:
     """Every parameter the rules of every program read, over the period: what is in force, inherited from
     which jurisdiction, and what is missing or unconfirmed — so one answer lists what a new jurisdiction
     must set (``jiuzhu policy load FILE``) instead of one refusal per township review."""
-    first = start or services.casework.clock().date()
-    last = end or first
+    first = _day(start, "from", last_of_month=False) if start else services.casework.clock().date()
+    last = _day(end, "to", last_of_month=True) if end else first
     if last < first or (last - first).days > MAX_DAYS:
         raise InvalidValue(f"'to' must be on or after 'from', at most {MAX_DAYS} days", field="to", rule="period")
     found = readiness(services.casework.policy(), division, first, last)
@@ -98,6 +101,19 @@ def policy_readiness(
         unconfirmed=[p.name for p in found if p.unconfirmed],
         parameters=[_out(p, _catalogue().get(p.name)) for p in found],
     )
+
+
+def _day(text: str, name: str, *, last_of_month: bool) -> date:
+    """A day (``2024-07-01``) or a month (``2024-07``: its first day, or its last for ``to``)."""
+    try:
+        if len(text) == len("2024-07-01"):
+            return date.fromisoformat(text)
+        first = date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise InvalidValue(f"{name} is not a date: {text!r}", field=name, rule="date") from None
+    if not last_of_month:
+        return first
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 @cache

@@ -148,3 +148,13 @@ def test_readiness_refuses_a_backwards_period(client: TestClient, auth: Auth) ->
         READINESS, params={"division": "43", "from": "2025-01-01", "to": "2024-01-01"}, headers=auth("admin")
     )
     assert_problem(r, 422, "invalid-value", field="to", rule="period")
+
+
+def test_readiness_takes_months_too(client: TestClient, auth: Auth) -> None:
+    """``from=2024-01&to=2024-06`` (as the statistics take them) is 2024-01-01 to 2024-06-30."""
+    params = {"division": "430112", "from": "2024-01", "to": "2024-06"}
+    r = client.get(READINESS, params=params, headers=auth("analyst"))
+    assert r.status_code == 200, r.text
+    assert (r.json()["from"], r.json()["to"]) == ("2024-01-01", "2024-06-30")
+    bad = client.get(READINESS, params={**params, "to": "2024-13-01"}, headers=auth("analyst"))
+    assert_problem(bad, 422, "invalid-value", field="to", rule="date")
