@@ -10,7 +10,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from api import cli_import
+from api import cli_import, cli_policy
 from domain.values import Role
 from infrastructure.settings import DEV_CIPHER_KEY, DEV_SECRET, Settings
 from infrastructure.tokens import TokenIssuer
@@ -274,3 +274,4 @@ def _register_national() -> None:
 _register_operations()
 _register_national()
 cli_import.register(cli)  # import-roll: a bureau's Excel roll
+cli_policy.register(cli)  # policy load, policy readiness: a jurisdiction's parameters

@@ -47,6 +47,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "get_parameters": ANYONE,
     "set_parameter": ADMIN,
     "confirm_parameter": ADMIN,
+    "set_parameters": ADMIN,
+    "confirm_parameters": ADMIN,
+    "policy_readiness": ANYONE,
     "run_payroll": DECIDE,
     "read_payroll": frozenset({Role.APPROVER, Role.AUDITOR}),
     "read_roll": READ_PERSONAL | {Role.ANALYST},  # analysts get aggregate cells, small ones suppressed

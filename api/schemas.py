@@ -236,6 +236,16 @@ class ParameterIn(RequestBody):
     reason: Text = Field(min_length=1)
 
 
+#: The most items one batch of parameter values or confirmations may carry.
+MAX_POLICY_BATCH = 1000
+
+
+class ParametersIn(RequestBody):
+    """Many dated values, recorded all together or not at all; a refusal names the item (``items.3.value``)."""
+
+    items: list[ParameterIn] = Field(min_length=1, max_length=MAX_POLICY_BATCH)
+
+
 class CareAssessmentIn(Dated):
     unable_activities: list[str] = Field(
         max_length=6, description="of eating, dressing, bed_transfer, toileting, walking_indoors, bathing"

@@ -146,8 +146,9 @@ class ParameterSnapshot:
         if self.confirmed is not None:
             until = self.confirmed.get((name, value.jurisdiction))
             if until is None or until < self.on:
+                how_far = "is never confirmed" if until is None else f"is confirmed only until {until}"
                 raise RuleViolation(
-                    f"parameter {name} for {value.jurisdiction} is confirmed only until {until}, not for {self.on}:"
+                    f"parameter {name} for {value.jurisdiction} {how_far}, not for {self.on}:"
                     " an admin must confirm it further or set a new value",
                     field=name,
                     rule="parameter-not-confirmed",

@@ -54,7 +54,9 @@ def load_catalogue(path: Path | None = None) -> dict[str, ParameterInfo]:
 
 def load_seed(path: Path | None = None) -> list[dict[str, Any]]:
     """The seed values, one row per dated value: name, jurisdiction, effective_from, value, legal_basis
-    (the value's own, else the parameter's) and confirmed_until (dates)."""
+    (the value's own, else the parameter's; empty if neither: recording refuses it, naming the row) and
+    confirmed_until (dates). A jurisdiction's parameter file (``jiuzhu policy load``) has the same shape;
+    it may leave out kind, unit and description."""
     out = []
     for name, entry in _read(path).items():
         for row in entry.get("values") or []:
@@ -64,7 +66,7 @@ def load_seed(path: Path | None = None) -> list[dict[str, Any]]:
                     "jurisdiction": str(row["jurisdiction"]),
                     "effective_from": _day(row["effective_from"]),
                     "value": row["value"],
-                    "legal_basis": row.get("legal_basis") or entry["legal_basis"],
+                    "legal_basis": row.get("legal_basis") or entry.get("legal_basis") or "",
                     "confirmed_until": _day(row.get("confirmed_until", SEED_CONFIRMED_UNTIL)),
                 }
             )

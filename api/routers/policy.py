@@ -8,13 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from api.deps import ActorDep, CreateDep, ServicesDep
-from api.schemas import IsoDate, ParameterIn, RequestBody
+from api.deps import ActorDep, CreateDep, Services, ServicesDep, Write
+from api.routers.policy_readiness import router as readiness_router
+from api.schemas import MAX_POLICY_BATCH, IsoDate, ParameterIn, ParametersIn, RequestBody
 from api.views import ParameterOut
+from application import policy_service
 from application.commands import ConfirmParameter, SetParameter
-from application.jobs import JobReport
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
+router.include_router(readiness_router)
+
+#: A division code or a jurisdiction prefix: a province (2 digits) or a city (4) reads what is set for it.
+DIVISION_OR_PREFIX = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"
+DIVISION_HELP = "a division code (6, 9 or 12 digits) or a province (2) or city (4) prefix"
 
 
 class RecalculationOut(BaseModel):
@@ -24,6 +30,11 @@ class RecalculationOut(BaseModel):
 
 
 class ParameterSetOut(ParameterOut):
+    recalculation: RecalculationOut
+
+
+class ParametersSetOut(BaseModel):
+    parameters: list[ParameterOut]
     recalculation: RecalculationOut
 
 
@@ -38,7 +49,7 @@ class ParametersOut(BaseModel):
 def get_parameters(
     actor: ActorDep,
     services: ServicesDep,
-    division: Annotated[str, Query(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$")],
+    division: Annotated[str, Query(pattern=DIVISION_OR_PREFIX, description=DIVISION_HELP)],
     on: date | None = None,
 ) -> ParametersOut:
     day = on or services.casework.clock().date()
@@ -60,6 +71,16 @@ class ConfirmationIn(RequestBody):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class ConfirmationsIn(RequestBody):
+    """Many confirmations, recorded all together or not at all; a refusal names the item (``items.3.name``)."""
+
+    items: list[ConfirmationIn] = Field(min_length=1, max_length=MAX_POLICY_BATCH)
+
+
+class ConfirmationsOut(BaseModel):
+    items: list[ConfirmationIn]
+
+
 @router.post(
     "/confirmations",
     status_code=status.HTTP_201_CREATED,
@@ -68,16 +89,40 @@ class ConfirmationIn(RequestBody):
 )
 def confirm_parameter(body: ConfirmationIn, write: CreateDep, services: ServicesDep) -> ConfirmationIn:
     """Confirm that a parameter series holds up to a date; amounts past it are refused until confirmed."""
-    today = services.casework.clock().date()
-    services.casework.handle(
-        ConfirmParameter(
-            name=body.name,
-            jurisdiction=body.jurisdiction,
-            confirmed_until=body.confirmed_until,
-            meta=write.dated(today, body.reason),
-        )
-    )
+    services.casework.handle(_confirmation(body, write, services))
     return body
+
+
+@router.post(
+    "/confirmations:batch",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="confirm_parameters",
+    response_model=ConfirmationsOut,
+)
+def confirm_parameters(body: ConfirmationsIn, write: CreateDep, services: ServicesDep) -> ConfirmationsOut:
+    """Confirm many series at once: all recorded in one save, or none (a refusal names the item's index)."""
+    policy_service.confirm_parameters(services.casework, [_confirmation(item, write, services) for item in body.items])
+    return ConfirmationsOut(items=body.items)
+
+
+def _confirmation(body: ConfirmationIn, write: Write, services: Services) -> ConfirmParameter:
+    today = services.casework.clock().date()
+    return ConfirmParameter(
+        name=body.name,
+        jurisdiction=body.jurisdiction,
+        confirmed_until=body.confirmed_until,
+        meta=write.dated(today, body.reason),
+    )
+
+
+def _value(body: ParameterIn, write: Write) -> SetParameter:
+    return SetParameter(
+        name=body.name,
+        jurisdiction=body.jurisdiction,
+        value=body.value,
+        legal_basis=body.legal_basis,
+        meta=write.dated(body.effective_from, body.reason),
+    )
 
 
 @router.post(
@@ -88,23 +133,32 @@ def set_parameter(body: ParameterIn, write: CreateDep, services: ServicesDep) ->
     changes is recorded as an ``EntitlementChanged`` naming it (``adjusted`` counts them). The re-pricing
     is the ``Recalculation`` follower's (``application.followers``); if a ``jiuzhu follow`` worker handled
     the value first, this answer reports nothing adjusted and the worker's log tells what it changed."""
-    value = services.casework.handle(
-        SetParameter(
-            name=body.name,
-            jurisdiction=body.jurisdiction,
-            value=body.value,
-            legal_basis=body.legal_basis,
-            meta=write.dated(body.effective_from, body.reason),
-        )
+    value = services.casework.handle(_value(body, write))
+    return ParameterSetOut(**ParameterOut.of(value).model_dump(), recalculation=_recalculated(services, write))
+
+
+@router.post(
+    "/parameters:batch",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="set_parameters",
+    response_model=ParametersSetOut,
+)
+def set_parameters(body: ParametersIn, write: CreateDep, services: ServicesDep) -> ParametersSetOut:
+    """Record many dated values at once — all in one save, or none (a refusal names the item's index,
+    ``items.3.value``) — then re-price as for one value: the follower handles each value of the batch,
+    and ``recalculation`` sums what they changed."""
+    values = policy_service.set_parameters(services.casework, [_value(item, write) for item in body.items])
+    return ParametersSetOut(
+        parameters=[ParameterOut.of(v) for v in values], recalculation=_recalculated(services, write)
     )
-    # the follower re-prices (exactly once, tracked); run inline so the answer can say what changed
-    handled = services.recalculation.follow()
-    report = next((r.report for r in handled if r.value == value and r.request_id == write.request_id), JobReport())
-    return ParameterSetOut(
-        **ParameterOut.of(value).model_dump(),
-        recalculation=RecalculationOut(
-            households=report.households,
-            adjusted=len(report.recorded),
-            skipped=[f"{h}/{e}: {why}" for h, e, why in report.skipped],
-        ),
+
+
+def _recalculated(services: Services, write: Write) -> RecalculationOut:
+    """Run the follower inline (it re-prices each value exactly once, tracked) and report what it changed
+    for this request's values."""
+    handled = [r for r in services.recalculation.follow() if r.request_id == write.request_id]
+    return RecalculationOut(
+        households=sum(r.report.households for r in handled),
+        adjusted=sum(len(r.report.recorded) for r in handled),
+        skipped=[f"{h}/{e}: {why}" for r in handled for h, e, why in r.report.skipped],
     )
