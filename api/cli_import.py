@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 import yaml
@@ -17,6 +18,14 @@ from rich.progress import Progress
 from domain.errors import DomainError
 from domain.values import Actor, Program, Role, jurisdiction_prefix
 from infrastructure.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from application.casework import Casework
+    from application.roll_import import Outcome, RollRequest
+    from application.roll_validation import Plan
+    from infrastructure.workbook import Sheet
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -37,14 +46,12 @@ def import_roll(
     the same file records nothing twice; the report names every problem in Chinese and English."""
     from api.composition import build_services
     from application.roll_import import RollRequest
-    from application.roll_import import import_roll as run_import
     from application.roll_report import counts, report_rows
     from infrastructure.workbook import file_hash, read_sheet, write_table
 
     try:
-        request = RollRequest(
-            Program(program), jurisdiction_prefix(division), date.fromisoformat(as_of), _actor(user, division), dry_run
-        )
+        on, actor = date.fromisoformat(as_of), _actor(user, division)
+        request = RollRequest(Program(program), jurisdiction_prefix(division), on, actor, dry_run, batch_size)
         fields = yaml.safe_load(mapping.read_text(encoding="utf-8")) if mapping else None
         roll = read_sheet(path, sheet)
     except (DomainError, ValueError, KeyError) as e:
@@ -53,16 +60,7 @@ def import_roll(
     services = build_services(Settings())
     started = time.perf_counter()
     try:
-        with Progress(console=console) as bar:
-            task = bar.add_task("dry run" if dry_run else "importing", total=len(roll.rows))
-            plan, outcome = run_import(
-                services.casework,
-                roll,
-                file_hash(path),
-                RollRequest(request.program, request.division, request.as_of, request.actor, dry_run, batch_size),
-                fields,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+        plan, outcome = _run(services.casework, roll, file_hash(path), request, fields)
     except DomainError as e:
         console.print(f"[red]refused[/] {e.field}: {e.message} ({e.rule})", highlight=False)
         raise typer.Exit(2) from None
@@ -78,6 +76,28 @@ def import_roll(
         f"{c.skipped} skipped, {c.flagged} flagged; {c.rows / seconds * 60:,.0f} rows a minute",
         highlight=False,
     )
+
+
+def _run(
+    casework: Casework,
+    roll: Sheet,
+    digest: str,
+    request: RollRequest,
+    fields: Mapping[str, str] | None,
+) -> tuple[Plan, Outcome]:
+    """The import (or the dry run) with a progress bar."""
+    from application.roll_import import import_roll as run_import
+
+    with Progress(console=console) as bar:
+        task = bar.add_task("dry run" if request.dry_run else "importing", total=len(roll.rows))
+        return run_import(
+            casework,
+            roll,
+            digest,
+            request,
+            fields,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
 
 
 def _actor(user: str, division: str) -> Actor:

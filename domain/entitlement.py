@@ -21,6 +21,7 @@ from domain.assessment import Assessment
 from domain.enrolment import PAYABLE, Enrolment, Entitlement, Status, TownshipOpinion, parts_of
 from domain.errors import RuleViolation
 from domain.facts import FactsOn, facts_on
+from domain.household_migration import migrated_amount
 from domain.policy import STATUTORY_DEFAULTS, ParameterSnapshot
 from domain.rules import programs
 from domain.rules.ages import Ages, ages_in_force
@@ -88,19 +89,6 @@ def covered_on(
     if e.program is Program.DIBAO and not e.individual and migrated is None:
         return tuple(pid for pid, m in facts.members.items() if counted(m, month, adult_age)[0])
     return tuple(p for p in e.beneficiaries if p in facts.members)
-
-
-def migrated_amount(e: Enrolment, month: date) -> Decimal | None:
-    """The amount a migrated roll recorded (``EnrolmentMigrated``), while no review since has re-run the
-    rules (None otherwise): what the county decided under its old system is what is due until then."""
-    migration = next((d for d, name in e.decisions.items() if name == "EnrolmentMigrated"), None)
-    if migration is None:
-        return None
-    reviewed = {d for d, name in e.decisions.items() if name == "ReviewCompleted"}
-    if any(s.decision_id in reviewed and s.effective_on <= month for s in e.steps):
-        return None
-    entry = next((x for x in e.schedule if x.decision_id == migration), None)
-    return entry.amount if entry is not None else None
 
 
 def entitlement_in(

@@ -3,8 +3,8 @@ place in the source file, with one enrolment recorded as migrated (``EnrolmentMi
 
 A migration is not a decision this service took: the county decided under its old system, and the
 roll is the record of it. So nothing is assessed here; the amount is the roll's until a review re-runs
-the rules (``domain.entitlement.migrated_amount``). Deterministic ids make a second import of the same
-row collide with the first instead of adding the household twice.
+the rules (``migrated_amount`` below, read by ``domain.entitlement``). Deterministic ids make a second
+import of the same row collide with the first instead of adding the household twice.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from domain.enrolment import Enrolment
 from domain.errors import InvalidValue
 from domain.household_enrolment_events import EnrolmentMigrated
 from domain.members import Member
@@ -112,3 +113,16 @@ def migrate_enrolment(
         imported_by=ctx.actor.user_id,
     )
     return decision_id
+
+
+def migrated_amount(e: Enrolment, month: date) -> Decimal | None:
+    """The amount a migrated roll recorded (``EnrolmentMigrated``), while no review since has re-run the
+    rules (None otherwise): what the county decided under its old system is what is due until then."""
+    migration = next((d for d, name in e.decisions.items() if name == "EnrolmentMigrated"), None)
+    if migration is None:
+        return None
+    reviewed = {d for d, name in e.decisions.items() if name == "ReviewCompleted"}
+    if any(s.decision_id in reviewed and s.effective_on <= month for s in e.steps):
+        return None
+    entry = next((x for x in e.schedule if x.decision_id == migration), None)
+    return entry.amount if entry is not None else None
