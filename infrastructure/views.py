@@ -11,7 +11,9 @@ from uuid import UUID
 
 from application.views.rows import Count, EnrolmentRow, PayableRow, RollRow, SheetRow
 from infrastructure.fen import from_fen
-from infrastructure.view_schema import ViewSQL, parse_parts
+from infrastructure.summary_counts import SummaryCounts
+from infrastructure.view_schema import parse_parts
+from infrastructure.views_summary import SummarySQL
 
 PAYABLE = ("active", "gradual_exit")
 OPEN = ("approved", "active", "suspended", "gradual_exit")
@@ -37,14 +39,14 @@ def _in(values: Sequence[str]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"  # fixed vocabularies only, never input
 
 
-class SQLViewStore(ViewSQL):
+class SQLViewStore(SummarySQL):
     """The views with their queries: the application's ``ViewStore`` port (``application.views.ports``)
     in SQL both backends accept; ``SQLiteViews`` and ``PostgresViews`` are the concrete stores."""
 
-    def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        with self.read() as c:
-            c.execute(self.q(sql), tuple(params))
-            return list(c.fetchall())
+    def summaries(self, prefix: str) -> SummaryCounts:
+        """The statistics' counts for a jurisdiction from the monthly summaries (whole months only); the
+        ``count_*`` methods below are the exact recount they equal (tests/application/test_summaries.py)."""
+        return SummaryCounts(self, prefix)
 
     def search(
         self,
