@@ -119,6 +119,34 @@ def within_rows(figure: str, events: Iterable[Event]) -> list[Row]:
     return rows
 
 
+def county_rows(rows: Sequence[Row]) -> list[Row]:
+    """A county's summary rows from its divisions': additive and household rows summed per month (and
+    ``since``), on-day runs cut where any division's run changes and summed (households are disjoint)."""
+    sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * 6)
+    runs: list[Row] = []
+    for r in rows:
+        if r[0] in ("on_roll", "suspended"):
+            runs.append(r)
+            continue
+        s = sums[r[:7]]
+        for i, v in enumerate(r[7:]):
+            s[i] += int(v)
+    out: list[Row] = [(*k, *v) for k, v in sums.items()]
+    if not runs:
+        return out
+    first = min(r[4] for r in runs)
+    horizon = max([r[4] for r in runs] + [r[5] for r in runs if r[5] is not None])
+    acc: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for figure, level, k1, k2, start, until, _, *values in runs:
+        month = start
+        while month <= horizon and (until is None or month < until):
+            a = acc[(figure, level, k1, k2, month)]
+            for i in range(4):
+                a[i] += int(values[i])
+            month = first_of_next_month(month)
+    return out + _runs(acc, first, horizon)
+
+
 def on_day_rows(periods: Sequence[Mapping[str, Any]]) -> list[Row]:
     """On roll and suspended on each month's last day, as runs of equal figures (see the module doc).
 
@@ -144,7 +172,8 @@ def on_day_rows(periods: Sequence[Mapping[str, Any]]) -> list[Row]:
                     sums[1] += int(p["beneficiaries_count"])
                     sums[2] += int(p["monthly_fen"])
             month = first_of_next_month(month)
-    return _runs(acc, first, horizon)
+    counted = {k: [len(households), *sums] for k, (households, sums) in acc.items()}
+    return _runs(counted, first, horizon)
 
 
 def _figure(p: Mapping[str, Any]) -> str | None:
@@ -153,11 +182,12 @@ def _figure(p: Mapping[str, Any]) -> str | None:
     return "suspended" if p["status"] == "suspended" else None
 
 
-def _runs(acc: Mapping[tuple[Any, ...], tuple[set[str], list[int]]], first: date, horizon: date) -> list[Row]:
-    """Consecutive months with equal figures as one row; the run reaching the horizon stays open."""
+def _runs(acc: Mapping[tuple[Any, ...], list[int]], first: date, horizon: date) -> list[Row]:
+    """Consecutive months with equal figures (households, enrolments, persons, fen) as one row; the run
+    reaching the horizon stays open."""
     series: dict[tuple[Any, ...], dict[date, tuple[int, int, int, int]]] = defaultdict(dict)
-    for (figure, level, k1, k2, month), (households, sums) in acc.items():
-        series[(figure, level, k1, k2)][month] = (len(households), *sums)  # type: ignore[assignment]
+    for (figure, level, k1, k2, month), values in acc.items():
+        series[(figure, level, k1, k2)][month] = tuple(values)  # type: ignore[assignment]
     rows: list[Row] = []
     for (figure, level, k1, k2), by_month in series.items():
         start: date | None = None

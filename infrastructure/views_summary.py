@@ -11,12 +11,19 @@ year of a province a few summary rows per division and month, however large the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from infrastructure.summaries import Event, Row, on_day_rows, within_rows
+from infrastructure.summaries import Event, Row, county_rows, on_day_rows, within_rows
 from infrastructure.view_schema import ViewSQL
+
+COUNTY = 6  # digits of a county's code: for a county or larger the statistics read the counties' roll-ups
+#: A county's roll-up is stale: a counter, so that a roll-up running meanwhile keeps the mark.
+COUNTY_MARK = (
+    "INSERT INTO {stale} (division_code, position) VALUES (%s, 1) "
+    "ON CONFLICT (division_code) DO UPDATE SET position = {stale}.position + 1"
+)
 
 
 def within_division(prefix: str, column: str = "division_code") -> tuple[str, list[str]]:
@@ -68,30 +75,59 @@ class SummarySQL(ViewSQL):
             self.mark_all_stale()
 
     def refresh_summaries(self, prefix: str) -> int:
-        """Summarise the stale divisions within a jurisdiction; returns how many there were."""
-        where, params = within_division(prefix)
-        stale = self._rows(f"SELECT division_code FROM {self.t('stale')} WHERE {where}", params)
-        for r in stale:
-            self._summarise(r["division_code"])
-        return len(stale)
+        """Summarise the stale divisions within a jurisdiction, then, for a county or larger, roll up its
+        stale counties (a division summarised marks its county); returns how many divisions there were."""
+        divisions = [d for d in self._stale(prefix) if len(d) > COUNTY]
+        for division in divisions:
+            self._replace(division, "summary", self._division_rows, division[:COUNTY])
+        if len(prefix) <= COUNTY:
+            for county in sorted(d for d in self._stale(prefix) if len(d) == COUNTY):
+                self._replace(county, "summary_county", self._county_rows, None)
+        return len(divisions)
 
-    def _summarise(self, division: str) -> None:
+    def _stale(self, prefix: str) -> list[str]:
+        where, params = within_division(prefix)
+        return [
+            r["division_code"] for r in self._rows(f"SELECT division_code FROM {self.t('stale')} WHERE {where}", params)
+        ]
+
+    def _replace(self, code: str, table: str, compute: Callable[[Any, str], list[Row]], county: str | None) -> None:
+        """One transaction: lock the stale mark, replace the code's summary rows, mark its county stale,
+        clear the mark unless a page (or a division, for a county) marked it again meanwhile."""
         t = self.t
         with self.write() as c:
-            c.execute(
-                self.q(f"SELECT position FROM {t('stale')} WHERE division_code = %s{self.FOR_UPDATE}"), (division,)
-            )
+            c.execute(self.q(f"SELECT position FROM {t('stale')} WHERE division_code = %s{self.FOR_UPDATE}"), (code,))
             found = c.fetchall()
             if not found:
                 return  # summarised meanwhile by another reader
-            rows = self._division_rows(c, division)
-            c.execute(self.q(f"DELETE FROM {t('summary')} WHERE division_code = %s"), (division,))
+            rows = compute(c, code)
+            c.execute(self.q(f"DELETE FROM {t(table)} WHERE division_code = %s"), (code,))
             if rows:
-                self.insert_rows(c, "summary", [(division, *self._dated(r)) for r in rows])
+                self.insert_rows(c, table, [(code, *self._dated(r)) for r in rows])
+            if county is not None:
+                c.execute(self.q(COUNTY_MARK.format(stale=t("stale"))), (county,))
             c.execute(
                 self.q(f"DELETE FROM {t('stale')} WHERE division_code = %s AND position = %s"),
-                (division, found[0]["position"]),
+                (code, found[0]["position"]),
             )
+
+    def _county_rows(self, c: Any, county: str) -> list[Row]:
+        """A county's roll-up from its divisions' summary rows."""
+        where, params = within_division(county)
+        columns = ("households", "enrolments", "persons", "fen", "basic_fen", "care_fen")
+        c.execute(
+            self.q(
+                "SELECT figure, level, k1, k2, month, until, since, "
+                f"{', '.join(columns)} FROM {self.t('summary')} WHERE {where}"
+            ),
+            tuple(params),
+        )
+        rows: list[Row] = [
+            (r["figure"], r["level"], r["k1"], r["k2"], _month(r["month"]), _day(r["until"]), _day(r["since"]))
+            + tuple(int(r[k]) for k in columns)  # type: ignore[misc]
+            for r in c.fetchall()
+        ]
+        return county_rows(rows)
 
     def _dated(self, r: Row) -> tuple[Any, ...]:
         d = self.d
