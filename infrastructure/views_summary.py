@@ -19,6 +19,7 @@ from infrastructure.summaries import Event, Row, county_rows, on_day_rows, withi
 from infrastructure.view_schema import ViewSQL
 
 COUNTY = 6  # digits of a county's code: for a county or larger the statistics read the counties' roll-ups
+COUNTY_MARK_PREFIX = "C"  # a county's roll-up is stale: "C430112" (never within a range of digit codes)
 #: A county's roll-up is stale: a counter, so that a roll-up running meanwhile keeps the mark.
 COUNTY_MARK = (
     "INSERT INTO {stale} (division_code, position) VALUES (%s, 1) "
@@ -77,26 +78,27 @@ class SummarySQL(ViewSQL):
     def refresh_summaries(self, prefix: str) -> int:
         """Summarise the stale divisions within a jurisdiction, then, for a county or larger, roll up its
         stale counties (a division summarised marks its county); returns how many divisions there were."""
-        divisions = [d for d in self._stale(prefix) if len(d) > COUNTY]
+        divisions = self._stale(prefix)
         for division in divisions:
-            self._replace(division, "summary", self._division_rows, division[:COUNTY])
+            self._replace(division, division, "summary", self._division_rows)
         if len(prefix) <= COUNTY:
-            for county in sorted(d for d in self._stale(prefix) if len(d) == COUNTY):
-                self._replace(county, "summary_county", self._county_rows, None)
+            for mark in self._stale(prefix, COUNTY_MARK_PREFIX):
+                self._replace(mark, mark[len(COUNTY_MARK_PREFIX) :], "summary_county", self._county_rows)
         return len(divisions)
 
-    def _stale(self, prefix: str) -> list[str]:
+    def _stale(self, prefix: str, mark: str = "") -> list[str]:
+        """Stale divisions within a jurisdiction (or counties' marks: ``C`` and the county code)."""
         where, params = within_division(prefix)
-        return [
-            r["division_code"] for r in self._rows(f"SELECT division_code FROM {self.t('stale')} WHERE {where}", params)
-        ]
+        rows = self._rows(f"SELECT division_code FROM {self.t('stale')} WHERE {where}", [mark + p for p in params])
+        found = (r["division_code"] for r in rows)
+        return sorted(code for code in found if code.startswith(mark) and code[len(mark) :].isdigit())
 
-    def _replace(self, code: str, table: str, compute: Callable[[Any, str], list[Row]], county: str | None) -> None:
-        """One transaction: lock the stale mark, replace the code's summary rows, mark its county stale,
-        clear the mark unless a page (or a division, for a county) marked it again meanwhile."""
+    def _replace(self, mark: str, code: str, table: str, compute: Callable[[Any, str], list[Row]]) -> None:
+        """One transaction: lock the stale mark, replace the code's summary rows, mark a division's county
+        stale, clear the mark unless a page (or a division, for a county) marked it again meanwhile."""
         t = self.t
         with self.write() as c:
-            c.execute(self.q(f"SELECT position FROM {t('stale')} WHERE division_code = %s{self.FOR_UPDATE}"), (code,))
+            c.execute(self.q(f"SELECT position FROM {t('stale')} WHERE division_code = %s{self.FOR_UPDATE}"), (mark,))
             found = c.fetchall()
             if not found:
                 return  # summarised meanwhile by another reader
@@ -104,11 +106,11 @@ class SummarySQL(ViewSQL):
             c.execute(self.q(f"DELETE FROM {t(table)} WHERE division_code = %s"), (code,))
             if rows:
                 self.insert_rows(c, table, [(code, *self._dated(r)) for r in rows])
-            if county is not None:
-                c.execute(self.q(COUNTY_MARK.format(stale=t("stale"))), (county,))
+            if table == "summary":
+                c.execute(self.q(COUNTY_MARK.format(stale=t("stale"))), (COUNTY_MARK_PREFIX + code[:COUNTY],))
             c.execute(
                 self.q(f"DELETE FROM {t('stale')} WHERE division_code = %s AND position = %s"),
-                (code, found[0]["position"]),
+                (mark, found[0]["position"]),
             )
 
     def _county_rows(self, c: Any, county: str) -> list[Row]:

@@ -76,4 +76,4 @@ def test_a_districts_statistics_roll_and_worklist_read_through_a_division_index(
             plan = _plan(views, sql, params)
             assert "Seq Scan" not in plan, (name, sql, plan)
             assert any(f"jiuzhu_view_{index}" in plan for index in DIVISION_INDEXES), (name, sql, plan)
-            assert re.search(r"Index Cond: .*division_code >= '430112'", plan), (name, sql, plan)
+            assert re.search(r"Index Cond: .*division_code >= 'C?430112'", plan), (name, sql, plan)
