@@ -34,7 +34,7 @@ from tests.support import fixed_clock
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 PREFIXES = ["43", "4301", "430112", "430112001", "430112002", "430112001001", "430112003001", "430113", "44"]
-DIVISIONS = ["430112001001", "430112001002", "430112002001", "430112003001"]
+DIVISIONS = ["430112001001", "430112001002", "430112002001", "430112003001", "430112002", "430112"]
 PAYROLL = Actor("ap-county", Role.APPROVER, "4301")
 PERIOD = st.tuples(st.integers(0, 30), st.integers(0, 14))  # months after 2023-06, and how many more
 
