@@ -123,84 +123,88 @@ def county_rows(rows: Sequence[Row]) -> list[Row]:
     """A county's summary rows from its divisions': additive and household rows summed per month (and
     ``since``), on-day runs cut where any division's run changes and summed (households are disjoint)."""
     sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * 6)
-    runs: list[Row] = []
+    steps: dict[tuple[Any, ...], list[tuple[date, None, int, tuple[int, ...]]]] = defaultdict(list)
     for r in rows:
         if r[0] in ("on_roll", "suspended"):
-            runs.append(r)
+            values = tuple(int(v) for v in r[7:11])
+            steps[r[:4]].append((r[4], None, +1, values))
+            if r[5] is not None:
+                steps[r[:4]].append((r[5], None, -1, values))
             continue
         s = sums[r[:7]]
         for i, v in enumerate(r[7:]):
             s[i] += int(v)
     out: list[Row] = [(*k, *v) for k, v in sums.items()]
-    if not runs:
-        return out
-    first = min(r[4] for r in runs)
-    horizon = max([r[4] for r in runs] + [r[5] for r in runs if r[5] is not None])
-    acc: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for figure, level, k1, k2, start, until, _, *values in runs:
-        month = start
-        while month <= horizon and (until is None or month < until):
-            a = acc[(figure, level, k1, k2, month)]
-            for i in range(4):
-                a[i] += int(values[i])
-            month = first_of_next_month(month)
-    return out + _runs(acc, first, horizon)
+    for key, changes in steps.items():
+        out += _sweep(key, changes)
+    return out
 
 
 def on_day_rows(periods: Sequence[Mapping[str, Any]]) -> list[Row]:
     """On roll and suspended on each month's last day, as runs of equal figures (see the module doc).
 
-    ``periods``: the division's period rows (dates parsed) in a status that either figure counts."""
-    figures = [(_figure(p), p) for p in periods]
-    figures = [(f, p) for f, p in figures if f is not None]
-    if not figures:
-        return []
-    bounds = [p["from_date"] for _, p in figures] + [p["to_date"] for _, p in figures if p["to_date"] is not None]
-    first, horizon = month_of(min(bounds)), month_of(max(bounds))
-    acc: dict[tuple[Any, ...], tuple[set[str], list[int]]] = {}
-    for figure, p in figures:
-        month = month_of(p["from_date"])
-        while month <= horizon:
-            end = last_day(month)
-            if p["to_date"] is not None and p["to_date"] <= end:
-                break
-            if p["from_date"] <= end:
-                for by in LEVELS_ON:
-                    households, sums = acc.setdefault((figure, level_name(by), *_key(p, by), month), (set(), [0, 0, 0]))
-                    households.add(p["household_id"])
-                    sums[0] += 1
-                    sums[1] += int(p["beneficiaries_count"])
-                    sums[2] += int(p["monthly_fen"])
-            month = first_of_next_month(month)
-    counted = {k: [len(households), *sums] for k, (households, sums) in acc.items()}
-    return _runs(counted, first, horizon)
+    A period covers the last days of the months from its first day's month up to, not including, the
+    month its end falls in. ``periods``: the division's period rows (dates parsed)."""
+    steps: dict[tuple[Any, ...], list[tuple[date, str, int, tuple[int, ...]]]] = defaultdict(list)
+    for p in periods:
+        figure = _figure(p)
+        if figure is None:
+            continue
+        start, end = month_of(p["from_date"]), month_of(p["to_date"]) if p["to_date"] is not None else None
+        if end is not None and end <= start:
+            continue  # ends within its first month: never in force on a month's last day
+        values = (0, 1, int(p["beneficiaries_count"]), int(p["monthly_fen"]))
+        for by in LEVELS_ON:
+            changes = steps[(figure, level_name(by), *_key(p, by))]
+            changes.append((start, p["household_id"], +1, values))
+            if end is not None:
+                changes.append((end, p["household_id"], -1, values))
+    out: list[Row] = []
+    for key, changes in steps.items():
+        out += _sweep(key, changes)
+    return out
+
+
+def _sweep(key: tuple[Any, ...], changes: list[Any]) -> list[Row]:
+    """Runs of equal figures from dated changes (month, household or None, +1/-1, values): households
+    are those covered at least once (a household's coverage is counted), or summed when None."""
+    covered: dict[str, int] = defaultdict(int)
+    total = [0, 0, 0, 0]
+    rows: list[Row] = []
+    changes.sort(key=lambda c: c[0])
+    i = 0
+    while i < len(changes):
+        month = changes[i][0]
+        while i < len(changes) and changes[i][0] == month:
+            _, household, sign, values = changes[i]
+            for j in range(1, 4):
+                total[j] += sign * values[j]
+            if household is None:
+                total[0] += sign * values[0]
+            else:
+                before = covered[household]
+                covered[household] = before + sign
+                total[0] += (covered[household] > 0) - (before > 0)
+            i += 1
+        if rows and rows[-1][5] is None:  # the run in force until now ends here
+            rows[-1] = (*rows[-1][:5], month, *rows[-1][6:])
+        if any(total):
+            rows.append((*key, month, None, None, *total, 0, 0))
+    return _merge(rows)
+
+
+def _merge(rows: list[Row]) -> list[Row]:
+    """Adjacent runs with the same figures as one."""
+    out: list[Row] = []
+    for r in rows:
+        if out and out[-1][5] == r[4] and out[-1][7:] == r[7:]:
+            out[-1] = (*out[-1][:5], r[5], *out[-1][6:])
+        else:
+            out.append(r)
+    return out
 
 
 def _figure(p: Mapping[str, Any]) -> str | None:
     if p["status"] in PAYABLE and int(p["monthly_fen"]) > 0:
         return "on_roll"
     return "suspended" if p["status"] == "suspended" else None
-
-
-def _runs(acc: Mapping[tuple[Any, ...], list[int]], first: date, horizon: date) -> list[Row]:
-    """Consecutive months with equal figures (households, enrolments, persons, fen) as one row; the run
-    reaching the horizon stays open."""
-    series: dict[tuple[Any, ...], dict[date, tuple[int, int, int, int]]] = defaultdict(dict)
-    for (figure, level, k1, k2, month), values in acc.items():
-        series[(figure, level, k1, k2)][month] = tuple(values)  # type: ignore[assignment]
-    rows: list[Row] = []
-    for (figure, level, k1, k2), by_month in series.items():
-        start: date | None = None
-        value = (0, 0, 0, 0)
-        month = first
-        while True:
-            current = by_month.get(month, (0, 0, 0, 0)) if month <= horizon else None
-            if current != value:
-                if start is not None and value != (0, 0, 0, 0):
-                    until = month if current is not None else None
-                    rows.append((figure, level, k1, k2, start, until, None, *value, 0, 0))
-                if current is None:
-                    break
-                start, value = month, current
-            month = first_of_next_month(month)
-    return rows

@@ -18,6 +18,7 @@ from typing import Any
 from infrastructure.summaries import Event, Row, county_rows, on_day_rows, within_rows
 from infrastructure.view_schema import ViewSQL
 
+BATCH = 100  # divisions summarised per transaction
 COUNTY = 6  # digits of a county's code: for a county or larger the statistics read the counties' roll-ups
 COUNTY_MARK_PREFIX = "C"  # a county's roll-up is stale: "C430112" (never within a range of digit codes)
 #: A county's roll-up is stale: a counter, so that a roll-up running meanwhile keeps the mark.
@@ -79,11 +80,14 @@ class SummarySQL(ViewSQL):
         """Summarise the stale divisions within a jurisdiction, then, for a county or larger, roll up its
         stale counties (a division summarised marks its county); returns how many divisions there were."""
         divisions = self._stale(prefix)
-        for division in divisions:
-            self._replace(division, division, "summary", self._division_rows)
+        for start in range(0, len(divisions), BATCH):  # a commit per division was most of a rebuild's summarising
+            with self.write() as c:
+                for division in divisions[start : start + BATCH]:
+                    self._replace(c, division, division, "summary", self._division_rows)
         if len(prefix) <= COUNTY:
             for mark in self._stale(prefix, COUNTY_MARK_PREFIX):
-                self._replace(mark, mark[len(COUNTY_MARK_PREFIX) :], "summary_county", self._county_rows)
+                with self.write() as c:
+                    self._replace(c, mark, mark[len(COUNTY_MARK_PREFIX) :], "summary_county", self._county_rows)
         return len(divisions)
 
     def _stale(self, prefix: str, mark: str = "") -> list[str]:
@@ -93,25 +97,25 @@ class SummarySQL(ViewSQL):
         found = (r["division_code"] for r in rows)
         return sorted(code for code in found if code.startswith(mark) and code[len(mark) :].isdigit())
 
-    def _replace(self, mark: str, code: str, table: str, compute: Callable[[Any, str], list[Row]]) -> None:
-        """One transaction: lock the stale mark, replace the code's summary rows, mark a division's county
-        stale, clear the mark unless a page (or a division, for a county) marked it again meanwhile."""
+    def _replace(self, c: Any, mark: str, code: str, table: str, compute: Callable[[Any, str], list[Row]]) -> None:
+        """In the caller's transaction: lock the stale mark, replace the code's summary rows, mark a
+        division's county stale, clear the mark unless a page (or a division, for a county) marked it
+        again meanwhile."""
         t = self.t
-        with self.write() as c:
-            c.execute(self.q(f"SELECT position FROM {t('stale')} WHERE division_code = %s{self.FOR_UPDATE}"), (mark,))
-            found = c.fetchall()
-            if not found:
-                return  # summarised meanwhile by another reader
-            rows = compute(c, code)
-            c.execute(self.q(f"DELETE FROM {t(table)} WHERE division_code = %s"), (code,))
-            if rows:
-                self.insert_rows(c, table, [(code, *self._dated(r)) for r in rows])
-            if table == "summary":
-                c.execute(self.q(COUNTY_MARK.format(stale=t("stale"))), (COUNTY_MARK_PREFIX + code[:COUNTY],))
-            c.execute(
-                self.q(f"DELETE FROM {t('stale')} WHERE division_code = %s AND position = %s"),
-                (mark, found[0]["position"]),
-            )
+        c.execute(self.q(f"SELECT position FROM {t('stale')} WHERE division_code = %s{self.FOR_UPDATE}"), (mark,))
+        found = c.fetchall()
+        if not found:
+            return  # summarised meanwhile by another reader
+        rows = compute(c, code)
+        c.execute(self.q(f"DELETE FROM {t(table)} WHERE division_code = %s"), (code,))
+        if rows:
+            self.insert_rows(c, table, [(code, *self._dated(r)) for r in rows])
+        if table == "summary":
+            c.execute(self.q(COUNTY_MARK.format(stale=t("stale"))), (COUNTY_MARK_PREFIX + code[:COUNTY],))
+        c.execute(
+            self.q(f"DELETE FROM {t('stale')} WHERE division_code = %s AND position = %s"),
+            (mark, found[0]["position"]),
+        )
 
     def _county_rows(self, c: Any, county: str) -> list[Row]:
         """A county's roll-up from its divisions' summary rows."""
