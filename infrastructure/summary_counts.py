@@ -17,7 +17,7 @@ from typing import Any
 from application.views.rows import Count
 from infrastructure.fen import from_fen
 from infrastructure.summaries import FINEST, LEVELS_HOUSEHOLDS, LEVELS_ON, PAYABLE, last_day, level_name, month_of
-from infrastructure.views_summary import COUNTY, SummarySQL, within_division
+from infrastructure.views_summary import ROLLUPS, SummarySQL, within_division
 
 
 class SummaryCounts:
@@ -26,13 +26,16 @@ class SummaryCounts:
     def __init__(self, store: SummarySQL, prefix: str):
         self.store = store
         self.prefix = prefix
-        self.table = "summary_county" if len(prefix) <= COUNTY else "summary"  # counties' roll-ups, or divisions'
+        grains = [g for g in ROLLUPS if len(prefix) <= g]  # the roll-up of the jurisdiction's own grain, if any
+        self.table = "summary_rollup" if grains else "summary"
+        self.grain = f" AND length(division_code) = {min(grains)}" if grains else ""
         store.refresh_summaries(prefix)
 
     def _select(self, figure: str, where: str, params: Sequence[Any], sums: str) -> list[Any]:
         division, more = within_division(self.prefix)
         return self.store._rows(
-            f"SELECT k1, k2, {sums} FROM {self.store.t(self.table)} WHERE figure = %s AND {where} AND {division} "
+            f"SELECT k1, k2, {sums} FROM {self.store.t(self.table)} "
+            f"WHERE figure = %s AND {where} AND {division}{self.grain} "
             "GROUP BY k1, k2",
             (figure, *params, *more),
         )

@@ -29,7 +29,7 @@ PREFIX = "jiuzhu_view_"
 TABLES = ("households", "members", "enrolments", "periods", "grants", "payments")
 REWRITTEN = TABLES[:-1]  # a household's own rows, rewritten whole; payments are only ever added
 UNSEALED_KEPT = 200_000
-SUMMARY_TABLES = ("summary", "summary_county", "stale")  # derived from the rows above (infrastructure.views_summary)
+SUMMARY_TABLES = ("summary", "summary_rollup", "stale")  # derived from the rows above (infrastructure.views_summary)
 DELETE_CHUNK = 500  # household ids per DELETE … IN (…): well within SQLite's limit on parameters
 
 
@@ -144,16 +144,16 @@ class ViewSQL(TrackingRecorder):
             f"level TEXT NOT NULL, k1 TEXT, k2 TEXT, month {dt} NOT NULL, until {dt}, since {dt}, "
             f"households {big} NOT NULL, enrolments {big} NOT NULL, persons {big} NOT NULL, fen {big} NOT NULL, "
             f"basic_fen {big} NOT NULL, care_fen {big} NOT NULL)",
-            f"CREATE TABLE IF NOT EXISTS {t('summary_county')} (division_code TEXT NOT NULL, figure TEXT NOT NULL, "
+            f"CREATE TABLE IF NOT EXISTS {t('summary_rollup')} (division_code TEXT NOT NULL, figure TEXT NOT NULL, "
             f"level TEXT NOT NULL, k1 TEXT, k2 TEXT, month {dt} NOT NULL, until {dt}, since {dt}, "
             f"households {big} NOT NULL, enrolments {big} NOT NULL, persons {big} NOT NULL, fen {big} NOT NULL, "
             f"basic_fen {big} NOT NULL, care_fen {big} NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS {t('stale')} (division_code TEXT PRIMARY KEY, position {big} NOT NULL)",
             f"CREATE INDEX IF NOT EXISTS {PREFIX}summary_read ON {t('summary')} (figure, level, division_code, month)",
             f"CREATE INDEX IF NOT EXISTS {PREFIX}summary_division ON {t('summary')} (division_code)",
-            f"CREATE INDEX IF NOT EXISTS {PREFIX}summary_county_read ON {t('summary_county')} "
+            f"CREATE INDEX IF NOT EXISTS {PREFIX}summary_rollup_read ON {t('summary_rollup')} "
             "(figure, level, division_code, month)",
-            f"CREATE INDEX IF NOT EXISTS {PREFIX}summary_county_county ON {t('summary_county')} (division_code)",
+            f"CREATE INDEX IF NOT EXISTS {PREFIX}summary_rollup_code ON {t('summary_rollup')} (division_code)",
             f"CREATE INDEX IF NOT EXISTS {PREFIX}periods_division ON {t('periods')} (division_code, program, status)",
             f"CREATE INDEX IF NOT EXISTS {PREFIX}payments_division ON {t('payments')} (division_code, paid_month)",
             f"CREATE INDEX IF NOT EXISTS {PREFIX}grants_division ON {t('grants')} (division_code)",

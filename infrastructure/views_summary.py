@@ -3,10 +3,13 @@
 The projection marks each division its page touched as *stale* (with the page's position) in the
 same transaction as the view rows and the tracking record, so a page is summarised exactly when its
 rows are there: never twice, never lost. Before the statistics read the summaries of a jurisdiction,
-the stale divisions within it are summarised again from their own view rows (``summaries.py``) —
-each in one transaction that replaces that division's summary rows and clears its mark only if no
-page marked it again meanwhile. Reading a district therefore costs that district's rows at most, and a
-year of a province a few summary rows per division and month, however large the store.
+the stale divisions within it are summarised again from their own view rows (``summaries.py``):
+a transaction replaces each division's summary rows, marks its county's roll-up stale and clears the
+division's mark only if no page marked it again meanwhile. For a county or larger the stale roll-ups
+follow, finest first (``summary_rollup``: counties from their divisions' rows, cities from their
+counties', the province from its cities'), each marking the one above it. Reading a district costs
+that district's rows at most, and a year of a province a few rows per month and grouping, however
+large the store.
 """
 
 from __future__ import annotations
@@ -19,9 +22,12 @@ from infrastructure.summaries import Event, Row, county_rows, on_day_rows, withi
 from infrastructure.view_schema import ViewSQL
 
 BATCH = 100  # divisions summarised per transaction
-COUNTY = 6  # digits of a county's code: for a county or larger the statistics read the counties' roll-ups
-COUNTY_MARK_PREFIX = "C"  # a county's roll-up is stale: "C430112" (never within a range of digit codes)
-#: A county's roll-up is stale: a counter, so that a roll-up running meanwhile keeps the mark.
+#: The roll-ups' grains, finest first: county, city, province (digits of the code). A jurisdiction reads
+#: the roll-up of its own grain, or (township, village) its divisions' rows.
+ROLLUPS = (6, 4, 2)
+COUNTY = ROLLUPS[0]
+ROLLUP_MARK = "C"  # a roll-up is stale: "C430112" (never within a range of digit codes)
+#: A roll-up is stale: a counter, so that a roll-up running meanwhile keeps the mark.
 COUNTY_MARK = (
     "INSERT INTO {stale} (division_code, position) VALUES (%s, 1) "
     "ON CONFLICT (division_code) DO UPDATE SET position = {stale}.position + 1"
@@ -77,30 +83,34 @@ class SummarySQL(ViewSQL):
             self.mark_all_stale()
 
     def refresh_summaries(self, prefix: str) -> int:
-        """Summarise the stale divisions within a jurisdiction, then, for a county or larger, roll up its
-        stale counties (a division summarised marks its county); returns how many divisions there were."""
+        """Summarise the stale divisions within a jurisdiction, then roll up the stale counties, cities and
+        province within it, as far as its own grain (each one summarised marks its parent); returns how
+        many divisions there were."""
         divisions = self._stale(prefix)
         for start in range(0, len(divisions), BATCH):  # a commit per division was most of a rebuild's summarising
             with self.write() as c:
                 for division in divisions[start : start + BATCH]:
                     self._replace(c, division, division, "summary", self._division_rows)
-        if len(prefix) <= COUNTY:
-            for mark in self._stale(prefix, COUNTY_MARK_PREFIX):
-                with self.write() as c:
-                    self._replace(c, mark, mark[len(COUNTY_MARK_PREFIX) :], "summary_county", self._county_rows)
+        for grain in ROLLUPS:
+            if len(prefix) > grain:
+                break
+            for mark in self._stale(prefix, ROLLUP_MARK):
+                if len(mark) == len(ROLLUP_MARK) + grain:
+                    with self.write() as c:
+                        self._replace(c, mark, mark[len(ROLLUP_MARK) :], "summary_rollup", self._rollup_rows)
         return len(divisions)
 
     def _stale(self, prefix: str, mark: str = "") -> list[str]:
-        """Stale divisions within a jurisdiction (or counties' marks: ``C`` and the county code)."""
+        """Stale divisions within a jurisdiction (or roll-ups' marks: ``C`` and the code)."""
         where, params = within_division(prefix)
         rows = self._rows(f"SELECT division_code FROM {self.t('stale')} WHERE {where}", [mark + p for p in params])
         found = (r["division_code"] for r in rows)
         return sorted(code for code in found if code.startswith(mark) and code[len(mark) :].isdigit())
 
     def _replace(self, c: Any, mark: str, code: str, table: str, compute: Callable[[Any, str], list[Row]]) -> None:
-        """In the caller's transaction: lock the stale mark, replace the code's summary rows, mark a
-        division's county stale, clear the mark unless a page (or a division, for a county) marked it
-        again meanwhile."""
+        """In the caller's transaction: lock the stale mark, replace the code's summary rows, mark the
+        roll-up above it stale, clear the mark unless a page (or, for a roll-up, a summary below it)
+        marked it again meanwhile."""
         t = self.t
         c.execute(self.q(f"SELECT position FROM {t('stale')} WHERE division_code = %s{self.FOR_UPDATE}"), (mark,))
         found = c.fetchall()
@@ -110,21 +120,27 @@ class SummarySQL(ViewSQL):
         c.execute(self.q(f"DELETE FROM {t(table)} WHERE division_code = %s"), (code,))
         if rows:
             self.insert_rows(c, table, [(code, *self._dated(r)) for r in rows])
-        if table == "summary":
-            c.execute(self.q(COUNTY_MARK.format(stale=t("stale"))), (COUNTY_MARK_PREFIX + code[:COUNTY],))
+        parent = _parent(code) if table == "summary_rollup" else code[:COUNTY]
+        if parent is not None:
+            c.execute(self.q(COUNTY_MARK.format(stale=t("stale"))), (ROLLUP_MARK + parent,))
         c.execute(
             self.q(f"DELETE FROM {t('stale')} WHERE division_code = %s AND position = %s"),
             (mark, found[0]["position"]),
         )
 
-    def _county_rows(self, c: Any, county: str) -> list[Row]:
-        """A county's roll-up from its divisions' summary rows."""
-        where, params = within_division(county)
+    def _rollup_rows(self, c: Any, code: str) -> list[Row]:
+        """A county's roll-up from its divisions' summary rows; a city's from its counties', a province's
+        from its cities'."""
+        where, params = within_division(code)
+        if len(code) == COUNTY:
+            source = self.t("summary")
+        else:
+            child = ROLLUPS[ROLLUPS.index(len(code)) - 1]
+            source, where = self.t("summary_rollup"), f"{where} AND length(division_code) = {child}"
         columns = ("households", "enrolments", "persons", "fen", "basic_fen", "care_fen")
         c.execute(
             self.q(
-                "SELECT figure, level, k1, k2, month, until, since, "
-                f"{', '.join(columns)} FROM {self.t('summary')} WHERE {where}"
+                f"SELECT figure, level, k1, k2, month, until, since, {', '.join(columns)} FROM {source} WHERE {where}"
             ),
             tuple(params),
         )
@@ -176,6 +192,12 @@ class SummarySQL(ViewSQL):
             *within_rows("exits", [_ended(e) for e in enrolments if e["ended_on"] is not None]),
             *within_rows("grants", [_granted(g) for g in grants]),
         ]
+
+
+def _parent(code: str) -> str | None:
+    """The roll-up above a roll-up's code (a county's city, a city's province), None for a province."""
+    coarser = [g for g in ROLLUPS if g < len(code)]
+    return code[: coarser[0]] if coarser else None
 
 
 def _month(value: Any) -> date:

@@ -21,7 +21,7 @@ from infrastructure.policy_seed import load_seed
 from tests.conftest import _postgres_env
 from tests.support import fixed_clock
 
-DIVISION_INDEXES = ("summary_read", "summary_county_read", "periods_division", "enrolments_division", "stale_pkey")
+DIVISION_INDEXES = ("summary_read", "summary_rollup_read", "periods_division", "enrolments_division", "stale_pkey")
 
 
 @pytest.fixture
