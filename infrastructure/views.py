@@ -11,9 +11,9 @@ from uuid import UUID
 
 from application.views.rows import Count, EnrolmentRow, PayableRow, RollRow, SheetRow
 from infrastructure.fen import from_fen
-from infrastructure.summary_counts import SummaryCounts
 from infrastructure.view_schema import parse_parts
 from infrastructure.views_summary import SummarySQL, within_division
+from infrastructure.views_summary_counts import SummaryCounts
 
 PAYABLE = ("active", "gradual_exit")
 OPEN = ("approved", "active", "suspended", "gradual_exit")

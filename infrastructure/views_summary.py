@@ -3,7 +3,7 @@
 The projection marks each division its page touched as *stale* (with the page's position) in the
 same transaction as the view rows and the tracking record, so a page is summarised exactly when its
 rows are there: never twice, never lost. Before the statistics read the summaries of a jurisdiction,
-the stale divisions within it are summarised again from their own view rows (``summaries.py``):
+the stale divisions within it are summarised again from their own view rows (``views_summary_rows``):
 a transaction replaces each division's summary rows, marks its county's roll-up stale and clears the
 division's mark only if no page marked it again meanwhile. For a county or larger the stale roll-ups
 follow, finest first (``summary_rollup``: counties from their divisions' rows, cities from their
@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from infrastructure.summaries import Event, Row, county_rows, on_day_rows, within_rows
 from infrastructure.view_schema import ViewSQL
+from infrastructure.views_summary_rows import Event, Row, county_rows, on_day_rows, within_rows
 
 BATCH = 100  # divisions summarised per transaction
 #: The roll-ups' grains, finest first: county, city, province (digits of the code). A jurisdiction reads

@@ -27,7 +27,7 @@ from application.views.projection import Views
 from application.views.reports import PAYABLE, Reports
 from domain.values import Actor, Role, first_of_next_month
 from infrastructure.policy_seed import load_seed
-from infrastructure.summaries import LEVELS_HOUSEHOLDS, LEVELS_ON
+from infrastructure.views_summary_rows import LEVELS_HOUSEHOLDS, LEVELS_ON
 from tests.application.test_views_agree import STORY, play
 from tests.conftest import _postgres_env
 from tests.support import fixed_clock

@@ -3,7 +3,7 @@ recounts (``SQLViewStore.count_*``, kept as the exact oracle), for whole months 
 
 Each method takes the recount's arguments and gives the recount's ``Count`` rows; it refuses a day
 that is not a month's last (on-day figures) or a period that is not whole months, which the
-summaries cannot answer. How the rows answer is in ``infrastructure.summaries``.
+summaries cannot answer. How the rows answer is in ``infrastructure.views_summary_rows``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,16 @@ from typing import Any
 
 from application.views.rows import Count
 from infrastructure.fen import from_fen
-from infrastructure.summaries import FINEST, LEVELS_HOUSEHOLDS, LEVELS_ON, PAYABLE, last_day, level_name, month_of
 from infrastructure.views_summary import ROLLUPS, SummarySQL, within_division
+from infrastructure.views_summary_rows import (
+    FINEST,
+    LEVELS_HOUSEHOLDS,
+    LEVELS_ON,
+    PAYABLE,
+    last_day,
+    level_name,
+    month_of,
+)
 
 
 class SummaryCounts:
