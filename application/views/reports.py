@@ -13,6 +13,9 @@ inside it; one outside it is refused. Definitions (docs/rules.md, "Reports", in 
   funds ÷ person-months. Late corrections (arrears, overpayments) are not in these figures yet.
   ``payments_by_area_type`` splits them by program and the household's area type (城市 / 农村).
 - temporary assistance in P: grants made in P (人次 = grants), funds, district / township split.
+- the statistics' counts come from monthly summaries the projection keeps stale-marked
+  (``ViewStore.summaries``; docs/scaling.md); ``recount=True`` counts the view rows instead, the
+  exact oracle the summaries equal (tests/application/test_summaries.py).
 - every figure is "as known now"; with an ``as_of`` instant the API computes the same figures on
   views fed only what was recorded by then (``application.views.as_of.ViewsAsOf``).
 - a decision is late after ``decision.deadline_working_days`` working days from the application (the
