@@ -138,6 +138,11 @@ def clone_views(database: str, schema: str, copies: int, step: Step, chunk: int 
                 for sql in statements:
                     conn.execute(sql, (ks, [codes[k] for k in ks]))
             step("cloning the district's views", start + len(ks), len(extra))
+        # the clones bypassed the projection: their divisions' summaries are stale (summarised on first read)
+        conn.execute(
+            f'INSERT INTO "{schema}".{PREFIX}stale (division_code, position) SELECT DISTINCT division_code, 0 '
+            f'FROM "{schema}".{PREFIX}households ON CONFLICT (division_code) DO NOTHING'
+        )
         for table in TABLES:
             conn.execute(f'ANALYZE "{schema}".{PREFIX}{table}')
         households = conn.execute(f'SELECT count(*) FROM "{schema}".{PREFIX}households').fetchone()

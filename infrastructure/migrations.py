@@ -3,8 +3,10 @@
 Every table is created with ``CREATE TABLE IF NOT EXISTS`` by the component that owns it (the event
 recorder with its ledger and access log, the views with their tracking table, the idempotency keys);
 an upgrade step brings an older table up to date (the idempotency keys' ``committed`` column,
-version 2). ``jiuzhu migrate`` runs them all once, under the ``migrate`` lease so that two
-migrations never race, and records the version reached in a small table beside the events. A worker
+version 2; the views' summaries, version 4, backfilled by marking every division of a store that
+has view rows but no summaries stale, so that the first read summarises it).
+``jiuzhu migrate`` runs them all once, under the ``migrate`` lease so that two migrations never
+race, and records the version reached in a small table beside the events. A worker
 started with ``JIUZHU_CREATE_TABLES=false`` reads that version and refuses to start on an older or
 unmigrated database, naming the command to run. A newer schema is accepted: upgrade steps only add
 (columns with defaults, tables), so workers of the previous release keep running during a rollout.
@@ -20,11 +22,13 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
 #: The version this code needs, and what each version brought.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 HISTORY = {
     1: "events, ledger and access log, views and their tracking, idempotency keys",
     2: "idempotency keys fence the event store (committed claims are never run again)",
     3: "views keep tekun's parts (periods.parts, payments.basic_fen/care_fen): rebuild the views after migrating",
+    4: "views keep monthly summaries (jiuzhu_view_summary, jiuzhu_view_stale) and per-division indexes: "
+    "migrating marks every division of an existing store stale, summarised on its first read (no rebuild)",
 }
 
 

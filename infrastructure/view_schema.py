@@ -29,6 +29,7 @@ PREFIX = "jiuzhu_view_"
 TABLES = ("households", "members", "enrolments", "periods", "grants", "payments")
 REWRITTEN = TABLES[:-1]  # a household's own rows, rewritten whole; payments are only ever added
 UNSEALED_KEPT = 200_000
+SUMMARY_TABLES = ("summary", "summary_rollup", "stale")  # derived from the rows above (infrastructure.views_summary)
 DELETE_CHUNK = 500  # household ids per DELETE … IN (…): well within SQLite's limit on parameters
 
 
@@ -131,6 +132,31 @@ class ViewSQL(TrackingRecorder):
             f"CREATE INDEX IF NOT EXISTS {PREFIX}periods_household ON {t('periods')} (household_id)",
             f"CREATE INDEX IF NOT EXISTS {PREFIX}periods_on ON {t('periods')} (status, from_date, division_code)",
             f"CREATE INDEX IF NOT EXISTS {PREFIX}payments_month ON {t('payments')} (paid_month, division_code)",
+            *self.jurisdiction_statements(),
+        ]
+
+    def jurisdiction_statements(self) -> list[str]:
+        """The monthly summaries, the divisions whose summaries are stale, and the indexes that bound every
+        per-jurisdiction read by that jurisdiction's rows (``infrastructure.views_summary``)."""
+        t, dt, big = self.t, self.DATE, self.BIGINT
+        return [
+            f"CREATE TABLE IF NOT EXISTS {t('summary')} (division_code TEXT NOT NULL, figure TEXT NOT NULL, "
+            f"level TEXT NOT NULL, k1 TEXT, k2 TEXT, month {dt} NOT NULL, until {dt}, since {dt}, "
+            f"households {big} NOT NULL, enrolments {big} NOT NULL, persons {big} NOT NULL, fen {big} NOT NULL, "
+            f"basic_fen {big} NOT NULL, care_fen {big} NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {t('summary_rollup')} (division_code TEXT NOT NULL, figure TEXT NOT NULL, "
+            f"level TEXT NOT NULL, k1 TEXT, k2 TEXT, month {dt} NOT NULL, until {dt}, since {dt}, "
+            f"households {big} NOT NULL, enrolments {big} NOT NULL, persons {big} NOT NULL, fen {big} NOT NULL, "
+            f"basic_fen {big} NOT NULL, care_fen {big} NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {t('stale')} (division_code TEXT PRIMARY KEY, position {big} NOT NULL)",
+            f"CREATE INDEX IF NOT EXISTS {PREFIX}summary_read ON {t('summary')} (figure, level, division_code, month)",
+            f"CREATE INDEX IF NOT EXISTS {PREFIX}summary_division ON {t('summary')} (division_code)",
+            f"CREATE INDEX IF NOT EXISTS {PREFIX}summary_rollup_read ON {t('summary_rollup')} "
+            "(figure, level, division_code, month)",
+            f"CREATE INDEX IF NOT EXISTS {PREFIX}summary_rollup_code ON {t('summary_rollup')} (division_code)",
+            f"CREATE INDEX IF NOT EXISTS {PREFIX}periods_division ON {t('periods')} (division_code, program, status)",
+            f"CREATE INDEX IF NOT EXISTS {PREFIX}payments_division ON {t('payments')} (division_code, paid_month)",
+            f"CREATE INDEX IF NOT EXISTS {PREFIX}grants_division ON {t('grants')} (division_code)",
         ]
 
     # ---------------------------------------------------------------- writes
@@ -140,6 +166,13 @@ class ViewSQL(TrackingRecorder):
         with self.write() as c:
             self._insert_tracking(c, tracking)  # first: a concurrent writer at this position fails here
             self._rewrite(c, households)
+            touched = {hv.household.division_code for hv in households} | {p.division_code for p in payments}
+            if touched:  # the summaries of these divisions are stale from this position on
+                stale = (
+                    f"INSERT INTO {self.t('stale')} (division_code, position) VALUES (%s, %s) "
+                    "ON CONFLICT (division_code) DO UPDATE SET position = excluded.position"
+                )
+                c.executemany(self.q(stale), [(d, tracking.notification_id) for d in sorted(touched)])
             if payments:
                 self.insert_rows(
                     c,
@@ -216,7 +249,7 @@ class ViewSQL(TrackingRecorder):
     def reset(self, application_name: str) -> None:
         """Empty every view and forget the position: the next catch-up rebuilds from the log."""
         with self.write() as c:
-            for table in TABLES:
+            for table in TABLES + SUMMARY_TABLES:
                 c.execute(f"DELETE FROM {self.t(table)}")
             c.execute(self.q(f"DELETE FROM {self.tracking_table()} WHERE application_name = %s"), (application_name,))
 

@@ -11,7 +11,9 @@ from uuid import UUID
 
 from application.views.rows import Count, EnrolmentRow, PayableRow, RollRow, SheetRow
 from infrastructure.fen import from_fen
-from infrastructure.view_schema import ViewSQL, parse_parts
+from infrastructure.view_schema import parse_parts
+from infrastructure.views_summary import SummarySQL, within_division
+from infrastructure.views_summary_counts import SummaryCounts
 
 PAYABLE = ("active", "gradual_exit")
 OPEN = ("approved", "active", "suspended", "gradual_exit")
@@ -37,14 +39,14 @@ def _in(values: Sequence[str]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"  # fixed vocabularies only, never input
 
 
-class SQLViewStore(ViewSQL):
+class SQLViewStore(SummarySQL):
     """The views with their queries: the application's ``ViewStore`` port (``application.views.ports``)
     in SQL both backends accept; ``SQLiteViews`` and ``PostgresViews`` are the concrete stores."""
 
-    def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        with self.read() as c:
-            c.execute(self.q(sql), tuple(params))
-            return list(c.fetchall())
+    def summaries(self, prefix: str) -> SummaryCounts:
+        """The statistics' counts for a jurisdiction from the monthly summaries (whole months only); the
+        ``count_*`` methods below are the exact recount they equal (tests/application/test_summaries.py)."""
+        return SummaryCounts(self, prefix)
 
     def search(
         self,
@@ -140,15 +142,16 @@ class SQLViewStore(ViewSQL):
         ]
 
     def roll(self, program: str, on: date, prefix: str) -> list[RollRow]:
-        """One row per beneficiary of the program's enrolments on roll on a date, in the division."""
+        """One row per beneficiary of the program's enrolments on roll on a date, in the division (a range of
+        division codes, which the periods' division index serves: the roll reads that division's rows only)."""
+        division, within = within_division(prefix, "p.division_code")
         rows = self._rows(
             f"SELECT p.household_id, p.division_code, p.area_type, p.status, p.monthly_fen, p.beneficiaries, "
             f"m.person_id, m.name, m.id_masked FROM {self.t('periods')} p JOIN {self.t('members')} m "
             f"ON m.household_id = p.household_id WHERE p.program = %s AND p.status IN {_in(PAYABLE)} "
             "AND p.monthly_fen > 0 AND p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) "
-            "AND p.division_code LIKE %s "
-            "ORDER BY p.division_code, p.household_id",
-            (program, self.d(on), self.d(on), prefix + "%"),
+            f"AND {division} ORDER BY p.division_code, p.household_id",
+            (program, self.d(on), self.d(on), *within),
         )
         out: list[tuple[int, RollRow]] = []
         for r in rows:
@@ -225,14 +228,16 @@ class SQLViewStore(ViewSQL):
         return self._counts("grants", where, (self.d(start), self.d(end), prefix + "%"), by, "1")
 
     def open_enrolments(self, prefix: str, today: date) -> list[tuple[EnrolmentRow, str]]:
-        """Enrolments awaiting a decision or due for review some day, in the division, with today's status."""
+        """Enrolments awaiting a decision or due for review some day, in the division, with today's status
+        (the enrolments' division index serves the range: the worklist reads that division's rows only)."""
+        division, within = within_division(prefix, "e.division_code")
         rows = self._rows(
             f"SELECT e.*, p.status AS status_today FROM {self.t('enrolments')} e LEFT JOIN {self.t('periods')} p "
             "ON p.enrolment_id = e.enrolment_id AND p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) "
-            "WHERE e.division_code LIKE %s AND (e.status IN ('applied', 'reviewed') OR "
+            f"WHERE {division} AND (e.status IN ('applied', 'reviewed') OR "
             f"(e.next_review_due IS NOT NULL AND e.status IN {_in(OPEN)})) "
             "ORDER BY e.division_code, e.applied_on, e.enrolment_id",
-            (self.d(today), self.d(today), prefix + "%"),
+            (self.d(today), self.d(today), *within),
         )
         return [(_enrolment(r), r["status_today"] or r["status"]) for r in rows]
 

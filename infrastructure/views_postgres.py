@@ -22,6 +22,7 @@ class PostgresViews(SQLViewStore, PostgresTrackingRecorder):
 
     DATE = "date"
     BIGINT = "bigint"
+    FOR_UPDATE = " FOR UPDATE"
 
     @classmethod
     def over(cls, datastore: PostgresDatastore, *, create: bool = True) -> PostgresViews:
@@ -33,6 +34,7 @@ class PostgresViews(SQLViewStore, PostgresTrackingRecorder):
         )
         if create:
             views.create_table()
+            views.backfill_summaries()
         return views
 
     def t(self, name: str) -> str:

@@ -25,6 +25,7 @@ class SQLiteViews(SQLViewStore, SQLiteTrackingRecorder):
         views.owned = owned
         if create:
             views.create_table()
+            views.backfill_summaries()
         return views
 
     @classmethod

@@ -2,7 +2,9 @@
 recorded by then, into a private in-memory store. Figures asked with an ``as_of`` are therefore the
 figures the service would have given at that instant, and stay the same forever.
 
-It replays the whole log, so it costs a rebuild; fine for a district, a job for a province.
+It replays the whole log, so it costs a rebuild; fine for a district, a job for a province. The
+statistics it answers come from monthly summaries like the live views' — summaries of this private
+store, made from exactly the rows known at the instant (docs/scaling.md), so they stay exact.
 """
 
 from __future__ import annotations

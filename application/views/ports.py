@@ -20,6 +20,25 @@ from application.views.rows import Count, EnrolmentRow, HouseholdViews, PayableR
 from domain.payroll import Payment
 
 
+class Counts(Protocol):
+    """The counts the statistics ask for. The view store itself answers them by recounting its rows (exact
+    for any dates, the oracle); ``ViewStore.summaries`` answers them from monthly summaries, for whole months."""
+
+    def count_on(self, on: date, prefix: str, statuses: Sequence[str], by: Sequence[str] = ()) -> list[Count]: ...
+
+    def count_started(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]: ...
+
+    def count_ended(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]: ...
+
+    def count_payments(
+        self, start: date, end: date, prefix: str, by: Sequence[str] = (), *, households: bool = True
+    ) -> list[Count]: ...
+
+    def count_grants(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]: ...
+
+    def parts_paid(self, start: date, end: date, prefix: str) -> tuple[Decimal, Decimal]: ...
+
+
 class ViewStore(Protocol):
     """Read models kept beside the events, with the tracking position of the projection that keeps them."""
 
@@ -67,6 +86,9 @@ class ViewStore(Protocol):
     ) -> list[Count]: ...
 
     def count_grants(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]: ...
+
+    def summaries(self, prefix: str) -> Counts:
+        """The counts for a jurisdiction from its monthly summaries (stale divisions summarised first)."""
 
     def open_enrolments(self, prefix: str, today: date) -> list[tuple[EnrolmentRow, str]]: ...
 

@@ -13,6 +13,9 @@ inside it; one outside it is refused. Definitions (docs/rules.md, "Reports", in 
   funds ÷ person-months. Late corrections (arrears, overpayments) are not in these figures yet.
   ``payments_by_area_type`` splits them by program and the household's area type (城市 / 农村).
 - temporary assistance in P: grants made in P (人次 = grants), funds, district / township split.
+- the statistics' counts come from monthly summaries the projection keeps stale-marked
+  (``ViewStore.summaries``; docs/scaling.md); ``recount=True`` counts the view rows instead, the
+  exact oracle the summaries equal (tests/application/test_summaries.py).
 - every figure is "as known now"; with an ``as_of`` instant the API computes the same figures on
   views fed only what was recorded by then (``application.views.as_of.ViewsAsOf``).
 - a decision is late after ``decision.deadline_working_days`` working days from the application (the
@@ -34,6 +37,7 @@ from application.deadlines import deadline_working_days, working_days_after
 from application.errors import OutsideJurisdiction
 from application.months import last_day, month_text, parse_month
 from application.views.disclosure import RollCell, roll_cells, suppress_statistics
+from application.views.ports import Counts
 from application.views.projection import Views
 from application.views.rows import Count, EnrolmentRow, RollRow
 from domain.errors import InvalidValue
@@ -69,10 +73,16 @@ class WorkItem:
 
 
 class Reports:
-    def __init__(self, views: Views, clock: Callable[[], Any], *, min_cell: int = 5):
+    def __init__(self, views: Views, clock: Callable[[], Any], *, min_cell: int = 5, recount: bool = False):
         self.views = views
         self.clock = clock
         self.min_cell = min_cell  # analysts: cells of fewer households are suppressed (disclosure.py)
+        self.recount = recount  # True: count the view rows themselves (the exact oracle the summaries equal)
+
+    def counts(self, prefix: str) -> Counts:
+        """Where the statistics' figures come from: the monthly summaries, or (``recount``) the view rows."""
+        store = self.views.store
+        return store if self.recount else store.summaries(prefix)
 
     def today(self) -> date:
         today: date = self.clock().date()
@@ -118,7 +128,7 @@ class Reports:
             raise InvalidValue(f"from {start} is after to {end}", field="from", rule="period-order")
         prefix = self.division(actor, division)
         self.views.catch_up()
-        store = self.views.store
+        store = self.counts(prefix)
         exits = store.count_ended(first, last, prefix, ("program", "exit_reason"))
         basic, care = store.parts_paid(first, last, prefix)
         figures = {
@@ -143,9 +153,9 @@ class Reports:
                 "by_program": _nested(exits),
             },
             **_paid_totals(store.count_payments(first, last, prefix, households=False)[0]),
-            "temporary_assistance": self._grants(first, last, prefix),
-            "payments_by_program": self._paid_by_program(first, last, prefix, basic, care),
-            "payments_by_area_type": self._paid_by_area(first, last, prefix),
+            "temporary_assistance": self._grants(store, first, last, prefix),
+            "payments_by_program": self._paid_by_program(store, first, last, prefix, basic, care),
+            "payments_by_area_type": self._paid_by_area(store, first, last, prefix),
             "tekun_funds": {"basic_living": str(basic), "care_subsidy": str(care)},
         }
         if actor.role in PERSONAL_ROLES:
@@ -155,11 +165,14 @@ class Reports:
         }
         return suppress_statistics(figures, self.min_cell, paid_households)
 
-    def _paid_by_program(self, first: date, last: date, prefix: str, basic: Decimal, care: Decimal) -> dict[str, Any]:
+    @staticmethod
+    def _paid_by_program(
+        store: Counts, first: date, last: date, prefix: str, basic: Decimal, care: Decimal
+    ) -> dict[str, Any]:
         """Payments for months in the period by program; tekun's with its two parts, as bureaus publish them."""
         by_program: dict[str, Any] = {
             str(c.key[0]): {"household_months": c.enrolments, "person_months": c.persons, "funds": str(c.amount)}
-            for c in self.views.store.count_payments(first, last, prefix, ("program",), households=False)
+            for c in store.count_payments(first, last, prefix, ("program",), households=False)
         }
         if "tekun" in by_program:  # 基本生活费 and 护理补贴
             by_program["tekun"]["basic_living"] = str(basic)
@@ -177,7 +190,7 @@ class Reports:
         if actor.role not in PERSONAL_ROLES:
             return []
         self.views.catch_up()
-        store = self.views.store
+        store = self.counts(prefix)
         out: list[dict[str, Any]] = []
         month = first
         while month <= last:
@@ -194,10 +207,11 @@ class Reports:
             month = first_of_next_month(month)
         return out
 
-    def _paid_by_area(self, first: date, last: date, prefix: str) -> dict[str, Any]:
+    @staticmethod
+    def _paid_by_area(store: Counts, first: date, last: date, prefix: str) -> dict[str, Any]:
         """Payments for months in the period by program and area type: households paid, 户次, 人次, funds."""
         out: dict[str, Any] = {}
-        for c in self.views.store.count_payments(first, last, prefix, ("program", "area_type")):
+        for c in store.count_payments(first, last, prefix, ("program", "area_type")):
             out.setdefault(str(c.key[0]), {})[str(c.key[1])] = {
                 "households": c.households,
                 "household_months": c.enrolments,
@@ -206,8 +220,9 @@ class Reports:
             }
         return out
 
-    def _grants(self, first: date, last: date, prefix: str) -> dict[str, Any]:
-        total = self.views.store.count_grants(first, last, prefix)[0]
+    @staticmethod
+    def _grants(store: Counts, first: date, last: date, prefix: str) -> dict[str, Any]:
+        total = store.count_grants(first, last, prefix)[0]
         return {
             "grants": total.enrolments,
             "funds": str(total.amount),
@@ -216,7 +231,7 @@ class Reports:
             else None,
             "by_level": {
                 str(c.key[0]): {"grants": c.enrolments, "funds": str(c.amount)}
-                for c in self.views.store.count_grants(first, last, prefix, ("level",))
+                for c in store.count_grants(first, last, prefix, ("level",))
             },
         }
 

@@ -30,7 +30,7 @@ from domain.errors import DomainError
 from domain.members import Relation, RemovalCause
 from domain.values import AreaType
 from infrastructure.policy_seed import load_seed
-from tests.application.scenarios import enrol, household, month_firsts
+from tests.application.scenarios import COMMUNITY, enrol, household, month_firsts
 from tests.application.steps import approve, moved_away, removed
 from tests.support import APPROVER, CASEWORKER, by, fixed_clock
 
@@ -54,7 +54,14 @@ STORY = st.fixed_dictionaries(
 def play(app: Casework, story: dict[str, Any]) -> None:
     """Register, apply and act out one household's story; refused commands are skipped."""
     applied = START + timedelta(days=story["applied"])
-    hid = household(app, size=story["size"], wages=story["wages"], area=story["area"], registered_on=START)
+    hid = household(
+        app,
+        size=story["size"],
+        wages=story["wages"],
+        area=story["area"],
+        registered_on=START,
+        division=story.get("division", COMMUNITY),
+    )
     eid = enrol(app, hid, applied_on=applied)
     day = applied + timedelta(days=5)
     steps = list(story["actions"])
