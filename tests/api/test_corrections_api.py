@@ -11,7 +11,7 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import API, household_path, register
+from tests.api.helpers import API, household_path, record_account, register
 from tests.support import member_json
 
 Auth = Callable[..., dict[str, str]]
@@ -30,6 +30,7 @@ def test_death_reported_late_is_recovered_by_the_next_payroll(client: TestClient
         ],
     )
     hid, people = h["household_id"], [m["person_id"] for m in h["members"]]
+    record_account(client, cw, h)
     client.put(
         f"{household_path(hid)}/circumstances",
         headers=cw,

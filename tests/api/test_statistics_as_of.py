@@ -12,7 +12,7 @@ from api.app import create_app
 from api.composition import build_services
 from domain.values import Role
 from infrastructure.settings import Settings
-from tests.api.helpers import API, household_path, register
+from tests.api.helpers import API, household_path, record_account, register
 from tests.support import member_json
 from tests.support_clock import SteppingClock
 
@@ -45,6 +45,7 @@ def test_as_of_pins_the_figures(stepping_client: TestClient, clock: SteppingCloc
         ],
     )
     hid, people = h["household_id"], [m["person_id"] for m in h["members"]]
+    record_account(c, cw, h)
     c.put(
         f"{household_path(hid)}/circumstances",
         headers=cw,

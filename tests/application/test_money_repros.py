@@ -29,7 +29,7 @@ from domain.payroll import PayrollMonth, payroll_id
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.values import Actor, AreaType, Program, Role
 from tests.application.scenarios import enrol, household, month_firsts
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, fixed_clock, member, pay
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, fixed_clock, member, pay, payee_account
 
 D = Decimal
 ADMIN = Actor("ad-1", Role.ADMIN, "430112")
@@ -196,6 +196,7 @@ def test_a_child_turning_18_is_not_paid_for_the_next_month_without_the_calendar_
             meta=by(CASEWORKER, date(2024, 1, 10)),
         )
     )
+    casework.handle(payee_account(h.id, guardian.person_id, date(2024, 1, 10)))
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
     casework.handle(
         commands.RecordParents(
