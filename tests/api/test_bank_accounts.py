@@ -42,13 +42,15 @@ def test_the_account_is_recorded_and_shown_masked(client: TestClient, auth: Auth
     assert r.status_code == 200, r.text
     account = r.json()["payee_account"]
     assert account["account_masked"] == "**** **** 9012"
-    assert account["bank"] == BANK and account["payee_name"] == "赵大"
+    assert account["bank"] == BANK
+    assert account["payee_name"] == "赵大"
     got = client.get(household_path(hid), headers=auth("auditor"))
     assert got.json()["payee_account"]["account_masked"] == "**** **** 9012"
     assert DIGITS not in got.text
     history = client.get(f"{household_path(hid)}/history", headers=auth("auditor")).json()["events"]
     recorded = [e for e in history if e["event"] == "PayeeAccountRecorded"]
-    assert recorded and recorded[-1]["changes"]["account_number"] == "**** **** 9012"
+    assert recorded
+    assert recorded[-1]["changes"]["account_number"] == "**** **** 9012"
     assert DIGITS not in str(history)
 
 
@@ -104,9 +106,11 @@ def test_the_payroll_pays_households_with_an_account_and_lists_the_others(client
 
     assert put_account(client, auth, str(waiting)).status_code == 200  # effective 2024-01-10
     second = client.post(f"{API}/payroll/2024-03", headers=auth("approver")).json()
-    assert second["issued"] == 1 and second["without_account"] == []
+    assert second["issued"] == 1
+    assert second["without_account"] == []
     head, *lines = bank_csv(client, auth, "2024-03")
-    assert [(line[0], line[1], line[2]) for line in lines] == [("1", "钱一", number), ("2", "孙二", DIGITS)]
+    assert [line[0] for line in lines] == ["1", "2"]
+    assert sorted((line[1], line[2]) for line in lines) == sorted([("钱一", number), ("孙二", DIGITS)])
     third = client.post(f"{API}/payroll/2024-03", headers=auth("approver")).json()
     assert third["issued"] == 0  # each enrolment is paid once a month
 
@@ -121,6 +125,8 @@ def test_the_bank_file_as_xlsx_keeps_the_account_number_as_text(client: TestClie
     assert r.status_code == 200, r.text
     rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert rows[0] == ("序号", "户名", "账号", "金额", "摘要")
-    assert rows[1][:3] == (1, "周五", DIGITS) and rows[1][4] == "2024年03月 低保金"
+    assert rows[1][:3] == (1, "周五", DIGITS)
+    assert rows[1][4] == "2024年03月 低保金"
     sheet = client.get(f"{API}/payroll/2024-03?format=csv", headers=auth("approver"))
-    assert DIGITS not in sheet.text and "**** **** 9012" in sheet.text  # the payment sheet shows it masked
+    assert DIGITS not in sheet.text
+    assert "**** **** 9012" in sheet.text  # the payment sheet shows it masked

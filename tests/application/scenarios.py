@@ -67,9 +67,7 @@ def household(
     return h.id
 
 
-def enrol(
-    app: Casework, hid: UUID, *, applied_on: date, approved_on: date | None = None, account: bool = True
-) -> UUID:
+def enrol(app: Casework, hid: UUID, *, applied_on: date, approved_on: date | None = None, account: bool = True) -> UUID:
     """Record the head's bank account (unless one is, or not ``account``), apply for dibao for every
     member, record the township review 5 days later, approve on ``approved_on`` (after the 7-day
     notice) unless None."""

@@ -59,8 +59,12 @@ def test_the_account_in_effect_on_a_date_and_a_change_with_its_reason() -> None:
     assert (e.value.field, e.value.rule) == ("reason", "reason-required")
     h.record_payee_account(spouse, bank="建设银行", number="6217002920000000001", ctx=ctx(date(2024, 5, 1), "换卡"))
     march, may = h.account_on(date(2024, 3, 1)), h.account_on(date(2024, 5, 1))
-    assert march is not None and march.payee_id == head and march.masked() == "**** **** 9012"
-    assert may is not None and may.payee_id == spouse and may.bank == "建设银行"
+    assert march is not None
+    assert march.payee_id == head
+    assert march.masked() == "**** **** 9012"
+    assert may is not None
+    assert may.payee_id == spouse
+    assert may.bank == "建设银行"
     h.remove_member(spouse, cause=RemovalCause.DEATH, review_months=1, ctx=ctx(date(2024, 6, 1)))
     assert h.payee_name(may) == "钱二"  # the bank file still names the holder of the account in effect
 
