@@ -83,17 +83,23 @@ def memo(first: date, program: str) -> str:
 
 
 def bank_lines(casework: CaseworkBase, sheet: MonthSheet) -> list[BankLine]:
-    """The month's credits, one per payment issued, to the account in effect on the month's first day.
+    """The month's credits to the account in effect on the month's first day: one per payment issued,
+    then one per arrears line (补发) a late correction assigned to this month. Recoveries (追回) are not
+    bank credits: the payment sheet lists them for the bureau to collect.
 
-    A payment is issued only to a household with an account (``Accounts.split``); a payment issued
-    before any account was recorded (before accounts were kept) is written with an empty account,
-    for the bank to reject and the bureau to see."""
+    A payment is issued only to a household with an account (``Accounts.split``); a line without one
+    (an arrears line of a household whose account was since taken back) has an empty account, for the
+    bank to reject and the bureau to see."""
     accounts = Accounts(casework)
+    credits = [(r.household_id, r.amount, memo(sheet.month, r.program)) for r in sheet.rows]
+    for c in sheet.corrections:
+        if c.amount > 0:
+            program = str(accounts.household(c.household_id).enrolment(c.enrolment_id).program)
+            credits.append((c.household_id, c.amount, memo(c.corrected_month, program) + " 补发"))
     lines = []
-    for i, row in enumerate(sheet.rows, start=1):
-        h = accounts.household(row.household_id)
+    for i, (household_id, amount, text) in enumerate(credits, start=1):
+        h = accounts.household(household_id)
         account = h.account_on(sheet.month)
-        holder = h.payee_name(account) if account else row.head_name
-        number = account.account_number if account else ""
-        lines.append(BankLine(i, holder, number, row.amount, memo(sheet.month, row.program)))
+        holder = h.payee_name(account) if account else ""
+        lines.append(BankLine(i, holder, account.account_number if account else "", amount, text))
     return lines

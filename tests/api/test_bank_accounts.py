@@ -8,14 +8,18 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from application.casework import Casework
+from application.commands import RecordCircumstances
+from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
 from tests.api.helpers import API, assert_problem, etag, household_path
 from tests.application.scenarios import enrol, household
+from tests.support import CASEWORKER, by
 
 Auth = Callable[..., dict[str, str]]
 NUMBER = "6228 4801 2345 6789 012"
@@ -130,3 +134,21 @@ def test_the_bank_file_as_xlsx_keeps_the_account_number_as_text(client: TestClie
     sheet = client.get(f"{API}/payroll/2024-03?format=csv", headers=auth("approver"))
     assert DIGITS not in sheet.text
     assert "**** **** 9012" in sheet.text  # the payment sheet shows it masked
+
+
+def test_arrears_of_a_late_correction_are_credited_by_the_next_bank_file(client: TestClient, auth: Auth) -> None:
+    """Wages found lower from March after March was paid: April's bank file credits April and March's arrears."""
+    app = casework(client)
+    hid = household(app, head_name="吴六")
+    enrol(app, hid, applied_on=date(2024, 1, 15), approved_on=date(2024, 2, 2))
+    assert client.post(f"{API}/payroll/2024-03", headers=auth("approver")).json()["issued"] == 1
+    head = next(iter(app.get_household(hid).members))
+    lower = Circumstances(incomes=(IncomeItem(head, IncomeKind.WAGES, Decimal("600.00")),), assets=Assets())
+    app.handle(RecordCircumstances(household_id=hid, circumstances=lower, meta=by(CASEWORKER, date(2024, 3, 1))))
+    assert client.post(f"{API}/payroll/2024-04", headers=auth("approver")).status_code == 200
+    _, april, arrears = bank_csv(client, auth, "2024-04")
+    assert april[4] == "2024年04月 低保金"
+    assert arrears[0] == "2"
+    assert arrears[1:3] == april[1:3]  # the same holder and account
+    assert arrears[4] == "2024年03月 低保金 补发"
+    assert Decimal(arrears[3]) == Decimal("600.00")  # 200.00 more per capita for three persons
