@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "change_member": CASEWORK,
     "remove_member": CASEWORK,
     "record_circumstances": CASEWORK,
+    "record_payee_account": CASEWORK,
     "apply": CASEWORK,
     "get_enrolment": READ_PERSONAL,
     "withdraw_application": CASEWORK,
@@ -52,6 +53,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "policy_readiness": ANYONE,
     "run_payroll": DECIDE,
     "read_payroll": frozenset({Role.APPROVER, Role.AUDITOR}),
+    "download_bank_file": DECIDE,  # the full account numbers: only for the approvers who hand it to the bank
     "read_roll": READ_PERSONAL | {Role.ANALYST},  # analysts get aggregate cells, small ones suppressed
     "read_statistics": ANYONE,
     "read_worklist": CASEWORK | DECIDE,

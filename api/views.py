@@ -174,6 +174,28 @@ class EnrolmentOut(BaseModel):
         )
 
 
+class PayeeAccountOut(BaseModel):
+    """The account payments are credited to on the day asked, its number masked (``**** **** 1234``):
+    only the payroll's bank file carries the full number."""
+
+    payee_id: UUID
+    payee_name: str
+    bank: str
+    account_masked: str
+
+    @classmethod
+    def of(cls, h: Household, on: date) -> PayeeAccountOut | None:
+        account = h.account_on(on)
+        if account is None:
+            return None
+        return cls(
+            payee_id=account.payee_id,
+            payee_name=h.payee_name(account),
+            bank=account.bank,
+            account_masked=account.masked(),
+        )
+
+
 class HouseholdOut(BaseModel):
     household_id: UUID
     version: int
@@ -184,10 +206,12 @@ class HouseholdOut(BaseModel):
     members: list[MemberOut]
     enrolments: list[EnrolmentOut]
     temporary_grants: list[dict[str, Any]]
+    payee_account: PayeeAccountOut | None = None
 
     @classmethod
     def of(cls, h: Household, today: date, *, in_effect_only: bool = False) -> HouseholdOut:
         return cls(
+            payee_account=PayeeAccountOut.of(h, today),
             household_id=h.id,
             version=h.version,
             area_type=h.area_type.value,

@@ -124,7 +124,7 @@ class Auditor:
                     "program": enrolment_program,
                     "decision_id": getattr(e, "decision_id", None),
                     "summary": (type(e).__doc__ or type(e).__name__).strip().splitlines()[0],
-                    "changes": {k: plain(v) for k, v in vars(e).items() if k not in BASE_FIELDS},
+                    "changes": {k: plain(e.shown(k, v)) for k, v in vars(e).items() if k not in BASE_FIELDS},
                 }
             )
         return entries
@@ -157,7 +157,7 @@ class Auditor:
             "recorded_at": found.recorded_at,
             "effective_on": e.effective_on,
             "reason": e.reason,
-            "decision": {k: plain(v) for k, v in vars(e).items() if k not in BASE_FIELDS | {"assessment"}},
+            "decision": {k: plain(e.shown(k, v)) for k, v in vars(e).items() if k not in BASE_FIELDS | {"assessment"}},
             "assessment": None,
             "recomputation": None,
         }

@@ -9,7 +9,7 @@ not change what was asked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar, dataclass_transform
@@ -236,3 +236,17 @@ class ImportRollBatch(Command[tuple[UUID, ...]]):
     program: Program
     households: tuple[MigratedHousehold, ...]
     date_field: ClassVar[str | None] = "as_of"
+
+
+# --------------------------------------------------------------------------------- the bank
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordPayeeAccount(HouseholdCommand[None]):
+    """Credit the household's payments from ``meta.effective_on`` to ``account_number`` at ``bank``, held
+    by the member ``payee_id``; changing a recorded account needs ``meta.reason``. The number is left
+    out of the command's repr, so a log line never prints it."""
+
+    payee_id: UUID
+    bank: str
+    account_number: str = field(repr=False)

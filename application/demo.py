@@ -28,6 +28,7 @@ from application.commands import (
     Meta,
     RecordCircumstances,
     RecordParents,
+    RecordPayeeAccount,
     RecordTownshipReview,
     RegisterHousehold,
     Reject,
@@ -43,6 +44,7 @@ from domain.rules.children import ParentSituation, ParentStatus
 from domain.values import Actor, Program, first_of_next_month
 
 Progress = Callable[[str, int, int], None]  # (what, steps done, steps in all)
+DEMO_BANK = "中国农业银行长沙望城支行"
 
 
 class District(DistrictBase):
@@ -138,6 +140,15 @@ class District(DistrictBase):
         self._do(
             RecordCircumstances(
                 household_id=h.id, circumstances=fam.circumstances, meta=Meta(actor=cw, effective_on=day)
+            )
+        )
+        self._do(  # the account the payroll credits, held by the head (numbers from the count: no draw)
+            RecordPayeeAccount(
+                household_id=h.id,
+                payee_id=fam.members[0].person_id,
+                bank=DEMO_BANK,
+                account_number=f"622848{self.report.households:013d}",
+                meta=Meta(actor=cw, effective_on=day),
             )
         )
         applied = day + timedelta(days=2)

@@ -23,6 +23,7 @@ from application.commands import (
     GrantTemporary,
     RecordCircumstances,
     RecordParents,
+    RecordPayeeAccount,
     RegisterHousehold,
     RemoveMember,
 )
@@ -98,3 +99,7 @@ def grant_temporary(app: CaseworkBase, cmd: GrantTemporary, h: Household, others
         amount=cmd.amount,
         ctx=cmd.meta.context,
     )
+
+
+def record_payee_account(app: CaseworkBase, cmd: RecordPayeeAccount, h: Household, others: list[Aggregate]) -> None:
+    h.record_payee_account(cmd.payee_id, bank=cmd.bank, number=cmd.account_number, ctx=cmd.meta.context)

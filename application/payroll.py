@@ -1,11 +1,12 @@
 """The monthly payroll (发放): one payment per enrolment payable on the month's first day, never two.
 
 ``handle`` runs the ``RunPayroll`` command: it asks the enrolment view which enrolments are
-``active`` or ``gradual_exit`` on the first day of the month in the caller's jurisdiction, then,
-county by county, issues the payments the county's ``PayrollMonth`` does not hold yet, in batches
-saved one by one. A run that loses a race (another run saved the same month first) reloads the
-month and continues with what is still unpaid; a run that crashes is finished by the next. Running
-a month again issues nothing new.
+``active`` or ``gradual_exit`` on the first day of the month in the caller's jurisdiction, sets
+aside (and lists) those whose household has no bank account on that day
+(``application.payroll_accounts``), then, county by county, issues the payments the county's
+``PayrollMonth`` does not hold yet, in batches saved one by one. A run that loses a race (another
+run saved the same month first) reloads the month and continues with what is still unpaid; a run
+that crashes is finished by the next. Running a month again issues nothing new.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from application.casework import Casework
 from application.commands import RunPayroll
 from application.errors import ConcurrentUpdate
 from application.months import month_text, parse_month
+from application.payroll_accounts import Accounts
 from application.payroll_reports import ZERO, MonthSheet, RunReport
 from application.settlement import recorded_corrections, settle_late_changes
 from application.views.projection import Views
@@ -74,7 +76,8 @@ class Payroll:
             payable = self.source(first, actor.jurisdiction)
         settled = self.settled_months()  # months a correction already settled are not paid again
         payable = [r for r in payable if (r.enrolment_id, first) not in settled]
-        report = RunReport(month=first, run_id=uuid4(), payable=len(payable))
+        payable, without_account = Accounts(self.casework).split(payable, first)  # listed, not paid
+        report = RunReport(month=first, run_id=uuid4(), payable=len(payable), without_account=without_account)
         ctx = Context(first, actor, meta.reason or REASON, meta.request_id)
         by_county: dict[str, list[PayableRow]] = defaultdict(list)
         for row in payable:

@@ -13,6 +13,17 @@ from domain.payroll import CorrectionLine
 ZERO = Decimal("0.00")
 
 
+@dataclass(frozen=True, slots=True)
+class WithoutAccount:
+    """An enrolment payable this month whose household has no valid account on the month's first day:
+    the run leaves it unpaid and lists it; a later run pays it once the account is recorded."""
+
+    household_id: UUID
+    enrolment_id: UUID
+    program: str
+    division_code: str
+
+
 @dataclass
 class RunReport:
     """What one payroll run found and did, within the caller's jurisdiction."""
@@ -27,6 +38,7 @@ class RunReport:
     conflicts: int = 0
     counties: list[str] = field(default_factory=list)
     corrections: int = 0  # correction lines carried by this run
+    without_account: list[WithoutAccount] = field(default_factory=list)  # payable, left unpaid: no account
 
 
 @dataclass

@@ -36,6 +36,7 @@ from domain.enrolment import Enrolment
 from domain.errors import InvalidValue, RuleViolation
 from domain.household_events import Grant
 from domain.members import MAX_MEMBERS, Member
+from domain.payee import PayeeAccount
 from domain.rules.children import ParentStatus
 from domain.values import AreaType, Context, DivisionCode
 
@@ -57,6 +58,7 @@ class Household(Aggregate):
     ParentsRecorded: TypeAlias = fact_events.ParentsRecorded
     CircumstancesRecorded: TypeAlias = fact_events.CircumstancesRecorded
     TemporaryAssistanceGranted: TypeAlias = fact_events.TemporaryAssistanceGranted
+    PayeeAccountRecorded: TypeAlias = fact_events.PayeeAccountRecorded
 
     ApplicationFiled: TypeAlias = enrolment_events.ApplicationFiled
     ApplicationWithdrawn: TypeAlias = enrolment_events.ApplicationWithdrawn
@@ -89,6 +91,7 @@ class Household(Aggregate):
         self.care: dict[UUID, list[tuple[date, tuple[str, ...]]]] = {}
         self.parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]] = {}
         self.grants: dict[UUID, Grant] = {}
+        self.accounts: list[tuple[date, int, PayeeAccount]] = []  # in effective order (ties: recorded)
         self.fact_log: list[tuple[date, int, fact_events.Event]] = []  # facts in effective order (ties: recorded)
 
     def log_fact(self, event: fact_events.Event) -> None:
@@ -101,6 +104,16 @@ class Household(Aggregate):
     circumstances_on = facts.circumstances_on
     member = facts.member
     enrolment = facts.enrolment
+
+    def account_on(self, on: date) -> PayeeAccount | None:
+        """The account payments are credited to on a date (the latest recorded in effect); None before any."""
+        recorded = [account for effective, _, account in self.accounts if effective <= on]
+        return recorded[-1] if recorded else None
+
+    def payee_name(self, account: PayeeAccount) -> str:
+        """The account holder's name, also when they have left the household since (the bank file names them)."""
+        payee = self.members.get(account.payee_id) or self.former_members[account.payee_id]
+        return payee.name
 
     # --------------------------------------------------------------- commands
 
@@ -133,6 +146,7 @@ class Household(Aggregate):
     assess_care = fact_commands.assess_care
     record_parents = fact_commands.record_parents
     grant_temporary = fact_commands.grant_temporary
+    record_payee_account = fact_commands.record_payee_account
 
     file_application = enrolment_commands.file_application
     withdraw_application = enrolment_commands.withdraw_application

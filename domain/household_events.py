@@ -11,6 +11,7 @@ every ``apply`` converts them explicitly.
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,7 @@ from eventsourcing.domain import Aggregate
 from domain.assessment import Assessment
 from domain.circumstances import Circumstances
 from domain.members import AdditionCause, Member, MemberChanges, RemovalCause
+from domain.payee import PayeeAccount, mask_account
 from domain.rules.children import ParentStatus
 from domain.values import Actor, AreaType
 
@@ -40,6 +42,10 @@ class Event(Aggregate.Event):
     actor: Actor
     reason: str | None
     request_id: str | None
+
+    def shown(self, name: str, value: Any) -> Any:
+        """A field's value as a history or a log may show it (an event with a secret masks it)."""
+        return value
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Every household event keeps the name and stored topic it had when declared inside
@@ -180,3 +186,18 @@ class CircumstancesRecorded(Event):
     def apply(self, aggregate: Household) -> None:
         aggregate.log_fact(self)
         aggregate.circumstances.append((self.effective_on, self.circumstances))
+
+
+class PayeeAccountRecorded(Event):
+    """The household's payments are credited from ``effective_on`` to this account, held by this member."""
+
+    payee_id: UUID
+    bank: str
+    account_number: str
+
+    def shown(self, name: str, value: Any) -> Any:
+        return mask_account(value) if name == "account_number" else value
+
+    def apply(self, aggregate: Household) -> None:
+        account = PayeeAccount(payee_id=self.payee_id, bank=self.bank, account_number=self.account_number)
+        insort(aggregate.accounts, (self.effective_on, len(aggregate.accounts), account), key=lambda x: (x[0], x[1]))

@@ -21,6 +21,7 @@ from domain.household_events import (
     MemberChanged,
     MemberRemoved,
     ParentsRecorded,
+    PayeeAccountRecorded,
     TemporaryAssistanceGranted,
 )
 from domain.members import (
@@ -31,6 +32,7 @@ from domain.members import (
     MemberChanges,
     RemovalCause,
 )
+from domain.payee import account_number, bank_name
 from domain.rules.children import ParentStatus, add_months
 from domain.rules.programs import parse_activities
 from domain.values import Context
@@ -152,3 +154,16 @@ def grant_temporary(
         assessment=assessment,
     )
     return grant_id
+
+
+def record_payee_account(h: Household, payee_id: UUID, *, bank: str, number: str, ctx: Context) -> None:
+    """Payments are credited from ``ctx.effective_on`` to ``number`` at ``bank``, held by the member
+    ``payee_id``. Changing an account already recorded states why (a wrong account pays a stranger)."""
+    h.check_effective(ctx.effective_on)
+    if payee_id not in h.members:
+        raise NotFound(f"the payee {payee_id} is not a member of the household", field="payee_id", rule="member-known")
+    account = account_number(number)
+    bank = bank_name(bank)
+    if h.accounts and not (ctx.reason and ctx.reason.strip()):
+        raise InvalidValue("a change of account states its reason", field="reason", rule="reason-required")
+    h.record(PayeeAccountRecorded, ctx, payee_id=payee_id, bank=bank, account_number=account)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
-from application.commands import Meta, RunPayroll
+from application.commands import Meta, RecordPayeeAccount, RunPayroll
 from application.months import parse_month
 from domain.members import Member, Relation
 from domain.values import Actor, IdNumber, Role, id_check_character
@@ -70,3 +71,18 @@ def skip_if_missing(reason: str | None, required_by: str) -> None:
         if os.environ.get(required_by) == "1":
             pytest.fail(f"{required_by}=1 but {reason}")
         pytest.skip(reason)
+
+
+_accounts = itertools.count(1)
+
+
+def payee_account(household_id: UUID, payee_id: UUID, on: date, actor: Actor = CASEWORKER) -> RecordPayeeAccount:
+    """The command crediting a household's payments from ``on`` to a fresh account held by ``payee_id``
+    (the payroll pays only a household with an account)."""
+    return RecordPayeeAccount(
+        household_id=household_id,
+        payee_id=payee_id,
+        bank="中国农业银行长沙望城支行",
+        account_number=f"622848{next(_accounts):013d}",
+        meta=by(actor, on),
+    )

@@ -7,7 +7,7 @@ from typing import Annotated
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api import schemas
 from api.deps import (
@@ -25,7 +25,14 @@ from api.problems import Problem
 from api.reveal import RevealQuery, reveal_purpose, with_id_numbers
 from api.schemas import MemberIn
 from api.views import HouseholdOut
-from application.commands import AddMember, ChangeMember, RecordCircumstances, RegisterHousehold, RemoveMember
+from application.commands import (
+    AddMember,
+    ChangeMember,
+    RecordCircumstances,
+    RecordPayeeAccount,
+    RegisterHousehold,
+    RemoveMember,
+)
 from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
 from domain.enrolment import Status
 from domain.household import Household
@@ -134,6 +141,30 @@ def remove_member(
     response: Response,
 ) -> HouseholdOut:
     cmd = RemoveMember(household_id=household_id, person_id=person_id, cause=body.cause, meta=write.meta(body))
+    return household_response(services, services.casework.handle(cmd).household, response)
+
+
+class PayeeAccountIn(schemas.Dated):
+    """The account payments are credited to from ``effective_on``; ``reason`` is required to change one."""
+
+    payee_id: schemas.Uuid
+    bank: str = Field(min_length=1, max_length=60)
+    account_number: str = Field(min_length=1, max_length=40)
+
+
+@router.put("/{household_id}/payee-account", operation_id="record_payee_account", response_model=HouseholdOut)
+def record_payee_account(
+    household_id: UUID, body: PayeeAccountIn, write: WriteDep, services: ServicesDep, response: Response
+) -> HouseholdOut:
+    """Record the payee (a member) and the bank account the household's payments are credited to;
+    the response shows the number masked (only the payroll's bank file carries it in full)."""
+    cmd = RecordPayeeAccount(
+        household_id=household_id,
+        payee_id=body.payee_id,
+        bank=body.bank,
+        account_number=body.account_number,
+        meta=write.meta(body),
+    )
     return household_response(services, services.casework.handle(cmd).household, response)
 
 

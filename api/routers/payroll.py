@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -14,11 +15,13 @@ from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, log_reads
 from api.downloads import Format, Lang, download
 from application.commands import Meta, RunPayroll
 from application.months import month_text
+from application.payroll_accounts import BANK_FILE_COLUMNS, Accounts, bank_lines
 from application.payroll_reports import MonthSheet
 from domain.members import Relation
-from infrastructure.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from infrastructure.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, to_csv, to_xlsx
 
 router = APIRouter(prefix="/api/v1/payroll", tags=["payroll"])
+BankFormat = Literal["csv", "xlsx"]
 MonthPath = Annotated[str, Path(max_length=16, description="YYYY-MM")]
 BANK_FILE = (
     "head_name",
@@ -86,6 +89,15 @@ class PayrollMonthOut(BaseModel):
         )
 
 
+class WithoutAccountOut(BaseModel):
+    """A payable enrolment the run left unpaid: its household has no valid account on the month's first day."""
+
+    household_id: UUID
+    enrolment_id: UUID
+    program: str
+    division_code: str
+
+
 class PayrollRunOut(BaseModel):
     month: str
     first_day: date
@@ -96,6 +108,7 @@ class PayrollRunOut(BaseModel):
     already_paid: int
     batches: int
     totals: PayrollMonthOut
+    without_account: list[WithoutAccountOut] = []  # left unpaid until an account is recorded
 
 
 @router.post("/{month}", operation_id="run_payroll", response_model=PayrollRunOut)
@@ -118,6 +131,7 @@ def run_payroll(
         already_paid=report.already_paid,
         batches=report.batches,
         totals=PayrollMonthOut.of(sheet, actor.jurisdiction),
+        without_account=[WithoutAccountOut(**asdict(w)) for w in report.without_account],
     )
 
 
@@ -136,15 +150,19 @@ def read_payroll(
     format: Annotated[Format, Query(description="json, or the bank file as csv or xlsx")] = "json",
     lang: Annotated[Lang, Query(description="column headings: en or zh")] = "en",
 ) -> PayrollMonthOut | Response:
-    """The month's totals, or the bank file: head of household, masked ID number, account, amount."""
+    """The month's totals, or its payment sheet: head of household, masked ID number, masked account, amount
+    (the bank's own batch file, with the full account numbers, is ``GET …/bank-file``)."""
     sheet = services.payroll.sheet(month, actor.jurisdiction)
     if format == "json":
         return PayrollMonthOut.of(sheet, actor.jurisdiction)
     this_month = month_text(sheet.month)
-    rows: list[tuple[object, ...]] = [
-        (r.head_name, r.head_id_masked, "", r.program, r.amount, r.basic_living, r.care_subsidy, "payment", this_month)
-        for r in sheet.rows  # no account yet
-    ]
+    accounts = Accounts(services.casework)
+    rows: list[tuple[object, ...]] = []
+    for r in sheet.rows:
+        account = accounts.on(r.household_id, sheet.month)
+        masked = account.masked() if account else ""
+        parts = (r.basic_living, r.care_subsidy)
+        rows.append((r.head_name, r.head_id_masked, masked, r.program, r.amount, *parts, "payment", this_month))
     for c in sheet.corrections:  # late corrections: separate lines, arrears positive, recoveries negative
         h = services.casework.get_household(c.household_id)
         head = next((m for m in h.members.values() if m.relation is Relation.HEAD), next(iter(h.members.values())))
@@ -164,3 +182,27 @@ def read_payroll(
     read = [r.household_id for r in sheet.rows] + [c.household_id for c in sheet.corrections]
     log_reads(services, actor, read, purpose, rid)  # the bank file names each head of household
     return download(BANK_FILE, rows, format, lang, f"payroll-{this_month}")
+
+
+@router.get(
+    "/{month}/bank-file",
+    operation_id="download_bank_file",
+    responses={200: {"content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}}},
+)
+def download_bank_file(
+    month: MonthPath,
+    actor: ActorDep,
+    services: ServicesDep,
+    purpose: PurposeDep,
+    rid: RequestIdDep,
+    format: Annotated[BankFormat, Query(description="csv or xlsx")] = "csv",
+) -> Response:
+    """The bank's batch file of the month's payments: 序号, 户名, 账号, 金额, 摘要, with the full account
+    numbers (the one place they are shown: approvers hand it to the bank; docs/money.md)."""
+    sheet = services.payroll.sheet(month, actor.jurisdiction)
+    lines = bank_lines(services.casework, sheet)
+    log_reads(services, actor, [r.household_id for r in sheet.rows], purpose, rid)  # each line names a payee
+    body = (to_csv if format == "csv" else to_xlsx)(BANK_FILE_COLUMNS, [line.cells() for line in lines])
+    filename = f"bank-{month_text(sheet.month)}.{format}"
+    media = CSV_MEDIA_TYPE if format == "csv" else XLSX_MEDIA_TYPE
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

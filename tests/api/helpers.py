@@ -225,6 +225,7 @@ def family_on_dibao(
     born = (("head", date(1970, 1, 1)), ("spouse", date(1972, 1, 1)), ("child", date(2012, 1, 1)))
     h = register(client, caseworker, members=[member_json(relation, birth) for relation, birth in born])
     hid, people = h["household_id"], person_ids(h)
+    record_account(client, caseworker, h)
     wages = {"person_id": people[0], "kind": "wages", "monthly_amount": "1200.00"}
     r = client.put(
         f"{household_path(hid)}/circumstances",
@@ -250,3 +251,19 @@ def orphan_household(client: TestClient, caseworker: dict[str, str]) -> tuple[st
     r = client.put(f"{household_path(hid)}/members/{child}/parents", headers=caseworker, json=parents)
     assert r.status_code == 200, r.text
     return hid, child
+
+
+def record_account(client: TestClient, caseworker: dict[str, str], household: dict[str, Any]) -> None:
+    """Credit the household's payments from its registration to an account held by its first member
+    (the payroll pays only a household with an account)."""
+    body = {
+        "payee_id": household["members"][0]["person_id"],
+        "bank": "中国农业银行长沙望城支行",
+        "account_number": "6228480" + household["household_id"].replace("-", "")[:12].translate(HEX_DIGITS),
+        "effective_on": household["registered_on"],
+    }
+    r = client.put(f"{household_path(household['household_id'])}/payee-account", json=body, headers=caseworker)
+    assert r.status_code == 200, r.text
+
+
+HEX_DIGITS = str.maketrans("abcdef", "012345")

@@ -24,10 +24,12 @@ class Personal:
     names: tuple[str, ...] = NAMES
     id_numbers: list[str] = field(default_factory=list)
     household_id: str = ""
+    account_number: str = "6228480402871234567"  # the bank account: encrypted at rest, never logged
 
     def needles(self) -> list[str]:
-        """Names and whole ID numbers (also their first 17 digits), as written and as JSON escapes them."""
-        plain = [*self.names, *self.id_numbers, *(n[:17] for n in self.id_numbers)]
+        """Names, whole ID numbers (also their first 17 digits) and the account number, as written and as
+        JSON escapes them."""
+        plain = [*self.names, *self.id_numbers, *(n[:17] for n in self.id_numbers), self.account_number]
         return [*plain, *(json.dumps(n)[1:-1] for n in self.names)]
 
 
@@ -64,6 +66,15 @@ def run_scenario(client: TestClient) -> Personal:
     eid = ok(apply(client, cw, hid, pids, "2024-01-20"), 201).json()["enrolment"]["enrolment_id"]
     ok(township_review(client, cw, hid, eid, "2024-01-25"))
     ok(decide(client, ap, hid, eid, "approval", "2024-02-01"))
+    account = {"payee_id": pids[0], "bank": "中国农业银行", "account_number": person.account_number}
+    account_headers = {**cw, "Idempotency-Key": "p-account"}
+    ok(
+        client.put(
+            f"{household_path(hid)}/payee-account",
+            json={**account, "effective_on": "2024-01-15"},
+            headers=account_headers,
+        )
+    )
     newborn = {
         "effective_on": "2024-05-02",
         "cause": "birth",
@@ -79,6 +90,8 @@ def run_scenario(client: TestClient) -> Personal:
     ok(client.get(f"{household_path(hid)}/history", headers=auditor))
     ok(client.post(f"{API}/payroll/2024-03", headers=ap))
     ok(client.get(f"{API}/payroll/2024-03", params={"format": "csv"}, headers=ap))
+    bank_file = ok(client.get(f"{API}/payroll/2024-03/bank-file", headers=ap))
+    assert person.account_number in bank_file.text  # the one answer that carries it in full
     ok(client.get(f"{API}/rolls/dibao", params={"on": "2024-03-01"}, headers=cw))
     ok(client.get(f"{API}/rolls/dibao", params={"on": "2024-03-01"}, headers=analyst))
     ok(client.get(f"{API}/statistics", params={"from": "2024-01", "to": "2024-06"}, headers=analyst))

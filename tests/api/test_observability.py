@@ -18,7 +18,7 @@ from application.views.projection import Views
 from domain.values import Role
 from infrastructure.settings import Settings
 from tests.api.conftest import TOKEN_SECRET
-from tests.api.helpers import API, approved_enrolment, register
+from tests.api.helpers import API, approved_enrolment, record_account, register
 from tests.support import fixed_clock
 
 Auth = Callable[..., dict[str, str]]
@@ -70,7 +70,8 @@ def test_each_app_has_its_own_registry() -> None:
 
 def test_payroll_progress_is_a_metric(client: TestClient, auth: Auth) -> None:
     """A payroll run leaves the month's payable and issued counts on /metrics."""
-    approved_enrolment(client, auth("caseworker"), auth("approver", user="ap-1"))
+    h, _ = approved_enrolment(client, auth("caseworker"), auth("approver", user="ap-1"))
+    record_account(client, auth("caseworker"), h)
     assert client.post(f"{API}/payroll/2024-03", headers=auth("approver", user="ap-1")).status_code == 200
     got = samples(client)
     assert got[("jiuzhu_payroll_run_payable", (("month", "2024-03"),))] == 1

@@ -18,6 +18,7 @@ from tests.api.helpers import (
     etag,
     household_path,
     orphan_household,
+    record_account,
     register,
 )
 from tests.support import member_json
@@ -34,6 +35,7 @@ def test_tekun_through_the_api(client: TestClient, auth: Auth) -> None:
     cw, ap = auth("caseworker", user="cw-1"), auth("approver", user="ap-1")
     h = elder_household(client, cw)
     hid, pid = h["household_id"], h["members"][0]["person_id"]  # type: ignore[index]
+    record_account(client, cw, h)
     r = client.post(
         f"{household_path(hid)}/members/{pid}/care-assessment",
         headers=cw,  # type: ignore[arg-type]

@@ -88,7 +88,7 @@ def test_payroll_runs_once_and_reads_back(client: TestClient, auth: Auth, paid: 
 def test_the_bank_file_downloads_as_csv_and_xlsx_with_chinese_headings(
     client: TestClient, auth: Auth, paid: str
 ) -> None:
-    """Head's name, masked ID number, an empty account (not recorded yet) and the amount, in CSV and XLSX."""
+    """Head's name, masked ID number, masked account and the amount, in CSV and XLSX."""
     r = client.get(f"{API}/payroll/2024-03?format=csv&lang=zh", headers=auth("approver"))
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/csv")
@@ -108,7 +108,9 @@ def test_the_bank_file_downloads_as_csv_and_xlsx_with_chinese_headings(
     assert row[0] == "王建国"
     assert row[1][:6] == "430121"  # the area code of the ID numbers tests.application.scenarios makes
     assert row[1][6:14] == "********"
-    assert row[2:] == ["", "dibao", "1050.00", "", "", "payment", "2024-03"]  # the two parts are tekun's
+    assert row[2][:10] == "**** **** "
+    assert row[2][10:].isdigit()  # the account, masked (in full: the bank file)
+    assert row[3:] == ["dibao", "1050.00", "", "", "payment", "2024-03"]  # the two parts are tekun's
     r = client.get(f"{API}/payroll/2024-03?format=xlsx", headers=auth("auditor"))
     assert r.status_code == 200
     rows = xlsx_rows(r.content)

@@ -17,7 +17,7 @@ from domain.circumstances import Assets, Circumstances, IncomeItem, IncomeKind
 from domain.members import Member, Relation
 from domain.values import AreaType, IdNumber, Program, id_check_character
 from tests.application.steps import approve, review
-from tests.support import CASEWORKER, COMMUNITY, by
+from tests.support import CASEWORKER, COMMUNITY, by, payee_account
 
 D = Decimal
 _seq = itertools.count()
@@ -67,10 +67,13 @@ def household(
     return h.id
 
 
-def enrol(app: Casework, hid: UUID, *, applied_on: date, approved_on: date | None = None) -> UUID:
-    """Apply for dibao for every member, record the township review 5 days later, approve on ``approved_on``
-    (after the 7-day notice) unless None."""
+def enrol(app: Casework, hid: UUID, *, applied_on: date, approved_on: date | None = None, account: bool = True) -> UUID:
+    """Record the head's bank account (unless one is, or not ``account``), apply for dibao for every
+    member, record the township review 5 days later, approve on ``approved_on`` (after the 7-day
+    notice) unless None."""
     members = tuple(app.get_household(hid).members)
+    if account:
+        record_account(app, hid, on=applied_on)
     eid, _ = app.handle(
         commands.FileApplication(
             household_id=hid, program=Program.DIBAO, beneficiaries=members, meta=by(CASEWORKER, applied_on)
@@ -81,6 +84,14 @@ def enrol(app: Casework, hid: UUID, *, applied_on: date, approved_on: date | Non
     if approved_on is not None:
         approve(app, hid, eid, approved_on)
     return eid
+
+
+def record_account(app: Casework, hid: UUID, *, on: date) -> None:
+    """Credit the household's payments from ``on`` to an account held by its head (once: the payroll
+    pays only a household with an account)."""
+    h = app.get_household(hid)
+    if not h.accounts:
+        app.handle(payee_account(hid, next(iter(h.members.values())).person_id, on))
 
 
 def raise_standards(app: Casework, on: date = date(2024, 7, 1)) -> int:

@@ -22,7 +22,7 @@ from domain.members import Member, Relation, RemovalCause
 from domain.rules.children import ParentSituation, ParentStatus
 from domain.rules.temporary import ApprovalLevel, GrantKind
 from domain.values import Actor, AreaType, Program
-from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member
+from tests.support import APPROVER, CASEWORKER, COMMUNITY, by, member, payee_account
 
 REGISTERED_ON = date(2024, 1, 10)
 IN_COMMUNITY: dict[str, Any] = {"placement": "community"}  # the terms of a child cared for in the community
@@ -185,6 +185,7 @@ def orphan_enrolled(app: Casework, born: date) -> tuple[Household, Member, UUID]
     enrolment id)."""
     guardian, child = member(Relation.HEAD, date(1960, 1, 1)), member(Relation.GRANDCHILD, born)
     h = register(app, guardian, child)
+    app.handle(payee_account(h.id, guardian.person_id, date(2024, 1, 10)))  # paid to the guardian's account
     lost = (ParentStatus(ParentSituation.DEAD, date(2010, 1, 1)),)
     parents(app, h.id, child, lost, lost)
     eid = apply_for(app, h.id, Program.ORPHAN, child, on=date(2024, 1, 15), terms=IN_COMMUNITY)

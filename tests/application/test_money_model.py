@@ -80,7 +80,7 @@ from tests.application.money_oracle import (
     next_month,
 )
 from tests.application.steps import decide
-from tests.support import by, pay
+from tests.support import by, pay, payee_account
 
 D = Decimal
 SEED = int(os.environ.get("JIUZHU_MONEY_SEED", "20240101"))
@@ -379,6 +379,7 @@ class World:
             )
         )
         home.log.id = h.id
+        self.app.handle(payee_account(h.id, members[0].person_id, self.today, CW1))  # the payroll pays to it
         seq = self.seq()
         for m in members:
             home.members[m.person_id] = m
