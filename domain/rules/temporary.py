@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.assessment import Assessment, Finding, Reason
+from domain.assessment import Assessment, Finding, ReasonCatalogue
 from domain.errors import InvalidValue
 from domain.policy import ParameterSnapshot
 from domain.values import CENT, Program
@@ -31,13 +31,15 @@ DISTRICT_APPROVAL = "DISTRICT_APPROVAL"
 GRANT_AMOUNT = "GRANT_AMOUNT"
 
 #: Every reason code this module emits, with the legal basis it rests on.
-REASON_CATALOGUE: dict[str, str] = {
-    AMOUNT_NOT_POSITIVE: BASIS_GRANT,
-    GRANT_AMOUNT: BASIS_GRANT,
-    TOWNSHIP_CAP_EXCEEDED: BASIS_TOWNSHIP,
-    WITHIN_TOWNSHIP_CAP: BASIS_TOWNSHIP,
-    DISTRICT_APPROVAL: BASIS_DISTRICT,
-}
+REASON_CATALOGUE = ReasonCatalogue(
+    {
+        BASIS_GRANT: (AMOUNT_NOT_POSITIVE, GRANT_AMOUNT),
+        BASIS_TOWNSHIP: (TOWNSHIP_CAP_EXCEEDED, WITHIN_TOWNSHIP_CAP),
+        BASIS_DISTRICT: (DISTRICT_APPROVAL,),
+    }
+)
+#: A finding of the temporary-assistance rules with its code's legal basis.
+reason = REASON_CATALOGUE.reason
 
 
 class GrantKind(StrEnum):
@@ -48,11 +50,6 @@ class GrantKind(StrEnum):
 class ApprovalLevel(StrEnum):
     DISTRICT = "district"  # 区（县）民政部门
     TOWNSHIP = "township"  # 乡镇人民政府、街道办事处
-
-
-def reason(code: str, message: str) -> Reason:
-    """A finding of the temporary-assistance rules with its code's legal basis."""
-    return Reason(code=code, message=message, legal_basis=REASON_CATALOGUE[code])
 
 
 def positive_test(amount: Decimal) -> Finding[bool]:
