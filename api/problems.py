@@ -79,25 +79,26 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+#: The status and title of each refusal; the first row that matches wins, so a subclass stands before
+#: its base (a household outside the jurisdiction is answered as not found, four-eyes before rules).
+_REFUSALS: tuple[tuple[type[DomainError] | tuple[type[DomainError], ...], int, str], ...] = (
+    (StaleVersion, 412, "Precondition failed"),
+    (ConcurrentUpdate, 409, "Concurrent update"),
+    (HouseholdFailedVerification, 409, "Household failed verification"),
+    (HouseholdNotFound, 404, "Household not found"),
+    (TransitionForbidden, 409, "Transition forbidden"),
+    (OutsideJurisdiction, 403, "Outside jurisdiction"),
+    (FourEyesViolation, 403, "Four eyes required"),
+    ((InvalidValue, RuleViolation, ProgramNotAvailable), 422, "Request refused by a rule"),
+)
+
+
 def domain_status(exc: DomainError) -> tuple[int, str]:
-    if isinstance(exc, StaleVersion):
-        return 412, "Precondition failed"
-    if isinstance(exc, ConcurrentUpdate):
-        return 409, "Concurrent update"
-    if isinstance(exc, HouseholdFailedVerification):
-        return 409, "Household failed verification"
-    if isinstance(exc, HouseholdNotFound):
-        return 404, "Household not found"
-    if isinstance(exc, NotFound):
+    if isinstance(exc, NotFound):  # a path's id is not there; a body's reference points nowhere
         return (404, "Not found") if exc.field in PATH_FIELDS else (422, "Unknown reference")
-    if isinstance(exc, TransitionForbidden):
-        return 409, "Transition forbidden"
-    if isinstance(exc, OutsideJurisdiction):
-        return 403, "Outside jurisdiction"
-    if isinstance(exc, FourEyesViolation):
-        return 403, "Four eyes required"
-    if isinstance(exc, (InvalidValue, RuleViolation, ProgramNotAvailable)):
-        return 422, "Request refused by a rule"
+    for kinds, status, title in _REFUSALS:
+        if isinstance(exc, kinds):
+            return status, title
     return 422, "Request refused"
 
 

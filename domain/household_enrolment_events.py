@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from domain.assessment import Assessment
@@ -30,6 +30,24 @@ if TYPE_CHECKING:
     from domain.household import Household
 
 ZERO = Decimal("0.00")
+
+
+class Decision(Protocol):
+    """A decision event: it names the enrolment it is about and the id later events cite it by."""
+
+    @property
+    def enrolment_id(self) -> UUID: ...
+
+    @property
+    def decision_id(self) -> UUID: ...
+
+
+def decided(aggregate: Household, event: Decision) -> Enrolment:
+    """The enrolment a decision is about, with the decision kept under its event's name: how a later
+    step or an auditor tells which decision an amount or a status stood on."""
+    e = aggregate.enrolments[event.enrolment_id]
+    e.decisions[event.decision_id] = type(event).__name__
+    return e
 
 
 class ApplicationFiled(Event):
@@ -83,7 +101,7 @@ class TownshipReviewRecorded(Event):
     notice_ends: date | None
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
+        e = decided(aggregate, self)
         e.township_review = TownshipReview(
             decision_id=self.decision_id,
             recorded_by=self.actor.user_id,
@@ -95,7 +113,6 @@ class TownshipReviewRecorded(Event):
             notice_ends=self.notice_ends,
         )
         e.last_assessment = self.assessment
-        e.decisions[self.decision_id] = type(self).__name__
         e.steps.append(Step(self.effective_on, Status.REVIEWED, ZERO, self.decision_id))
         # what the county would pay from the next month if it approved now
         if self.assessment.eligible and e.township_review.opinion is TownshipOpinion.APPROVE:
@@ -122,10 +139,9 @@ class ApplicationApproved(Event):
     next_review_due: date
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
+        e = decided(aggregate, self)
         e.benefits_from = self.benefits_from
         e.next_review_due = self.next_review_due
-        e.decisions[self.decision_id] = type(self).__name__
         e.steps.append(Step(self.effective_on, Status.APPROVED, self.monthly_amount, self.decision_id))
         assessment = e.township_review.assessment if e.township_review else None
         e.record_entitlement(
@@ -159,8 +175,7 @@ class ApplicationRejected(Event):
     reason_code: str
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
-        e.decisions[self.decision_id] = type(self).__name__
+        e = decided(aggregate, self)
         e.steps.append(Step(self.effective_on, Status.REJECTED, ZERO, self.decision_id))
 
 
@@ -177,12 +192,11 @@ class ReviewCompleted(Event):
     next_review_due: date | None
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
+        e = decided(aggregate, self)
         outcome = self.outcome
         e.beneficiaries = self.beneficiaries
         e.last_assessment = self.assessment
         e.next_review_due = self.next_review_due
-        e.decisions[self.decision_id] = type(self).__name__
         status = {
             ReviewOutcome.CONTINUED: Status.ACTIVE,
             ReviewOutcome.ADJUSTED: Status.ACTIVE,
@@ -231,8 +245,7 @@ class EnrolmentTerminated(Event):
     reason_code: str
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
-        e.decisions[self.decision_id] = type(self).__name__
+        e = decided(aggregate, self)
         # Termination takes effect the next month: the month containing the date is still paid.
         e.steps.append(Step(first_of_next_month(self.effective_on), Status.TERMINATED, ZERO, self.decision_id))
 
@@ -266,7 +279,7 @@ class EnrolmentMigrated(Event):
     imported_by: str
 
     def apply(self, aggregate: Household) -> None:
-        enrolment = Enrolment(
+        aggregate.enrolments[self.enrolment_id] = Enrolment(
             enrolment_id=self.enrolment_id,
             program=self.program,
             beneficiaries=self.beneficiaries,
@@ -275,9 +288,8 @@ class EnrolmentMigrated(Event):
             benefits_from=self.benefits_from,
             next_review_due=self.next_review_due,
         )
-        enrolment.decisions[self.decision_id] = type(self).__name__
+        enrolment = decided(aggregate, self)
         enrolment.steps.append(Step(self.effective_on, Status.APPROVED, self.monthly_amount, self.decision_id))
         enrolment.record_entitlement(
             Entitlement(self.benefits_from, self.monthly_amount, tuple(self.beneficiaries), (), True, self.decision_id)
         )
-        aggregate.enrolments[self.enrolment_id] = enrolment
