@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import uuid4
@@ -70,3 +72,19 @@ def skip_if_missing(reason: str | None, required_by: str) -> None:
         if os.environ.get(required_by) == "1":
             pytest.fail(f"{required_by}=1 but {reason}")
         pytest.skip(reason)
+
+
+@contextmanager
+def scratch_database(server: dict[str, Any], prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database on ``server`` (host, port, user), dropped afterwards, also on failure:
+    what the test run and every benchmark stand their stores in."""
+    import psycopg  # only where PostgreSQL is wanted
+
+    name = f"{prefix}_{uuid4().hex[:12]}"
+    with psycopg.connect(**server, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with psycopg.connect(**server, dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
