@@ -64,19 +64,35 @@ def problem_response(
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
+    rid = getattr(request.state, "request_id", None)
+    body = problem_body(status, kind, title, detail, request.url.path, errors=errors, request_id=rid)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem_body(
+    status: int,
+    kind: str,
+    title: str,
+    detail: str,
+    instance: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """An RFC 9457 problem as every answer of this API carries it, from a route or from a guard: the
+    errors name field and rule, and the request id lets a caller quote the request to support."""
     body: dict[str, Any] = {
         "type": problem_type(kind),
         "title": title,
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": instance,
     }
     if errors:
         body["errors"] = errors
-    rid = getattr(request.state, "request_id", None)
-    if rid:
-        body["request_id"] = rid
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    if request_id:
+        body["request_id"] = request_id
+    return body
 
 
 #: The status and title of each refusal; the first row that matches wins, so a subclass stands before
