@@ -17,9 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.assessment import Assessment
-from domain.values import Program
-
-ZERO = Decimal("0.00")
+from domain.values import ZERO, Program
 
 
 class Status(StrEnum):

@@ -24,12 +24,10 @@ from domain.enrolment import (
     parts_of,
 )
 from domain.household_events import Event
-from domain.values import Program, first_of_next_month
+from domain.values import ZERO, Program, first_of_next_month
 
 if TYPE_CHECKING:
     from domain.household import Household
-
-ZERO = Decimal("0.00")
 
 
 class Decision(Protocol):

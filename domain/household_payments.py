@@ -19,12 +19,10 @@ from domain.errors import InvalidValue, RuleViolation, TransitionForbidden
 from domain.household_enrolment_events import BenefitResumed, BenefitSuspended, EnrolmentTerminated, ReviewCompleted
 from domain.household_enrolments import check_four_eyes, check_reason, decide, step
 from domain.household_payment_events import EntitlementChanged, PaymentsCorrected, PaymentsSettled
-from domain.values import Actor, Context
+from domain.values import ZERO, Actor, Context
 
 if TYPE_CHECKING:
     from domain.household import Household
-
-ZERO = Decimal("0.00")
 
 
 def complete_review(

@@ -18,9 +18,7 @@ from domain.assessment import Assessment, Finding, Reason, ReasonCatalogue
 from domain.errors import InvalidValue
 from domain.members import Member
 from domain.policy import STATUTORY_DEFAULTS, ParameterSnapshot
-from domain.values import Program, round_yuan
-
-ZERO = Decimal("0.00")
+from domain.values import ZERO, Program, round_yuan
 
 _ORPHANS = "《国务院办公厅关于加强孤儿保障工作的意见》(国办发〔2010〕54号)"
 _UNSUPPORTED = "《关于进一步加强事实无人抚养儿童保障工作的意见》(民发〔2019〕62号)"

@@ -13,9 +13,7 @@ from enum import StrEnum
 from domain.assessment import Assessment, Finding, ReasonCatalogue
 from domain.errors import InvalidValue
 from domain.policy import ParameterSnapshot
-from domain.values import CENT, Program
-
-ZERO = Decimal("0.00")
+from domain.values import CENT, ZERO, Program
 
 _NOTICE = "《国务院关于全面建立临时救助制度的通知》(国发〔2014〕47号)"
 _OPINION = "《关于进一步加强和改进临时救助工作的意见》(民发〔2018〕23号)"

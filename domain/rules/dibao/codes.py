@@ -10,8 +10,6 @@ from decimal import Decimal
 from domain.assessment import ReasonCatalogue
 from domain.values import round_yuan
 
-ZERO = Decimal("0.00")
-
 _ORDINANCE = "《社会救助暂行办法》(国务院令第649号)"
 _MEASURES = "《最低生活保障审核确认办法》(民发〔2021〕57号)"
 BASIS_MEANS_TEST = f"{_ORDINANCE} 第九条"

@@ -5,12 +5,9 @@ Codes are stored with every decision, so never rename one; add new ones.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import StrEnum
 
 from domain.assessment import ReasonCatalogue
-
-ZERO = Decimal("0.00")
 
 _ORDINANCE = "《社会救助暂行办法》(国务院令第649号) 第三章 特困人员供养"
 _MEASURES = "《特困人员认定办法》(民发〔2021〕43号)"
