@@ -48,6 +48,37 @@ def decided(aggregate: Household, event: Decision) -> Enrolment:
     return e
 
 
+class Opening(Protocol):
+    """An event that opens an enrolment: for a program and beneficiaries, from its date on."""
+
+    @property
+    def enrolment_id(self) -> UUID: ...
+
+    @property
+    def program(self) -> Program: ...
+
+    @property
+    def beneficiaries(self) -> tuple[UUID, ...]: ...
+
+    @property
+    def effective_on(self) -> date: ...
+
+
+def opened(aggregate: Household, event: Opening, applied_by: str, **more: Any) -> Enrolment:
+    """The household's new enrolment as an application or a roll import opens it (``more``: what the
+    opening event knows beyond the application, such as the migrated roll's dates)."""
+    enrolment = Enrolment(
+        enrolment_id=event.enrolment_id,
+        program=event.program,
+        beneficiaries=event.beneficiaries,
+        applied_on=event.effective_on,
+        applied_by=applied_by,
+        **more,
+    )
+    aggregate.enrolments[event.enrolment_id] = enrolment
+    return enrolment
+
+
 class ApplicationFiled(Event):
     """An application for a program was filed for the named beneficiaries."""
 
@@ -64,16 +95,8 @@ class ApplicationFiled(Event):
         state["terms"] = {}
 
     def apply(self, aggregate: Household) -> None:
-        enrolment = Enrolment(
-            enrolment_id=self.enrolment_id,
-            program=self.program,
-            beneficiaries=self.beneficiaries,
-            applied_on=self.effective_on,
-            applied_by=self.actor.user_id,
-            terms=dict(self.terms),
-        )
+        enrolment = opened(aggregate, self, self.actor.user_id, terms=dict(self.terms))
         enrolment.steps.append(Step(self.effective_on, Status.APPLIED, ZERO))
-        aggregate.enrolments[self.enrolment_id] = enrolment
 
 
 class ApplicationWithdrawn(Event):
@@ -277,14 +300,8 @@ class EnrolmentMigrated(Event):
     imported_by: str
 
     def apply(self, aggregate: Household) -> None:
-        aggregate.enrolments[self.enrolment_id] = Enrolment(
-            enrolment_id=self.enrolment_id,
-            program=self.program,
-            beneficiaries=self.beneficiaries,
-            applied_on=self.effective_on,
-            applied_by=self.imported_by,
-            benefits_from=self.benefits_from,
-            next_review_due=self.next_review_due,
+        opened(
+            aggregate, self, self.imported_by, benefits_from=self.benefits_from, next_review_due=self.next_review_due
         )
         enrolment = decided(aggregate, self)
         enrolment.steps.append(Step(self.effective_on, Status.APPROVED, self.monthly_amount, self.decision_id))
