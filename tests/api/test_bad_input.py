@@ -210,6 +210,16 @@ def new_member(**member: Any) -> Callable[[Body], tuple[str, str, Body]]:
     return make
 
 
+def whole_household(**body: Any) -> Callable[[Body], tuple[str, str, Body]]:
+    """An application for every member of the household."""
+    return application(lambda p: p, **body)
+
+
+def misdated(write: Callable[..., Callable[[Body], Any]], on: str, rule: str, case_id: str) -> Any:
+    """A write dated ``on`` that a date rule refuses: an invalid value of ``effective_on``."""
+    return pytest.param(write(effective_on=on), INVALID, "effective_on", rule, id=case_id)
+
+
 HOUSEHOLD_CASES = [
     pytest.param(income("-1.00"), V, "incomes.0.monthly_amount", "money-non-negative", id="money-negative"),
     pytest.param(income("abc"), V, "incomes.0.monthly_amount", "money-decimal", id="money-not-decimal"),
@@ -218,27 +228,9 @@ HOUSEHOLD_CASES = [
     pytest.param(income("NaN"), V, "incomes.0.monthly_amount", "money-decimal", id="money-nan"),
     pytest.param(income(True), V, "incomes.0.monthly_amount", "money-decimal", id="money-boolean"),
     pytest.param(unknown_earner, "not-found", "incomes[0].person_id", "member-known", id="unknown-earner"),
-    pytest.param(
-        declaration(effective_on="2024-01-09"),
-        INVALID,
-        "effective_on",
-        "effective-before-registration",
-        id="circumstances-before-registration",
-    ),
-    pytest.param(
-        declaration(effective_on="2030-01-01"),
-        INVALID,
-        "effective_on",
-        "date-not-far-future",
-        id="circumstances-far-ahead",
-    ),
-    pytest.param(
-        declaration(effective_on="1949-12-31"),
-        INVALID,
-        "effective_on",
-        "date-plausible",
-        id="circumstances-before-1950",
-    ),
+    misdated(declaration, "2024-01-09", "effective-before-registration", "circumstances-before-registration"),
+    misdated(declaration, "2030-01-01", "date-not-far-future", "circumstances-far-ahead"),
+    misdated(declaration, "1949-12-31", "date-plausible", "circumstances-before-1950"),
     pytest.param(
         declaration(effective_on="2024-02-30"), V, "effective_on", "date_from_datetime_parsing", id="impossible-date"
     ),
@@ -271,16 +263,16 @@ HOUSEHOLD_CASES = [
     pytest.param(
         application(lambda p: ["not-a-uuid"]), V, "beneficiaries.0", "uuid_parsing", id="beneficiary-not-uuid"
     ),
-    pytest.param(application(lambda p: p, program="foo"), V, "program", "enum", id="unknown-program"),
+    pytest.param(whole_household(program="foo"), V, "program", "enum", id="unknown-program"),
     pytest.param(
-        application(lambda p: p, program="temporary"),
+        whole_household(program="temporary"),
         INVALID,
         "program",
         "program-enrols",
         id="temporary-is-granted-not-applied-for",
     ),
     pytest.param(
-        application(lambda p: p, program="tekun", terms={"arrangement": "dispersed", "has_capable_supporter": False}),
+        whole_household(program="tekun", terms={"arrangement": "dispersed", "has_capable_supporter": False}),
         INVALID,
         "beneficiaries",
         "one-beneficiary",
@@ -293,20 +285,8 @@ HOUSEHOLD_CASES = [
         "term-value",
         id="tekun-unknown-arrangement",
     ),
-    pytest.param(
-        application(lambda p: p, effective_on="2024-01-01"),
-        INVALID,
-        "effective_on",
-        "effective-before-registration",
-        id="application-before-registration",
-    ),
-    pytest.param(
-        application(lambda p: p, effective_on="2030-01-01"),
-        INVALID,
-        "effective_on",
-        "date-not-far-future",
-        id="application-far-ahead",
-    ),
+    misdated(whole_household, "2024-01-01", "effective-before-registration", "application-before-registration"),
+    misdated(whole_household, "2030-01-01", "date-not-far-future", "application-far-ahead"),
     pytest.param(
         new_member(id_number="430112199902301231"),
         V,
