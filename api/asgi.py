@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
-from api.problems import PROBLEM_JSON, problem_type
+from api.problems import PROBLEM_JSON, problem_body
 from domain.values import Actor
 
 _ACTOR = "jiuzhu.actor"  # scope key of the verified caller
@@ -95,18 +95,9 @@ async def send_problem(
     headers: dict[str, str] | None = None,
 ) -> None:
     """An RFC 9457 problem response sent straight from a guard, shaped like ``api.problems``' ones."""
-    body: dict[str, Any] = {
-        "type": problem_type(kind),
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": scope.get("path", ""),
-    }
-    if field:
-        body["errors"] = [{"field": field, "rule": kind, "message": detail}]
+    errors = [{"field": field, "rule": kind, "message": detail}] if field else None
     rid = scope.get("state", {}).get("request_id")
-    if rid:
-        body["request_id"] = rid
+    body = problem_body(status, kind, title, detail, scope.get("path", ""), errors=errors, request_id=rid)
     data = json.dumps(body, ensure_ascii=False).encode()
     raw = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(data)).encode())]
     raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]

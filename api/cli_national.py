@@ -7,7 +7,6 @@ command runs (``JIUZHU_PROVINCE``, ``JIUZHU_NATS_URL``, ``JIUZHU_NATIONAL_KEY``,
 from __future__ import annotations
 
 import json
-import signal
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -16,6 +15,7 @@ from typing import TypeVar
 import typer
 from rich.console import Console
 
+from api.cli_ops import stop_on_signals
 from application.casework import Casework
 from application.national.findings import FindingsInbox, FindingsSubjects
 from application.national.relay import Relay, RelayConfig
@@ -27,13 +27,6 @@ from infrastructure.national.settings import DEV_NATIONAL_KEY, NationalSettings
 
 console = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
-
-
-def _stop_on_signals() -> threading.Event:
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    return stop
 
 
 def _retrying(make: Callable[[], T], stop: threading.Event, what: str) -> T | None:
@@ -89,7 +82,7 @@ def relay(
     env = settings.persistence_env()
     casework = open_casework(settings.model_copy(update={"seed_policy": False}), env)
     bus = JetStreamBus(ns.nats_url, ack_wait=ns.nats_ack_wait)
-    stop = _stop_on_signals()
+    stop = stop_on_signals()
     try:
         store = open_province_store(casework.recorder)
         parts = _retrying(lambda: relay_parts(casework, store, bus, ns, page_size=page_size), stop, "relay")
@@ -109,7 +102,7 @@ def national() -> None:
     configure(Settings().log_format)
     ns = NationalSettings()
     bus = JetStreamBus(ns.nats_url, ack_wait=ns.nats_ack_wait)
-    stop = _stop_on_signals()
+    stop = stop_on_signals()
     service = _retrying(lambda: national_parts(bus, ns), stop, "national service")
     try:
         if service is not None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import typer
 from rich.console import Console
@@ -16,6 +18,28 @@ from rich.console import Console
 from infrastructure.settings import Settings
 
 console = Console(stderr=True, soft_wrap=True)
+
+
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or Ctrl-C: how every long-running command learns to stop."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def run_until_signalled(run: Callable[[threading.Event], None], *used: _Closable) -> None:
+    """Run a worker until SIGTERM or Ctrl-C, then close what it used, in the order given."""
+    stop = stop_on_signals()
+    try:
+        run(stop)
+    finally:
+        for resource in used:
+            resource.close()
 
 
 def migrate() -> None:
@@ -45,14 +69,7 @@ def project(
     configure(settings.log_format)
     casework, views, lease = build_projector(settings, page_size=page_size)
     views.throttle = throttle
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    try:
-        ProjectionWorker(views, lease, interval=interval).run(stop)
-    finally:
-        views.close()
-        casework.close()
+    run_until_signalled(ProjectionWorker(views, lease, interval=interval).run, views, casework)
 
 
 def follow(
@@ -71,13 +88,7 @@ def follow(
     configure(settings.log_format)
     casework, recalculation, lease = build_follower(settings)
     recalculation.start_at_end()
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    try:
-        follower_worker(recalculation, lease, interval=interval).run(stop)
-    finally:
-        casework.close()
+    run_until_signalled(follower_worker(recalculation, lease, interval=interval).run, casework)
 
 
 def export(path: Path = typer.Argument(..., help="the backup file to write, e.g. jiuzhu-2025-06-01.jsonl.gz")) -> None:

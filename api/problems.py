@@ -64,40 +64,57 @@ def problem_response(
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
+    rid = getattr(request.state, "request_id", None)
+    body = problem_body(status, kind, title, detail, request.url.path, errors=errors, request_id=rid)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem_body(
+    status: int,
+    kind: str,
+    title: str,
+    detail: str,
+    instance: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """An RFC 9457 problem as every answer of this API carries it, from a route or from a guard: the
+    errors name field and rule, and the request id lets a caller quote the request to support."""
     body: dict[str, Any] = {
         "type": problem_type(kind),
         "title": title,
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": instance,
     }
     if errors:
         body["errors"] = errors
-    rid = getattr(request.state, "request_id", None)
-    if rid:
-        body["request_id"] = rid
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    if request_id:
+        body["request_id"] = request_id
+    return body
+
+
+#: The status and title of each refusal; the first row that matches wins, so a subclass stands before
+#: its base (a household outside the jurisdiction is answered as not found, four-eyes before rules).
+_REFUSALS: tuple[tuple[type[DomainError] | tuple[type[DomainError], ...], int, str], ...] = (
+    (StaleVersion, 412, "Precondition failed"),
+    (ConcurrentUpdate, 409, "Concurrent update"),
+    (HouseholdFailedVerification, 409, "Household failed verification"),
+    (HouseholdNotFound, 404, "Household not found"),
+    (TransitionForbidden, 409, "Transition forbidden"),
+    (OutsideJurisdiction, 403, "Outside jurisdiction"),
+    (FourEyesViolation, 403, "Four eyes required"),
+    ((InvalidValue, RuleViolation, ProgramNotAvailable), 422, "Request refused by a rule"),
+)
 
 
 def domain_status(exc: DomainError) -> tuple[int, str]:
-    if isinstance(exc, StaleVersion):
-        return 412, "Precondition failed"
-    if isinstance(exc, ConcurrentUpdate):
-        return 409, "Concurrent update"
-    if isinstance(exc, HouseholdFailedVerification):
-        return 409, "Household failed verification"
-    if isinstance(exc, HouseholdNotFound):
-        return 404, "Household not found"
-    if isinstance(exc, NotFound):
+    if isinstance(exc, NotFound):  # a path's id is not there; a body's reference points nowhere
         return (404, "Not found") if exc.field in PATH_FIELDS else (422, "Unknown reference")
-    if isinstance(exc, TransitionForbidden):
-        return 409, "Transition forbidden"
-    if isinstance(exc, OutsideJurisdiction):
-        return 403, "Outside jurisdiction"
-    if isinstance(exc, FourEyesViolation):
-        return 403, "Four eyes required"
-    if isinstance(exc, (InvalidValue, RuleViolation, ProgramNotAvailable)):
-        return 422, "Request refused by a rule"
+    for kinds, status, title in _REFUSALS:
+        if isinstance(exc, kinds):
+            return status, title
     return 422, "Request refused"
 
 

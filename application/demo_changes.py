@@ -112,32 +112,29 @@ class DistrictBase:
         roll = self.rng.random()
         if roll < 0.25 and followed:
             case = followed[0]
-            if h.enrolment(case.enrolment_id).status_on(day) is Status.ACTIVE and self._do(
-                Suspend(
-                    household_id=hid,
-                    enrolment_id=case.enrolment_id,
-                    reason_code="NOT_REACHABLE",
-                    meta=Meta(actor=APPROVER, effective_on=day, reason="入户核查未见本人，暂停发放"),
-                )
+            if h.enrolment(case.enrolment_id).status_on(day) is Status.ACTIVE and self._stop_paying(
+                Suspend, hid, case, day, "NOT_REACHABLE", "入户核查未见本人，暂停发放"
             ):
                 self.report.suspended += 1
                 self.suspended.append((case, self._day(first_of_next_month(day, self.rng.randint(1, 3)), 0, 10)))
         elif roll < 0.45 and followed:
             case = followed[0]
-            if self._do(
-                Terminate(
-                    household_id=hid,
-                    enrolment_id=case.enrolment_id,
-                    reason_code="MOVED_AWAY",
-                    meta=Meta(actor=APPROVER, effective_on=day, reason="户籍迁出本区"),
-                )
-            ):
+            if self._stop_paying(Terminate, hid, case, day, "MOVED_AWAY", "户籍迁出本区"):
                 self.report.terminated += 1
                 del self.cases[case.enrolment_id]
         elif roll < 0.6:
             self._life_event(hid, fam, h, followed, day)
         else:
             self._grant(hid, fam, day)
+
+    def _stop_paying(
+        self, command: type[Suspend | Terminate], hid: UUID, case: Case, day: date, reason_code: str, reason: str
+    ) -> bool:
+        """The approver suspends or terminates a followed case, stating the reason code and text."""
+        meta = Meta(actor=APPROVER, effective_on=day, reason=reason)
+        return bool(
+            self._do(command(household_id=hid, enrolment_id=case.enrolment_id, reason_code=reason_code, meta=meta))
+        )
 
     def _life_event(self, hid: UUID, fam: Family, h: Household, followed: list[Case], day: date) -> None:
         """A birth in a young family, or the death of an elderly parent (a review falls due)."""

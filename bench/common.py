@@ -6,8 +6,8 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,21 +15,15 @@ import psycopg
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tests import support
+
 PG = {"host": os.environ.get("BENCH_PGHOST", "127.0.0.1"), "port": 5432, "user": "postgres"}
 console = Console(stderr=True, soft_wrap=True)
 
 
-@contextmanager
-def scratch_database(prefix: str = "jiuzhu_bench") -> Iterator[str]:
+def scratch_database(prefix: str = "jiuzhu_bench") -> AbstractContextManager[str]:
     """A fresh PostgreSQL database for the run, dropped afterwards (also on failure)."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield name
-    finally:
-        with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return support.scratch_database(PG, prefix)
 
 
 def new_schema(database: str, prefix: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,21 @@ class Reason:
     code: str
     message: str
     legal_basis: str
+
+
+class ReasonCatalogue(dict[str, str]):
+    """Every reason code one program's rules emit, with the legal basis it rests on.
+
+    Declared basis first — ``ReasonCatalogue({BASIS: (CODE, ...), ...})`` — because that is how the
+    law groups them; read code first, as a dict, because a finding names its code. ``reason`` is the
+    one way a rule makes a finding, so no code can be emitted without its basis."""
+
+    def __init__(self, codes_by_basis: Mapping[str, Iterable[str]]) -> None:
+        super().__init__((code, basis) for basis, codes in codes_by_basis.items() for code in codes)
+
+    def reason(self, code: str, message: str) -> Reason:
+        """A finding with its code's legal basis (a code not in the catalogue is a KeyError: a bug)."""
+        return Reason(code=code, message=message, legal_basis=self[code])
 
 
 T = TypeVar("T")

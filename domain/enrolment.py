@@ -8,6 +8,7 @@ month or a gradual exit that runs out needs no clock-driven event to be right on
 from __future__ import annotations
 
 from bisect import insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,9 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.assessment import Assessment
-from domain.values import Program
-
-ZERO = Decimal("0.00")
+from domain.values import ZERO, Program
 
 
 class Status(StrEnum):
@@ -142,6 +141,12 @@ class Enrolment:
     def record_entitlement(self, entry: Entitlement) -> None:
         """Add an entry to the schedule; it wins over entries recorded earlier for the same date."""
         insort(self.schedule, entry, key=lambda x: x.effective_on)
+
+    def record_corrections(self, months: Iterable[MonthCorrection]) -> None:
+        """Keep, per month already paid, what is due as now known, and every correction in order."""
+        for c in months:
+            self.corrected[c.month] = c.due
+            self.corrections.append(c)
 
     def entitlement_on(self, on: date) -> Entitlement | None:
         """The schedule entry in force on a date (the latest recorded among those of the same date)."""

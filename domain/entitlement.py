@@ -26,12 +26,11 @@ from domain.policy import STATUTORY_DEFAULTS, ParameterSnapshot
 from domain.rules import programs
 from domain.rules.ages import Ages, ages_in_force
 from domain.rules.dibao import counted
-from domain.values import Actor, Program, first_of_next_month
+from domain.values import ZERO, Actor, Program, first_of_next_month
 
 if TYPE_CHECKING:
     from domain.household import Household
 
-ZERO = Decimal("0.00")
 #: Statuses in which an enrolment has an entitlement (paid, or paid again once resumed).
 ENTITLED = frozenset({Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT})
 FIRST = (Program.DIBAO, Program.TEKUN)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from domain.assessment import Assessment
@@ -24,12 +24,59 @@ from domain.enrolment import (
     parts_of,
 )
 from domain.household_events import Event
-from domain.values import Program, first_of_next_month
+from domain.values import ZERO, Program, first_of_next_month
 
 if TYPE_CHECKING:
     from domain.household import Household
 
-ZERO = Decimal("0.00")
+
+class Decision(Protocol):
+    """A decision event: it names the enrolment it is about and the id later events cite it by."""
+
+    @property
+    def enrolment_id(self) -> UUID: ...
+
+    @property
+    def decision_id(self) -> UUID: ...
+
+
+def decided(aggregate: Household, event: Decision) -> Enrolment:
+    """The enrolment a decision is about, with the decision kept under its event's name: how a later
+    step or an auditor tells which decision an amount or a status stood on."""
+    e = aggregate.enrolments[event.enrolment_id]
+    e.decisions[event.decision_id] = type(event).__name__
+    return e
+
+
+class Opening(Protocol):
+    """An event that opens an enrolment: for a program and beneficiaries, from its date on."""
+
+    @property
+    def enrolment_id(self) -> UUID: ...
+
+    @property
+    def program(self) -> Program: ...
+
+    @property
+    def beneficiaries(self) -> tuple[UUID, ...]: ...
+
+    @property
+    def effective_on(self) -> date: ...
+
+
+def opened(aggregate: Household, event: Opening, applied_by: str, **more: Any) -> Enrolment:
+    """The household's new enrolment as an application or a roll import opens it (``more``: what the
+    opening event knows beyond the application, such as the migrated roll's dates)."""
+    enrolment = Enrolment(
+        enrolment_id=event.enrolment_id,
+        program=event.program,
+        beneficiaries=event.beneficiaries,
+        applied_on=event.effective_on,
+        applied_by=applied_by,
+        **more,
+    )
+    aggregate.enrolments[event.enrolment_id] = enrolment
+    return enrolment
 
 
 class ApplicationFiled(Event):
@@ -48,16 +95,8 @@ class ApplicationFiled(Event):
         state["terms"] = {}
 
     def apply(self, aggregate: Household) -> None:
-        enrolment = Enrolment(
-            enrolment_id=self.enrolment_id,
-            program=self.program,
-            beneficiaries=self.beneficiaries,
-            applied_on=self.effective_on,
-            applied_by=self.actor.user_id,
-            terms=dict(self.terms),
-        )
+        enrolment = opened(aggregate, self, self.actor.user_id, terms=dict(self.terms))
         enrolment.steps.append(Step(self.effective_on, Status.APPLIED, ZERO))
-        aggregate.enrolments[self.enrolment_id] = enrolment
 
 
 class ApplicationWithdrawn(Event):
@@ -83,7 +122,7 @@ class TownshipReviewRecorded(Event):
     notice_ends: date | None
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
+        e = decided(aggregate, self)
         e.township_review = TownshipReview(
             decision_id=self.decision_id,
             recorded_by=self.actor.user_id,
@@ -95,7 +134,6 @@ class TownshipReviewRecorded(Event):
             notice_ends=self.notice_ends,
         )
         e.last_assessment = self.assessment
-        e.decisions[self.decision_id] = type(self).__name__
         e.steps.append(Step(self.effective_on, Status.REVIEWED, ZERO, self.decision_id))
         # what the county would pay from the next month if it approved now
         if self.assessment.eligible and e.township_review.opinion is TownshipOpinion.APPROVE:
@@ -122,10 +160,9 @@ class ApplicationApproved(Event):
     next_review_due: date
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
+        e = decided(aggregate, self)
         e.benefits_from = self.benefits_from
         e.next_review_due = self.next_review_due
-        e.decisions[self.decision_id] = type(self).__name__
         e.steps.append(Step(self.effective_on, Status.APPROVED, self.monthly_amount, self.decision_id))
         assessment = e.township_review.assessment if e.township_review else None
         e.record_entitlement(
@@ -159,8 +196,7 @@ class ApplicationRejected(Event):
     reason_code: str
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
-        e.decisions[self.decision_id] = type(self).__name__
+        e = decided(aggregate, self)
         e.steps.append(Step(self.effective_on, Status.REJECTED, ZERO, self.decision_id))
 
 
@@ -177,12 +213,11 @@ class ReviewCompleted(Event):
     next_review_due: date | None
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
+        e = decided(aggregate, self)
         outcome = self.outcome
         e.beneficiaries = self.beneficiaries
         e.last_assessment = self.assessment
         e.next_review_due = self.next_review_due
-        e.decisions[self.decision_id] = type(self).__name__
         status = {
             ReviewOutcome.CONTINUED: Status.ACTIVE,
             ReviewOutcome.ADJUSTED: Status.ACTIVE,
@@ -231,8 +266,7 @@ class EnrolmentTerminated(Event):
     reason_code: str
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
-        e.decisions[self.decision_id] = type(self).__name__
+        e = decided(aggregate, self)
         # Termination takes effect the next month: the month containing the date is still paid.
         e.steps.append(Step(first_of_next_month(self.effective_on), Status.TERMINATED, ZERO, self.decision_id))
 
@@ -266,18 +300,11 @@ class EnrolmentMigrated(Event):
     imported_by: str
 
     def apply(self, aggregate: Household) -> None:
-        enrolment = Enrolment(
-            enrolment_id=self.enrolment_id,
-            program=self.program,
-            beneficiaries=self.beneficiaries,
-            applied_on=self.effective_on,
-            applied_by=self.imported_by,
-            benefits_from=self.benefits_from,
-            next_review_due=self.next_review_due,
+        opened(
+            aggregate, self, self.imported_by, benefits_from=self.benefits_from, next_review_due=self.next_review_due
         )
-        enrolment.decisions[self.decision_id] = type(self).__name__
+        enrolment = decided(aggregate, self)
         enrolment.steps.append(Step(self.effective_on, Status.APPROVED, self.monthly_amount, self.decision_id))
         enrolment.record_entitlement(
             Entitlement(self.benefits_from, self.monthly_amount, tuple(self.beneficiaries), (), True, self.decision_id)
         )
-        aggregate.enrolments[self.enrolment_id] = enrolment

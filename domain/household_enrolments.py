@@ -22,6 +22,7 @@ from domain.household_enrolment_events import (
     DecisionDeadlineExtended,
     TownshipReviewRecorded,
 )
+from domain.household_events import Event
 from domain.rules.programs import ENROLLING, PERSONAL, parse_terms
 from domain.values import Actor, Context, Program
 
@@ -107,12 +108,11 @@ def record_township_review(
         )
     opinion = TownshipOpinion(opinion)
     notice = opinion is TownshipOpinion.APPROVE and notice_days > 0
-    decision_id = uuid4()
-    h.record(
+    return decide(
+        h,
         TownshipReviewRecorded,
         ctx,
-        enrolment_id=e.enrolment_id,
-        decision_id=decision_id,
+        e.enrolment_id,
         investigated_on=investigated_on,
         findings=findings,
         opinion=opinion,
@@ -120,7 +120,6 @@ def record_township_review(
         notice_starts=ctx.effective_on if notice else None,
         notice_ends=date.fromordinal(ctx.effective_on.toordinal() + notice_days - 1) if notice else None,
     )
-    return decision_id
 
 
 def extend_decision_deadline(
@@ -182,18 +181,16 @@ def approve(
             field="enrolment_id",
             rule="assessment-not-eligible",
         )
-    decision_id = uuid4()
-    h.record(
+    return decide(
+        h,
         ApplicationApproved,
         ctx,
-        enrolment_id=e.enrolment_id,
-        decision_id=decision_id,
+        e.enrolment_id,
         assessment_decision_id=review.decision_id,
         monthly_amount=review.assessment.monthly_amount,
         benefits_from=benefits_from,
         next_review_due=next_review_due,
     )
-    return decision_id
 
 
 def reject(
@@ -206,14 +203,20 @@ def reject(
     e = step(h, enrolment_id, ctx.effective_on, allowed={Status.REVIEWED}, action="reject")
     check_four_eyes(e, ctx.actor)
     check_reason(reason_code, ctx.reason)
-    decision_id = uuid4()
-    h.record(
+    return decide(
+        h,
         ApplicationRejected,
         ctx,
-        enrolment_id=e.enrolment_id,
-        decision_id=decision_id,
+        e.enrolment_id,
         reason_code=reason_code,
     )
+
+
+def decide(h: Household, event_class: type[Event], ctx: Context, enrolment_id: UUID, **fields: Any) -> UUID:
+    """Record a decision on an enrolment under a new decision id and return the id: every decision is
+    named, so a later step, a payroll line or an auditor can cite the one it stood on."""
+    decision_id = uuid4()
+    h.record(event_class, ctx, enrolment_id=enrolment_id, decision_id=decision_id, **fields)
     return decision_id
 
 

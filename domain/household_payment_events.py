@@ -14,6 +14,7 @@ from uuid import UUID
 
 from domain.assessment import Assessment
 from domain.enrolment import Entitlement, MonthCorrection, parts_of
+from domain.household_enrolment_events import decided
 from domain.household_events import Event
 
 if TYPE_CHECKING:
@@ -31,9 +32,8 @@ class AmountAdjusted(Event):
     cause: str
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
+        e = decided(aggregate, self)
         e.last_assessment = self.assessment
-        e.decisions[self.decision_id] = type(self).__name__
         e.record_entitlement(
             Entitlement(
                 self.effective_on,
@@ -64,11 +64,8 @@ class PaymentsCorrected(Event):
     amount_from: date | None
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
-        e.decisions[self.decision_id] = type(self).__name__
-        for c in self.months:
-            e.corrected[c.month] = c.due
-            e.corrections.append(c)
+        e = decided(aggregate, self)
+        e.record_corrections(self.months)
         if self.assessments:
             e.last_assessment = self.assessments[-1]
         if self.monthly_amount is None and self.assessments and not self.assessments[-1].eligible:
@@ -99,11 +96,8 @@ class PaymentsSettled(Event):
     amount_from: date
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
-        e.decisions[self.decision_id] = type(self).__name__
-        for c in self.months:
-            e.corrected[c.month] = c.due
-            e.corrections.append(c)
+        e = decided(aggregate, self)
+        e.record_corrections(self.months)
 
 
 class EntitlementChanged(Event):
@@ -124,9 +118,8 @@ class EntitlementChanged(Event):
     cause: str
 
     def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
         # ``last_assessment`` stays the one the last decision stood on: a review compares against it.
-        e.decisions[self.decision_id] = type(self).__name__
+        e = decided(aggregate, self)
         e.record_entitlement(
             Entitlement(
                 self.effective_on,

@@ -10,21 +10,19 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from domain.assessment import Assessment
 from domain.enrolment import FINAL, PAYABLE, Entitlement, MonthCorrection, ReviewOutcome, Status
 from domain.entitlement import Found
 from domain.errors import InvalidValue, RuleViolation, TransitionForbidden
 from domain.household_enrolment_events import BenefitResumed, BenefitSuspended, EnrolmentTerminated, ReviewCompleted
-from domain.household_enrolments import check_four_eyes, check_reason, step
+from domain.household_enrolments import check_four_eyes, check_reason, decide, step
 from domain.household_payment_events import EntitlementChanged, PaymentsCorrected, PaymentsSettled
-from domain.values import Actor, Context
+from domain.values import ZERO, Actor, Context
 
 if TYPE_CHECKING:
     from domain.household import Household
-
-ZERO = Decimal("0.00")
 
 
 def complete_review(
@@ -50,12 +48,11 @@ def complete_review(
         ReviewOutcome.GRADUAL_EXIT: before,
         ReviewOutcome.TERMINATED: ZERO,
     }[outcome]
-    decision_id = uuid4()
-    h.record(
+    return decide(
+        h,
         ReviewCompleted,
         ctx,
-        enrolment_id=e.enrolment_id,
-        decision_id=decision_id,
+        e.enrolment_id,
         outcome=outcome,
         assessment=assessment,
         beneficiaries=tuple(beneficiaries),
@@ -63,7 +60,6 @@ def complete_review(
         exit_until=exit_until,
         next_review_due=next_review_due,
     )
-    return decision_id
 
 
 def suspend(
@@ -116,15 +112,13 @@ def terminate(
     )
     check_four_eyes(e, ctx.actor)
     check_reason(reason_code, ctx.reason)
-    decision_id = uuid4()
-    h.record(
+    return decide(
+        h,
         EnrolmentTerminated,
         ctx,
-        enrolment_id=e.enrolment_id,
-        decision_id=decision_id,
+        e.enrolment_id,
         reason_code=reason_code,
     )
-    return decision_id
 
 
 def close_by_calendar(
@@ -150,15 +144,13 @@ def close_by_calendar(
             field="effective_on",
             rule="effective-before-last-step",
         )
-    decision_id = uuid4()
-    h.record(
+    return decide(
+        h,
         EnrolmentTerminated,
         Context(effective_on, actor, reason, request_id),
-        enrolment_id=enrolment_id,
-        decision_id=decision_id,
+        enrolment_id,
         reason_code=reason_code,
     )
-    return decision_id
 
 
 def change_entitlement(
@@ -177,12 +169,11 @@ def change_entitlement(
     passes the month, the trigger's actor and request id as keywords)."""
     h.enrolment(enrolment_id)
     new = found.entitlement
-    decision_id = uuid4()
-    h.record(
+    return decide(
+        h,
         EntitlementChanged,
         Context(effective_on, actor, reason, request_id),
-        enrolment_id=enrolment_id,
-        decision_id=decision_id,
+        enrolment_id,
         assessment=found.assessment,
         previous_amount=previous.amount if previous is not None and previous.eligible else ZERO,
         monthly_amount=new.amount,
@@ -191,7 +182,6 @@ def change_entitlement(
         eligible=new.eligible,
         cause=cause,
     )
-    return decision_id
 
 
 def correct_payments(
@@ -218,18 +208,16 @@ def correct_payments(
             field="effective_on",
             rule="no-difference",
         )
-    decision_id = uuid4()
-    h.record(
+    return decide(
+        h,
         PaymentsCorrected,
         ctx,
-        enrolment_id=enrolment_id,
-        decision_id=decision_id,
+        enrolment_id,
         months=tuple(months),
         assessments=tuple(assessments),
         monthly_amount=monthly_amount if going_forward else None,
         amount_from=amount_from,
     )
-    return decision_id
 
 
 def settle_payments(
@@ -246,14 +234,12 @@ def settle_payments(
     e = h.enrolment(enrolment_id)
     if not any(c.difference for c in months):
         raise RuleViolation("nothing to settle", field="months", rule="no-difference")
-    decision_id = uuid4()
-    h.record(
+    return decide(
+        h,
         PaymentsSettled,
         ctx,
-        enrolment_id=e.enrolment_id,
-        decision_id=decision_id,
+        e.enrolment_id,
         months=tuple(c for c in months if c.difference),
         assessments=assessments,
         amount_from=amount_from,
     )
-    return decision_id

@@ -18,9 +18,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValue, RuleViolation
-from domain.values import Actor, AreaType, Context, Program
-
-ZERO = Decimal("0.00")
+from domain.values import ZERO, Actor, AreaType, Context, Program
 
 
 def payroll_id(month: date, county: str) -> UUID:

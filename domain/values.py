@@ -14,6 +14,7 @@ from typing import Any
 
 from domain.errors import InvalidValue
 
+ZERO = Decimal("0.00")  # no money: the zero every amount starts from and falls back to
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # far beyond any benefit, asset or income; keeps arithmetic exact
 

@@ -28,22 +28,27 @@ class StoreSQL(Protocol):
     def after_import(self, last: int) -> None: ...
 
 
-class SQLiteBackupSQL:
-    def __init__(self, recorder: SQLiteApplicationRecorder) -> None:
-        self.datastore, t = recorder.datastore, recorder.events_table_name
-        self.events, self.ledger, self.access = t, f"{t}_ledger", f"{t}_access_log"
+class _ReadingSQL:
+    """The reads both dialects share, written once: the dialects differ only in the column that numbers
+    events, the parameter marker, the access log's order and how a driver's row becomes a tuple."""
+
+    events: str
+    ledger: str
+    access: str
+    position: str  # the column that numbers events in notification order
+    marker: str  # the driver's parameter placeholder
+    access_order: str  # the access log's column in insertion order
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(sql, tuple(params))
-            return [tuple(r) for r in c.fetchall()]
+        raise NotImplementedError
 
     def events_after(self, after: int, limit: int) -> list[EventRow]:
+        n, p = self.position, self.marker
         return self._all(
-            f"SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, l.recorded_at, "
+            f"SELECT e.{n}, e.originator_id, e.originator_version, e.topic, e.state, l.recorded_at, "
             f"l.content_hash, l.chain_hash FROM {self.events} e LEFT JOIN {self.ledger} l ON "
             "l.originator_id = e.originator_id AND l.originator_version = e.originator_version "
-            "WHERE e.rowid > ? ORDER BY e.rowid LIMIT ?",
+            f"WHERE e.{n} > {p} ORDER BY e.{n} LIMIT {p}",
             (after, limit),
         )
 
@@ -57,13 +62,27 @@ class SQLiteBackupSQL:
 
     def access_rows(self) -> list[tuple[Any, ...]]:
         return self._all(
-            f"SELECT at, user_id, role, household_id, purpose, request_id FROM {self.access} ORDER BY rowid"
+            f"SELECT at, user_id, role, household_id, purpose, request_id FROM {self.access} "
+            f"ORDER BY {self.access_order}"
         )
 
     def is_empty(self) -> bool:
         return not self._all(f"SELECT 1 FROM {self.events} LIMIT 1") and not self._all(
             f"SELECT 1 FROM {self.ledger} LIMIT 1"
         )
+
+
+class SQLiteBackupSQL(_ReadingSQL):
+    position, marker, access_order = "rowid", "?", "rowid"
+
+    def __init__(self, recorder: SQLiteApplicationRecorder) -> None:
+        self.datastore, t = recorder.datastore, recorder.events_table_name
+        self.events, self.ledger, self.access = t, f"{t}_ledger", f"{t}_access_log"
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, tuple(params))
+            return [tuple(r) for r in c.fetchall()]
 
     def insert(
         self, events: Sequence[tuple[Any, ...]], ledger: Sequence[tuple[Any, ...]], access: Sequence[tuple[Any, ...]]
@@ -87,7 +106,9 @@ class SQLiteBackupSQL:
         """Nothing to do: SQLite numbers the next event after the largest rowid."""
 
 
-class PostgresBackupSQL:
+class PostgresBackupSQL(_ReadingSQL):
+    position, marker, access_order = "notification_id", "%s", "id"
+
     def __init__(self, recorder: PostgresApplicationRecorder) -> None:
         self.datastore, t = recorder.datastore, recorder.events_table_name
         schema = Identifier(self.datastore.schema)
@@ -99,31 +120,6 @@ class PostgresBackupSQL:
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, tuple(params))
             return [tuple(r.values()) for r in c.fetchall()]
-
-    def events_after(self, after: int, limit: int) -> list[EventRow]:
-        return self._all(
-            f"SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, l.recorded_at, "
-            f"l.content_hash, l.chain_hash FROM {self.events} e LEFT JOIN {self.ledger} l ON "
-            "l.originator_id = e.originator_id AND l.originator_version = e.originator_version "
-            "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s",
-            (after, limit),
-        )
-
-    def orphan_ledger_rows(self) -> list[tuple[Any, ...]]:
-        return self._all(
-            f"SELECT l.originator_id, l.originator_version, l.recorded_at, l.content_hash, l.chain_hash "
-            f"FROM {self.ledger} l WHERE NOT EXISTS (SELECT 1 FROM {self.events} e WHERE "
-            "e.originator_id = l.originator_id AND e.originator_version = l.originator_version) "
-            "ORDER BY l.originator_id, l.originator_version"
-        )
-
-    def access_rows(self) -> list[tuple[Any, ...]]:
-        return self._all(f"SELECT at, user_id, role, household_id, purpose, request_id FROM {self.access} ORDER BY id")
-
-    def is_empty(self) -> bool:
-        return not self._all(f"SELECT 1 FROM {self.events} LIMIT 1") and not self._all(
-            f"SELECT 1 FROM {self.ledger} LIMIT 1"
-        )
 
     def insert(
         self, events: Sequence[tuple[Any, ...]], ledger: Sequence[tuple[Any, ...]], access: Sequence[tuple[Any, ...]]

@@ -19,7 +19,7 @@ from api.composition import build_services
 from application.casework import Casework
 from domain.values import Role
 from infrastructure.settings import Settings
-from tests.support import DISTRICT, fixed_clock, skip_if_missing
+from tests.support import DISTRICT, fixed_clock, scratch_database, skip_if_missing
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 
@@ -39,16 +39,8 @@ def postgres_database() -> Iterator[str]:
     """A fresh database for this test run, dropped at the end."""
     reason = _postgres_unavailable()
     skip_if_missing(reason, "REQUIRE_POSTGRES")
-    import psycopg
-
-    name = f"jiuzhu_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with scratch_database(PG, "jiuzhu_test") as name:
         yield name
-    finally:
-        with psycopg.connect(**PG, dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _postgres_env(database: str) -> dict[str, str]:

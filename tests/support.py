@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import os
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -86,3 +88,19 @@ def payee_account(household_id: UUID, payee_id: UUID, on: date, actor: Actor = C
         account_number=f"622848{next(_accounts):013d}",
         meta=by(actor, on),
     )
+
+
+@contextmanager
+def scratch_database(server: dict[str, Any], prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database on ``server`` (host, port, user), dropped afterwards, also on failure:
+    what the test run and every benchmark stand their stores in."""
+    import psycopg  # only where PostgreSQL is wanted
+
+    name = f"{prefix}_{uuid4().hex[:12]}"
+    with psycopg.connect(**server, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with psycopg.connect(**server, dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

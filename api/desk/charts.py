@@ -16,6 +16,18 @@ def _scale(top: Decimal) -> Decimal:
     return top if top > 0 else Decimal(1)
 
 
+def _frame(kind: str, label: str, plot: float, top: str) -> list[str]:
+    """What every chart opens with: the svg element, the baseline ``plot`` pixels below the top, and
+    the axis's top and zero labels (``top`` as the chart formats its largest value)."""
+    return [
+        f'<svg class="chart {kind}" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}"'
+        f' aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+        f'<line x1="{LEFT}" y1="{TOP + plot}" x2="{WIDTH - 8}" y2="{TOP + plot}" stroke="#999"/>',
+        f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{top}</text>',
+        f'<text x="{LEFT - 6}" y="{TOP + plot}" text-anchor="end" font-size="11">0</text>',
+    ]
+
+
 def step_chart(points: Sequence[tuple[date, Decimal]], *, marker: date | None = None, label: str = "") -> Markup:
     """The monthly amount as a step line over months (one point per month's first day)."""
     if not points:
@@ -33,11 +45,7 @@ def step_chart(points: Sequence[tuple[date, Decimal]], *, marker: date | None = 
         x0, x1 = LEFT + i * width, LEFT + (i + 1) * width
         path.append(f"{'M' if i == 0 else 'L'}{x0:.1f},{y(amount):.1f} L{x1:.1f},{y(amount):.1f}")
     parts = [
-        f'<svg class="chart step" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}"'
-        f' aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
-        f'<line x1="{LEFT}" y1="{TOP + plot}" x2="{WIDTH - 8}" y2="{TOP + plot}" stroke="#999"/>',
-        f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{top:,.2f}</text>',
-        f'<text x="{LEFT - 6}" y="{TOP + plot}" text-anchor="end" font-size="11">0</text>',
+        *_frame("step", label, plot, f"{top:,.2f}"),
         f'<path d="{" ".join(path)}" fill="none" stroke="#b22222" stroke-width="2"/>',
     ]
     every = max(1, n // 8)
@@ -101,13 +109,7 @@ def month_bars(
     width = (WIDTH - LEFT - 8) / n
     plot = HEIGHT - BOTTOM - TOP - 18
     kind = "persons" if places == 0 else "funds"
-    parts = [
-        f'<svg class="chart months {kind}" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}"'
-        f' height="{HEIGHT}" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
-        f'<line x1="{LEFT}" y1="{TOP + plot}" x2="{WIDTH - 8}" y2="{TOP + plot}" stroke="#999"/>',
-        f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{top:,.{places}f}</text>',
-        f'<text x="{LEFT - 6}" y="{TOP + plot}" text-anchor="end" font-size="11">0</text>',
-    ]
+    parts = _frame(f"months {kind}", label, plot, f"{top:,.{places}f}")
     every = max(1, n // 8)
     for i, (month, values) in enumerate(months):
         x, base = LEFT + i * width + 2, float(TOP + plot)

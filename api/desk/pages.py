@@ -7,7 +7,7 @@ through ``api.deps.log_read(s)``, exactly as the API's household reads do.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import get_services, log_read, purpose
 from api.desk.charts import step_chart
 from api.desk.render import page
+from api.desk.revisions import as_of_instant
 from api.desk.session import DeskRoute, form_fields, signed_in
 from api.problems import Problem
 from api.routers.households import search_households
@@ -117,16 +118,6 @@ def _enrolment_view(e: Enrolment, chart_e: Enrolment | None, on: date, today: da
     }
 
 
-def _instant(text: str) -> datetime | None:
-    if not text:
-        return None
-    try:
-        t = datetime.fromisoformat(text)
-    except ValueError:
-        raise Problem(422, "validation-error", "时间有误", f"as_of: {text!r} 不是时间") from None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
-
-
 def _day(text: str) -> date | None:
     if not text:
         return None
@@ -161,7 +152,7 @@ def household(
     reason = stated(why)
     if reason is None:
         return page(request, "purpose.html", action=request.url.path, household_id=household_id)
-    known_at, in_effect_on = _instant(as_of), _day(effective_on)
+    known_at, in_effect_on = as_of_instant(as_of), _day(effective_on)
     log_read(services, actor, household_id, reason, request.state.request_id)
     today = services.casework.clock().date()
     on = in_effect_on or today

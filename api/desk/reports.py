@@ -6,7 +6,7 @@ not the bank file), so none asks for a purpose; each shares its permission with 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -15,12 +15,11 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import get_services
 from api.desk.charts import bar_chart, month_bars
 from api.desk.render import PROGRAMS, page
-from api.desk.revisions import revised
+from api.desk.revisions import as_of_instant, revised
 from api.desk.session import DeskRoute, allowed, signed_in
 from api.routers.payroll import PayrollMonthOut
 from api.routers.reports import read_statistics
 from application.months import month_text
-from domain.errors import InvalidValue
 from domain.values import first_of_next_month
 
 router = APIRouter(prefix="/desk", route_class=DeskRoute, include_in_schema=False)
@@ -32,17 +31,6 @@ WORK = {
     "notice_ended": "公示期满待审批",
     "awaiting_decision": "待审批",
 }
-
-
-def _instant(text: str) -> datetime | None:
-    """The as-of instant asked for (an ISO date and time; without a zone: UTC, as the API reads it)."""
-    if not text:
-        return None
-    try:
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidValue(f"{text!r} is not a date and time", field="as_of", rule="instant") from None
-    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def _last_month(today: date) -> date:
@@ -129,7 +117,7 @@ def statistics(
     actor = signed_in(request, "read_statistics")
     services = get_services(request)
     start, end = _period(request, start, end)
-    pinned = _instant(as_of)
+    pinned = as_of_instant(as_of)
     figures = read_statistics(actor, services, start, end, division or None, "json", "en", pinned)
     revisions = None
     if pinned is not None:
@@ -159,7 +147,9 @@ def statistics_xlsx(
     actor = signed_in(request, "read_statistics")
     start, end = _period(request, start, end)
     services = get_services(request)
-    answer: Response = read_statistics(actor, services, start, end, division or None, "xlsx", "zh", _instant(as_of))
+    answer: Response = read_statistics(
+        actor, services, start, end, division or None, "xlsx", "zh", as_of_instant(as_of)
+    )
     return answer
 
 

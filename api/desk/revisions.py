@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from api.desk.render import PROGRAMS
+from api.problems import Problem
+
+
+def as_of_instant(text: str) -> datetime | None:
+    """The as-of instant a page is pinned to (an ISO date and time; without a zone: UTC, as the API reads
+    it), or None when none is asked for; one that is not an instant is refused with the field named."""
+    if not text:
+        return None
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise Problem(422, "validation-error", "时间有误", f"as_of: {text!r} 不是时间") from None
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
 
 #: what the figures' path segments read as on the page; others are shown as they are
 WORDS = {

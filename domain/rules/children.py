@@ -14,13 +14,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from domain.assessment import Assessment, Finding, Reason
+from domain.assessment import Assessment, Finding, Reason, ReasonCatalogue
 from domain.errors import InvalidValue
 from domain.members import Member
 from domain.policy import STATUTORY_DEFAULTS, ParameterSnapshot
-from domain.values import Program, round_yuan
-
-ZERO = Decimal("0.00")
+from domain.values import ZERO, Program, round_yuan
 
 _ORPHANS = "《国务院办公厅关于加强孤儿保障工作的意见》(国办发〔2010〕54号)"
 _UNSUPPORTED = "《关于进一步加强事实无人抚养儿童保障工作的意见》(民发〔2019〕62号)"
@@ -50,12 +48,12 @@ UNSUPPORTED_TOP_UP = "UNSUPPORTED_TOP_UP"
 NO_DIFFERENCE_TO_PAY = "NO_DIFFERENCE_TO_PAY"
 
 #: Every reason code this module emits, with the legal basis it rests on.
-REASON_CATALOGUE: dict[str, str] = {
-    **dict.fromkeys((UNDER_18, NOT_UNDER_18, ORPHAN_PARENTS_LOST, ORPHAN_PARENTS_NOT_LOST), BASIS_ORPHAN),
-    ORPHAN_RATE: BASIS_ORPHAN_RATE,
-    ORPHAN_NOT_UNSUPPORTED: BASIS_EXCLUSIVE,
-    **dict.fromkeys(
-        (
+REASON_CATALOGUE = ReasonCatalogue(
+    {
+        BASIS_ORPHAN: (UNDER_18, NOT_UNDER_18, ORPHAN_PARENTS_LOST, ORPHAN_PARENTS_NOT_LOST),
+        BASIS_ORPHAN_RATE: (ORPHAN_RATE,),
+        BASIS_EXCLUSIVE: (ORPHAN_NOT_UNSUPPORTED,),
+        BASIS_UNSUPPORTED: (
             PARENT_DEAD_OR_MISSING,
             PARENT_UNABLE_TO_SUPPORT,
             PARENT_SITUATION_UNDER_SIX_MONTHS,
@@ -65,10 +63,11 @@ REASON_CATALOGUE: dict[str, str] = {
             ONE_PARENT_LOST_OTHER_UNABLE,
             NOT_UNSUPPORTED,
         ),
-        BASIS_UNSUPPORTED,
-    ),
-    **dict.fromkeys((UNSUPPORTED_RATE, UNSUPPORTED_TOP_UP, NO_DIFFERENCE_TO_PAY), BASIS_UNSUPPORTED_RATE),
-}
+        BASIS_UNSUPPORTED_RATE: (UNSUPPORTED_RATE, UNSUPPORTED_TOP_UP, NO_DIFFERENCE_TO_PAY),
+    }
+)
+#: A finding of the children's rules with its code's legal basis.
+reason = REASON_CATALOGUE.reason
 
 
 class Placement(StrEnum):
@@ -143,11 +142,6 @@ def whole_months(since: date, on: date) -> int:
     if add_months(since, n) > on:
         n -= 1
     return max(n, 0)
-
-
-def reason(code: str, message: str) -> Reason:
-    """A finding of the children's rules with its code's legal basis."""
-    return Reason(code=code, message=message, legal_basis=REASON_CATALOGUE[code])
 
 
 def in_force(statuses: tuple[ParentStatus, ...], on: date) -> list[ParentStatus]:

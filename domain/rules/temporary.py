@@ -10,12 +10,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.assessment import Assessment, Finding, Reason
+from domain.assessment import Assessment, Finding, ReasonCatalogue
 from domain.errors import InvalidValue
 from domain.policy import ParameterSnapshot
-from domain.values import CENT, Program
-
-ZERO = Decimal("0.00")
+from domain.values import CENT, ZERO, Program
 
 _NOTICE = "《国务院关于全面建立临时救助制度的通知》(国发〔2014〕47号)"
 _OPINION = "《关于进一步加强和改进临时救助工作的意见》(民发〔2018〕23号)"
@@ -31,13 +29,15 @@ DISTRICT_APPROVAL = "DISTRICT_APPROVAL"
 GRANT_AMOUNT = "GRANT_AMOUNT"
 
 #: Every reason code this module emits, with the legal basis it rests on.
-REASON_CATALOGUE: dict[str, str] = {
-    AMOUNT_NOT_POSITIVE: BASIS_GRANT,
-    GRANT_AMOUNT: BASIS_GRANT,
-    TOWNSHIP_CAP_EXCEEDED: BASIS_TOWNSHIP,
-    WITHIN_TOWNSHIP_CAP: BASIS_TOWNSHIP,
-    DISTRICT_APPROVAL: BASIS_DISTRICT,
-}
+REASON_CATALOGUE = ReasonCatalogue(
+    {
+        BASIS_GRANT: (AMOUNT_NOT_POSITIVE, GRANT_AMOUNT),
+        BASIS_TOWNSHIP: (TOWNSHIP_CAP_EXCEEDED, WITHIN_TOWNSHIP_CAP),
+        BASIS_DISTRICT: (DISTRICT_APPROVAL,),
+    }
+)
+#: A finding of the temporary-assistance rules with its code's legal basis.
+reason = REASON_CATALOGUE.reason
 
 
 class GrantKind(StrEnum):
@@ -48,11 +48,6 @@ class GrantKind(StrEnum):
 class ApprovalLevel(StrEnum):
     DISTRICT = "district"  # 区（县）民政部门
     TOWNSHIP = "township"  # 乡镇人民政府、街道办事处
-
-
-def reason(code: str, message: str) -> Reason:
-    """A finding of the temporary-assistance rules with its code's legal basis."""
-    return Reason(code=code, message=message, legal_basis=REASON_CATALOGUE[code])
 
 
 def positive_test(amount: Decimal) -> Finding[bool]:

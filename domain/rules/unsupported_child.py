@@ -25,7 +25,6 @@ from domain.rules.children import (
     SIX_MONTH_SITUATIONS,
     UNSUPPORTED_RATE,
     UNSUPPORTED_TOP_UP,
-    ZERO,
     ChildFacts,
     ParentSituation,
     ParentStatus,
@@ -35,7 +34,7 @@ from domain.rules.children import (
     reason,
     whole_months,
 )
-from domain.values import Program, round_yuan
+from domain.values import ZERO, Program, round_yuan
 
 
 @dataclass(frozen=True, slots=True)

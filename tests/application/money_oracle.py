@@ -44,6 +44,7 @@ UNABLE = frozenset(
     }
 )
 ACTIVITIES = ("eating", "dressing", "bed_transfer", "toileting", "walking_indoors", "bathing")
+Parent = tuple[bool, bool]  # a parent on a date: (lost, unable to support)
 
 
 def half_up(x: Decimal) -> Decimal:
@@ -443,18 +444,21 @@ class Oracle:
 
     # ------------------------------------------------------------------- children
 
-    def _child(self, e: EnrolmentLog, on: date, known: int) -> tuple[Member | None, str, bool]:
+    def _child(self, e: EnrolmentLog, on: date, known: int) -> tuple[Member | None, str, bool, Parent, Parent]:
+        """The beneficiary child (None, with why, when no longer a member), whether under the age limit,
+        and whether each parent, father then mother, is lost or unable to support on the date."""
         h = e.household
         pid = e.beneficiaries[0]
         members = members_on(h, on, known)
         if pid not in members:
-            return None, f"{h.name(pid)} is no longer a member", False
+            return None, f"{h.name(pid)} is no longer a member", False, (False, False), (False, False)
         m = members[pid]
         age = age_on(m.birth_date, on)
         limit = 18
         if m.school_status == SchoolStatus.FULL_TIME:  # in school: as long as the parameter allows (docs/rules.md)
             limit = max(limit, self.p(h, "children.school_extension_age", on, known))
-        return m, f"{h.name(pid)} aged {age}", age < limit
+        father, mother = parents_on(h, pid, on, known)
+        return m, f"{h.name(pid)} aged {age}", age < limit, self._parent(father, on), self._parent(mother, on)
 
     @staticmethod
     def _parent(statuses: tuple[Any, ...], on: date) -> tuple[bool, bool]:
@@ -473,11 +477,10 @@ class Oracle:
 
     def orphan(self, e: EnrolmentLog, on: date, known: int) -> Due:
         h = e.household
-        m, why, young = self._child(e, on, known)
+        m, why, young, father, mother = self._child(e, on, known)
         if m is None:
             return nothing("orphan: " + why)
-        father, mother = parents_on(h, m.person_id, on, known)
-        both = self._parent(father, on)[0] and self._parent(mother, on)[0]
+        both = father[0] and mother[0]
         why = f"orphan {why} (under age limit {young}); both parents lost {both}"
         if not (young and both):
             return nothing(why + " -> not eligible")
@@ -486,12 +489,9 @@ class Oracle:
 
     def unsupported(self, e: EnrolmentLog, on: date, known: int) -> Due:
         h = e.household
-        m, why, young = self._child(e, on, known)
+        m, why, young, (f_lost, f_unable), (m_lost, m_unable) = self._child(e, on, known)
         if m is None:
             return nothing("unsupported child: " + why)
-        father, mother = parents_on(h, m.person_id, on, known)
-        f_lost, f_unable = self._parent(father, on)
-        m_lost, m_unable = self._parent(mother, on)
         orphan = f_lost and m_lost
         ok = not orphan and ((f_unable and m_unable) or (f_lost and m_unable) or (m_lost and f_unable))
         why = (

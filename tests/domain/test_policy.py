@@ -36,23 +36,28 @@ def set_value(
         ctx=Context(effective_from, ADMIN, "test", "req-policy"),
     )
     if confirm:  # the stale-parameter guard needs every series confirmed; tested on its own below
-        until = date(2099, 12, 31)
-        policy.confirm(name=name, jurisdiction=jurisdiction, confirmed_until=until, ctx=Context(until, ADMIN, "test"))
+        confirm_until(policy, date(2099, 12, 31), name=name, jurisdiction=jurisdiction)
+
+
+def confirm_until(policy: Policy, until: date, *, name: str = URBAN, jurisdiction: str = "430112") -> None:
+    """The admin confirms a series, on the day it is confirmed until."""
+    policy.confirm(name=name, jurisdiction=jurisdiction, confirmed_until=until, ctx=Context(until, ADMIN, "test"))
 
 
 def seeded_policy() -> Policy:
     policy = Policy.create()
     for row in load_seed():
-        policy.set_value(
+        set_value(
+            policy,
+            row["value"],
             name=row["name"],
             jurisdiction=row["jurisdiction"],
-            raw_value=row["value"],
+            effective_from=row["effective_from"],
             legal_basis=row["legal_basis"],
-            ctx=Context(row["effective_from"], ADMIN, "seed"),
+            confirm=False,
         )
-    until = date(2026, 12, 31)
     for name, jurisdiction in {(row["name"], row["jurisdiction"]) for row in load_seed()}:
-        policy.confirm(name=name, jurisdiction=jurisdiction, confirmed_until=until, ctx=Context(until, ADMIN, "seed"))
+        confirm_until(policy, date(2026, 12, 31), name=name, jurisdiction=jurisdiction)
     return policy
 
 
@@ -382,23 +387,13 @@ def test_a_value_past_its_confirmation_is_refused() -> None:
     """Computing with a series past its confirmed date names the parameter; confirming further lifts it."""
     policy = Policy.create()
     set_value(policy, "750.00", confirm=False)
-    policy.confirm(
-        name=URBAN,
-        jurisdiction="430112",
-        confirmed_until=date(2024, 12, 31),
-        ctx=Context(date(2024, 12, 31), ADMIN, "t"),
-    )
+    confirm_until(policy, date(2024, 12, 31))
     assert policy.snapshot(COMMUNITY, date(2024, 12, 31)).decimal(URBAN) == Decimal("750.00")
     with pytest.raises(RuleViolation) as stale:
         policy.snapshot(COMMUNITY, date(2025, 1, 1)).decimal(URBAN)
     assert stale.value.rule == "parameter-not-confirmed"
     assert stale.value.field == URBAN
-    policy.confirm(
-        name=URBAN,
-        jurisdiction="430112",
-        confirmed_until=date(2025, 12, 31),
-        ctx=Context(date(2025, 12, 31), ADMIN, "t"),
-    )
+    confirm_until(policy, date(2025, 12, 31))
     assert policy.snapshot(COMMUNITY, date(2025, 1, 1)).decimal(URBAN) == Decimal("750.00")
 
 
@@ -410,7 +405,5 @@ def test_an_unconfirmed_series_is_refused_and_unknown_series_cannot_be_confirmed
         policy.snapshot(COMMUNITY, date(2024, 6, 1)).decimal(URBAN)
     assert never.value.rule == "parameter-not-confirmed"
     with pytest.raises(InvalidValue) as unknown:
-        policy.confirm(
-            name=URBAN, jurisdiction="43", confirmed_until=date(2025, 1, 1), ctx=Context(date(2025, 1, 1), ADMIN, "t")
-        )
+        confirm_until(policy, date(2025, 1, 1), jurisdiction="43")
     assert unknown.value.rule == "series-known"

@@ -18,6 +18,7 @@ from domain.rules.children import ParentSituation, ParentStatus
 from domain.values import IdNumber, id_check_character
 
 CASES = Path(__file__).parent / "cases"
+ON = date(2024, 3, 1)  # the day the rule tests assess on
 
 
 def read_table(path: Path) -> dict[str, Any]:
@@ -31,10 +32,15 @@ def table_parameters(name: str) -> dict[str, Any]:
     return dict(read_table(CASES / f"{name}.yaml")["parameters"])
 
 
+def table_snapshot(name: str) -> ParameterSnapshot:
+    """The parameters a case table puts in force, as a snapshot on ``ON``: what its tests assess with."""
+    return snapshot(table_parameters(name), ON)
+
+
 _seq = iter(range(100, 1000))
 
 
-def snapshot(parameters: dict[str, Any], on: date = date(2024, 3, 1)) -> ParameterSnapshot:
+def snapshot(parameters: dict[str, Any], on: date = ON) -> ParameterSnapshot:
     """The parameters in force, each checked and typed as the policy would (``parse_parameter``)."""
     values = {
         name: ParameterValue(name, "110105", date(2024, 1, 1), parse_parameter(name, raw), "test basis")

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from domain.assessment import Assessment
 from domain.errors import InvalidValue
 from domain.members import Member, Relation
-from domain.policy import ParameterSnapshot
 from domain.rules import children
 from domain.rules.children import (
     ChildFacts,
@@ -24,24 +22,17 @@ from domain.rules.children import (
 from domain.rules.unsupported_child import assess_unsupported_child
 from domain.values import Program
 from tests.rules.support import (
+    ON,
     assert_catalogued,
     assert_no_personal_data,
     checked,
     person,
-    snapshot,
-    table_parameters,
+    table_snapshot,
 )
 
-ON = date(2024, 3, 1)
 D = Decimal
 S = ParentSituation
 LONG_AGO = date(2020, 1, 1)
-
-PARAMETERS: dict[str, Any] = table_parameters("children")  # the parameters of the case table
-
-
-def make_params() -> ParameterSnapshot:
-    return snapshot(PARAMETERS, ON)
 
 
 def child(birth: date = date(2015, 6, 1)) -> Member:
@@ -72,13 +63,13 @@ def facts(
 
 
 def orphan(f: ChildFacts) -> Assessment:
-    a = checked(assess_orphan(f, make_params()))
+    a = checked(assess_orphan(f, table_snapshot("children")))
     assert a.program is Program.ORPHAN
     return a
 
 
 def unsupported(f: ChildFacts) -> Assessment:
-    a = checked(assess_unsupported_child(f, make_params()))
+    a = checked(assess_unsupported_child(f, table_snapshot("children")))
     assert a.program is Program.UNSUPPORTED_CHILD
     return a
 
@@ -101,7 +92,7 @@ def test_bad_share_refused(share: str) -> None:
 
 def test_parameters_record_the_rate_used() -> None:
     """The unsupported-child assessment records the unsupported-child rate and no orphan rate."""
-    params = make_params()
+    params = table_snapshot("children")
     a = assess_unsupported_child(facts(parent(S.DEPORTED), parent(S.DEPORTED)), params)
     assert a.parameters == (params.values["unsupported_child.rate"],)
 

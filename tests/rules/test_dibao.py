@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
 import pytest
@@ -32,22 +31,16 @@ from domain.rules import dibao
 from domain.rules.dibao import DibaoFacts, assess_dibao, counted
 from domain.values import AreaType
 from tests.rules.support import (
+    ON,
     assert_catalogued,
     assert_no_personal_data,
     checked,
     person,
-    snapshot,
     table_parameters,
+    table_snapshot,
 )
 
-ON = date(2024, 3, 1)
 D = Decimal
-
-PARAMETERS: dict[str, Any] = table_parameters("dibao")  # the parameters of the case table
-
-
-def make_params() -> ParameterSnapshot:
-    return snapshot(PARAMETERS, ON)
 
 
 @dataclass
@@ -82,7 +75,7 @@ def assess(
     if beneficiaries is None:
         beneficiaries = tuple(m.person_id for m in members if counted(m, ON)[0])
     facts = DibaoFacts(area_type=area, members=members, circumstances=circumstances, beneficiaries=beneficiaries, on=ON)
-    return checked(assess_dibao(facts, params or make_params()))
+    return checked(assess_dibao(facts, params or table_snapshot("dibao")))
 
 
 def wages(m: Member, amount: str) -> tuple[Member, IncomeKind, str]:
@@ -142,12 +135,12 @@ SEVERE = Disability(DisabilityKind.PHYSICAL, 2)
 )
 def test_parameters_record_the_standard_used(area: AreaType, used: str, unused: str) -> None:
     """The assessment lists the exact ParameterValue of the standard it applied, and not the other one."""
-    params = make_params()
+    params = table_snapshot("dibao")
     h = Household()
     a = assess(h.members, incomes=(wages(h.head, "1200.00"),), area=area, params=params)
     assert params.values[used] in a.parameters
     assert params.values[unused] not in a.parameters
-    assert {p.name for p in a.parameters} == set(PARAMETERS) - {unused}
+    assert {p.name for p in a.parameters} == set(table_parameters("dibao")) - {unused}
 
 
 def test_figures() -> None:

@@ -18,20 +18,20 @@ from domain.rules.tekun import (
     assess_tekun,
 )
 from domain.values import AreaType, Program
-from tests.rules.support import assert_catalogued, assert_no_personal_data, checked, snapshot, table_parameters
+from tests.rules.support import (
+    ON,
+    assert_catalogued,
+    assert_no_personal_data,
+    checked,
+    table_snapshot,
+)
 from tests.rules.support import person as make_person
 
-ON = date(2024, 3, 1)
 D = Decimal
 
-PARAMETERS: dict[str, Any] = table_parameters("tekun")  # the parameters of the case table
 
 ELDER = date(1950, 6, 1)  # 73 on ON
 FOUR = frozenset({DailyActivity.EATING, DailyActivity.DRESSING, DailyActivity.BED_TRANSFER, DailyActivity.TOILETING})
-
-
-def make_params(**overrides: Any) -> ParameterSnapshot:
-    return snapshot({**PARAMETERS, **overrides}, ON)
 
 
 def person(birth: date = ELDER, **changes: Any) -> Member:
@@ -63,7 +63,7 @@ def assess(
         arrangement=arrangement,
         takes_child_program=child_program,
     )
-    result = checked(assess_tekun(facts, params or make_params()))
+    result = checked(assess_tekun(facts, params or table_snapshot("tekun")))
     assert result.program is Program.TEKUN
     return result
 
@@ -88,7 +88,7 @@ def test_figures() -> None:
 
 def test_parameters_record_the_values_used() -> None:
     """The assessment lists the exact ParameterValues applied, and not the other area's standard."""
-    params = make_params()
+    params = table_snapshot("tekun")
     a = assess(area=AreaType.RURAL, arrangement=Arrangement.CONCENTRATED, unable=FOUR, params=params)
     assert a.parameters == tuple(
         params.values[n]

@@ -11,13 +11,13 @@ from domain.assessment import Assessment, Finding
 from domain.policy import ParameterSnapshot
 from domain.rules.dibao.amount import Coverage, coverage, gap_amount
 from domain.rules.dibao.assets import asset_test
-from domain.rules.dibao.codes import NO_COUNTED_MEMBERS, ZERO, reason, yuan
+from domain.rules.dibao.codes import NO_COUNTED_MEMBERS, reason, yuan
 from domain.rules.dibao.facts import DibaoFacts, DibaoParameters
 from domain.rules.dibao.income import HouseholdIncome, counted_income, income_test, per_capita_income
 from domain.rules.dibao.individual import individual_amount
 from domain.rules.dibao.members import counted_members, member_status
 from domain.rules.dibao.record import inputs
-from domain.values import Program
+from domain.values import ZERO, Program
 
 
 def _figures(p: DibaoParameters, income: HouseholdIncome, n: int, facts: DibaoFacts) -> dict[str, Any]:

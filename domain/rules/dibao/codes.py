@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.assessment import Reason
+from domain.assessment import ReasonCatalogue
 from domain.values import round_yuan
-
-ZERO = Decimal("0.00")
 
 _ORDINANCE = "《社会救助暂行办法》(国务院令第649号)"
 _MEASURES = "《最低生活保障审核确认办法》(民发〔2021〕57号)"
@@ -52,9 +50,9 @@ PARTIAL_ENROLMENT_REFUSED = "PARTIAL_ENROLMENT_REFUSED"
 OWN_INCOME_ABOVE_STANDARD = "OWN_INCOME_ABOVE_STANDARD"
 
 #: Every reason code this module emits, with the legal basis it rests on.
-REASON_CATALOGUE: dict[str, str] = {
-    **dict.fromkeys(
-        (
+REASON_CATALOGUE = ReasonCatalogue(
+    {
+        BASIS_MEMBERS: (
             COUNTED_HEAD_OR_SPOUSE,
             COUNTED_MINOR_CHILD,
             COUNTED_CHILD_NO_LABOUR_CAPACITY,
@@ -70,11 +68,8 @@ REASON_CATALOGUE: dict[str, str] = {
             NO_BENEFICIARIES,
             BENEFICIARY_NOT_COUNTED,
         ),
-        BASIS_MEMBERS,
-    ),
-    **dict.fromkeys((INCOME_EXCLUDED, COSTS_DEDUCTED), BASIS_INCOME),
-    **dict.fromkeys(
-        (
+        BASIS_INCOME: (INCOME_EXCLUDED, COSTS_DEDUCTED),
+        BASIS_MEANS_TEST: (
             INCOME_BELOW_STANDARD,
             INCOME_NOT_BELOW_STANDARD,
             ASSETS_WITHIN_LIMITS,
@@ -82,11 +77,8 @@ REASON_CATALOGUE: dict[str, str] = {
             ASSETS_VEHICLE_OVER_LIMIT,
             ASSETS_DWELLINGS_OVER_LIMIT,
         ),
-        BASIS_MEANS_TEST,
-    ),
-    BENEFIT_AMOUNT: BASIS_AMOUNT,
-    **dict.fromkeys(
-        (
+        BASIS_AMOUNT: (BENEFIT_AMOUNT,),
+        BASIS_INDIVIDUAL: (
             INDIVIDUAL_ENROLMENT_SEVERE_DISABILITY,
             INDIVIDUAL_ENROLMENT_SERIOUS_ILLNESS,
             BENEFICIARY_NOT_SEVERELY_DISABLED_OR_ILL,
@@ -95,9 +87,10 @@ REASON_CATALOGUE: dict[str, str] = {
             PARTIAL_ENROLMENT_REFUSED,
             OWN_INCOME_ABOVE_STANDARD,
         ),
-        BASIS_INDIVIDUAL,
-    ),
-}
+    }
+)
+#: A finding of the dibao rules with its code's legal basis.
+reason = REASON_CATALOGUE.reason
 
 COUNT_TEXT: dict[str, str] = {
     COUNTED_HEAD_OR_SPOUSE: "head of household or spouse",
@@ -111,11 +104,6 @@ COUNT_TEXT: dict[str, str] = {
     NOT_RESIDENT: "does not live in the household",
     NO_SUPPORT_RELATION: "no support relation to the household",
 }
-
-
-def reason(code: str, message: str) -> Reason:
-    """A finding of the dibao rules with its code's legal basis."""
-    return Reason(code=code, message=message, legal_basis=REASON_CATALOGUE[code])
 
 
 def yuan(amount: Decimal) -> str:

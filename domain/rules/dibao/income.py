@@ -13,11 +13,11 @@ from domain.rules.dibao.codes import (
     INCOME_BELOW_STANDARD,
     INCOME_EXCLUDED,
     INCOME_NOT_BELOW_STANDARD,
-    ZERO,
     reason,
     yuan,
 )
 from domain.rules.dibao.facts import DibaoParameters
+from domain.values import ZERO
 
 
 @dataclass(frozen=True, slots=True)

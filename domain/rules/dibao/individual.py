@@ -17,13 +17,12 @@ from domain.rules.dibao.codes import (
     MARGIN_INCOME_OVER_LIMIT,
     OWN_INCOME_ABOVE_STANDARD,
     PARTIAL_ENROLMENT_REFUSED,
-    ZERO,
     reason,
     yuan,
 )
 from domain.rules.dibao.facts import DibaoFacts, DibaoParameters
 from domain.rules.dibao.income import own_net_income, per_capita_below
-from domain.values import round_yuan
+from domain.values import ZERO, round_yuan
 
 
 def severity(member: Member) -> Reason:

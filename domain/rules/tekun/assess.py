@@ -7,10 +7,10 @@ from typing import Any
 from domain.assessment import Assessment, Finding
 from domain.policy import ParameterSnapshot
 from domain.rules.tekun.amount import assessed_care_level, basic_living, care_subsidy, tekun_amount
-from domain.rules.tekun.codes import ZERO, Arrangement
+from domain.rules.tekun.codes import Arrangement
 from domain.rules.tekun.criteria import asset_test, income_test, supporter_test, work_test
 from domain.rules.tekun.facts import Ages, TekunFacts
-from domain.values import Program, round_yuan
+from domain.values import ZERO, Program, round_yuan
 
 
 def inputs(facts: TekunFacts) -> dict[str, Any]:

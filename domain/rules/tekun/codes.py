@@ -5,12 +5,9 @@ Codes are stored with every decision, so never rename one; add new ones.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import StrEnum
 
-from domain.assessment import Reason
-
-ZERO = Decimal("0.00")
+from domain.assessment import ReasonCatalogue
 
 _ORDINANCE = "《社会救助暂行办法》(国务院令第649号) 第三章 特困人员供养"
 _MEASURES = "《特困人员认定办法》(民发〔2021〕43号)"
@@ -41,25 +38,24 @@ CARE_LEVEL_ASSESSED = "CARE_LEVEL_ASSESSED"
 BENEFIT_AMOUNT = "BENEFIT_AMOUNT"
 
 #: Every reason code this module emits, with the legal basis it rests on.
-REASON_CATALOGUE: dict[str, str] = {
-    **dict.fromkeys(
-        (NO_WORK_ABILITY_ELDERLY, NO_WORK_ABILITY_UNDER_16, NO_WORK_ABILITY_DISABILITY, ABLE_TO_WORK), BASIS_WORK
-    ),
-    **dict.fromkeys((MINOR_UNDER_18, IN_SCHOOL_EXTENSION, SCHOOL_EXTENSION_AGE_REACHED), BASIS_MINOR),
-    **dict.fromkeys(
-        (
+REASON_CATALOGUE = ReasonCatalogue(
+    {
+        BASIS_WORK: (NO_WORK_ABILITY_ELDERLY, NO_WORK_ABILITY_UNDER_16, NO_WORK_ABILITY_DISABILITY, ABLE_TO_WORK),
+        BASIS_MINOR: (MINOR_UNDER_18, IN_SCHOOL_EXTENSION, SCHOOL_EXTENSION_AGE_REACHED),
+        BASIS_MEANS: (
             INCOME_BELOW_DIBAO_STANDARD,
             INCOME_NOT_BELOW_DIBAO_STANDARD,
             FINANCIAL_ASSETS_WITHIN_LIMIT,
             FINANCIAL_ASSETS_OVER_LIMIT,
         ),
-        BASIS_MEANS,
-    ),
-    **dict.fromkeys((NO_CAPABLE_SUPPORTER, HAS_CAPABLE_SUPPORTER), BASIS_SUPPORTER),
-    TAKES_CHILD_PROGRAM: BASIS_CHILD,
-    CARE_LEVEL_ASSESSED: BASIS_CARE,
-    BENEFIT_AMOUNT: BASIS_AMOUNT,
-}
+        BASIS_SUPPORTER: (NO_CAPABLE_SUPPORTER, HAS_CAPABLE_SUPPORTER),
+        BASIS_CHILD: (TAKES_CHILD_PROGRAM,),
+        BASIS_CARE: (CARE_LEVEL_ASSESSED,),
+        BASIS_AMOUNT: (BENEFIT_AMOUNT,),
+    }
+)
+#: A finding of the tekun rules with its code's legal basis.
+reason = REASON_CATALOGUE.reason
 
 
 class CareLevel(StrEnum):
@@ -84,8 +80,3 @@ class DailyActivity(StrEnum):
     TOILETING = "toileting"
     WALKING_INDOORS = "walking_indoors"
     BATHING = "bathing"
-
-
-def reason(code: str, message: str) -> Reason:
-    """A finding of the tekun rules with its code's legal basis."""
-    return Reason(code=code, message=message, legal_basis=REASON_CATALOGUE[code])
