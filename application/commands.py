@@ -241,7 +241,6 @@ class ImportRollBatch(Command[tuple[UUID, ...]]):
 # --------------------------------------------------------------------------------- the bank
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RecordPayeeAccount(HouseholdCommand[None]):
     """Credit the household's payments from ``meta.effective_on`` to ``account_number`` at ``bank``, held
     by the member ``payee_id``; changing a recorded account needs ``meta.reason``. The number is left
