@@ -17,7 +17,16 @@ from fastapi.testclient import TestClient
 
 from domain.policy import CATALOGUE, STATUTORY_DEFAULTS
 from infrastructure.policy_seed import load_seed
-from tests.api.helpers import API, apply, circumstances, decide, person_ids, registration, township_review
+from tests.api.helpers import (
+    API,
+    apply,
+    circumstances,
+    decide,
+    person_ids,
+    record_account,
+    registration,
+    township_review,
+)
 from tests.support import id_number
 
 Auth = Callable[..., dict[str, str]]
@@ -105,6 +114,7 @@ def dibao_walk(client: TestClient, auth: Auth) -> None:
     r = client.post(f"{API}/households", json=body, headers=cw)
     assert r.status_code == 201, r.text
     hid, pids = r.json()["household_id"], person_ids(r.json())
+    record_account(client, cw, r.json())  # the payroll pays only a household with an account
     r = circumstances(client, cw, hid, effective_on="2024-01-15", wages={pids[0]: "1200.00"})
     assert r.status_code == 200, r.text
     r = apply(client, cw, hid, pids, "2024-01-20")
