@@ -76,7 +76,7 @@ class Payroll:
             payable = self.source(first, actor.jurisdiction)
         settled = self.settled_months()  # months a correction already settled are not paid again
         payable = [r for r in payable if (r.enrolment_id, first) not in settled]
-        payable, without_account = Accounts(self.casework).split(payable, first)  # listed, not paid
+        payable, without_account = Accounts.split(payable, first)  # listed, not paid
         report = RunReport(month=first, run_id=uuid4(), payable=len(payable), without_account=without_account)
         ctx = Context(first, actor, meta.reason or REASON, meta.request_id)
         by_county: dict[str, list[PayableRow]] = defaultdict(list)

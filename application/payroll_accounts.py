@@ -52,7 +52,8 @@ class BankLine:
 
 
 class Accounts:
-    """The accounts of the households a run or a bank file names, each household loaded once."""
+    """The accounts of the households a bank file or a payment sheet names, each household loaded once
+    (a run needs none: ``split`` decides from the views)."""
 
     def __init__(self, casework: CaseworkBase):
         self.casework = casework
@@ -66,12 +67,17 @@ class Accounts:
     def on(self, household_id: UUID, first: date) -> PayeeAccount | None:
         return self.household(household_id).account_on(first)
 
-    def split(self, rows: Iterable[PayableRow], first: date) -> tuple[list[PayableRow], list[WithoutAccount]]:
-        """The rows with an account to credit on ``first``, and those without one (listed, not paid)."""
+    @staticmethod
+    def split(rows: Iterable[PayableRow], first: date) -> tuple[list[PayableRow], list[WithoutAccount]]:
+        """The rows with an account to credit on ``first``, and those without one (listed, not paid).
+
+        Decided from the views (``PayableRow.account_since``), loading no household: accounts are only
+        recorded or replaced, never removed, so a household has one on ``first`` exactly when its
+        earliest account is in effect by then (``Household.account_on``)."""
         payable: list[PayableRow] = []
         missing: list[WithoutAccount] = []
         for row in rows:
-            if self.on(row.household_id, first) is not None:
+            if row.account_since is not None and row.account_since <= first:
                 payable.append(row)
             else:
                 missing.append(WithoutAccount(row.household_id, row.enrolment_id, row.program, row.division_code))

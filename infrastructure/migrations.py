@@ -4,7 +4,9 @@ Every table is created with ``CREATE TABLE IF NOT EXISTS`` by the component that
 recorder with its ledger and access log, the views with their tracking table, the idempotency keys);
 an upgrade step brings an older table up to date (the idempotency keys' ``committed`` column,
 version 2; the views' summaries, version 4, backfilled by marking every division of a store that
-has view rows but no summaries stale, so that the first read summarises it).
+has view rows but no summaries stale, so that the first read summarises it; the households' account
+date, version 5, which only the events hold: the views are emptied with the column added and rebuilt
+by the next catch-up).
 ``jiuzhu migrate`` runs them all once, under the ``migrate`` lease so that two migrations never
 race, and records the version reached in a small table beside the events. A worker
 started with ``JIUZHU_CREATE_TABLES=false`` reads that version and refuses to start on an older or
@@ -22,13 +24,16 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
 #: The version this code needs, and what each version brought.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 HISTORY = {
     1: "events, ledger and access log, views and their tracking, idempotency keys",
     2: "idempotency keys fence the event store (committed claims are never run again)",
     3: "views keep tekun's parts (periods.parts, payments.basic_fen/care_fen): rebuild the views after migrating",
     4: "views keep monthly summaries (jiuzhu_view_summary, jiuzhu_view_stale) and per-division indexes: "
     "migrating marks every division of an existing store stale, summarised on its first read (no rebuild)",
+    5: "households keep the day from which they have a bank account (households.account_since), which the "
+    "payroll reads instead of loading each household: migrating adds it, empties the views and forgets their "
+    "position in one transaction, and the next catch-up (`jiuzhu project`, or the first request) rebuilds them",
 }
 
 

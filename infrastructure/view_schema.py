@@ -102,7 +102,7 @@ class ViewSQL(TrackingRecorder):
         return [
             f"CREATE TABLE IF NOT EXISTS {t('households')} (household_id TEXT PRIMARY KEY, "
             f"division_code TEXT NOT NULL, area_type TEXT NOT NULL, head_name TEXT NOT NULL, "
-            f"head_id_masked TEXT NOT NULL, registered_on {dt} NOT NULL, version INTEGER NOT NULL)",
+            f"head_id_masked TEXT NOT NULL, registered_on {dt} NOT NULL, version INTEGER NOT NULL, account_since {dt})",
             f"CREATE TABLE IF NOT EXISTS {t('members')} (household_id TEXT NOT NULL, person_id TEXT NOT NULL, "
             f"name TEXT NOT NULL, id_masked TEXT NOT NULL, relation TEXT NOT NULL, is_current INTEGER NOT NULL, "
             f"PRIMARY KEY (household_id, person_id))",
@@ -208,7 +208,7 @@ class ViewSQL(TrackingRecorder):
             h = hv.household
             rows["households"].append(
                 (hid, h.division_code, h.area_type, self.seal(h.head_name), self.seal(h.head_id_masked))
-                + (self.d(h.registered_on), h.version)
+                + (self.d(h.registered_on), h.version, self.d(h.account_since))
             )
             rows["members"] += [
                 (hid, str(m.person_id), self.seal(m.name), self.seal(m.id_masked), m.relation, int(m.current))
@@ -246,12 +246,32 @@ class ViewSQL(TrackingRecorder):
             " ".join(f"{k}={v}" for k, v in p.parts) or None,
         )
 
+    def column_present(self, table: str, column: str) -> bool | None:
+        """Whether one of the views' tables has a column; None when the table is not there yet."""
+        raise NotImplementedError
+
+    def reproject_upgrade(self, application_name: str) -> None:
+        """Add to an older store the columns only a projection of the log can fill (``REPROJECTED_COLUMNS``):
+        in the same transaction, empty the views and forget their position, so that the next catch-up
+        rebuilds them from the events (schema version 5). A crash leaves the column out, and the next start
+        upgrades again; a store being created gets the columns with its tables."""
+        missing = [(t, col) for t, col in REPROJECTED_COLUMNS if self.column_present(t, col) is False]
+        if not missing:
+            return
+        with self.write() as c:
+            for table, column in missing:
+                c.execute(f"ALTER TABLE {self.t(table)} ADD COLUMN {column} {self.DATE}")
+            self._empty(c, application_name)
+
     def reset(self, application_name: str) -> None:
         """Empty every view and forget the position: the next catch-up rebuilds from the log."""
         with self.write() as c:
-            for table in TABLES + SUMMARY_TABLES:
-                c.execute(f"DELETE FROM {self.t(table)}")
-            c.execute(self.q(f"DELETE FROM {self.tracking_table()} WHERE application_name = %s"), (application_name,))
+            self._empty(c, application_name)
+
+    def _empty(self, c: Any, application_name: str) -> None:
+        for table in TABLES + SUMMARY_TABLES:
+            c.execute(f"DELETE FROM {self.t(table)}")
+        c.execute(self.q(f"DELETE FROM {self.tracking_table()} WHERE application_name = %s"), (application_name,))
 
     # --------------------------------------------------------------- queries
 
@@ -264,6 +284,8 @@ ADDED_COLUMNS = (
     ("payments", "care_fen", "BIGINT"),
     ("enrolments", "deadline_days", "INTEGER"),
 )
+#: Date columns added since whose values only the events hold (``ViewSQL.reproject_upgrade``): (table, column).
+REPROJECTED_COLUMNS = (("households", "account_since"),)
 
 
 def _part_fens(parts: dict[str, Decimal]) -> tuple[int | None, int | None]:

@@ -12,13 +12,16 @@ from infrastructure.views_postgres import PostgresViews
 from infrastructure.views_sqlite import SQLiteViews
 
 
-def open_view_store(recorder: ApplicationRecorder, env: dict[str, str] | None = None) -> SQLViewStore:
-    """The views next to an application's events: same SQLite file or PostgreSQL schema; in memory for POPO."""
+def open_view_store(
+    recorder: ApplicationRecorder, env: dict[str, str] | None = None, application_name: str = "jiuzhu"
+) -> SQLViewStore:
+    """The views next to an application's events: same SQLite file or PostgreSQL schema; in memory for POPO.
+    ``application_name`` is the one their position is tracked under (an upgrade may have to forget it)."""
     create = strtobool((env or {}).get("CREATE_TABLE") or "y")
     if isinstance(recorder, SQLiteApplicationRecorder):
-        return SQLiteViews.over(recorder.datastore, create=create, owned=False)
+        return SQLiteViews.over(recorder.datastore, create=create, owned=False, application_name=application_name)
     if isinstance(recorder, PostgresApplicationRecorder):
-        return PostgresViews.over(recorder.datastore, create=create)
+        return PostgresViews.over(recorder.datastore, create=create, application_name=application_name)
     return SQLiteViews.in_memory()
 
 

@@ -121,10 +121,13 @@ class SQLViewStore(SummarySQL):
         return enrolments
 
     def payable_on(self, on: date, prefix: str) -> list[PayableRow]:
-        """Enrolments ``active`` or ``gradual_exit`` on a date, in the division."""
+        """Enrolments ``active`` or ``gradual_exit`` on a date, in the division, each with the day from which
+        its household has an account (the payroll credits only those with one on the month's first day)."""
+        since = f"(SELECT h.account_since FROM {self.t('households')} h WHERE h.household_id = p.household_id)"
         rows = self._rows(
-            f"SELECT * FROM {self.t('periods')} WHERE status IN {_in(PAYABLE)} AND monthly_fen > 0 AND {COVERS} "
-            "AND division_code LIKE %s ORDER BY division_code, household_id, enrolment_id",
+            f"SELECT p.*, {since} AS account_since FROM {self.t('periods')} p WHERE status IN {_in(PAYABLE)} "
+            f"AND monthly_fen > 0 AND {COVERS} AND division_code LIKE %s "
+            "ORDER BY division_code, household_id, enrolment_id",
             (self.d(on), self.d(on), prefix + "%"),
         )
         return [
@@ -137,6 +140,7 @@ class SQLViewStore(SummarySQL):
                 amount=from_fen(r["monthly_fen"]),
                 beneficiaries=_ids(r["beneficiaries"]),
                 parts=parse_parts(r["parts"]),
+                account_since=_date(r["account_since"]),
             )
             for r in rows
         ]

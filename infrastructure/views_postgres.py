@@ -25,7 +25,9 @@ class PostgresViews(SQLViewStore, PostgresTrackingRecorder):
     FOR_UPDATE = " FOR UPDATE"
 
     @classmethod
-    def over(cls, datastore: PostgresDatastore, *, create: bool = True) -> PostgresViews:
+    def over(
+        cls, datastore: PostgresDatastore, *, create: bool = True, application_name: str = "jiuzhu"
+    ) -> PostgresViews:
         views = cls(datastore, tracking_table_name=TRACKING_TABLE)
         views.sql_create_statements.extend(SQL(s).format() for s in views.view_statements())
         views.sql_create_statements.extend(
@@ -34,6 +36,7 @@ class PostgresViews(SQLViewStore, PostgresTrackingRecorder):
         )
         if create:
             views.create_table()
+            views.reproject_upgrade(application_name)
             views.backfill_summaries()
         return views
 
@@ -43,6 +46,13 @@ class PostgresViews(SQLViewStore, PostgresTrackingRecorder):
         if qualified is None:
             qualified = names[name] = self._qualified(PREFIX + name)
         return qualified
+
+    def column_present(self, table: str, column: str) -> bool | None:
+        rows = self._rows(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
+            (self.datastore.schema, PREFIX + table),
+        )
+        return (column in {r["column_name"] for r in rows}) if rows else None
 
     def insert_rows(self, c: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
         """``COPY`` rather than one INSERT per row: a rebuild writes every view row again."""

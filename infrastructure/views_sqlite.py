@@ -20,11 +20,14 @@ class SQLiteViews(SQLViewStore, SQLiteTrackingRecorder):
     owned = False
 
     @classmethod
-    def over(cls, datastore: SQLiteDatastore, *, create: bool = True, owned: bool = False) -> SQLiteViews:
+    def over(
+        cls, datastore: SQLiteDatastore, *, create: bool = True, owned: bool = False, application_name: str = "jiuzhu"
+    ) -> SQLiteViews:
         views = cls(datastore)
         views.owned = owned
         if create:
             views.create_table()
+            views.reproject_upgrade(application_name)
             views.backfill_summaries()
         return views
 
@@ -43,6 +46,12 @@ class SQLiteViews(SQLViewStore, SQLiteTrackingRecorder):
                 c.execute(f"PRAGMA table_info({self.t(table)})")
                 if column not in {r[1] for r in c.fetchall()}:
                     c.execute(f"ALTER TABLE {self.t(table)} ADD COLUMN {column} {kind}")
+
+    def column_present(self, table: str, column: str) -> bool | None:
+        with self.read() as c:
+            c.execute(f"PRAGMA table_info({self.t(table)})")
+            columns = {r[1] for r in c.fetchall()}
+        return (column in columns) if columns else None
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.view_statements()]

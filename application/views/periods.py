@@ -141,6 +141,7 @@ def household_views(tracked: Tracked) -> HouseholdViews:
         head_id_masked=head.id_number.masked() if head else "",
         registered_on=h.registered_on,
         version=h.version,
+        account_since=h.accounts[0][0] if h.accounts else None,  # kept in effective order
     )
     grants = [
         GrantRow(g.grant_id, h.id, h.division_code, str(g.kind), str(g.level), g.amount, g.granted_on)

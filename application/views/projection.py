@@ -124,7 +124,7 @@ class Views:
         register_payroll_transcodings(casework.mapper.transcoder)
         self.casework = casework
         self.app_name = casework.name
-        self.store: ViewStore = store or open_view_store(casework.recorder, casework.env)
+        self.store: ViewStore = store or open_view_store(casework.recorder, casework.env, casework.name)
         self.store.cipher = casework.mapper.cipher  # names and masked ID numbers are stored as the events are
         self.page_size = page_size
         self.projection = ViewsProjection(self.store, events=casework.repository.event_store, cache_size=cache_size)

@@ -35,6 +35,7 @@ def payable_by_replay(casework: Casework, on: date, prefix: str = "") -> list[Pa
                     amount=e.amount_on(on),
                     beneficiaries=e.beneficiaries_on(on),
                     parts=entry.parts if (entry := e.entitlement_on(on)) is not None else (),
+                    account_since=h.accounts[0][0] if h.accounts else None,
                 )
             )
     out.sort(key=lambda r: (r.division_code, str(r.household_id), str(r.enrolment_id)))

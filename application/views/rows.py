@@ -24,6 +24,7 @@ class HouseholdRow:
     head_id_masked: str
     registered_on: date
     version: int
+    account_since: date | None = None  # the earliest day an account is in effect (accounts are never removed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ class PayableRow:
     amount: Decimal
     beneficiaries: tuple[UUID, ...]
     parts: tuple[tuple[str, Decimal], ...] = ()
+    account_since: date | None = None  # the household's (``HouseholdRow.account_since``): the payroll credits it
 
 
 @dataclass(frozen=True, slots=True)
