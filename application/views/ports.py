@@ -39,8 +39,9 @@ class Counts(Protocol):
     def parts_paid(self, start: date, end: date, prefix: str) -> tuple[Decimal, Decimal]: ...
 
 
-class ViewStore(Protocol):
-    """Read models kept beside the events, with the tracking position of the projection that keeps them."""
+class ViewStore(Counts, Protocol):
+    """Read models kept beside the events, with the tracking position of the projection that keeps them
+    (and the counts by recount, as ``Counts`` declares them)."""
 
     cipher: Cipher | None  # names and masked ID numbers are sealed as the events are
 
@@ -75,24 +76,10 @@ class ViewStore(Protocol):
 
     def roll(self, program: str, on: date, prefix: str) -> list[RollRow]: ...
 
-    def count_on(self, on: date, prefix: str, statuses: Sequence[str], by: Sequence[str] = ()) -> list[Count]: ...
-
-    def count_started(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]: ...
-
-    def count_ended(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]: ...
-
-    def count_payments(
-        self, start: date, end: date, prefix: str, by: Sequence[str] = (), *, households: bool = True
-    ) -> list[Count]: ...
-
-    def count_grants(self, start: date, end: date, prefix: str, by: Sequence[str] = ()) -> list[Count]: ...
-
     def summaries(self, prefix: str) -> Counts:
         """The counts for a jurisdiction from its monthly summaries (stale divisions summarised first)."""
 
     def open_enrolments(self, prefix: str, today: date) -> list[tuple[EnrolmentRow, str]]: ...
-
-    def parts_paid(self, start: date, end: date, prefix: str) -> tuple[Decimal, Decimal]: ...
 
     def paid_months(self, before: date, prefix: str) -> list[date]: ...
 
