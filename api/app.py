@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware
 from api.deps import Services
 from api.desk import install_desk
 from api.guards import install_guards
@@ -44,21 +45,11 @@ def opaque_id(given: str) -> bool:
 _OWN_HEADERS = frozenset({b"x-request-id", b"cache-control"})
 
 
-class RequestIdMiddleware:
+class RequestIdMiddleware(HttpMiddleware):
     """Gives each request an id (the client's ``X-Request-ID`` when opaque, else a new one), logged and
-    echoed, and marks every answer ``Cache-Control: no-store``.
+    echoed, and marks every answer ``Cache-Control: no-store``."""
 
-    Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` runs the rest of
-    the chain in a task of its own and streams the response through a queue, a cost paid by every request.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
         rid = given if opaque_id(given) else uuid.uuid4().hex  # logged: an id, never free text
         scope.setdefault("state", {})["request_id"] = rid

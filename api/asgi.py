@@ -5,12 +5,32 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import PROBLEM_JSON, problem_body
 from domain.values import Actor
 
 _ACTOR = "jiuzhu.actor"  # scope key of the verified caller
+
+
+class HttpMiddleware:
+    """A plain ASGI middleware that sees HTTP requests only (``http``); the lifespan passes straight through.
+
+    Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` runs the rest of
+    the chain in a task of its own and streams the response through a queue, a cost paid by every request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+        else:
+            await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
 
 
 class BodyTooLarge(Exception):

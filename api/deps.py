@@ -23,10 +23,10 @@ from application.followers import Recalculation
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
+from application.views.rows import AccessRecord
 from domain.text import clean_text
 from domain.values import Actor, Role
 from infrastructure.idempotency import IdempotencyStore
-from infrastructure.ledger import AccessRecord
 from infrastructure.national.province_store import ProvinceNationalStore
 from infrastructure.settings import Settings
 from infrastructure.tokens import TokenInvalid, TokenIssuer

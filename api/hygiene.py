@@ -12,9 +12,9 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
-from api.asgi import header, read_body, replay, send_problem
+from api.asgi import HttpMiddleware, header, read_body, replay, send_problem
 from domain.errors import InvalidValue
 from domain.text import clean_text, offending
 
@@ -66,14 +66,10 @@ def clean_json(value: Any, path: str = "", key: str = "") -> Any:
     return value
 
 
-class HygieneMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+class HygieneMiddleware(HttpMiddleware):
+    """Refuses control and formatting characters in headers, query and JSON keys; normalises JSON strings."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             check_headers(scope)
             check_query(scope.get("query_string", b""))

@@ -17,6 +17,7 @@ from application.errors import HouseholdNotFound
 from application.plain import BASE_FIELDS, plain
 from application.scope import Divisions, scoped_access_log, visible
 from application.verification import VerificationReport, verify_store
+from application.views.rows import AccessRecord
 from domain.assessment import Assessment
 from domain.enrolment import Enrolment
 from domain.errors import InvalidValue, NotFound
@@ -25,7 +26,6 @@ from domain.household import Household
 from domain.policy import ParameterSnapshot
 from domain.rules import programs
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
-from infrastructure.ledger import AccessRecord
 
 
 @dataclass

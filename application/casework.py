@@ -16,35 +16,9 @@ from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, overload
 from uuid import UUID
 
+from application import commands as c
 from application import corrections, deadlines, enrolments, households, policy_service, roll_migration
 from application.base import DEV_INDEX_KEY, CaseworkBase, T, check_jurisdiction, utc_now
-from application.commands import (
-    AddMember,
-    Approve,
-    AssessCare,
-    ChangeMember,
-    Command,
-    ConfirmParameter,
-    CorrectPayments,
-    ExtendDecisionDeadline,
-    FileApplication,
-    GrantTemporary,
-    HouseholdCommand,
-    ImportRollBatch,
-    RecordCircumstances,
-    RecordParents,
-    RecordPayeeAccount,
-    RecordTownshipReview,
-    RegisterHousehold,
-    Reject,
-    RemoveMember,
-    Resume,
-    Review,
-    SetParameter,
-    Suspend,
-    Terminate,
-    Withdraw,
-)
 from application.jobs import Jobs
 from domain.household import Household
 from domain.policy import ParameterValue
@@ -54,30 +28,30 @@ __all__ = ["DEV_INDEX_KEY", "HANDLERS", "Casework", "CaseworkBase", "Handled", "
 
 #: The handler of each command. A household command's handler takes (application, command, household,
 #: other aggregates to save with it); any other's takes (application, command).
-HANDLERS: dict[type[Command[Any]], Callable[..., Any]] = {
-    RegisterHousehold: households.register_household,
-    AddMember: households.add_member,
-    ChangeMember: households.change_member,
-    RemoveMember: households.remove_member,
-    RecordCircumstances: households.record_circumstances,
-    AssessCare: households.assess_care,
-    RecordParents: households.record_parents,
-    GrantTemporary: households.grant_temporary,
-    RecordPayeeAccount: households.record_payee_account,
-    FileApplication: enrolments.file_application,
-    Withdraw: enrolments.withdraw,
-    RecordTownshipReview: enrolments.record_township_review,
-    Approve: enrolments.approve,
-    Reject: enrolments.reject,
-    Review: enrolments.review,
-    Suspend: enrolments.suspend,
-    Resume: enrolments.resume,
-    Terminate: enrolments.terminate,
-    ExtendDecisionDeadline: deadlines.extend_decision_deadline,
-    CorrectPayments: corrections.correct_payments,
-    SetParameter: policy_service.set_parameter,
-    ConfirmParameter: policy_service.confirm_parameter,
-    ImportRollBatch: roll_migration.import_roll_batch,
+HANDLERS: dict[type[c.Command[Any]], Callable[..., Any]] = {
+    c.RegisterHousehold: households.register_household,
+    c.AddMember: households.add_member,
+    c.ChangeMember: households.change_member,
+    c.RemoveMember: households.remove_member,
+    c.RecordCircumstances: households.record_circumstances,
+    c.AssessCare: households.assess_care,
+    c.RecordParents: households.record_parents,
+    c.GrantTemporary: households.grant_temporary,
+    c.RecordPayeeAccount: households.record_payee_account,
+    c.FileApplication: enrolments.file_application,
+    c.Withdraw: enrolments.withdraw,
+    c.RecordTownshipReview: enrolments.record_township_review,
+    c.Approve: enrolments.approve,
+    c.Reject: enrolments.reject,
+    c.Review: enrolments.review,
+    c.Suspend: enrolments.suspend,
+    c.Resume: enrolments.resume,
+    c.Terminate: enrolments.terminate,
+    c.ExtendDecisionDeadline: deadlines.extend_decision_deadline,
+    c.CorrectPayments: corrections.correct_payments,
+    c.SetParameter: policy_service.set_parameter,
+    c.ConfirmParameter: policy_service.confirm_parameter,
+    c.ImportRollBatch: roll_migration.import_roll_batch,
 }
 
 
@@ -98,22 +72,22 @@ class Casework(Jobs):
     name = "jiuzhu"  # names the PostgreSQL tables (jiuzhu_events …) and the env prefix (JIUZHU_…)
 
     @overload
-    def handle(self, cmd: HouseholdCommand[T]) -> Handled[T]: ...
+    def handle(self, cmd: c.HouseholdCommand[T]) -> Handled[T]: ...
     @overload
-    def handle(self, cmd: RegisterHousehold) -> Household: ...
+    def handle(self, cmd: c.RegisterHousehold) -> Household: ...
     @overload
-    def handle(self, cmd: SetParameter) -> ParameterValue: ...
+    def handle(self, cmd: c.SetParameter) -> ParameterValue: ...
     @overload
-    def handle(self, cmd: ConfirmParameter) -> None: ...
+    def handle(self, cmd: c.ConfirmParameter) -> None: ...
     @overload
-    def handle(self, cmd: ImportRollBatch) -> tuple[UUID, ...]: ...
+    def handle(self, cmd: c.ImportRollBatch) -> tuple[UUID, ...]: ...
 
-    def handle(self, cmd: Command[Any]) -> Any:
+    def handle(self, cmd: c.Command[Any]) -> Any:
         """Run a command: check its date, then its handler — for a household, inside ``_update``."""
         if cmd.date_field is not None:
             self.check_date(cmd.meta.effective_on, cmd.date_field)
         handler = HANDLERS[type(cmd)]
-        if not isinstance(cmd, HouseholdCommand):
+        if not isinstance(cmd, c.HouseholdCommand):
             return handler(self, cmd)
         meta = cmd.meta
         result, household = self._update(

@@ -33,8 +33,9 @@ from eventsourcing.utils import get_topic
 
 from application.casework import Casework
 from application.jobs import JobReport
+from application.leased import Lease
 from application.views.projection import Views
-from application.views.worker import Lease, ProjectionWorker
+from application.views.worker import ProjectionWorker
 from domain.policy import ParameterValue, Policy
 
 NAME = "jiuzhu_recalculation"

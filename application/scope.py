@@ -13,8 +13,8 @@ from threading import Lock
 from uuid import UUID
 
 from application.casework import Casework
+from application.views.rows import AccessRecord
 from domain.household import Household
-from infrastructure.ledger import AccessRecord
 
 #: Access-log rows read per query while filtering for a jurisdiction.
 PAGE = 500

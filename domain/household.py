@@ -67,9 +67,9 @@ class Household(Aggregate):
     ApplicationApproved: TypeAlias = enrolment_events.ApplicationApproved
     ApplicationRejected: TypeAlias = enrolment_events.ApplicationRejected
     ReviewCompleted: TypeAlias = enrolment_events.ReviewCompleted
-    BenefitSuspended: TypeAlias = enrolment_events.BenefitSuspended
-    BenefitResumed: TypeAlias = enrolment_events.BenefitResumed
-    EnrolmentTerminated: TypeAlias = enrolment_events.EnrolmentTerminated
+    BenefitSuspended: TypeAlias = payment_events.BenefitSuspended
+    BenefitResumed: TypeAlias = payment_events.BenefitResumed
+    EnrolmentTerminated: TypeAlias = payment_events.EnrolmentTerminated
     EnrolmentMigrated: TypeAlias = enrolment_events.EnrolmentMigrated
 
     AmountAdjusted: TypeAlias = payment_events.AmountAdjusted

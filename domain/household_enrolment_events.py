@@ -1,5 +1,6 @@
-"""The events of an enrolment's life: application, township review, county decision, deadline,
-periodic review, suspension, resumption and termination.
+"""The events of an enrolment's life up to and including its reviews: application, township review,
+county decision, deadline, periodic review, and migration from a bureau's existing roll (suspension,
+resumption and termination are payment events: ``domain.household_payment_events``).
 
 Declared apart from ``Household`` to keep modules small; their stored topics are unchanged
 (``domain.household:Household.<Name>``, see ``domain.household_events.Event``).
@@ -234,41 +235,6 @@ class ReviewCompleted(Event):
             e.record_entitlement(
                 Entitlement(on, self.monthly_amount, tuple(self.beneficiaries), parts, True, self.decision_id)
             )
-
-
-class BenefitSuspended(Event):
-    """Payments were suspended from ``effective_on``, with a reason code and text."""
-
-    enrolment_id: UUID
-    reason_code: str
-
-    def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
-        e.steps.append(Step(self.effective_on, Status.SUSPENDED, e.monthly_amount))
-
-
-class BenefitResumed(Event):
-    """Suspended payments resumed from ``effective_on``."""
-
-    enrolment_id: UUID
-    resumed_status: Status
-
-    def apply(self, aggregate: Household) -> None:
-        e = aggregate.enrolments[self.enrolment_id]
-        e.steps.append(Step(self.effective_on, self.resumed_status, e.monthly_amount))
-
-
-class EnrolmentTerminated(Event):
-    """The enrolment ended on ``effective_on``; no payment is due for later months."""
-
-    enrolment_id: UUID
-    decision_id: UUID
-    reason_code: str
-
-    def apply(self, aggregate: Household) -> None:
-        e = decided(aggregate, self)
-        # Termination takes effect the next month: the month containing the date is still paid.
-        e.steps.append(Step(first_of_next_month(self.effective_on), Status.TERMINATED, ZERO, self.decision_id))
 
 
 def _parts_on(e: Enrolment, on: date) -> tuple[tuple[str, Decimal], ...]:

@@ -74,18 +74,9 @@ def file_application(
     return enrolment_id
 
 
-def withdraw_application(
-    h: Household,
-    enrolment_id: UUID,
-    *,
-    ctx: Context,
-) -> None:
+def withdraw_application(h: Household, enrolment_id: UUID, *, ctx: Context) -> None:
     e = step(h, enrolment_id, ctx.effective_on, allowed={Status.APPLIED, Status.REVIEWED}, action="withdraw")
-    h.record(
-        ApplicationWithdrawn,
-        ctx,
-        enrolment_id=e.enrolment_id,
-    )
+    h.record(ApplicationWithdrawn, ctx, enrolment_id=e.enrolment_id)
 
 
 def record_township_review(
@@ -123,12 +114,7 @@ def record_township_review(
 
 
 def extend_decision_deadline(
-    h: Household,
-    enrolment_id: UUID,
-    *,
-    working_days: int,
-    deadline_working_days: int,
-    ctx: Context,
+    h: Household, enrolment_id: UUID, *, working_days: int, deadline_working_days: int, ctx: Context
 ) -> None:
     """Extend the deadline for the county's decision from ``deadline_working_days`` to ``working_days``
     after the application, once, before the decision, for a stated reason."""
@@ -149,22 +135,10 @@ def extend_decision_deadline(
             field="working_days",
             rule="deadline-extension-longer",
         )
-    h.record(
-        DecisionDeadlineExtended,
-        ctx,
-        enrolment_id=e.enrolment_id,
-        extended_to_working_days=working_days,
-    )
+    h.record(DecisionDeadlineExtended, ctx, enrolment_id=e.enrolment_id, extended_to_working_days=working_days)
 
 
-def approve(
-    h: Household,
-    enrolment_id: UUID,
-    *,
-    benefits_from: date,
-    next_review_due: date,
-    ctx: Context,
-) -> UUID:
+def approve(h: Household, enrolment_id: UUID, *, benefits_from: date, next_review_due: date, ctx: Context) -> UUID:
     e = step(h, enrolment_id, ctx.effective_on, allowed={Status.REVIEWED}, action="approve")
     review = e.township_review
     assert review is not None
@@ -193,13 +167,7 @@ def approve(
     )
 
 
-def reject(
-    h: Household,
-    enrolment_id: UUID,
-    *,
-    reason_code: str,
-    ctx: Context,
-) -> UUID:
+def reject(h: Household, enrolment_id: UUID, *, reason_code: str, ctx: Context) -> UUID:
     e = step(h, enrolment_id, ctx.effective_on, allowed={Status.REVIEWED}, action="reject")
     check_four_eyes(e, ctx.actor)
     check_reason(reason_code, ctx.reason)

@@ -109,12 +109,7 @@ def assess_care(h: Household, person_id: UUID, unable_activities: tuple[str, ...
 
 
 def record_parents(
-    h: Household,
-    person_id: UUID,
-    father: tuple[ParentStatus, ...],
-    mother: tuple[ParentStatus, ...],
-    *,
-    ctx: Context,
+    h: Household, person_id: UUID, father: tuple[ParentStatus, ...], mother: tuple[ParentStatus, ...], *, ctx: Context
 ) -> None:
     h.check_effective(ctx.effective_on)
     h.member(person_id)

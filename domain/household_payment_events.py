@@ -1,5 +1,5 @@
-"""The events of what is due and paid: amounts re-computed, late corrections, settlements of
-months already paid, and every change of the entitlement schedule.
+"""The events of what is due and paid: payments suspended, resumed and ended, amounts re-computed,
+late corrections, settlements of months already paid, and every change of the entitlement schedule.
 
 Declared apart from ``Household`` to keep modules small; their stored topics are unchanged
 (``domain.household:Household.<Name>``, see ``domain.household_events.Event``).
@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.assessment import Assessment
-from domain.enrolment import Entitlement, MonthCorrection, parts_of
+from domain.enrolment import Entitlement, MonthCorrection, Status, Step, parts_of
 from domain.household_enrolment_events import decided
 from domain.household_events import Event
+from domain.values import ZERO, first_of_next_month
 
 if TYPE_CHECKING:
     from domain.household import Household
@@ -131,3 +132,38 @@ class EntitlementChanged(Event):
                 self.cause,
             )
         )
+
+
+class BenefitSuspended(Event):
+    """Payments were suspended from ``effective_on``, with a reason code and text."""
+
+    enrolment_id: UUID
+    reason_code: str
+
+    def apply(self, aggregate: Household) -> None:
+        e = aggregate.enrolments[self.enrolment_id]
+        e.steps.append(Step(self.effective_on, Status.SUSPENDED, e.monthly_amount))
+
+
+class BenefitResumed(Event):
+    """Suspended payments resumed from ``effective_on``."""
+
+    enrolment_id: UUID
+    resumed_status: Status
+
+    def apply(self, aggregate: Household) -> None:
+        e = aggregate.enrolments[self.enrolment_id]
+        e.steps.append(Step(self.effective_on, self.resumed_status, e.monthly_amount))
+
+
+class EnrolmentTerminated(Event):
+    """The enrolment ended on ``effective_on``; no payment is due for later months."""
+
+    enrolment_id: UUID
+    decision_id: UUID
+    reason_code: str
+
+    def apply(self, aggregate: Household) -> None:
+        e = decided(aggregate, self)
+        # Termination takes effect the next month: the month containing the date is still paid.
+        e.steps.append(Step(first_of_next_month(self.effective_on), Status.TERMINATED, ZERO, self.decision_id))

@@ -16,9 +16,16 @@ from domain.assessment import Assessment
 from domain.enrolment import FINAL, PAYABLE, Entitlement, MonthCorrection, ReviewOutcome, Status
 from domain.entitlement import Found
 from domain.errors import InvalidValue, RuleViolation, TransitionForbidden
-from domain.household_enrolment_events import BenefitResumed, BenefitSuspended, EnrolmentTerminated, ReviewCompleted
+from domain.household_enrolment_events import ReviewCompleted
 from domain.household_enrolments import check_four_eyes, check_reason, decide, step
-from domain.household_payment_events import EntitlementChanged, PaymentsCorrected, PaymentsSettled
+from domain.household_payment_events import (
+    BenefitResumed,
+    BenefitSuspended,
+    EnrolmentTerminated,
+    EntitlementChanged,
+    PaymentsCorrected,
+    PaymentsSettled,
+)
 from domain.values import ZERO, Actor, Context
 
 if TYPE_CHECKING:
@@ -62,47 +69,20 @@ def complete_review(
     )
 
 
-def suspend(
-    h: Household,
-    enrolment_id: UUID,
-    *,
-    reason_code: str,
-    ctx: Context,
-) -> None:
+def suspend(h: Household, enrolment_id: UUID, *, reason_code: str, ctx: Context) -> None:
     e = step(h, enrolment_id, ctx.effective_on, allowed=PAYABLE, action="suspend")
     check_reason(reason_code, ctx.reason)
-    h.record(
-        BenefitSuspended,
-        ctx,
-        enrolment_id=e.enrolment_id,
-        reason_code=reason_code,
-    )
+    h.record(BenefitSuspended, ctx, enrolment_id=e.enrolment_id, reason_code=reason_code)
 
 
-def resume(
-    h: Household,
-    enrolment_id: UUID,
-    *,
-    ctx: Context,
-) -> None:
+def resume(h: Household, enrolment_id: UUID, *, ctx: Context) -> None:
     e = step(h, enrolment_id, ctx.effective_on, allowed={Status.SUSPENDED}, action="resume")
     before = [s.status for s in e.steps if s.status is not Status.SUSPENDED][-1]
     resumed = Status.GRADUAL_EXIT if before is Status.GRADUAL_EXIT else Status.ACTIVE
-    h.record(
-        BenefitResumed,
-        ctx,
-        enrolment_id=e.enrolment_id,
-        resumed_status=resumed,
-    )
+    h.record(BenefitResumed, ctx, enrolment_id=e.enrolment_id, resumed_status=resumed)
 
 
-def terminate(
-    h: Household,
-    enrolment_id: UUID,
-    *,
-    reason_code: str,
-    ctx: Context,
-) -> UUID:
+def terminate(h: Household, enrolment_id: UUID, *, reason_code: str, ctx: Context) -> UUID:
     e = step(
         h,
         enrolment_id,

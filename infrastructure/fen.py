@@ -13,3 +13,17 @@ def to_fen(amount: Decimal) -> int:
 
 def from_fen(fen: int | Decimal | None) -> Decimal:
     return (Decimal(int(fen or 0)) * FEN).quantize(FEN)
+
+
+def part_fens(parts: dict[str, Decimal]) -> tuple[int | None, int | None]:
+    """tekun's basic living and care subsidy in fen for the payments view (None for other programs)."""
+    if not parts:
+        return None, None
+    return to_fen(parts.get("basic_living", Decimal("0.00"))), to_fen(parts.get("care_subsidy", Decimal("0.00")))
+
+
+def parse_parts(text: str | None) -> tuple[tuple[str, Decimal], ...]:
+    """The parts of a period row as stored ("basic_living=1014.00 care_subsidy=600.00")."""
+    if not text:
+        return ()
+    return tuple((k, Decimal(v)) for k, v in (item.split("=", 1) for item in text.split()))

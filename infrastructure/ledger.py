@@ -31,6 +31,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
+from application.views.rows import AccessRecord
 from infrastructure.fencing import fence, note_commit
 
 GENESIS = "0" * 64
@@ -56,16 +57,6 @@ class LedgerRow:
     recorded_at: datetime
     content_hash: str
     chain_hash: str
-
-
-@dataclass(frozen=True)
-class AccessRecord:
-    at: datetime
-    user_id: str
-    role: str
-    household_id: str
-    purpose: str
-    request_id: str
 
 
 def _utc_now() -> datetime:

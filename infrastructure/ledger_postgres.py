@@ -13,10 +13,10 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from application.views.rows import AccessRecord
 from infrastructure.fencing import fence
 from infrastructure.ledger import (
     BATCH,
-    AccessRecord,
     LedgerBatch,
     LedgerMixin,
     LedgerRow,

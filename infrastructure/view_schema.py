@@ -16,14 +16,13 @@ from base64 import b64decode, b64encode
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import Cipher, Tracking, TrackingRecorder
 
 from application.views.rows import EnrolmentRow, HouseholdViews, PeriodRow
 from domain.payroll import Payment
-from infrastructure.fen import to_fen
+from infrastructure.fen import part_fens, to_fen
 
 PREFIX = "jiuzhu_view_"
 TABLES = ("households", "members", "enrolments", "periods", "grants", "payments")
@@ -187,7 +186,7 @@ class ViewSQL(TrackingRecorder):
                             str(p.area_type),
                             to_fen(p.amount),
                             len(p.beneficiaries),
-                            *_part_fens(p.parts),
+                            *part_fens(p.parts),
                         )
                         for p in payments
                     ],
@@ -273,8 +272,6 @@ class ViewSQL(TrackingRecorder):
             c.execute(f"DELETE FROM {self.t(table)}")
         c.execute(self.q(f"DELETE FROM {self.tracking_table()} WHERE application_name = %s"), (application_name,))
 
-    # --------------------------------------------------------------- queries
-
 
 #: Columns added to the views after their first release: (table, column, type). ``create_table`` adds
 #: the missing ones to an older store; ``jiuzhu projections rebuild`` then fills them.
@@ -286,17 +283,3 @@ ADDED_COLUMNS = (
 )
 #: Date columns added since whose values only the events hold (``ViewSQL.reproject_upgrade``): (table, column).
 REPROJECTED_COLUMNS = (("households", "account_since"),)
-
-
-def _part_fens(parts: dict[str, Decimal]) -> tuple[int | None, int | None]:
-    """tekun's basic living and care subsidy in fen for the payments view (None for other programs)."""
-    if not parts:
-        return None, None
-    return to_fen(parts.get("basic_living", Decimal("0.00"))), to_fen(parts.get("care_subsidy", Decimal("0.00")))
-
-
-def parse_parts(text: str | None) -> tuple[tuple[str, Decimal], ...]:
-    """The parts of a period row as stored ("basic_living=1014.00 care_subsidy=600.00")."""
-    if not text:
-        return ()
-    return tuple((k, Decimal(v)) for k, v in (item.split("=", 1) for item in text.split()))

@@ -9,9 +9,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from application.views.rows import Count, EnrolmentRow, PayableRow, RollRow, SheetRow
-from infrastructure.fen import from_fen
-from infrastructure.view_schema import parse_parts
+from application.views.rows import Count, EnrolmentRow, HouseholdQuery, PayableRow, RollRow, SheetRow
+from infrastructure.fen import from_fen, parse_parts
 from infrastructure.views_summary import SummarySQL, within_division
 from infrastructure.views_summary_counts import SummaryCounts
 
@@ -48,30 +47,20 @@ class SQLViewStore(SummarySQL):
         ``count_*`` methods below are the exact recount they equal (tests/application/test_summaries.py)."""
         return SummaryCounts(self, prefix)
 
-    def search(
-        self,
-        prefix: str,
-        on: date,
-        *,
-        program: str | None = None,
-        status: str | None = None,
-        household_ids: Sequence[str] | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[dict[str, Any]]:
+    def search(self, q: HouseholdQuery) -> list[dict[str, Any]]:
         """Households in the division, optionally with an enrolment of a program and/or in a status on a
         date, optionally among given ids; each with its enrolments' programs and statuses on that date."""
-        if household_ids is not None and not household_ids:
+        if q.household_ids is not None and not q.household_ids:
             return []
-        where, params = self._search_where(prefix, on, program, status, household_ids)
+        where, params = self._search_where(q)
         rows = self._rows(
             f"SELECT h.household_id, h.division_code, h.area_type, h.head_name, h.head_id_masked "
             f"FROM {self.t('households')} h WHERE {' AND '.join(where)} "
             "ORDER BY h.division_code, h.household_id LIMIT %s OFFSET %s",
-            (*params, limit, offset),
+            (*params, q.limit, q.offset),
         )
         found = {r["household_id"]: r for r in rows}
-        enrolments = self._enrolments_on(on, list(found))
+        enrolments = self._enrolments_on(q.on, list(found))
         return [
             {
                 "household_id": hid,
@@ -84,26 +73,24 @@ class SQLViewStore(SummarySQL):
             for hid, r in found.items()
         ]
 
-    def _search_where(
-        self, prefix: str, on: date, program: str | None, status: str | None, household_ids: Sequence[str] | None
-    ) -> tuple[list[str], list[Any]]:
-        where, params = ["h.division_code LIKE %s"], [prefix + "%"]
-        if program is not None or status is not None:
+    def _search_where(self, q: HouseholdQuery) -> tuple[list[str], list[Any]]:
+        where, params = ["h.division_code LIKE %s"], [q.prefix + "%"]
+        if q.program is not None or q.status is not None:
             cond = ["p.from_date <= %s AND (p.to_date IS NULL OR p.to_date > %s) AND p.division_code LIKE %s"]
-            params += [self.d(on), self.d(on), prefix + "%"]
-            if program is not None:
+            params += [self.d(q.on), self.d(q.on), q.prefix + "%"]
+            if q.program is not None:
                 cond.append("p.program = %s")
-                params.append(program)
-            if status is not None:
+                params.append(q.program)
+            if q.status is not None:
                 cond.append("p.status = %s")
-                params.append(status)
+                params.append(q.status)
             # one uncorrelated subquery: a correlated EXISTS let SQLite scan every period for each household
             where.append(
                 f"h.household_id IN (SELECT p.household_id FROM {self.t('periods')} p WHERE {' AND '.join(cond)})"
             )
-        if household_ids is not None:
-            where.append("h.household_id IN (" + ", ".join(["%s"] * len(household_ids)) + ")")
-            params += list(household_ids)
+        if q.household_ids is not None:
+            where.append("h.household_id IN (" + ", ".join(["%s"] * len(q.household_ids)) + ")")
+            params += list(q.household_ids)
         return where, params
 
     def _enrolments_on(self, on: date, household_ids: list[str]) -> dict[str, list[dict[str, str]]]:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import ActorDep, PageLimit, PurposeDep, RequestIdDep, ServicesDep, log_read
+from application.views.rows import AccessRecord
 from domain.values import Program
 
 router = APIRouter(tags=["audit"])
@@ -108,27 +109,17 @@ def verify_store(actor: ActorDep, services: ServicesDep) -> VerificationOut:
     )
 
 
-class AccessOut(BaseModel):
-    at: datetime
-    user_id: str
-    role: str
-    household_id: str
-    purpose: str
-    request_id: str
-
-
-@router.get("/api/v1/audit/access-log", operation_id="access_log", response_model=list[AccessOut])
+@router.get("/api/v1/audit/access-log", operation_id="access_log", response_model=list[AccessRecord])
 def access_log(
     actor: ActorDep,
     services: ServicesDep,
     household_id: UUID | None = None,
     user_id: Annotated[str | None, Query(max_length=100)] = None,
     limit: PageLimit = 100,
-) -> list[AccessOut]:
+) -> list[AccessRecord]:
     """Who read which household's personal data, when and why (newest first), within the caller's jurisdiction."""
     if household_id is not None:
         services.casework.read_household(household_id, actor)  # outside the jurisdiction: as if unknown
-    records = services.auditor.access_log(
+    return services.auditor.access_log(
         household_id=household_id, user_id=user_id, limit=limit, jurisdiction=actor.jurisdiction
     )
-    return [AccessOut(**vars(r)) for r in records]

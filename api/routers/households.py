@@ -33,6 +33,7 @@ from application.commands import (
     RegisterHousehold,
     RemoveMember,
 )
+from application.views.rows import HouseholdQuery
 from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
 from domain.enrolment import Status
 from domain.household import Household
@@ -232,15 +233,8 @@ def search_households(
         index = services.casework.person_index(person_index_id(IdNumber(id_number), services.casework.index_key))
         ids = sorted({str(c.household_id) for c in index.claims.values()})
     services.views.catch_up()
-    rows = services.views.store.search(
-        prefix,
-        day,
-        program=program.value if program else None,
-        status=state.value if state else None,
-        household_ids=ids,
-        limit=limit,
-        offset=offset,
-    )
+    query = HouseholdQuery(prefix, day, program and program.value, state and state.value, ids, limit, offset)
+    rows = services.views.store.search(query)
     found = [HouseholdFound(**r) for r in rows]
     log_reads(services, actor, [h.household_id for h in found], purpose, rid)  # the answer names each head
     return HouseholdSearchOut(on=day, limit=limit, offset=offset, households=found)

@@ -16,6 +16,7 @@ from api.statistics_xlsx import statistics_xlsx
 from application.national.findings import open_findings
 from application.views.as_of import ViewsAsOf
 from application.views.reports import Reports, Roll
+from application.views.worklist import WorkItem
 from domain.errors import InvalidValue
 from domain.values import Program
 from infrastructure.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
@@ -185,23 +186,11 @@ def _flatten(value: Any, prefix: str = "") -> Any:
         yield (prefix, value)
 
 
-class WorkItemOut(BaseModel):
-    kind: str
-    due: date | None
-    enrolment_id: UUID
-    household_id: UUID
-    division_code: str
-    program: str
-    status: str
-    detail: str
-    finding_id: str | None = None  # a cross-province finding: resolve it at /api/v1/national-findings/{id}/resolution
-
-
 class WorklistOut(BaseModel):
     today: date
     within_days: int
     jurisdiction: str
-    items: list[WorkItemOut]
+    items: list[WorkItem]
 
 
 @router.get("/worklist", operation_id="read_worklist", response_model=WorklistOut)
@@ -213,11 +202,11 @@ def read_worklist(
     """Reviews overdue or due soon, decisions late (after `decision.deadline_working_days`, or an extension
     to `decision.extended_deadline_working_days`), notices ended awaiting a decision, and people the nation
     found on dibao or tekun in another province too (`cross_province_duplicate`, with the finding's id)."""
-    items = [WorkItemOut(**vars(i)) for i in services.reports.worklist(actor, within_days)]
+    items = services.reports.worklist(actor, within_days)
     if services.national_findings is not None:
         for f, division in open_findings(services.casework, services.national_findings, actor):
             items.append(
-                WorkItemOut(
+                WorkItem(
                     kind=f.kind,
                     due=None,
                     enrolment_id=f.enrolment_id,

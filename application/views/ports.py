@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import Cipher, Tracking
 
-from application.views.rows import Count, EnrolmentRow, HouseholdViews, PayableRow, RollRow, SheetRow
+from application.views.rows import Count, EnrolmentRow, HouseholdQuery, HouseholdViews, PayableRow, RollRow, SheetRow
 from domain.payroll import Payment
 
 
@@ -60,17 +60,7 @@ class ViewStore(Counts, Protocol):
     def close(self) -> None: ...
 
     # ------------------------------------------------------------ queries
-    def search(
-        self,
-        prefix: str,
-        on: date,
-        *,
-        program: str | None = None,
-        status: str | None = None,
-        household_ids: Sequence[str] | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[dict[str, Any]]: ...
+    def search(self, q: HouseholdQuery) -> list[dict[str, Any]]: ...
 
     def payable_on(self, on: date, prefix: str) -> list[PayableRow]: ...
 

@@ -1,4 +1,4 @@
-"""Rolls, the statistics and the worklist, answered from the views after they catch up.
+"""Rolls, the statistics and the worklist (``application.views.worklist``), answered from the views after they catch up.
 
 Every question is asked within a division: the caller's own jurisdiction by default, or a division
 inside it; one outside it is refused. Definitions (docs/rules.md, "Reports", in detail):
@@ -18,28 +18,23 @@ inside it; one outside it is refused. Definitions (docs/rules.md, "Reports", in 
   exact oracle the summaries equal (tests/application/test_summaries.py).
 - every figure is "as known now"; with an ``as_of`` instant the API computes the same figures on
   views fed only what was recorded by then (``application.views.as_of.ViewsAsOf``).
-- a decision is late after ``decision.deadline_working_days`` working days from the application (the
-  value in force for the division on the application date), or after the extended deadline where an
-  approver extended it (``application.deadlines``). Working days are Monday to Friday; public
-  holidays are not known yet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from uuid import UUID
 
-from application.deadlines import deadline_working_days, working_days_after
 from application.errors import OutsideJurisdiction
 from application.months import last_day, month_text, parse_month
 from application.views.disclosure import RollCell, roll_cells, suppress_statistics
 from application.views.ports import Counts
 from application.views.projection import Views
-from application.views.rows import Count, EnrolmentRow, RollRow
+from application.views.rows import Count, RollRow
+from application.views.worklist import WorkItem, worklist
 from domain.errors import InvalidValue
 from domain.values import Actor, Program, Role, first_of_next_month, jurisdiction_prefix
 
@@ -58,18 +53,6 @@ class Roll:
     rows: list[RollRow]
     cells: list[RollCell] = field(default_factory=list)  # by division and area type, small cells suppressed
     total: RollCell | None = None
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    kind: str  # review_overdue | review_due | decision_late | notice_ended | awaiting_decision
-    due: date | None
-    enrolment_id: UUID
-    household_id: UUID
-    division_code: str
-    program: str
-    status: str
-    detail: str
 
 
 class Reports:
@@ -252,38 +235,7 @@ class Reports:
 
     def worklist(self, actor: Actor, within_days: int = 30) -> list[WorkItem]:
         """Reviews overdue or due within ``within_days``, late decisions, notices ended awaiting a decision."""
-        prefix = self.division(actor, None)
-        today = self.today()
-        horizon = today + timedelta(days=within_days)
-        self.views.catch_up()
-        policy = self.views.casework.policy()
-        items: list[WorkItem] = []
-        for e, status in self.views.store.open_enrolments(prefix, today):
-            days = e.deadline_working_days or deadline_working_days(policy, e.division_code, e.applied_on)
-            items.extend(_work(e, status, today, horizon, days))
-        items.sort(key=lambda i: (i.due or date.max, i.kind, str(i.enrolment_id)))
-        return items
-
-
-def _work(e: EnrolmentRow, status: str, today: date, horizon: date, working_days: int) -> list[WorkItem]:
-    def item(kind: str, due: date | None, detail: str) -> WorkItem:
-        return WorkItem(kind, due, e.enrolment_id, e.household_id, e.division_code, e.program, status, detail)
-
-    out: list[WorkItem] = []
-    if e.status in ("applied", "reviewed"):
-        deadline = working_days_after(e.applied_on, working_days)
-        if today > deadline:
-            extended = " (extended)" if e.deadline_working_days else ""
-            detail = f"applied {e.applied_on}; decision due by {deadline}{extended}"
-            out.append(item("decision_late", deadline, detail))
-        if e.status == "reviewed" and e.notice_ends is not None and e.notice_ends < today:
-            out.append(item("notice_ended", e.notice_ends, "public notice ended; awaiting the county decision"))
-        elif e.status == "reviewed" and e.notice_ends is None:
-            out.append(item("awaiting_decision", e.reviewed_on, "township opinion recorded, no notice needed"))
-    elif e.next_review_due is not None and e.next_review_due <= horizon:
-        kind = "review_overdue" if e.next_review_due < today else "review_due"
-        out.append(item(kind, e.next_review_due, f"periodic review due {e.next_review_due}"))
-    return out
+        return worklist(self.views, self.division(actor, None), self.today(), within_days)
 
 
 def _paid_totals(paid: Count) -> dict[str, Any]:

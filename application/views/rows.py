@@ -9,10 +9,25 @@ them (fen, integer cents, so that sums in SQL are exact) is its own business.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdQuery:
+    """A household search: within ``prefix``, with an enrolment of ``program`` and/or in ``status`` on
+    ``on`` when given, among ``household_ids`` when given (an empty list finds nothing), one page."""
+
+    prefix: str
+    on: date
+    program: str | None = None
+    status: str | None = None
+    household_ids: Sequence[str] | None = None
+    limit: int = 100
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +177,16 @@ class Count:
     enrolments: int
     persons: int
     amount: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class AccessRecord:
+    """One read of a household's personal data: when, by whom (user, role), which household, why, and
+    the request that carried it (the access log; served as is by ``GET /api/v1/audit/access-log``)."""
+
+    at: datetime
+    user_id: str
+    role: str
+    household_id: str
+    purpose: str
+    request_id: str

@@ -15,71 +15,30 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Protocol
 
+from application.leased import Lease, LeasedWorker, LeaseLost
 from application.views.projection import Progress, Views
 
 log = logging.getLogger("jiuzhu.projections")
 
 
-class Lease(Protocol):
-    holder: str
+class ProjectionWorker(LeasedWorker):
+    kind = "projection"
 
-    def acquire(self, *, wait: bool = False) -> bool: ...
-
-    def held(self) -> bool: ...
-
-    def release(self) -> None: ...
-
-
-class LeaseLost(Exception):
-    """The lease is no longer ours: stop projecting."""
-
-
-class ProjectionWorker:
     def __init__(
         self, views: Views, lease: Lease, *, interval: float = 0.5, check_every: float = 2.0, backoff: float = 1.0
     ) -> None:
-        self.views, self.lease = views, lease
-        self.interval, self.check_every, self.backoff = interval, check_every, backoff
-        self.leading = False
+        super().__init__(lease, log, interval=interval, backoff=backoff)
+        self.views, self.check_every = views, check_every
         self.projected = 0  # notifications this worker processed
 
-    def run(self, stop: threading.Event) -> None:
-        """Project while leading, stand by otherwise, until ``stop`` is set; the lease is released at the end."""
-        try:
-            while not stop.is_set():
-                self.step(stop)
-        finally:
-            self.lease.release()
-            self.leading = False
-
-    def step(self, stop: threading.Event) -> None:
-        """One round: take or check the lease, then catch up (or wait)."""
-        try:
-            if not self.leading:
-                self.leading = self.lease.acquire()
-                if not self.leading:
-                    stop.wait(self.interval)
-                    return
-                log.info("projection lease taken", extra={"holder": self.lease.holder, "event": "lease-taken"})
-            elif not self.lease.held():
-                raise LeaseLost
-            done = self.views.catch_up(self._checker())
-            if done:
-                self.projected += done
-                position = self.views.position()
-                log.info("projected %d notifications", done, extra={"count": done, "position": position})
-            stop.wait(self.interval)
-        except LeaseLost:
-            log.warning("projection lease lost", extra={"holder": self.lease.holder, "event": "lease-lost"})
-            self.lease.release()
-            self.leading = False
-        except Exception as e:  # the database went away, most likely: let go, wait, contend again
-            log.warning("projection stopped by %s; retrying", type(e).__name__, extra={"event": "projection-error"})
-            self.lease.release()
-            self.leading = False
-            stop.wait(self.backoff)
+    def work(self, stop: threading.Event) -> None:
+        done = self.views.catch_up(self._checker())
+        if done:
+            self.projected += done
+            position = self.views.position()
+            log.info("projected %d notifications", done, extra={"count": done, "position": position})
+        stop.wait(self.interval)
 
     def _checker(self) -> Progress:
         last = time.monotonic()

@@ -218,7 +218,7 @@ def test_member_removal_effective_dates(app: Casework, clock: SteppingClock) -> 
 
 def test_access_log_records_reads(app: Casework) -> None:
     """Logged reads come back per household and per user, newest first."""
-    from infrastructure.ledger import AccessRecord
+    from application.views.rows import AccessRecord
 
     auditor = Auditor(app)
     h1, h2 = uuid4(), uuid4()

@@ -23,10 +23,10 @@ from application.casework import Casework
 from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
+from application.views.rows import AccessRecord
 from chaos.check import dump_views
 from domain.values import Program
 from infrastructure.backup import BackupRefused, export_store, import_store
-from infrastructure.ledger import AccessRecord
 from infrastructure.policy_seed import load_seed
 from infrastructure.settings import CIPHER_TOPIC
 from tests.application.scenarios import enrol, household
