@@ -44,25 +44,7 @@ def params(**overrides: Any) -> ParameterSnapshot:
     return ParameterSnapshot(division_code=COMMUNITY, on=ON, values=values)
 
 
-# --- benefits_start -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("approved", "months", "expected"),
-    [
-        pytest.param(date(2024, 1, 31), 1, date(2024, 2, 1), id="last-day-of-january"),
-        pytest.param(date(2024, 1, 1), 1, date(2024, 2, 1), id="first-day-of-january"),
-        pytest.param(date(2024, 2, 29), 1, date(2024, 3, 1), id="leap-day"),
-        pytest.param(date(2024, 12, 15), 1, date(2025, 1, 1), id="across-year-end"),
-        pytest.param(date(2024, 12, 15), 2, date(2025, 2, 1), id="two-months"),
-    ],
-)
-def test_benefits_start_the_month_after_approval(approved: date, months: int, expected: date) -> None:
-    """Benefits start on the first of the month ``dibao.benefit_start_months`` after the approval's month."""
-    snapshot = params(dibao__benefit_start_months=months)
-    assert schedule.benefits_start(approved, snapshot) == expected
-    assert [v.name for v in snapshot.used_values()] == ["dibao.benefit_start_months"]
-
+# --- benefits_start and gradual_exit_until: the case table tests/rules/cases/schedule.yaml --------
 
 # --- next_review_due ------------------------------------------------------------------------
 
@@ -118,26 +100,6 @@ def test_next_review_due_follows_the_parameters() -> None:
     snapshot = params(dibao__review_months__stable=3, dibao__review_months__other=1)
     assert schedule.next_review_due(date(2024, 12, 15), (elderly(),), snapshot) == date(2025, 3, 1)
     assert schedule.next_review_due(date(2024, 12, 15), (worker(),), snapshot) == date(2025, 1, 1)
-
-
-# --- gradual_exit_until ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("decided", "months", "expected"),
-    [
-        pytest.param(date(2024, 8, 10), 6, date(2025, 3, 1), id="august-6-months"),
-        pytest.param(date(2024, 8, 1), 6, date(2025, 3, 1), id="first-of-august"),
-        pytest.param(date(2024, 8, 31), 6, date(2025, 3, 1), id="last-of-august"),
-        pytest.param(date(2024, 12, 31), 6, date(2025, 7, 1), id="decided-at-year-end"),
-        pytest.param(date(2024, 8, 10), 3, date(2024, 12, 1), id="three-months"),
-        pytest.param(date(2024, 8, 10), 0, date(2024, 9, 1), id="no-gradual-exit-months"),
-    ],
-)
-def test_gradual_exit_until(decided: date, months: int, expected: date) -> None:
-    """Payments continue N whole months after the decision's month; exit_until is the first month not paid."""
-    snapshot = params(dibao__gradual_exit_months=months)
-    assert schedule.gradual_exit_until(decided, snapshot) == expected
 
 
 # --- review_outcome on constructed assessments ----------------------------------------------

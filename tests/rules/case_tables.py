@@ -18,6 +18,7 @@ from uuid import UUID, uuid4
 from domain.assessment import Assessment
 from domain.circumstances import Assets, Circumstances, CostItem, CostKind, IncomeItem, IncomeKind
 from domain.policy import ParameterSnapshot
+from domain.rules import schedule
 from domain.rules.children import ChildFacts, Placement, assess_orphan, whole_months
 from domain.rules.dibao import DibaoFacts, assess_dibao
 from domain.rules.tekun import Ages, Arrangement, DailyActivity, TekunFacts, able_to_work, assess_tekun
@@ -184,6 +185,16 @@ def run_temporary(case: Case, params: ParameterSnapshot) -> dict[str, Any]:
     return out
 
 
+def run_benefits_start(case: Case, params: ParameterSnapshot) -> dict[str, Any]:
+    starts = schedule.benefits_start(case.given["approved"], params)
+    return {"starts": starts, "parameters": [v.name for v in params.used_values()]}
+
+
+def run_gradual_exit_until(case: Case, params: ParameterSnapshot) -> dict[str, Any]:
+    until = schedule.gradual_exit_until(case.given["decided"], params)
+    return {"until": until, "parameters": [v.name for v in params.used_values()]}
+
+
 RULES: dict[str, Callable[[Case, ParameterSnapshot], dict[str, Any]]] = {
     "dibao": run_dibao,
     "tekun": run_tekun,
@@ -192,6 +203,8 @@ RULES: dict[str, Callable[[Case, ParameterSnapshot], dict[str, Any]]] = {
     "unsupported_child": run_unsupported_child,
     "children.whole_months": run_whole_months,
     "temporary": run_temporary,
+    "schedule.benefits_start": run_benefits_start,
+    "schedule.gradual_exit_until": run_gradual_exit_until,
 }
 
 
