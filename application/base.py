@@ -122,7 +122,17 @@ class CaseworkBase(Application[UUID]):
     def construct_recorder(self) -> ApplicationRecorder:
         if (self.env.get("PERSISTENCE_MODULE") or "eventsourcing.popo") == "eventsourcing.popo":
             return POPOLedgerRecorder()  # the POPO factory ignores APPLICATION_RECORDER_TOPIC
-        return super().construct_recorder()
+        recorder = super().construct_recorder()
+        group_commits = getattr(recorder, "group_commits", None)  # PostgreSQL only: infrastructure.group_commit
+        if group_commits is not None and (self.env.get("GROUP_COMMIT") or "n").lower() in ("y", "yes", "true", "1"):
+            group_commits()
+        return recorder
+
+    def close(self) -> None:
+        stop = getattr(self.recorder, "close_group_commits", None)
+        if stop is not None:
+            stop()
+        super().close()
 
     def construct_mapper(self) -> Mapper[UUID]:
         """The library's mapper with decoded events typed by pydantic (``infrastructure.mapping``)."""

@@ -8,13 +8,14 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from application.views.rows import AccessRecord
-from infrastructure.fencing import fence
+from infrastructure.fencing import fence, note_commit
+from infrastructure.group_commit import GroupCommitter, with_retries
 from infrastructure.ledger import (
     BATCH,
     LedgerBatch,
@@ -53,6 +54,38 @@ class PostgresLedgerRecorder(LedgerMixin, PostgresApplicationRecorder):
                 ),
             ]
         )
+
+    committer: GroupCommitter | None = None
+
+    def group_commits(self, max_batch: int = 64) -> GroupCommitter:
+        """From now on, saves are committed in groups (``infrastructure.group_commit``)."""
+        if self.committer is None:
+            self.committer = GroupCommitter(self.datastore.get_connection, self._begin_group, self._save_one)
+        self.committer.max_batch = max_batch
+        return self.committer
+
+    def close_group_commits(self) -> None:
+        if self.committer is not None:
+            self.committer.close()
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        committer = self.committer
+        if committer is None or not stored_events:
+            return super().insert_events(stored_events, **kwargs)
+        kwargs.setdefault(BATCH, LedgerBatch.of(stored_events))  # hashed in the caller's thread
+        ids: Sequence[int] | None = with_retries(lambda: committer.submit(stored_events, kwargs))
+        note_commit()
+        return ids
+
+    def _begin_group(self, curs: Cursor[DictRow]) -> None:
+        self._lock_table(curs)
+        self._notify_channel(curs)
+
+    def _save_one(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Any:
+        """One save of a group, in its savepoint, under the group's lock: fence and chain, insert, ledger rows."""
+        self._insert_events(curs, stored_events, **kwargs)
+        PostgresAggregateRecorder._insert_stored_events(self, curs, stored_events)
+        return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         """In the insert's transaction, before the library takes the event table's lock: fence the save on the

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     ready_max_lag_seconds: float = Field(default=60.0, ge=0)  # … or this age of the oldest unprojected event
     idempotency_lease_seconds: float = Field(default=10.0, gt=0)  # an unrenewed claim (its worker died) is taken over
     postgres_pool_size: int = Field(default=5, ge=1)
+    # Concurrent saves of different households committed in one transaction (infrastructure.group_commit).
+    group_commit: bool = False
     postgres_connect_timeout: int = Field(default=5, ge=1)  # seconds to wait for a connection before a 503
     log_format: Literal["json", "text"] = "json"
 
@@ -117,6 +119,7 @@ class Settings(BaseSettings):
             POSTGRES_POOL_SIZE=str(self.postgres_pool_size),
             POSTGRES_CONNECT_TIMEOUT=str(self.postgres_connect_timeout),
             POSTGRES_PRE_PING="y",  # after a database restart, a dead pooled connection is replaced, not used
+            GROUP_COMMIT="y" if self.group_commit else "n",
         )
         if self.postgres_schema:
             env["POSTGRES_SCHEMA"] = self.postgres_schema

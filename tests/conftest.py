@@ -68,14 +68,24 @@ BACKENDS = [
 ]
 
 
+#: The backends, and PostgreSQL once more with group commit (infrastructure/group_commit.py) on.
+WITH_GROUP_COMMIT = [*BACKENDS, pytest.param("postgres+group", id="postgres-group", marks=pytest.mark.postgres)]
+
+
+def env_of(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """The persistence env of one backend (a ``BACKENDS`` or ``WITH_GROUP_COMMIT`` id) with an empty store."""
+    if backend == "popo":
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if backend == "sqlite":
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "store.sqlite")}
+    env = _postgres_env(request.getfixturevalue("postgres_database"))
+    return {**env, "GROUP_COMMIT": "y"} if backend == "postgres+group" else env
+
+
 @pytest.fixture(params=BACKENDS)
 def backend_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     """The persistence env of one backend with an empty store."""
-    if request.param == "popo":
-        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
-    if request.param == "sqlite":
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "store.sqlite")}
-    return _postgres_env(request.getfixturevalue("postgres_database"))
+    return env_of(request.param, request, tmp_path)
 
 
 @pytest.fixture

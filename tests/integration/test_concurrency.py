@@ -23,9 +23,17 @@ pytestmark = pytest.mark.postgres
 ROUNDS = 5
 
 
-@pytest.fixture
-def two_apps(postgres_database: str) -> Iterator[tuple[Casework, Casework]]:
+@pytest.fixture(params=["two processes", "one process, group commit"])
+def two_apps(postgres_database: str, request: pytest.FixtureRequest) -> Iterator[tuple[Casework, Casework]]:
+    """Two applications on one store; or one application with group commit on, whose committer may put
+    both saves in one transaction (they share the person's index aggregate, so it never does)."""
     env = _postgres_env(postgres_database)
+    if request.param == "one process, group commit":
+        app = Casework(env={**env, "GROUP_COMMIT": "y"}, clock=fixed_clock)
+        app.seed_policy(load_seed(), SEED_ACTOR)
+        yield app, app
+        app.close()
+        return
     first = Casework(env=env, clock=fixed_clock)
     first.seed_policy(load_seed(), SEED_ACTOR)
     second = Casework(env={**env, "CREATE_TABLE": "n"}, clock=fixed_clock)

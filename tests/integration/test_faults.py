@@ -50,11 +50,14 @@ def caseworker_token() -> str:
     return TokenIssuer(secret=DEV_SECRET, ttl=timedelta(hours=1)).issue("chaos-cw", Role.CASEWORKER, "430112")
 
 
-def test_killing_an_api_worker_under_load_loses_and_duplicates_nothing(database: str, tmp_path: Path) -> None:
-    """SIGKILL an API worker mid-load, twice, with the default settings: every 2xx write is stored once,
-    retries duplicate nothing, and a write cut off by the kill is acknowledged within seconds (the dead
-    worker's Idempotency-Key lease is no longer renewed), not after minutes."""
-    env = service_env(database)
+@pytest.mark.parametrize("group_commit", [False, True], ids=["one-transaction-a-save", "group-commit"])
+def test_killing_an_api_worker_under_load_loses_and_duplicates_nothing(
+    database: str, tmp_path: Path, group_commit: bool
+) -> None:
+    """SIGKILL an API worker mid-load, twice, with the default settings (and with group commit on): every 2xx
+    write is stored once, retries duplicate nothing, and a write cut off by the kill is acknowledged within
+    seconds (the dead worker's Idempotency-Key lease is no longer renewed), not after minutes."""
+    env = service_env(database, group_commit=str(group_commit).lower())
     run(["migrate"], env)
     server, url = serve(env, tmp_path / "serve.log", workers=2)
     load = Load(url, caseworker_token(), clients=6, retry_for=40.0)

@@ -4,6 +4,7 @@ a committed claim is never taken over, and a save committed unbeknown to the req
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,18 +13,23 @@ from domain.members import Relation
 from infrastructure.fencing import ClaimAlreadyCommitted, ClaimLost, ClaimRef, current_claim
 from infrastructure.idempotency import Outcome, SQLIdempotencyStore, open_idempotency_store
 from tests.application import steps
+from tests.conftest import WITH_GROUP_COMMIT, env_of
 from tests.support import COMMUNITY, fixed_clock, member
 
 LEASE = 10.0
-#: In memory the claims and the events share no transaction: nothing to fence.
-pytestmark = pytest.mark.parametrize(
-    "backend_env", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-)
+#: In memory the claims and the events share no transaction: nothing to fence. PostgreSQL runs twice:
+#: with each save its own transaction, and with group commit (a save in its savepoint of a shared one).
+FENCED = [p for p in WITH_GROUP_COMMIT if p.id != "popo"]
+
+
+@pytest.fixture(params=FENCED)
+def fenced_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    return env_of(request.param, request, tmp_path)
 
 
 @pytest.fixture
-def app(backend_env: dict[str, str]) -> Iterator[Casework]:
-    casework = Casework(env=backend_env, clock=fixed_clock)
+def app(fenced_env: dict[str, str]) -> Iterator[Casework]:
+    casework = Casework(env=fenced_env, clock=fixed_clock)
     yield casework
     casework.close()
 
@@ -85,7 +91,7 @@ def test_a_save_committed_unbeknown_is_not_made_twice(app: Casework, store: SQLI
     assert len(list(app.household_ids())) == 2
 
 
-def test_a_keyed_request_over_http_fences_its_write(backend_env: dict[str, str]) -> None:
+def test_a_keyed_request_over_http_fences_its_write(fenced_env: dict[str, str]) -> None:
     """Through the API the claim reaches the recorder (a sync route's thread): the key's row counts one commit."""
     from fastapi.testclient import TestClient
 
@@ -95,12 +101,17 @@ def test_a_keyed_request_over_http_fences_its_write(backend_env: dict[str, str])
     from infrastructure.settings import Settings
     from tests.support import member_json
 
-    if backend_env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
-        settings = Settings(database="sqlite", sqlite_path=backend_env["SQLITE_DBNAME"], _env_file=None)  # type: ignore[call-arg]
+    if fenced_env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        settings = Settings(database="sqlite", sqlite_path=fenced_env["SQLITE_DBNAME"], _env_file=None)  # type: ignore[call-arg]
     else:
-        dsn = f"postgresql://postgres@127.0.0.1:5432/{backend_env['POSTGRES_DBNAME']}"
+        dsn = f"postgresql://postgres@127.0.0.1:5432/{fenced_env['POSTGRES_DBNAME']}"
+        grouped = fenced_env.get("GROUP_COMMIT") == "y"
         settings = Settings(
-            database="postgres", postgres_dsn=dsn, postgres_schema=backend_env["POSTGRES_SCHEMA"], _env_file=None
+            database="postgres",
+            postgres_dsn=dsn,
+            postgres_schema=fenced_env["POSTGRES_SCHEMA"],
+            group_commit=grouped,
+            _env_file=None,
         )  # type: ignore[call-arg]
     settings = settings.model_copy(update={"token_secret": "test-secret-of-at-least-32-bytes-for-hs256"})
     body = {
