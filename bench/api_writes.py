@@ -40,7 +40,7 @@ def _free_port() -> int:
 class Server:
     """``jiuzhu serve`` on PostgreSQL in a subprocess (one uvicorn worker unless told otherwise)."""
 
-    def __init__(self, database: str, schema: str, log: Path, *, workers: int = 1):
+    def __init__(self, database: str, schema: str, log: Path, *, workers: int = 1, group_commit: bool = False):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -51,6 +51,7 @@ class Server:
             "JIUZHU_TOKEN_SECRET": SECRET,
             "JIUZHU_RATE_PER_MINUTE": "100000000",  # the bench is not a denial of service
             "JIUZHU_PORT": str(self.port),
+            "JIUZHU_GROUP_COMMIT": "true" if group_commit else "false",
         }
         self.log = log.open("wb")
         self.process = subprocess.Popen(

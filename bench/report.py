@@ -67,6 +67,14 @@ def _api(r: dict[str, Any]) -> list[str]:
             f"{raw16} | {ratio(two['per_second'], raw16)} | {ratio(two['per_second'], raw1)} | – | "
             f"{two['errors'] or 0} |"
         )
+    for workers in (1, 2):
+        g = r["api_writes"].get(f"group_commit_{workers}")
+        if g:
+            lines.append(
+                f"| 16, {workers} worker{'s' if workers > 1 else ''}, **group commit** | {g['per_second']} | "
+                f"{g['p50_ms']} | {g['p99_ms']} | {raw16} | {ratio(g['per_second'], raw16)} | "
+                f"{ratio(g['per_second'], raw1)} | – | {g['errors'] or 0} |"
+            )
     w = r["api_writes"]
     lines += [
         "",

@@ -105,6 +105,18 @@ def api(database: str, cfg: dict[str, Any], out: dict[str, Any], step: Any) -> N
         out["api_writes"]["two_workers"] = api_writes.run_level(server.url, 16, cfg["seconds"], 901)
     finally:
         server.stop()
+    for workers in (1, 2):  # the same with group commit (docs/scaling.md)
+        step(f"API writes, 16 clients, {workers} worker{'s' if workers > 1 else ''}, group commit")
+        log = SCRATCH / f"server-group-{workers}.log"
+        server = api_writes.Server(
+            database, new_schema(database, f"apig{workers}"), log, workers=workers, group_commit=True
+        )
+        try:
+            out["api_writes"][f"group_commit_{workers}"] = api_writes.run_level(
+                server.url, 16, cfg["seconds"], 951 + workers
+            )
+        finally:
+            server.stop()
 
 
 def _spy(pid: int, seconds: float) -> subprocess.Popen[bytes]:
@@ -123,7 +135,7 @@ def main() -> None:
     console.print(f"[bold]jiuzhu bench[/] — scale {cfg['scale']}: {cfg['district'] * cfg['copies']:,} households")
     with scratch_database() as database, progress() as bar:
         out["machine"] = _machine(database)
-        overall = bar.add_task("benchmarks", total=13)
+        overall = bar.add_task("benchmarks", total=15)
         detail = bar.add_task("", total=None)
 
         def step(what: str) -> None:
