@@ -124,16 +124,7 @@ class TownshipReviewRecorded(Event):
 
     def apply(self, aggregate: Household) -> None:
         e = decided(aggregate, self)
-        e.township_review = TownshipReview(
-            decision_id=self.decision_id,
-            recorded_by=self.actor.user_id,
-            investigated_on=self.investigated_on,
-            findings=self.findings,
-            opinion=self.opinion,
-            assessment=self.assessment,
-            notice_starts=self.notice_starts,
-            notice_ends=self.notice_ends,
-        )
+        e.township_review = self.state(TownshipReview, recorded_by=self.actor.user_id)
         e.last_assessment = self.assessment
         e.steps.append(Step(self.effective_on, Status.REVIEWED, ZERO, self.decision_id))
         # what the county would pay from the next month if it approved now

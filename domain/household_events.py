@@ -12,10 +12,10 @@ every ``apply`` converts them explicitly.
 from __future__ import annotations
 
 from bisect import insort
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 TOPIC_PREFIX = "domain.household:Household."
 
+S = TypeVar("S")
+
 
 class Event(Aggregate.Event):
     """What every household event carries: when it takes effect, who, why, and the request."""
@@ -46,6 +48,12 @@ class Event(Aggregate.Event):
     def shown(self, name: str, value: Any) -> Any:
         """A field's value as a history or a log may show it (an event with a secret masks it)."""
         return value
+
+    def state(self, kind: type[S], **more: Any) -> S:
+        """A piece of the household's state (a dataclass) from this event's fields of the same names,
+        and ``more`` for the rest (who recorded it, from when)."""
+        names = {f.name for f in fields(kind)} - more.keys()  # type: ignore[arg-type]
+        return kind(**{name: getattr(self, name) for name in names}, **more)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Every household event keeps the name and stored topic it had when declared inside
@@ -167,15 +175,7 @@ class TemporaryAssistanceGranted(Event):
     assessment: Assessment
 
     def apply(self, aggregate: Household) -> None:
-        aggregate.grants[self.grant_id] = Grant(
-            grant_id=self.grant_id,
-            decision_id=self.decision_id,
-            kind=self.kind,
-            level=self.level,
-            amount=self.amount,
-            granted_on=self.effective_on,
-            granted_by=self.actor.user_id,
-        )
+        aggregate.grants[self.grant_id] = self.state(Grant, granted_on=self.effective_on, granted_by=self.actor.user_id)
 
 
 class CircumstancesRecorded(Event):

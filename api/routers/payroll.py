@@ -121,18 +121,9 @@ def run_payroll(
     report = services.payroll.handle(RunPayroll(meta=Meta(actor=actor, effective_on=first, request_id=rid)), progress)
     progress(report.payable, report.payable)  # done: what was already paid and what this run issued
     sheet = services.payroll.sheet(report.month, actor.jurisdiction)
-    return PayrollRunOut(
-        month=month_text(report.month),
-        first_day=report.month,
-        run_id=report.run_id,
-        payable=report.payable,
-        issued=report.issued,
-        issued_amount=report.issued_amount,
-        already_paid=report.already_paid,
-        batches=report.batches,
-        totals=PayrollMonthOut.of(sheet, actor.jurisdiction),
-        without_account=[WithoutAccountOut(**asdict(w)) for w in report.without_account],
-    )
+    totals = PayrollMonthOut.of(sheet, actor.jurisdiction)
+    shown = asdict(report) | {"month": month_text(report.month), "first_day": report.month, "totals": totals}
+    return PayrollRunOut.model_validate(shown)  # the report's other counts (conflicts, counties) are not shown
 
 
 @router.get(
