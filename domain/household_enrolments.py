@@ -168,16 +168,24 @@ def approve(h: Household, enrolment_id: UUID, *, benefits_from: date, next_revie
 
 
 def reject(h: Household, enrolment_id: UUID, *, reason_code: str, ctx: Context) -> UUID:
-    e = step(h, enrolment_id, ctx.effective_on, allowed={Status.REVIEWED}, action="reject")
+    return decide_for_reason(h, enrolment_id, ApplicationRejected, {Status.REVIEWED}, "reject", reason_code, ctx)
+
+
+def decide_for_reason(
+    h: Household,
+    enrolment_id: UUID,
+    event_class: type[Event],
+    allowed: set[Status],
+    action: str,
+    reason_code: str,
+    ctx: Context,
+) -> UUID:
+    """A decision that ends an application or an enrolment for a stated reason (a rejection, a termination):
+    allowed from ``allowed`` only, by someone other than who filed or reviewed it, with a reason code and text."""
+    e = step(h, enrolment_id, ctx.effective_on, allowed=allowed, action=action)
     check_four_eyes(e, ctx.actor)
     check_reason(reason_code, ctx.reason)
-    return decide(
-        h,
-        ApplicationRejected,
-        ctx,
-        e.enrolment_id,
-        reason_code=reason_code,
-    )
+    return decide(h, event_class, ctx, e.enrolment_id, reason_code=reason_code)
 
 
 def decide(h: Household, event_class: type[Event], ctx: Context, enrolment_id: UUID, **fields: Any) -> UUID:

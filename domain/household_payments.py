@@ -17,7 +17,7 @@ from domain.enrolment import FINAL, PAYABLE, Entitlement, MonthCorrection, Revie
 from domain.entitlement import Found
 from domain.errors import InvalidValue, RuleViolation, TransitionForbidden
 from domain.household_enrolment_events import ReviewCompleted
-from domain.household_enrolments import check_four_eyes, check_reason, decide, step
+from domain.household_enrolments import check_reason, decide, decide_for_reason, step
 from domain.household_payment_events import (
     BenefitResumed,
     BenefitSuspended,
@@ -82,23 +82,12 @@ def resume(h: Household, enrolment_id: UUID, *, ctx: Context) -> None:
     h.record(BenefitResumed, ctx, enrolment_id=e.enrolment_id, resumed_status=resumed)
 
 
+#: An enrolment may be terminated once approved and until it has ended.
+TERMINABLE = {Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT}
+
+
 def terminate(h: Household, enrolment_id: UUID, *, reason_code: str, ctx: Context) -> UUID:
-    e = step(
-        h,
-        enrolment_id,
-        ctx.effective_on,
-        allowed={Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT},
-        action="terminate",
-    )
-    check_four_eyes(e, ctx.actor)
-    check_reason(reason_code, ctx.reason)
-    return decide(
-        h,
-        EnrolmentTerminated,
-        ctx,
-        e.enrolment_id,
-        reason_code=reason_code,
-    )
+    return decide_for_reason(h, enrolment_id, EnrolmentTerminated, TERMINABLE, "terminate", reason_code, ctx)
 
 
 def close_by_calendar(

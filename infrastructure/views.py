@@ -30,6 +30,12 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
+def _keyed(r: Any) -> dict[str, Any]:
+    """The columns every row of an enrolment starts with: its id, its household's, its program, its division."""
+    keys = ("enrolment_id", "household_id")
+    return {k: _uuid(r[k]) for k in keys} | {"program": r["program"], "division_code": r["division_code"]}
+
+
 def _ids(text: str) -> tuple[UUID, ...]:
     return tuple(UUID(p) for p in text.split())
 
@@ -119,10 +125,7 @@ class SQLViewStore(SummarySQL):
         )
         return [
             PayableRow(
-                enrolment_id=_uuid(r["enrolment_id"]),
-                household_id=_uuid(r["household_id"]),
-                program=r["program"],
-                division_code=r["division_code"],
+                **_keyed(r),
                 area_type=r["area_type"],
                 amount=from_fen(r["monthly_fen"]),
                 beneficiaries=_ids(r["beneficiaries"]),
@@ -261,10 +264,7 @@ class SQLViewStore(SummarySQL):
         )
         return [
             SheetRow(
-                household_id=_uuid(r["household_id"]),
-                enrolment_id=_uuid(r["enrolment_id"]),
-                program=r["program"],
-                division_code=r["division_code"],
+                **_keyed(r),
                 head_name=self.unseal(r["head_name"]),
                 head_id_masked=self.unseal(r["head_id_masked"]),
                 amount=from_fen(r["amount_fen"]),
@@ -280,10 +280,7 @@ def _enrolment(r: Any) -> EnrolmentRow:
     dates = ("applied_on", "reviewed_on", "notice_ends", "decided_on", "benefits_from", "exit_until")
     more = ("next_review_due", "started_on", "ended_on")
     return EnrolmentRow(
-        enrolment_id=_uuid(r["enrolment_id"]),
-        household_id=_uuid(r["household_id"]),
-        program=r["program"],
-        division_code=r["division_code"],
+        **_keyed(r),
         area_type=r["area_type"],
         status=r["status"],
         **{k: _date(r[k]) for k in dates + more},  # type: ignore[arg-type]
