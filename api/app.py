@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.dci import install_dci
 from api.deps import Services
 from api.desk import install_desk
 from api.guards import install_guards
@@ -108,5 +109,6 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     install_problem_handlers(app)
     for module in (households, enrolments, deadlines, programs, audit, policy, payroll, reports, findings, health):
         app.include_router(module.router)
+    install_dci(app)  # other agencies' systems: the DCI IBR lookups under /dci/ibr (docs/dci.md)
     install_desk(app)  # the web desk for people under /desk/ (HTML; outside the OpenAPI schema)
     return app
