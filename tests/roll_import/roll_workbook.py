@@ -29,7 +29,9 @@ FAULTS = (
     "division-unknown",
     "amount-implausible",
     "head-missing",
+    "account-invalid",  # flagged, not refused: imported without an account
 )
+ACCOUNT = "6230000000000"  # 开户银行 农商银行
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Planted:
     rows: int = 0
     amounts: dict[str, Decimal] = field(default_factory=dict)  # household number → amount
     people: dict[str, str] = field(default_factory=dict)  # ID number → household number (valid households)
+    without_account: set[str] = field(default_factory=set)  # valid households whose account cell is wrong
 
 
 class Roll:
@@ -123,8 +126,10 @@ def write_roll(path: Path, *, households: int = 300, seed: int = 7, per_kind: in
         if i < len(extra or []):
             planted.faults.add((first_row + len(rows) - 1, "already-enrolled"))
         planted.rows += len(rows)
-        if kind in (None, "amount-implausible") and i >= len(extra or []):
+        if kind in (None, "amount-implausible", "account-invalid") and i >= len(extra or []):
             planted.valid.add(h.number)
+            if kind == "account-invalid":
+                planted.without_account.add(h.number)
             planted.amounts[h.number] = Decimal(str(rows[0][0][7]))
             planted.people.update({number: h.number for _, number, _ in h.people})
     book.save(path)
@@ -155,9 +160,11 @@ def _rows(h: Household, kind: str | None, duplicate: tuple[str, str, str] | None
     out: list[tuple[list[object], str]] = []
     for j, ((name, number, rel), mark) in enumerate(zip(people, marks, strict=True)):
         cells: list[object] = [h.number, h.people[0][0], name, number, rel, len(h.people), len(people),
-                               float(amount), h.area, "某街道", "某社区", division, "农商银行", "6230000000000",
+                               float(amount), h.area, "某街道", "某社区", division, "农商银行", ACCOUNT,
                                h.approved.isoformat()]  # fmt: skip
-        if kind in ("amount-implausible", "division-unknown") and j == 0:
+        if kind == "account-invalid" and j == 0:
+            cells[13] = ACCOUNT[:8]  # the head's account number too short
+        if kind in ("amount-implausible", "division-unknown", "account-invalid") and j == 0:
             mark = kind
         out.append((cells, mark))
     return out
