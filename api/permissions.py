@@ -59,6 +59,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "read_statistics": ANYONE,
     "read_worklist": CASEWORK | DECIDE,
     "resolve_national_finding": CASEWORK,
+    "import_roll": ADMIN,  # a bureau's roll uploaded (POST /api/v1/imports/roll)
     "dci_search": AGENCY,  # DCI IBR sync/search: by ID number, logged with the client's registered purpose
     "dci_enrolled": AGENCY,  # DCI IBR sync/enrolled
 }
