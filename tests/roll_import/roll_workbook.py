@@ -55,6 +55,7 @@ class Planted:
     amounts: dict[str, Decimal] = field(default_factory=dict)  # household number → amount
     people: dict[str, str] = field(default_factory=dict)  # ID number → household number (valid households)
     without_account: set[str] = field(default_factory=set)  # valid households whose account cell is wrong
+    cases: int = 0  # faults planted: households carrying one, and people enrolled before
 
 
 class Roll:
@@ -87,18 +88,20 @@ class Roll:
                          approved, people)  # fmt: skip
 
 
-def plant(households: list[Household], rng: random.Random, per_kind: int) -> dict[str, list[int]]:
-    """Choose the households (by index) that carry each fault; a household carries at most one."""
+def plant(households: list[Household], rng: random.Random, per_kind: int | dict[str, int]) -> dict[str, list[int]]:
+    """Choose the households (by index) that carry each fault (``per_kind`` of each, or as many as the dict
+    says); a household carries at most one."""
     candidates = [i for i, h in enumerate(households) if len(h.people) >= 2 and i >= CLEAN_FIRST]
     rng.shuffle(candidates)
     chosen: dict[str, list[int]] = {}
     for kind in FAULTS:
-        chosen[kind] = sorted(candidates[:per_kind])
-        candidates = candidates[per_kind:]
+        n = per_kind if isinstance(per_kind, int) else per_kind.get(kind, 0)
+        chosen[kind] = sorted(candidates[:n])
+        candidates = candidates[n:]
     return chosen
 
 
-def write_roll(path: Path, *, households: int = 300, seed: int = 7, per_kind: int = 3,
+def write_roll(path: Path, *, households: int = 300, seed: int = 7, per_kind: int | dict[str, int] = 3,
                extra: list[tuple[str, str]] | None = None) -> Planted:  # fmt: skip
     """Write the roll; ``extra`` adds (name, ID number) members to the first households (people the
     test enrols elsewhere first, so the import must name them as already enrolled)."""
@@ -114,7 +117,9 @@ def write_roll(path: Path, *, households: int = 300, seed: int = 7, per_kind: in
     ws.append(list(HEADINGS))
     planted = Planted(households=households)
     sources = [h for h in hs[len(extra or []) : CLEAN_FIRST] if len(h.people) >= 2]
-    duplicates = [h.people[1] for h in sources[:per_kind]]  # people copied into the households carrying the fault
+    # people copied into the households carrying the fault
+    duplicates = [h.people[1] for h in sources[: len(chosen["duplicate-in-file"])]]
+    planted.cases = sum(len(idx) for idx in chosen.values()) + len(extra or [])
     for i, h in enumerate(hs):
         kind = faults.get(i)
         rows = _rows(h, kind, duplicates.pop() if kind == "duplicate-in-file" else None)
