@@ -134,7 +134,8 @@ def search_identifier(criteria: SearchCriteria) -> IdNumber:
     if criteria.query_type != "idtype-value":
         raise CriteriaInvalid(f"query_type {criteria.query_type!r} is not supported: search by idtype-value")
     query = criteria.query
-    if not isinstance(query, dict) or query.get("type") not in ID_TYPES:
+    kind = query.get("type") if isinstance(query, dict) else None
+    if not isinstance(kind, str) or kind not in ID_TYPES:
         raise CriteriaInvalid(f"query.type must name the national ID number ({', '.join(sorted(ID_TYPES))})")
     return _id_number(query.get("value"))
 
@@ -154,10 +155,11 @@ def enrolled_query(criteria: EnrolledCriteria) -> tuple[IdNumber, Program | None
     programme = query.get("programme_identifier")
     if programme is None:
         return _id_number(person["eq"]), None
-    if not isinstance(programme, dict) or set(programme) != {"eq"} or programme["eq"] not in set(Program):
+    code = programme.get("eq") if isinstance(programme, dict) and set(programme) == {"eq"} else None
+    if not isinstance(code, str) or code not in {p.value for p in Program}:
         known = ", ".join(p.value for p in Program)
         raise CriteriaInvalid(f'query.programme_identifier must be {{"eq": <programme>}}, one of {known}')
-    return _id_number(person["eq"]), Program(programme["eq"])
+    return _id_number(person["eq"]), Program(code)
 
 
 def _id_number(value: Any) -> IdNumber:

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from domain.values import Role
@@ -164,13 +165,39 @@ def test_enrolled_answers_whether_a_person_is_in_a_programme(
     ]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"attribute_name": "surname", "operator": "eq", "attribute_value": "王"},
+        {"person_identifier": {"eq": "110101199003070000"}, "programme_identifier": {"eq": ["dibao"]}},
+        {"person_identifier": {"eq": "110101199003070000"}, "programme_identifier": {"eq": "housing"}},
+        {"person_identifier": {"in": ["110101199003070000"]}},
+        {"person_identifier": {"eq": 110101199003070000}},
+    ],
+)
 def test_enrolled_with_criteria_it_cannot_answer_is_rejected(
-    dci_client: TestClient, bearer: Callable[..., dict[str, str]]
+    dci_client: TestClient, bearer: Callable[..., dict[str, str]], query: dict[str, Any]
 ) -> None:
-    query = {"attribute_name": "surname", "operator": "eq", "attribute_value": "王"}
     [item] = post(dci_client, ENROLLED, enrolled_body(query), bearer())["message"]["search_response"]
     assert item["status"] == "rjct"
     assert item["status_reason_code"] == "rjct.search_criteria.invalid"
+
+
+def test_a_search_by_another_identifier_or_query_type_is_rejected(
+    dci_client: TestClient, bearer: Callable[..., dict[str, str]]
+) -> None:
+    by_mobile = search_item("13800000000", "m")
+    by_mobile["search_criteria"]["query"]["type"] = "MOBILE"
+    expression = search_item("x", "e")
+    expression["search_criteria"]["query_type"] = "expression"
+    answer = post(dci_client, SEARCH, search_body(by_mobile, expression), bearer())
+    items = answer["message"]["search_response"]
+    assert [i["status_reason_code"] for i in items] == ["rjct.search_criteria.invalid"] * 2
+    listed = search_item("x", "l")  # outside the standard (type is a string there), still answered item by item
+    listed["search_criteria"]["query"]["type"] = ["NID"]
+    r = dci_client.post(SEARCH, json=search_body(listed), headers=bearer())
+    assert r.status_code == 200, r.text
+    assert r.json()["message"]["search_response"][0]["status_reason_code"] == "rjct.search_criteria.invalid"
 
 
 def test_every_lookup_is_logged_with_client_purpose_and_a_keyed_hash(
