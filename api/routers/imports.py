@@ -102,7 +102,8 @@ def _mapping(text: str | None) -> dict[str, str] | None:
     return fields
 
 
-_BODY = {"required": True, "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+#: Documented as octet-stream (what a client that names no type sends); the XLSX type is read the same.
+_BODY = {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
 
 
 @router.post(
