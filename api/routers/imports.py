@@ -117,7 +117,7 @@ async def import_roll_upload(
     actor: ActorDep,
     services: ServicesDep,
     request: Request,
-    division: Annotated[str, Query(pattern=r"^[0-9]{2}([0-9]{2}){0,2}([0-9]{3}){0,2}$")],
+    division: Annotated[str, Query(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$")],
     as_of: Annotated[date, Query(description="the date the roll is true on")],
     program: Program = Program.DIBAO,
     dry_run: bool = False,
@@ -127,34 +127,29 @@ async def import_roll_upload(
 ) -> Response:
     """Import a bureau's roll (admins): check every row, record the valid households as migrated enrolments
     unless ``dry_run``, and answer the validation report; re-sending the same file records nothing twice."""
-    upload = await streamed_upload(request)  # after the token and the query were checked
     ask = RollRequest(program, jurisdiction_prefix(division), as_of, actor, dry_run)
     xlsx = accept is not None and XLSX_MEDIA_TYPE in accept
-    return await run_in_threadpool(_import, services, upload, ask, sheet, mapping, xlsx)
+    upload = await streamed_upload(request)  # after the token and the query were checked
+    try:
+        return await run_in_threadpool(_import, services, upload, ask, sheet, mapping, xlsx)
+    finally:
+        with contextlib.suppress(OSError):
+            upload.path.unlink()
 
 
 def _import(
     services: Services, upload: Upload, ask: RollRequest, sheet: str | None, mapping: str | None, xlsx: bool
 ) -> Response:
     dry_run = ask.dry_run
+    fields = _mapping(mapping)
     try:
-        fields = _mapping(mapping)
-        try:
-            roll = read_sheet(upload.path, sheet)
-        except Exception:  # not a workbook, a sheet it lacks, a damaged file: the reader's own errors vary
-            raise Problem(
-                422,
-                "roll-unreadable",
-                "Unreadable roll",
-                "the body is not an .xlsx workbook with that sheet",
-                field="body",
-            ) from None
-        started = time.perf_counter()
-        plan, outcome = import_roll(services.casework, roll, upload.sha256, ask, fields)
-        seconds = max(time.perf_counter() - started, 1e-6)
-    finally:
-        with contextlib.suppress(OSError):
-            upload.path.unlink()
+        roll = read_sheet(upload.path, sheet)
+    except Exception:  # not a workbook, a sheet it lacks, a damaged file: the reader's own errors vary
+        detail = "the body is not an .xlsx workbook with that sheet"
+        raise Problem(422, "roll-unreadable", "Unreadable roll", detail, field="body") from None
+    started = time.perf_counter()
+    plan, outcome = import_roll(services.casework, roll, upload.sha256, ask, fields)
+    seconds = max(time.perf_counter() - started, 1e-6)
     if xlsx:
         body = to_xlsx(*report_rows(roll, plan, outcome, dry_run=dry_run), title="校验报告")
         return Response(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -96,10 +97,15 @@ def test_outside_the_admins_jurisdiction(
 
 
 def test_junk_empty_and_bad_mapping_are_refused(client: TestClient, auth: Callable[..., dict[str, str]]) -> None:
+    """Each refused, and no upload left behind on disk."""
+    left = set(Path(tempfile.gettempdir()).glob("roll-*.xlsx"))
     assert_problem(send(client, auth("admin"), b"not a workbook"), 422, "roll-unreadable", field="body")
     assert_problem(send(client, auth("admin"), b""), 422, "roll-missing", field="body")
     r = send(client, auth("admin"), b"x", mapping="[1]")
     assert_problem(r, 422, "invalid-mapping", field="mapping")
+    r = send(client, auth("admin"), b"x", division="43011")
+    assert r.status_code == 422, r.text
+    assert set(Path(tempfile.gettempdir()).glob("roll-*.xlsx")) <= left
 
 
 @pytest.fixture
