@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from starlette.types import Message, Receive, Scope, Send
 
 from api.asgi import HttpMiddleware
+from api.dci import install_dci
 from api.deps import Services
 from api.desk import install_desk
 from api.guards import install_guards
@@ -24,6 +25,7 @@ from api.routers import (
     findings,
     health,
     households,
+    imports,
     payroll,
     policy,
     programs,
@@ -97,7 +99,20 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer, refusals included, carries the id
 
     install_problem_handlers(app)
-    for module in (households, enrolments, deadlines, programs, audit, policy, payroll, reports, findings, health):
+    for module in (
+        households,
+        enrolments,
+        deadlines,
+        programs,
+        audit,
+        policy,
+        payroll,
+        reports,
+        findings,
+        imports,
+        health,
+    ):
         app.include_router(module.router)
+    install_dci(app)  # other agencies' systems: the DCI IBR lookups under /dci/ibr (docs/dci.md)
     install_desk(app)  # the web desk for people under /desk/ (HTML; outside the OpenAPI schema)
     return app

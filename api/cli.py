@@ -25,7 +25,7 @@ def _issuer(settings: Settings) -> TokenIssuer:
 
 @cli.command()
 def token(
-    role: Role = typer.Option(Role.CASEWORKER, help="caseworker, approver, auditor, analyst or admin"),
+    role: Role = typer.Option(Role.CASEWORKER, help="caseworker, approver, auditor, analyst, admin or agency"),
     jurisdiction: str = typer.Option("430112", help="division-code prefix the token may act in"),
     user: str = typer.Option("dev-caseworker", help="user id"),
 ) -> None:

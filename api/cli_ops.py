@@ -15,6 +15,7 @@ from typing import Protocol
 import typer
 from rich.console import Console
 
+from domain.values import Program
 from infrastructure.settings import Settings
 
 console = Console(stderr=True, soft_wrap=True)
@@ -121,10 +122,25 @@ def export(path: Path = typer.Argument(..., help="the backup file to write, e.g.
 
 
 def import_(
-    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="a file written by `jiuzhu export`"),
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="a backup (`jiuzhu export`) or a roll (.xlsx)"),
     rebuild: bool = typer.Option(True, help="rebuild the views from the imported events"),
+    program: Program = typer.Option(Program.DIBAO, help="a roll: the program it is of"),
+    division: str | None = typer.Option(None, help="a roll: the district whose roll it is"),
+    as_of: str | None = typer.Option(None, "--as-of", help="a roll: YYYY-MM-DD, the date it is true on"),
+    mapping: Path | None = typer.Option(None, exists=True, dir_okay=False, help="a roll: YAML field → heading"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="a roll: check and report only; record nothing"),
+    roll_report: Path | None = typer.Option(None, "--report", help="a roll: write the validation report (.xlsx) here"),
 ) -> None:
-    """Load a backup into an empty, migrated store (same cipher key), then verify it and rebuild the views."""
+    """Load a backup into an empty, migrated store (same cipher key), then verify it and rebuild the views;
+    or, given a workbook (.xlsx, or --division), import a bureau's roll exactly as `jiuzhu import-roll`."""
+    if path.suffix.lower() == ".xlsx" or division is not None:
+        from api.cli_import import import_roll
+
+        if division is None or as_of is None:
+            console.print("[red]refused[/] importing a roll needs --division and --as-of", highlight=False)
+            raise typer.Exit(2)
+        import_roll(path, program, division, as_of, mapping, None, dry_run, roll_report, "dev-admin", 200)
+        return
     from api.composition import open_casework
     from application.audit import Auditor
     from application.views.projection import Views

@@ -13,6 +13,7 @@ from application.payroll import Payroll
 from application.views.projection import Views
 from application.views.reports import Reports
 from domain.values import Actor, Role
+from infrastructure.agencies import load_registry
 from infrastructure.idempotency import open_idempotency_store
 from infrastructure.leases import Lease, holding, open_lease
 from infrastructure.migrations import SCHEMA_VERSION, check_version, read_version, record_version
@@ -76,6 +77,7 @@ def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime
             if settings.database == "postgres"
             else None
         ),
+        agencies=load_registry(settings.agencies_path),
     )
 
 

@@ -26,6 +26,7 @@ from application.views.reports import Reports
 from application.views.rows import AccessRecord
 from domain.text import clean_text
 from domain.values import Actor, Role
+from infrastructure.agencies import AgencyRegistry
 from infrastructure.idempotency import IdempotencyStore
 from infrastructure.national.province_store import ProvinceNationalStore
 from infrastructure.settings import Settings
@@ -46,6 +47,7 @@ class Services:
     recalculation: Recalculation  # the follower that re-prices after a new parameter value
     idempotency: IdempotencyStore | None = None  # Idempotency-Key storage beside the events (api.idempotency)
     national_findings: ProvinceNationalStore | None = None  # cross-province findings (PostgreSQL stores only)
+    agencies: AgencyRegistry | None = None  # the DCI lookups' registered clients (infrastructure/agencies.py)
 
 
 # The dependencies that only read the request are ``async def``: FastAPI runs a plain ``def`` dependency in its

@@ -26,6 +26,8 @@ from infrastructure.settings import Settings
 log = logging.getLogger("jiuzhu.requests")
 UNLIMITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})  # probes and the scraper
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Uploads the route itself streams to disk, counting against ``max_upload_bytes`` (api/routers/imports.py).
+UPLOAD_PATHS = frozenset({"/api/v1/imports/roll"})
 
 
 class TokenBucket:
@@ -114,6 +116,11 @@ class LimitsMiddleware:
             await self.app(scope, receive, send)
             return
         declared = header(scope, "content-length")
+        if scope["path"] in UPLOAD_PATHS:  # streamed, not buffered here: the route stops at max_upload_bytes
+            limit = settings.max_upload_bytes
+            if declared is None or not (declared.isascii() and declared.isdigit() and int(declared) > limit):
+                await self.app(scope, receive, send)
+                return
         try:
             if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
                 raise BodyTooLarge

@@ -13,7 +13,8 @@ CASEWORK = frozenset({Role.CASEWORKER})
 DECIDE = frozenset({Role.APPROVER})
 READ_PERSONAL = frozenset({Role.CASEWORKER, Role.APPROVER, Role.AUDITOR})
 ADMIN = frozenset({Role.ADMIN})
-ANYONE = frozenset(Role) - {Role.SYSTEM}
+AGENCY = frozenset({Role.AGENCY})  # machine clients of other agencies: the DCI lookups only
+ANYONE = frozenset(Role) - {Role.SYSTEM, Role.AGENCY}
 
 #: operation id → roles allowed.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -58,6 +59,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "read_statistics": ANYONE,
     "read_worklist": CASEWORK | DECIDE,
     "resolve_national_finding": CASEWORK,
+    "import_roll": ADMIN,  # a bureau's roll uploaded (POST /api/v1/imports/roll)
+    "dci_search": AGENCY,  # DCI IBR sync/search: by ID number, logged with the client's registered purpose
+    "dci_enrolled": AGENCY,  # DCI IBR sync/enrolled
 }
 
 #: Operations anyone may call without a token: liveness, readiness and the metrics (no personal data in any:

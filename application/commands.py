@@ -20,6 +20,7 @@ from domain.circumstances import Circumstances
 from domain.enrolment import TownshipOpinion
 from domain.household_migration import RollSource
 from domain.members import AdditionCause, Member, RemovalCause
+from domain.payee import PayeeAccount
 from domain.rules.children import ParentStatus
 from domain.rules.temporary import ApprovalLevel, GrantKind
 from domain.values import Actor, AreaType, Context, Program
@@ -226,6 +227,7 @@ class MigratedHousehold:
     members: tuple[Member, ...]
     monthly_amount: Decimal
     approved_on: date
+    account: PayeeAccount | None = None  # the roll's bank columns: recorded with the household
 
 
 class ImportRollBatch(Command[tuple[UUID, ...]]):

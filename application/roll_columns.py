@@ -2,7 +2,7 @@
 
 A heading is recognised after removing spaces and unifying brackets (``乡镇（街道）`` = ``乡镇(街道)``);
 a mapping file (YAML, ``field: 表头``) names the columns whose headings differ and wins over the
-variants. Bank columns (开户银行, 银行账号) are read and ignored: accounts are recorded later.
+variants. The bank columns (开户银行, 银行账号) give the payee account the import records with the household.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ class Field(StrEnum):
     DIVISION_CODE = "division_code"
     ADDRESS = "address"
     APPROVED_ON = "approved_on"
+    BANK = "bank"
+    ACCOUNT_NUMBER = "account_number"
 
 
 #: The headings recognised without a mapping, per field (normalised: no spaces, ASCII brackets).
@@ -60,8 +62,9 @@ VARIANTS: dict[Field, tuple[str, ...]] = {
     Field.DIVISION_CODE: ("行政区划代码", "区划代码", "村(社区)代码", "社区代码", "division_code"),
     Field.ADDRESS: ("家庭住址", "住址", "地址", "address"),
     Field.APPROVED_ON: ("批准时间", "批准日期", "审批时间", "审批日期", "纳入时间", "保障起始时间"),
+    Field.BANK: ("开户银行", "开户行", "银行", "发放银行", "bank"),
+    Field.ACCOUNT_NUMBER: ("银行账号", "银行卡号", "账号", "卡号", "存折号", "account_number"),
 }
-IGNORED = ("开户银行", "银行账号", "银行卡号", "开户行", "账号")  # bank columns: a later section records them
 
 #: What 与户主关系 says, to the relations the service knows.
 RELATIONS: dict[str, Relation] = {

@@ -29,6 +29,7 @@ from domain.enrolment import FINAL
 from domain.errors import DomainError, InvalidValue, RuleViolation
 from domain.household_migration import MIGRATABLE
 from domain.members import Member
+from domain.payee import PayeeAccount
 from domain.person_index import person_index_id
 from domain.values import Actor, Program
 from infrastructure.workbook import Sheet
@@ -113,6 +114,7 @@ def migrated(h: PlannedHousehold) -> MigratedHousehold:
         Member(person_id=_person_id(h, m.row), name=m.name, id_number=m.id_number, relation=m.relation)
         for m in h.members
     )
+    a = h.account
     return MigratedHousehold(
         source=h.source,
         area_type=h.area_type,
@@ -121,6 +123,7 @@ def migrated(h: PlannedHousehold) -> MigratedHousehold:
         members=members,
         monthly_amount=h.amount,
         approved_on=h.approved_on,
+        account=PayeeAccount(_person_id(h, a.row), a.bank, a.account_number) if a is not None else None,
     )
 
 

@@ -1,5 +1,5 @@
 """The handler of ``ImportRollBatch``: households of a bureau's roll registered, enrolled as migrated,
-claimed in the person index and priced, the whole batch saved in one transaction.
+their payee accounts recorded, claimed in the person index and priced, the whole batch saved in one transaction.
 
 A household whose source row was recorded before (its id derives from file hash, sheet and row) is
 left alone, so the command itself is idempotent whatever its caller checked.
@@ -62,6 +62,9 @@ def _migrate(app: CaseworkBase, cmd: ImportRollBatch, m: MigratedHousehold) -> t
         source=src,
         ctx=ctx,
     )
+    if m.account is not None:  # the roll's bank columns: credited from the as-of date
+        a = m.account
+        h.record_payee_account(a.payee_id, bank=a.bank, number=a.account_number, ctx=ctx)
     others: list[Aggregate] = []
     claims.claim(app, h, src.enrolment_id(), ctx, others)
     app.reconcile(h, cmd.meta.actor)

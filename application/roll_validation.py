@@ -18,6 +18,7 @@ from application.roll_columns import AREAS, Columns, Field, normal, relation_of
 from domain.errors import InvalidValue
 from domain.household_migration import RollSource
 from domain.members import Relation
+from domain.payee import account_number, bank_name
 from domain.values import AreaType, IdNumber
 
 
@@ -47,6 +48,27 @@ class PlannedMember:
     relation: Relation
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedAccount:
+    """The payee account the roll gives: paid to the member of ``row``."""
+
+    row: int
+    bank: str
+    account_number: str
+
+
+#: A bank cell the payee account cannot be made of: the household is imported without an account (the
+#: payroll lists it until one is recorded), not refused.
+ACCOUNT_PROBLEMS = {
+    "account-number-format": (
+        "银行账号应为12至30位数字，该户导入后无账户",
+        "the account number is not 12 to 30 digits",
+    ),
+    "required": ("银行账号已填但开户银行为空，该户导入后无账户", "an account number without its bank"),
+    "max-length": ("开户银行名称超过60个字", "the bank's name is longer than 60 characters"),
+}
+
+
 @dataclass
 class PlannedHousehold:
     """One household as the roll gives it, with what validation made of its cells."""
@@ -61,6 +83,7 @@ class PlannedHousehold:
     amount: Decimal = Decimal("0.00")
     covered: int = 0
     approved_on: date = date.min
+    account: PlannedAccount | None = None
 
 
 @dataclass
@@ -125,6 +148,7 @@ def check_rows(
             _member(plan, h, n, cells, cols, seen)
         _head(plan, h, members, cols)
         _household(plan, h, members, cols, division=division, as_of=as_of)
+        _account(plan, h, members, cols)
 
 
 def _member(
@@ -212,3 +236,23 @@ def _household(
     elif approved > as_of:
         plan.flag(row, Problem("approved-after-as-of", "批准时间晚于导入基准日", f"approved {approved}, after {as_of}"))
     h.approved_on = approved or as_of
+
+
+def _account(plan: Plan, h: PlannedHousehold, members: list[tuple[int, tuple[str, ...]]], cols: Columns) -> None:
+    """The payee account (开户银行, 银行账号): the head's row's where it gives one, else the first row's that
+    does, paid to that row's member. A cell that makes no account is flagged: imported without one."""
+    given = [(n, cells) for n, cells in members if cols.get(cells, Field.ACCOUNT_NUMBER)]
+    if not given:
+        return
+    head = next((m.row for m in h.members if m.relation is Relation.HEAD), None)
+    n, cells = next(((n, c) for n, c in given if n == head), given[0])
+    try:
+        number = account_number(cols.get(cells, Field.ACCOUNT_NUMBER))
+        bank = bank_name(cols.get(cells, Field.BANK))
+    except InvalidValue as e:
+        zh, en = ACCOUNT_PROBLEMS.get(e.rule, ("银行账户无效，该户导入后无账户", e.message))
+        plan.flag(n, Problem("account-invalid", zh, f"{en}: imported without an account", refuses=False))
+        return
+    payee = next((m for m in h.members if m.row == n), None) or next((m for m in h.members if m.row == head), None)
+    if payee is not None:
+        h.account = PlannedAccount(payee.row, bank, number)

@@ -72,6 +72,7 @@ class Role(StrEnum):
     ANALYST = "analyst"
     ADMIN = "admin"
     SYSTEM = "system"
+    AGENCY = "agency"  # another agency's system asking whether a person is enrolled (DCI, docs/dci.md)
 
 
 class Sex(StrEnum):

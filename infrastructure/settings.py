@@ -44,8 +44,10 @@ class Settings(BaseSettings):
     accept_hs256: bool = True  # accept local tokens signed with token_secret (`jiuzhu token`)
     token_audience: str | None = None  # the "aud" RS256 tokens must carry, when set
     token_issuer: str | None = None  # the "iss" RS256 tokens must carry, when set
+    agencies_path: Path | None = None  # the agency clients of the DCI lookups (None: infrastructure/seed/agencies.yaml)
     # Limits: request bodies, and requests per minute per user (per client address without a token).
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    max_upload_bytes: int = Field(default=64 * 1024 * 1024, gt=0)  # a roll uploaded to POST /api/v1/imports/roll
     rate_per_minute: int = Field(default=6000, gt=0)
     # Reverse proxies (comma-separated addresses or networks) whose X-Forwarded-For / -Proto are believed;
     # empty: none, and the rate is keyed by the connecting address itself.

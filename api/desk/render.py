@@ -59,7 +59,14 @@ EVENTS = {
     "TemporaryAssistanceGranted": "临时救助",
     "TownshipReviewRecorded": "乡镇审核",
 }
-ROLES = {"caseworker": "经办人", "approver": "审核确认", "auditor": "审计", "analyst": "统计", "admin": "管理员"}
+ROLES = {
+    "caseworker": "经办人",
+    "approver": "审核确认",
+    "auditor": "审计",
+    "analyst": "统计",
+    "admin": "管理员",
+    "agency": "外部机构",
+}
 
 
 def yuan(value: Any) -> str:

@@ -29,7 +29,9 @@ FAULTS = (
     "division-unknown",
     "amount-implausible",
     "head-missing",
+    "account-invalid",  # flagged, not refused: imported without an account
 )
+ACCOUNT = "6230000000000"  # 开户银行 农商银行
 
 
 @dataclass
@@ -52,6 +54,8 @@ class Planted:
     rows: int = 0
     amounts: dict[str, Decimal] = field(default_factory=dict)  # household number → amount
     people: dict[str, str] = field(default_factory=dict)  # ID number → household number (valid households)
+    without_account: set[str] = field(default_factory=set)  # valid households whose account cell is wrong
+    cases: int = 0  # faults planted: households carrying one, and people enrolled before
 
 
 class Roll:
@@ -84,18 +88,20 @@ class Roll:
                          approved, people)  # fmt: skip
 
 
-def plant(households: list[Household], rng: random.Random, per_kind: int) -> dict[str, list[int]]:
-    """Choose the households (by index) that carry each fault; a household carries at most one."""
+def plant(households: list[Household], rng: random.Random, per_kind: int | dict[str, int]) -> dict[str, list[int]]:
+    """Choose the households (by index) that carry each fault (``per_kind`` of each, or as many as the dict
+    says); a household carries at most one."""
     candidates = [i for i, h in enumerate(households) if len(h.people) >= 2 and i >= CLEAN_FIRST]
     rng.shuffle(candidates)
     chosen: dict[str, list[int]] = {}
     for kind in FAULTS:
-        chosen[kind] = sorted(candidates[:per_kind])
-        candidates = candidates[per_kind:]
+        n = per_kind if isinstance(per_kind, int) else per_kind.get(kind, 0)
+        chosen[kind] = sorted(candidates[:n])
+        candidates = candidates[n:]
     return chosen
 
 
-def write_roll(path: Path, *, households: int = 300, seed: int = 7, per_kind: int = 3,
+def write_roll(path: Path, *, households: int = 300, seed: int = 7, per_kind: int | dict[str, int] = 3,
                extra: list[tuple[str, str]] | None = None) -> Planted:  # fmt: skip
     """Write the roll; ``extra`` adds (name, ID number) members to the first households (people the
     test enrols elsewhere first, so the import must name them as already enrolled)."""
@@ -111,7 +117,9 @@ def write_roll(path: Path, *, households: int = 300, seed: int = 7, per_kind: in
     ws.append(list(HEADINGS))
     planted = Planted(households=households)
     sources = [h for h in hs[len(extra or []) : CLEAN_FIRST] if len(h.people) >= 2]
-    duplicates = [h.people[1] for h in sources[:per_kind]]  # people copied into the households carrying the fault
+    # people copied into the households carrying the fault
+    duplicates = [h.people[1] for h in sources[: len(chosen["duplicate-in-file"])]]
+    planted.cases = sum(len(idx) for idx in chosen.values()) + len(extra or [])
     for i, h in enumerate(hs):
         kind = faults.get(i)
         rows = _rows(h, kind, duplicates.pop() if kind == "duplicate-in-file" else None)
@@ -123,8 +131,10 @@ def write_roll(path: Path, *, households: int = 300, seed: int = 7, per_kind: in
         if i < len(extra or []):
             planted.faults.add((first_row + len(rows) - 1, "already-enrolled"))
         planted.rows += len(rows)
-        if kind in (None, "amount-implausible") and i >= len(extra or []):
+        if kind in (None, "amount-implausible", "account-invalid") and i >= len(extra or []):
             planted.valid.add(h.number)
+            if kind == "account-invalid":
+                planted.without_account.add(h.number)
             planted.amounts[h.number] = Decimal(str(rows[0][0][7]))
             planted.people.update({number: h.number for _, number, _ in h.people})
     book.save(path)
@@ -155,9 +165,11 @@ def _rows(h: Household, kind: str | None, duplicate: tuple[str, str, str] | None
     out: list[tuple[list[object], str]] = []
     for j, ((name, number, rel), mark) in enumerate(zip(people, marks, strict=True)):
         cells: list[object] = [h.number, h.people[0][0], name, number, rel, len(h.people), len(people),
-                               float(amount), h.area, "某街道", "某社区", division, "农商银行", "6230000000000",
+                               float(amount), h.area, "某街道", "某社区", division, "农商银行", ACCOUNT,
                                h.approved.isoformat()]  # fmt: skip
-        if kind in ("amount-implausible", "division-unknown") and j == 0:
+        if kind == "account-invalid" and j == 0:
+            cells[13] = ACCOUNT[:8]  # the head's account number too short
+        if kind in ("amount-implausible", "division-unknown", "account-invalid") and j == 0:
             mark = kind
         out.append((cells, mark))
     return out

@@ -104,3 +104,21 @@ def test_a_district_without_the_review_parameters_is_refused_naming_one(app: Cas
     with pytest.raises(InvalidValue) as not_yet:
         import_roll(app, read_sheet(path), file_hash(path), tekun)
     assert not_yet.value.rule == "program-migratable"
+
+
+def test_jiuzhu_import_takes_a_roll_as_the_issue_spells_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`jiuzhu import roll.xlsx --program dibao --division … --as-of …` is the roll import (a backup stays a backup)."""
+    path, store = tmp_path / "roll.xlsx", tmp_path / "store.sqlite"
+    planted = write_roll(path, households=12, seed=8, per_kind=1)
+    monkeypatch.setenv("JIUZHU_DATABASE", "sqlite")
+    monkeypatch.setenv("JIUZHU_SQLITE_PATH", str(store))
+    args = ["import", str(path), "--program", "dibao", "--division", "430112", "--as-of", "2024-01-01"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert f"{len(planted.valid)} imported" in result.output
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert f"0 imported, {len(planted.valid)} imported before" in result.output
+    result = CliRunner().invoke(cli, ["import", str(path), "--division", "430112"])
+    assert result.exit_code == 2
+    assert "--as-of" in result.output

@@ -21,11 +21,12 @@ from application.roll_validation import Plan
 from application.views.projection import Views
 from domain.enrolment import Status
 from domain.household import Household
+from domain.members import Relation
 from domain.values import Actor, Program, Role
 from infrastructure.policy_seed import load_seed
 from infrastructure.workbook import file_hash, read_sheet, write_table
 from tests.application.scenarios import record_account
-from tests.roll_import.roll_workbook import Planted, write_roll
+from tests.roll_import.roll_workbook import ACCOUNT, Planted, write_roll
 from tests.support import APPROVER, fixed_clock, pay
 
 AS_OF = date(2024, 1, 1)
@@ -124,6 +125,32 @@ def test_the_import_brings_exactly_the_valid_households_and_a_second_run_adds_no
     assert (c.imported, c.before, c.skipped) == (0, len(planted.valid), planted.households - len(planted.valid))
 
 
+def test_the_roll_s_bank_columns_become_the_payee_account_of_the_household(
+    app: Casework, roll: tuple[Path, Planted]
+) -> None:
+    """开户银行 / 银行账号 are recorded with the household (PayeeAccountRecorded, in the migration's batch),
+    paid to the head; a household whose account number is not 12–30 digits is imported without one."""
+    path, planted = roll
+    plan = run(app, path)
+    assert planted.without_account
+    for p in plan.households:
+        if p.key not in planted.valid:
+            continue
+        h = app.get_household(p.source.household_id())
+        account = h.account_on(AS_OF)
+        if p.key in planted.without_account:
+            assert account is None, p.key
+            assert [pr.code for pr in plan.problems[p.source.row]] == ["account-invalid"]
+            assert not plan.refused(p)
+            continue
+        assert account is not None, p.key
+        assert (account.bank, account.account_number) == ("农商银行", ACCOUNT)
+        head = next(m for m in h.members.values() if m.relation is Relation.HEAD)
+        assert account.payee_id == head.person_id
+        recorded = [e for e in app.repository.event_store.get(h.id) if isinstance(e, Household.PayeeAccountRecorded)]
+        assert [e.effective_on for e in recorded] == [AS_OF]
+
+
 def h_key(plan: Plan, h: Household) -> str:
     return next(p.key for p in plan.households if p.source.household_id() == h.id)
 
@@ -157,7 +184,7 @@ def test_payroll_of_the_month_after_the_as_of_date_pays_exactly_the_recorded_amo
     expected = {p.source.household_id(): planted.amounts[p.key] for p in plan.households if p.key in planted.valid}
     views = Views(app)
     try:
-        record_accounts(app, views)  # the roll's bank columns are not imported yet: recorded here, as after it
+        record_accounts(app, views)  # for the households whose account cell was wrong (and the earlier roll's)
         payroll = Payroll(app, views)
         report = payroll.handle(pay("2024-02", APPROVER))
         assert report.issued == len(expected) + EARLIER  # and the earlier roll's households
