@@ -16,12 +16,12 @@ from decimal import Decimal
 from uuid import UUID
 
 from application.casework import Casework
+from application.views.rows import AccessRecord
 from domain.enrolment import Enrolment, Status
 from domain.household import Household
 from domain.members import Member, Relation
 from domain.person_index import person_index_id
 from domain.values import Actor, IdNumber, Program
-from infrastructure.ledger import AccessRecord
 
 #: Enrolment states an agency is told about: decided ones. An application still under review is not an
 #: enrolment, and a withdrawn or rejected one never was.

@@ -4,17 +4,11 @@ adds nothing. (The round trip: ``test_round_trip.py``.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from api.composition import SEED_ACTOR
 from application.casework import Casework
-from infrastructure.policy_seed import load_seed
 from tests.roll_import.roll_workbook import write_roll
 from tests.roll_import.test_roll_import import _names, found, run
-from tests.support import fixed_clock
 
 #: 38 faulty households (each kind of fault the report knows) and 2 people enrolled by an earlier roll.
 FAULTS = {
@@ -26,18 +20,6 @@ FAULTS = {
     "head-missing": 5,
     "account-invalid": 5,
 }
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Casework]:
-    """A store on SQLite with the seed's parameters."""
-    casework = Casework(
-        env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "store.sqlite")},
-        clock=fixed_clock,
-    )
-    casework.seed_policy(load_seed(), SEED_ACTOR)
-    yield casework
-    casework.close()
 
 
 def test_two_thousand_households_forty_faults(app: Casework, tmp_path: Path) -> None:

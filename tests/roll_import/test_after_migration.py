@@ -3,7 +3,6 @@ rules decide as for any enrolment; the CLI's dry run writes its report and recor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,29 +12,19 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from typer.testing import CliRunner
 
 from api.cli import cli
-from api.composition import SEED_ACTOR
 from application import commands
 from application.casework import Casework
 from application.roll_import import RollRequest, import_roll
 from domain.circumstances import Assets, Circumstances
 from domain.errors import InvalidValue, RuleViolation
 from domain.values import Actor, Program, Role
-from infrastructure.policy_seed import load_seed
 from infrastructure.workbook import file_hash, read_sheet
 from tests.roll_import.roll_workbook import write_roll
-from tests.support import CASEWORKER, by, fixed_clock
+from tests.support import CASEWORKER, by
 
 AS_OF = date(2024, 1, 1)
 REVIEWED = date(2024, 3, 10)
 ADMIN = Actor("admin-1", Role.ADMIN, "430112")
-
-
-@pytest.fixture
-def app() -> Iterator[Casework]:
-    casework = Casework(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=fixed_clock)
-    casework.seed_policy(load_seed(), SEED_ACTOR)
-    yield casework
-    casework.close()
 
 
 def test_a_review_replaces_the_rolls_amount_with_what_the_rules_give(app: Casework, tmp_path: Path) -> None:

@@ -4,14 +4,12 @@ roll's amount (``docs/operations.md``, "Importing a bureau's roll")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from api.composition import SEED_ACTOR
 from application.audit import Auditor
 from application.casework import Casework
 from application.payroll import Payroll
@@ -23,11 +21,10 @@ from domain.enrolment import Status
 from domain.household import Household
 from domain.members import Relation
 from domain.values import Actor, Program, Role
-from infrastructure.policy_seed import load_seed
 from infrastructure.workbook import file_hash, read_sheet, write_table
 from tests.application.scenarios import record_account
 from tests.roll_import.roll_workbook import ACCOUNT, Planted, write_roll
-from tests.support import APPROVER, fixed_clock, pay
+from tests.support import APPROVER, pay
 
 AS_OF = date(2024, 1, 1)
 EARLIER = 2  # households of an earlier roll, imported first
@@ -36,17 +33,6 @@ ADMIN = Actor("admin-1", Role.ADMIN, "430112")
 
 def request(*, dry_run: bool = False) -> RollRequest:
     return RollRequest(Program.DIBAO, "430112", AS_OF, ADMIN, dry_run=dry_run, batch_size=50)
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Casework]:
-    casework = Casework(
-        env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "store.sqlite")},
-        clock=fixed_clock,
-    )
-    casework.seed_policy(load_seed(), SEED_ACTOR)
-    yield casework
-    casework.close()
 
 
 def run(app: Casework, path: Path, *, dry_run: bool = False) -> Plan:
