@@ -18,8 +18,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.composition import build_services
 from domain.values import Role
-from infrastructure.settings import Settings
-from tests.api.conftest import TOKEN_SECRET
+from tests.api.conftest import backend_settings
 from tests.api.helpers import API, enrolled, registration
 from tests.support import DISTRICT, fixed_clock
 
@@ -114,9 +113,10 @@ def enrolled_body(query: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def dci_client() -> Iterator[TestClient]:
-    """The HTTP API on an in-memory store (clock fixed at 2025-06-01), with the seeded agency registry."""
-    settings = Settings(database="memory", token_secret=TOKEN_SECRET, _env_file=None)  # type: ignore[call-arg]
+def dci_client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """The HTTP API on an in-memory store (clock fixed at 2025-06-01), with the seeded agency registry; a test
+    may ask for PostgreSQL (``indirect`` parameter "postgres")."""
+    settings = backend_settings(request, getattr(request, "param", "memory"))
     with TestClient(create_app(lambda: build_services(settings, clock=fixed_clock))) as c:
         yield c
 

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.values import Role
+from tests.api.conftest import API_BACKENDS
 from tests.dci.conftest import (
     CALLBACK_HEADER,
     ENROLLED,
@@ -200,6 +201,7 @@ def test_a_search_by_another_identifier_or_query_type_is_rejected(
     assert r.json()["message"]["search_response"][0]["status_reason_code"] == "rjct.search_criteria.invalid"
 
 
+@pytest.mark.parametrize("dci_client", API_BACKENDS, indirect=True)
 def test_every_lookup_is_logged_with_client_purpose_and_a_keyed_hash(
     dci_client: TestClient, bearer: Callable[..., dict[str, str]], on_dibao: dict[str, Any]
 ) -> None:
