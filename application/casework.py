@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, overload
 from uuid import UUID
 
-from application import corrections, deadlines, enrolments, households, policy_service, roll_migration
+from application import corrections, deadlines, enrolments, households, policy_service, register, roll_migration
 from application.base import DEV_INDEX_KEY, CaseworkBase, T, check_jurisdiction, utc_now
 from application.commands import (
     AddMember,
@@ -26,11 +26,14 @@ from application.commands import (
     Command,
     ConfirmParameter,
     CorrectPayments,
+    DismissNotice,
+    EnterRegister,
     ExtendDecisionDeadline,
     FileApplication,
     GrantTemporary,
     HouseholdCommand,
     ImportRollBatch,
+    LeaveRegister,
     RecordCircumstances,
     RecordParents,
     RecordPayeeAccount,
@@ -78,6 +81,9 @@ HANDLERS: dict[type[Command[Any]], Callable[..., Any]] = {
     SetParameter: policy_service.set_parameter,
     ConfirmParameter: policy_service.confirm_parameter,
     ImportRollBatch: roll_migration.import_roll_batch,
+    EnterRegister: register.enter_register,
+    LeaveRegister: register.leave_register,
+    DismissNotice: register.dismiss_notice,
 }
 
 

@@ -1,0 +1,206 @@
+"""The "may qualify" follower: a fact recorded about a household runs every program's rules on it.
+
+``MayQualify`` follows the household facts that can make a household newly eligible (``FACT_TOPICS``:
+a member's death or departure, a change of a member's disability, illness or work, a care assessment,
+a child's parents' situation, a new declaration of means) and the applications filed. For a fact, it
+runs ``domain.rules.may_qualify.candidates`` on the household as it now stands, with the facts in
+effect on the fact's date, and raises a ``QualificationNoticeRaised`` for each program the household
+appears eligible for and is not enrolled in (or at a lower amount) — unless a notice for that program
+and beneficiary is still open. For an application, it closes the open notices of that program for a
+person it names (``QualificationNoticeActedOn``, by the caseworker who filed it). Nothing is enrolled.
+
+Exactly once, as ``application.followers.Recalculation``: its position is kept under ``NAME`` in the
+tracking table, written after the household is saved. A follower that crashes between the two
+handles the fact again on restart and finds the notices it raised (they name the fact as their
+trigger), so raises nothing twice; a racing follower loses on the household's version, reloads and
+finds them too. It starts at the log's end on a store that never ran it: facts recorded before it
+existed are not re-examined. ``GET /api/v1/worklist`` calls ``follow`` before answering; ``jiuzhu
+follow`` does not run it yet.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
+from eventsourcing.utils import get_topic
+
+from application.casework import Casework
+from domain.facts import facts_on
+from domain.household import Household
+from domain.household_register import open_notices
+from domain.household_register_events import Notice
+from domain.rules.may_qualify import candidates
+from domain.values import Actor, Context, Role
+
+NAME = "jiuzhu_may_qualify"
+SYSTEM = Actor("system:may-qualify", Role.SYSTEM, "")
+#: The facts after which the programs are run again (helpers adding a fact event add it here).
+FACTS: tuple[type[Household.Event], ...] = (
+    Household.MemberRemoved,
+    Household.MemberChanged,
+    Household.MemberAdded,
+    Household.CareAssessed,
+    Household.ParentsRecorded,
+    Household.CircumstancesRecorded,
+)
+FACT_TOPICS = tuple(get_topic(c) for c in FACTS)
+APPLIED_TOPIC = get_topic(Household.ApplicationFiled)
+RAISED_TOPIC = get_topic(Household.QualificationNoticeRaised)
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """A worklist line: the household may qualify for a program from a date."""
+
+    kind: str  # always "may_qualify"
+    due: date  # the date from which it appears eligible
+    household_id: UUID
+    division_code: str
+    program: str
+    detail: str
+    notice_id: UUID
+
+
+def trigger_of(event: Household.Event) -> str:
+    """How a notice names the fact that raised it: the event and its version in the household."""
+    return f"{type(event).__name__} v{event.originator_version}"
+
+
+def describe(n: Notice) -> str:
+    """A notice as one line, e.g. "may qualify for dibao from 2025-03-10: 1110.00 a month (…)"."""
+    codes = ", ".join(r.code for r in n.assessment.reasons)
+    now = "not enrolled" if n.enrolled_amount is None else f"enrolled at {n.enrolled_amount:.2f}"
+    return (
+        f"may qualify for {n.program} from {n.eligible_from}: {n.monthly_amount:.2f} a month"
+        f" ({now}; after {n.trigger}; rules: {codes})"
+    )
+
+
+class MayQualify:
+    """The follower that raises and closes "may qualify" notices (see the module's docstring)."""
+
+    name = NAME
+
+    def __init__(self, casework: Casework, tracking: TrackingRecorder, *, page_size: int = 100) -> None:
+        self.casework = casework
+        self.tracking = tracking
+        self.page_size = page_size
+        self._lock = threading.Lock()
+
+    def position(self) -> int:
+        return self.tracking.max_tracking_id(self.name) or 0
+
+    def start_at_end(self) -> bool:
+        """On a store that never ran it, start after what is recorded now (True when it started it)."""
+        if self.tracking.max_tracking_id(self.name) is not None:
+            return False
+        try:
+            self.tracking.insert_tracking(Tracking(self.name, self.casework.recorder.max_notification_id() or 0))
+        except IntegrityError:
+            return False
+        return True
+
+    def catch_up(self, progress: Any = None) -> int:
+        return len(self.follow())
+
+    def follow(self) -> list[UUID]:
+        """Handle every fact and application recorded since the position; the notices raised."""
+        raised: list[UUID] = []
+        with self._lock:
+            self.start_at_end()
+            while page := self._next_page():
+                for n in page:
+                    raised.extend(self._handle(n))
+        return raised
+
+    def _next_page(self) -> Sequence[Notification]:
+        return self.casework.recorder.select_notifications(
+            self.position(), self.page_size, topics=[*FACT_TOPICS, APPLIED_TOPIC], inclusive_of_start=False
+        )
+
+    def _handle(self, n: Notification) -> list[UUID]:
+        event = self.casework.mapper.to_domain_event(n)
+        assert isinstance(event, Household.Event)
+        if isinstance(event, Household.ApplicationFiled):
+            self.casework._update(event.originator_id, None, SYSTEM, lambda h, _: _close(h, event))
+            raised: list[UUID] = []
+        else:
+            raised, _ = self.casework._update(event.originator_id, None, SYSTEM, lambda h, _: self._raise(h, event))
+        try:
+            self.tracking.insert_tracking(Tracking(self.name, n.id))
+        except IntegrityError:  # a racing follower tracked it: the notices were raised once all the same
+            return []
+        return raised
+
+    def _raise(self, h: Household, event: Household.Event) -> list[UUID]:
+        trigger = trigger_of(event)
+        if any(n.trigger == trigger for n in h.notices.values()):
+            return []  # handled before a crash: raised already
+        on = event.effective_on
+        policy = self.casework.policy()
+        found = candidates(facts_on(h, on), on, lambda: self.casework.pricing_params(h.division_code, on, policy))
+        ctx = Context(on, SYSTEM, f"after {trigger}, the rules find the household may qualify", event.request_id)
+        raised = []
+        for c in found:
+            if any(set(n.beneficiaries) & set(c.beneficiaries) for n in open_notices(h, c.program)):
+                continue  # a notice for that program and person is still open
+            raised.append(h.raise_notice(c, trigger=trigger, ctx=ctx))
+        return raised
+
+    # ----------------------------------------------------------------- reads
+
+    def households_with_notices(self) -> list[UUID]:
+        """The households a notice was ever raised for, in the order first raised."""
+        found: dict[UUID, None] = {}
+        start = 0
+        while page := self.casework.recorder.select_notifications(
+            start, 500, topics=[RAISED_TOPIC], inclusive_of_start=False
+        ):
+            found.update((n.originator_id, None) for n in page)
+            start = page[-1].id
+        return list(found)
+
+    def notices(self, prefix: str) -> list[tuple[Household, Notice]]:
+        """Every notice of the households in a division, open or closed."""
+        out = []
+        for hid in self.households_with_notices():
+            h = self.casework.get_household(hid)
+            if h.division_code.startswith(prefix):
+                out.extend((h, n) for n in h.notices.values())
+        return out
+
+    def items(self, prefix: str) -> list[NoticeItem]:
+        """The open notices in a division as worklist lines."""
+        return [
+            NoticeItem("may_qualify", n.eligible_from, h.id, h.division_code, str(n.program), describe(n), n.notice_id)
+            for h, n in self.notices(prefix)
+            if n.status == "open"
+        ]
+
+    def counts(self, prefix: str, start: date, end: date) -> dict[str, int]:
+        """Notices raised in the period, acted on and dismissed in it (by the date each took effect), open at its end."""
+        notices = [n for _, n in self.notices(prefix)]
+
+        def closed_in(status: str) -> int:
+            return sum(1 for n in notices if n.status == status and n.closed_on and start <= n.closed_on <= end)
+
+        return {
+            "raised": sum(1 for n in notices if start <= n.eligible_from <= end),
+            "acted_on": closed_in("acted_on"),
+            "dismissed": closed_in("dismissed"),
+            "open": sum(1 for n in notices if n.eligible_from <= end and (n.closed_on is None or n.closed_on > end)),
+        }
+
+
+def _close(h: Household, event: Household.ApplicationFiled) -> None:
+    """The open notices of the application's program for a person it names are acted on by it."""
+    ctx = Context(event.effective_on, event.actor, f"application {event.enrolment_id} filed", event.request_id)
+    for n in open_notices(h, event.program):
+        if set(n.beneficiaries) & set(event.beneficiaries):
+            h.act_on_notice(n.notice_id, event.enrolment_id, ctx=ctx)
