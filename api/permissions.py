@@ -58,6 +58,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "read_statistics": ANYONE,
     "read_worklist": CASEWORK | DECIDE,
     "resolve_national_finding": CASEWORK,
+    "read_register": READ_PERSONAL,
+    "register_statistics": READ_PERSONAL,
+    "enter_register": CASEWORK,
+    "leave_register": CASEWORK,
+    "get_notice": READ_PERSONAL,
+    "dismiss_notice": CASEWORK,
 }
 
 #: Operations anyone may call without a token: liveness, readiness and the metrics (no personal data in any:

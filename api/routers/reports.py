@@ -188,13 +188,14 @@ def _flatten(value: Any, prefix: str = "") -> Any:
 class WorkItemOut(BaseModel):
     kind: str
     due: date | None
-    enrolment_id: UUID
+    enrolment_id: UUID | None  # None for a "may qualify" notice (no enrolment yet)
     household_id: UUID
     division_code: str
     program: str
     status: str
     detail: str
     finding_id: str | None = None  # a cross-province finding: resolve it at /api/v1/national-findings/{id}/resolution
+    notice_id: UUID | None = None  # a "may qualify" notice: /api/v1/households/{id}/notices/{notice_id}
 
 
 class WorklistOut(BaseModel):
@@ -212,8 +213,13 @@ def read_worklist(
 ) -> WorklistOut:
     """Reviews overdue or due soon, decisions late (after `decision.deadline_working_days`, or an extension
     to `decision.extended_deadline_working_days`), notices ended awaiting a decision, and people the nation
-    found on dibao or tekun in another province too (`cross_province_duplicate`, with the finding's id)."""
+    found on dibao or tekun in another province too (`cross_province_duplicate`, with the finding's id), and
+    households that may qualify for a program they are not enrolled in (`may_qualify`, with the notice's id:
+    the notices are brought up to date with the facts recorded first)."""
     items = [WorkItemOut(**vars(i)) for i in services.reports.worklist(actor, within_days)]
+    services.notices.follow()
+    for n in services.notices.items(services.reports.division(actor, None)):
+        items.append(WorkItemOut(**vars(n), enrolment_id=None, status="open"))
     if services.national_findings is not None:
         for f, division in open_findings(services.casework, services.national_findings, actor):
             items.append(
