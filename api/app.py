@@ -107,7 +107,8 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer, refusals included, carries the id
 
     install_problem_handlers(app)
-    for module in (households, enrolments, deadlines, programs, audit, policy, payroll, reports, register, findings, health):
+    for module in (households, enrolments, deadlines, programs, audit, policy, payroll, reports, findings, health):
         app.include_router(module.router)
+    app.include_router(register.router)  # the register of households in difficulty and the notices
     install_desk(app)  # the web desk for people under /desk/ (HTML; outside the OpenAPI schema)
     return app

@@ -162,13 +162,13 @@ class MayQualify:
         while page := self.casework.recorder.select_notifications(
             start, 500, topics=[RAISED_TOPIC], inclusive_of_start=False
         ):
-            found.update((n.originator_id, None) for n in page)
+            found.update((UUID(str(n.originator_id)), None) for n in page)
             start = page[-1].id
         return list(found)
 
     def notices(self, prefix: str) -> list[tuple[Household, Notice]]:
         """Every notice of the households in a division, open or closed."""
-        out = []
+        out: list[tuple[Household, Notice]] = []
         for hid in self.households_with_notices():
             h = self.casework.get_household(hid)
             if h.division_code.startswith(prefix):
@@ -184,7 +184,7 @@ class MayQualify:
         ]
 
     def counts(self, prefix: str, start: date, end: date) -> dict[str, int]:
-        """Notices raised in the period, acted on and dismissed in it (by the date each took effect), open at its end."""
+        """Notices raised, acted on and dismissed in the period (by the date each took effect), open at its end."""
         notices = [n for _, n in self.notices(prefix)]
 
         def closed_in(status: str) -> int:

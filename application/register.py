@@ -10,6 +10,7 @@ from application.base import CaseworkBase
 from application.commands import DismissNotice, EnterRegister, LeaveRegister
 from domain.household import Household
 
+
 def enter_register(app: CaseworkBase, cmd: EnterRegister, h: Household, others: list[Aggregate]) -> None:
     h.enter_register(ctx=cmd.meta.context)
 

@@ -28,7 +28,6 @@ from domain.rules.register import GROUNDS, Standing, standing
 from domain.values import first_of_next_month
 
 
-
 @dataclass(frozen=True)
 class Entry:
     """One household in the register on a date, with its grounds and the reasons (legal basis included)."""
@@ -65,7 +64,11 @@ class Register:
         out = []
         for hid in self.household_ids(prefix):
             try:
-                h = self.auditor.household_at(hid, as_of=as_of) if as_of is not None else self.casework.get_household(hid)
+                h = (
+                    self.auditor.household_at(hid, as_of=as_of)
+                    if as_of is not None
+                    else self.casework.get_household(hid)
+                )
             except NotFound:  # not yet known at as_of
                 continue
             if on < h.registered_on:

@@ -86,7 +86,9 @@ class NoticeOut(BaseModel):
     def of(cls, household_id: UUID, n: Notice) -> NoticeOut:
         a = n.assessment
         return cls(
-            **{k: getattr(n, k) for k in ("notice_id", "eligible_from", "monthly_amount", "enrolled_amount", "trigger")},
+            **{
+                k: getattr(n, k) for k in ("notice_id", "eligible_from", "monthly_amount", "enrolled_amount", "trigger")
+            },
             **{k: getattr(n, k) for k in ("raised_by", "status", "closed_on", "closed_by", "closing_reason")},
             household_id=household_id,
             program=str(n.program),
@@ -96,7 +98,12 @@ class NoticeOut(BaseModel):
             reasons=[ReasonOut(code=r.code, message=r.message, legal_basis=r.legal_basis) for r in a.reasons],
             figures=a.figures,
             parameters=[
-                {"name": p.name, "jurisdiction": p.jurisdiction, "value": str(p.value), "effective_from": p.effective_from}
+                {
+                    "name": p.name,
+                    "jurisdiction": p.jurisdiction,
+                    "value": str(p.value),
+                    "effective_from": p.effective_from,
+                }
                 for p in a.parameters
             ],
         )

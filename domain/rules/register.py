@@ -114,9 +114,7 @@ def _means(h: HouseholdFacts, on: date, params: ParameterSnapshot) -> list[Reaso
     return found
 
 
-def standing(
-    h: HouseholdFacts, decisions: Sequence[RegisterDecision], on: date, params: ParameterSnapshot
-) -> Standing:
+def standing(h: HouseholdFacts, decisions: Sequence[RegisterDecision], on: date, params: ParameterSnapshot) -> Standing:
     """The household's place in the register on ``on`` (``h``: its facts in effect on that date)."""
     reasons: list[Reason] = []
     if enrolled_on(h, Program.DIBAO, on):
@@ -135,4 +133,3 @@ def standing(
     reasons.extend(judged)
     grounds = tuple(g for g in GROUNDS if f"REGISTER_{g.upper()}" in {r.code for r in reasons})
     return Standing(on, grounds, tuple(reasons), params.used_values())
-

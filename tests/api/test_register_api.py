@@ -24,7 +24,9 @@ def death(client: TestClient, auth: Auth) -> str:
     hid = household(app, size=3, wages="3000.00")
     head = first_with(app, hid, Relation.HEAD).person_id
     body = {"effective_on": "2025-03-10", "cause": "death", "reason": "户主病故"}
-    r = client.post(f"{API}/households/{hid}/members/{head}/removal", json=body, headers=auth("caseworker", user="cw-1"))
+    r = client.post(
+        f"{API}/households/{hid}/members/{head}/removal", json=body, headers=auth("caseworker", user="cw-1")
+    )
     assert r.status_code == 200, r.text
     return str(hid)
 
@@ -42,14 +44,18 @@ def test_the_death_of_the_earner_shows_on_the_worklist_and_is_dismissed_with_who
     with legal basis, figures, parameters); the dismissal records who and why and takes it off the worklist."""
     hid = death(client, auth)
     [line] = notices(client, auth)
-    assert line["household_id"] == hid and line["program"] == "dibao" and line["due"] == "2025-03-10"
+    assert line["household_id"] == hid
+    assert line["program"] == "dibao"
+    assert line["due"] == "2025-03-10"
     assert line["enrolment_id"] is None
     assert line["detail"].startswith("may qualify for dibao from 2025-03-10: 1560.00 a month")
     path = f"{API}/households/{hid}/notices/{line['notice_id']}"
     shown = client.get(path, headers=auth("auditor"))
     assert shown.status_code == 200, shown.text
     n = shown.json()
-    assert n["eligible"] is True and n["monthly_amount"] == "1560.00" and n["status"] == "open"
+    assert n["eligible"] is True
+    assert n["monthly_amount"] == "1560.00"
+    assert n["status"] == "open"
     below = next(r for r in n["reasons"] if r["code"] == "INCOME_BELOW_STANDARD")
     assert "第九条" in below["legal_basis"]
     assert n["figures"]["standard"] == "780.00"
@@ -66,12 +72,18 @@ def test_the_death_of_the_earner_shows_on_the_worklist_and_is_dismissed_with_who
     r = client.post(f"{path}/dismissal", json=body, headers=auth("caseworker", user="cw-7"))
     assert r.status_code == 200, r.text
     closed = r.json()
-    assert (closed["status"], closed["closed_by"], closed["closing_reason"]) == ("dismissed", "cw-7", "家属表示暂不申请")
+    assert (closed["status"], closed["closed_by"], closed["closing_reason"]) == (
+        "dismissed",
+        "cw-7",
+        "家属表示暂不申请",
+    )
     assert notices(client, auth) == []
     again = client.post(f"{path}/dismissal", json=body, headers=auth("caseworker"))
     assert_problem(again, 422, "rule-violation", rule="notice-open")
     history = client.get(f"{API}/households/{hid}/history", headers=auth("auditor")).text
-    assert "QualificationNoticeDismissed" in history and "家属表示暂不申请" in history and "cw-7" in history
+    assert "QualificationNoticeDismissed" in history
+    assert "家属表示暂不申请" in history
+    assert "cw-7" in history
 
     figures = client.get(f"{API}/register/statistics?from=2025-01&to=2025-05", headers=auth("caseworker"))
     assert figures.status_code == 200, figures.text
@@ -87,8 +99,10 @@ def test_the_register_on_a_date_and_a_caseworkers_decisions(client: TestClient, 
     body = r.json()
     assert (body["households"], body["persons"]) == (1, 3)
     [entry] = body["entries"]
-    assert entry["household_id"] == hid and entry["grounds"] == ["margin"]
-    assert entry["reasons"][0]["code"] == "REGISTER_MARGIN" and entry["reasons"][0]["legal_basis"]
+    assert entry["household_id"] == hid
+    assert entry["grounds"] == ["margin"]
+    assert entry["reasons"][0]["code"] == "REGISTER_MARGIN"
+    assert entry["reasons"][0]["legal_basis"]
     assert client.get(f"{API}/register?on=2025-02-01", headers=auth("analyst")).status_code == 403
     outside = client.get(f"{API}/register?on=2025-02-01&division=4301", headers=auth("caseworker"))
     assert outside.status_code == 403, outside.text

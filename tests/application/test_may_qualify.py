@@ -60,19 +60,22 @@ def test_a_household_whose_earner_dies_may_qualify_for_dibao(casework: Casework)
     n = h.notices[notice_id]
     assert n.program is Program.DIBAO
     assert n.eligible_from == DEATH
-    assert set(n.beneficiaries) == set(h.members) and len(n.beneficiaries) == 2
+    assert set(n.beneficiaries) == set(h.members)
+    assert len(n.beneficiaries) == 2
     assert n.monthly_amount == 2 * (URBAN_STANDARD_2025 - Decimal("0.00")) == Decimal("1560.00")
     assert n.enrolled_amount is None
     assert n.trigger.startswith("MemberRemoved v")
     assert n.status == "open"
     codes = {r.code: r.legal_basis for r in n.assessment.reasons}
-    assert "INCOME_BELOW_STANDARD" in codes and "第九条" in codes["INCOME_BELOW_STANDARD"]
+    assert "INCOME_BELOW_STANDARD" in codes
+    assert "第九条" in codes["INCOME_BELOW_STANDARD"]
     assert n.assessment.figures["per_capita_income"] == "0.00"
     assert n.assessment.figures["standard"] == "780.00"
     assert {p.name for p in n.assessment.parameters} >= {"dibao.standard.urban"}
     assert h.enrolments == {}  # nothing enrolled automatically
     [event] = raised_events(casework, hid)
-    assert event.actor.role is Role.SYSTEM and event.effective_on == DEATH
+    assert event.actor.role is Role.SYSTEM
+    assert event.effective_on == DEATH
 
 
 def test_the_fact_is_followed_exactly_once(casework: Casework) -> None:
@@ -121,7 +124,9 @@ def test_dismissing_records_who_and_why(casework: Casework) -> None:
         "配偶另有赡养来源，暂不申请",
         date(2025, 3, 12),
     )
-    [event] = [e for e in casework.repository.event_store.get(hid) if isinstance(e, Household.QualificationNoticeDismissed)]
+    [event] = [
+        e for e in casework.repository.event_store.get(hid) if isinstance(e, Household.QualificationNoticeDismissed)
+    ]
     assert (event.actor, event.reason, event.notice_id) == (CASEWORKER, "配偶另有赡养来源，暂不申请", notice_id)
     version = casework.get_household(hid).version
     with pytest.raises(RuleViolation) as again:
