@@ -9,7 +9,7 @@ from api.deps import Services
 from application.audit import Auditor
 from application.casework import Casework, utc_now
 from application.followers import Recalculation
-from application.notices import MayQualify
+from application.notices import Followers, MayQualify
 from application.payroll import Payroll
 from application.register_reads import Register
 from application.views.projection import Views
@@ -110,12 +110,16 @@ def build_projector(settings: Settings, *, page_size: int = 500) -> tuple[Casewo
     return casework, Views(casework, page_size=page_size), open_lease(env, "views")
 
 
-def build_follower(settings: Settings) -> tuple[Casework, Recalculation, Lease]:
+def build_follower(settings: Settings) -> tuple[Casework, Followers, Lease]:
     """A follower worker's parts (``jiuzhu follow``): the application, its followers, and their lease."""
     env = settings.persistence_env()
     cap_reconnect_backoff()
     casework = open_casework(settings.model_copy(update={"seed_policy": False}), env)
-    return casework, Recalculation(casework, open_tracking(casework.recorder, env)), open_lease(env, "followers")
+    followers = Followers(
+        Recalculation(casework, open_tracking(casework.recorder, env)),
+        MayQualify(casework, open_tracking(casework.recorder, env)),
+    )
+    return casework, followers, open_lease(env, "followers")
 
 
 def migrate(settings: Settings) -> int:

@@ -15,7 +15,7 @@ handles the fact again on restart and finds the notices it raised (they name the
 trigger), so raises nothing twice; a racing follower loses on the household's version, reloads and
 finds them too. It starts at the log's end on a store that never ran it: facts recorded before it
 existed are not re-examined. ``GET /api/v1/worklist`` calls ``follow`` before answering; ``jiuzhu
-follow`` does not run it yet.
+follow`` runs it after the recalculation (``Followers``), under the same lease.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from eventsourcing.persistence import IntegrityError, Notification, Tracking, Tr
 from eventsourcing.utils import get_topic
 
 from application.casework import Casework
+from application.followers import Progress, Recalculation
 from domain.facts import facts_on
 from domain.household import Household
 from domain.household_register import open_notices
@@ -196,6 +197,24 @@ class MayQualify:
             "dismissed": closed_in("dismissed"),
             "open": sum(1 for n in notices if n.eligible_from <= end and (n.closed_on is None or n.closed_on > end)),
         }
+
+
+class Followers:
+    """The followers ``jiuzhu follow`` runs in turn under one lease: the recalculation, then the notices."""
+
+    def __init__(self, recalculation: Recalculation, notices: MayQualify) -> None:
+        self.recalculation, self.notices = recalculation, notices
+
+    def start_at_end(self) -> None:
+        self.recalculation.start_at_end()
+        self.notices.start_at_end()
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        return self.recalculation.catch_up(progress) + self.notices.catch_up()
+
+    def position(self) -> int:
+        """The further of the two positions (the worker only logs it)."""
+        return max(self.recalculation.position(), self.notices.position())
 
 
 def _close(h: Household, event: Household.ApplicationFiled) -> None:

@@ -13,7 +13,8 @@ import pytest
 
 from application import commands
 from application.casework import Casework
-from application.notices import NAME, MayQualify
+from application.followers import Recalculation
+from application.notices import NAME, Followers, MayQualify
 from domain.enrolment import FINAL
 from domain.errors import InvalidValue, RuleViolation
 from domain.household import Household
@@ -163,3 +164,19 @@ def test_every_program_whose_terms_the_facts_tell_is_run() -> None:
     assert Program.TEKUN not in programs
     assert {Program.DIBAO, Program.ORPHAN, Program.UNSUPPORTED_CHILD} <= set(programs)
     assert set(programs) <= set(ENROLLING)
+
+
+def test_the_follow_worker_runs_the_notices_after_the_recalculation(casework: Casework) -> None:
+    """``jiuzhu follow``'s followers (the recalculation, then the notices) raise the death's notice once."""
+    env = dict(casework.env)
+    both = Followers(
+        Recalculation(casework, open_tracking(casework.recorder, env)),
+        MayQualify(casework, open_tracking(casework.recorder, env)),
+    )
+    both.start_at_end()
+    hid = household(casework, size=3, wages="3000.00")
+    removed(casework, hid, first_with(casework, hid, Relation.HEAD).person_id, DEATH)
+    assert both.catch_up() == 1
+    assert both.catch_up() == 0
+    assert [e.program for e in raised_events(casework, hid)] == [Program.DIBAO]
+    assert both.position() == both.notices.position() > 0
