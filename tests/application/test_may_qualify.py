@@ -14,18 +14,23 @@ import pytest
 from application import commands
 from application.casework import Casework
 from application.followers import Recalculation
-from application.notices import NAME, Followers, MayQualify
+from application.commands import MigratedHousehold
+from application.notices import NAME, Followers, MayQualify, describe
+from domain.circumstances import Circumstances
+from domain.household_migration import RollSource
 from domain.enrolment import FINAL
 from domain.errors import InvalidValue, RuleViolation
 from domain.household import Household
 from domain.members import Relation
 from domain.rules.may_qualify import assessable_programs
 from domain.rules.programs import ENROLLING
-from domain.values import Program, Role
+from domain.values import Actor, AreaType, Program, Role
 from infrastructure.tracking import open_tracking
-from tests.application.scenarios import household
-from tests.application.steps import apply_for, first_with, removed
-from tests.support import CASEWORKER, by
+from tests.application.scenarios import enrol, household, person
+from tests.application.steps import apply_for, earning, first_with, record, removed
+from tests.support import CASEWORKER, COMMUNITY, by
+
+ADMIN = Actor("ad-1", Role.ADMIN, "430112")
 
 DEATH = date(2025, 3, 10)
 #: The district's urban dibao standard in force on the day of the death (parameters.yaml: 780.00 from 2024-07-01).
@@ -180,3 +185,43 @@ def test_the_follow_worker_runs_the_notices_after_the_recalculation(casework: Ca
     assert both.catch_up() == 0
     assert [e.program for e in raised_events(casework, hid)] == [Program.DIBAO]
     assert both.position() == both.notices.position() > 0
+
+
+def test_a_household_already_paid_what_the_rules_give_gets_no_notice(casework: Casework) -> None:
+    """On dibao at the amount the rules give (re-priced with each fact), a new declaration raises nothing."""
+    f = follower(casework)
+    f.start_at_end()
+    hid = household(casework, size=3, wages="600.00")
+    enrol(casework, hid, applied_on=date(2025, 1, 15), approved_on=date(2025, 1, 27))
+    head = first_with(casework, hid, Relation.HEAD)
+    record(casework, hid, earning(head, "300.00"), on=date(2025, 3, 1))
+    assert f.follow() == []
+
+
+def test_a_household_enrolled_at_a_lower_amount_may_qualify_for_more(casework: Casework) -> None:
+    """A household brought over from a roll at 500.00 (due at that amount until a review re-runs the rules)
+    whose means are then declared as nothing: the rules give 2 × 780.00 = 1560.00, more than it is paid, so
+    a notice says so, naming the amount it is enrolled at."""
+    f = follower(casework)
+    f.start_at_end()
+    members = (
+        person(Relation.HEAD, date(1970, 2, 3), "赵秀英"),
+        person(Relation.CHILD, date(2012, 5, 6), "赵小明"),
+    )
+    migrated = MigratedHousehold(
+        source=RollSource(file_hash="0" * 64, sheet="低保", row=2),
+        area_type=AreaType.URBAN,
+        division_code=COMMUNITY,
+        address="望城区某街道2号",
+        members=members,
+        monthly_amount=Decimal("500.00"),
+        approved_on=date(2024, 6, 1),
+    )
+    [hid] = casework.handle(
+        commands.ImportRollBatch(program=Program.DIBAO, households=(migrated,), meta=by(ADMIN, date(2025, 1, 1)))
+    )
+    record(casework, hid, Circumstances(), on=date(2025, 2, 1))
+    [notice_id] = f.follow()
+    n = casework.get_household(hid).notices[notice_id]
+    assert (n.program, n.enrolled_amount, n.monthly_amount) == (Program.DIBAO, Decimal("500.00"), Decimal("1560.00"))
+    assert "enrolled at 500.00" in describe(n)
