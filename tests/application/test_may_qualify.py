@@ -13,14 +13,14 @@ import pytest
 
 from application import commands
 from application.casework import Casework
-from application.followers import Recalculation
 from application.commands import MigratedHousehold
+from application.followers import Recalculation
 from application.notices import NAME, Followers, MayQualify, describe
 from domain.circumstances import Circumstances
-from domain.household_migration import RollSource
 from domain.enrolment import FINAL
 from domain.errors import InvalidValue, RuleViolation
 from domain.household import Household
+from domain.household_migration import RollSource
 from domain.members import Relation
 from domain.rules.may_qualify import assessable_programs
 from domain.rules.programs import ENROLLING
