@@ -66,6 +66,7 @@ class NoticeItem:
     program: str
     detail: str
     notice_id: UUID
+    status: str = "open"
 
 
 def trigger_of(event: Household.Event) -> str:

@@ -219,7 +219,7 @@ def read_worklist(
     items = [WorkItemOut(**vars(i)) for i in services.reports.worklist(actor, within_days)]
     services.notices.follow()
     for n in services.notices.items(services.reports.division(actor, None)):
-        items.append(WorkItemOut(**vars(n), enrolment_id=None, status="open"))
+        items.append(WorkItemOut(**vars(n), enrolment_id=None))
     if services.national_findings is not None:
         for f, division in open_findings(services.casework, services.national_findings, actor):
             items.append(
