@@ -52,7 +52,14 @@ FACTS: tuple[type[Household.Event], ...] = (
 )
 FACT_TOPICS = tuple(get_topic(c) for c in FACTS)
 APPLIED_TOPIC = get_topic(Household.ApplicationFiled)
-RAISED_TOPIC = get_topic(Household.QualificationNoticeRaised)
+NOTICE_TOPICS = [
+    get_topic(c)
+    for c in (
+        Household.QualificationNoticeRaised,
+        Household.QualificationNoticeDismissed,
+        Household.QualificationNoticeActedOn,
+    )
+]
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,9 @@ class MayQualify:
         self.tracking = tracking
         self.page_size = page_size
         self._lock = threading.Lock()
+        self._reads = threading.Lock()
+        self._read_to = 0  # the notice events read into ``_known`` so far
+        self._known: dict[UUID, tuple[str, tuple[Notice, ...]]] = {}  # household → (division, its notices)
 
     def position(self) -> int:
         return self.tracking.max_tracking_id(self.name) or 0
@@ -157,37 +167,35 @@ class MayQualify:
 
     # ----------------------------------------------------------------- reads
 
-    def households_with_notices(self) -> list[UUID]:
-        """The households a notice was ever raised for, in the order first raised."""
-        found: dict[UUID, None] = {}
-        start = 0
-        while page := self.casework.recorder.select_notifications(
-            start, 500, topics=[RAISED_TOPIC], inclusive_of_start=False
-        ):
-            found.update((UUID(str(n.originator_id)), None) for n in page)
-            start = page[-1].id
-        return list(found)
+    def notices(self, prefix: str) -> list[tuple[UUID, str, Notice]]:
+        """Every notice of the households in a division, open or closed: (household, its division, notice).
 
-    def notices(self, prefix: str) -> list[tuple[Household, Notice]]:
-        """Every notice of the households in a division, open or closed."""
-        out: list[tuple[Household, Notice]] = []
-        for hid in self.households_with_notices():
-            h = self.casework.get_household(hid)
-            if h.division_code.startswith(prefix):
-                out.extend((h, n) for n in h.notices.values())
-        return out
+        Read from the households a notice event names, kept in memory and brought up to date from the log
+        on each read (only the households with a notice event since the last read are loaded again)."""
+        with self._reads:
+            changed: set[UUID] = set()
+            while page := self.casework.recorder.select_notifications(
+                self._read_to, 500, topics=NOTICE_TOPICS, inclusive_of_start=False
+            ):
+                changed.update(UUID(str(n.originator_id)) for n in page)
+                self._read_to = page[-1].id
+            for hid in changed:
+                h = self.casework.get_household(hid)
+                self._known[hid] = (h.division_code, tuple(h.notices.values()))
+            known = list(self._known.items())
+        return [(hid, division, n) for hid, (division, ns) in known if division.startswith(prefix) for n in ns]
 
     def items(self, prefix: str) -> list[NoticeItem]:
         """The open notices in a division as worklist lines."""
         return [
-            NoticeItem("may_qualify", n.eligible_from, h.id, h.division_code, str(n.program), describe(n), n.notice_id)
-            for h, n in self.notices(prefix)
+            NoticeItem("may_qualify", n.eligible_from, hid, division, str(n.program), describe(n), n.notice_id)
+            for hid, division, n in self.notices(prefix)
             if n.status == "open"
         ]
 
     def counts(self, prefix: str, start: date, end: date) -> dict[str, int]:
         """Notices raised, acted on and dismissed in the period (by the date each took effect), open at its end."""
-        notices = [n for _, n in self.notices(prefix)]
+        notices = [n for _, _, n in self.notices(prefix)]
 
         def closed_in(status: str) -> int:
             return sum(1 for n in notices if n.status == status and n.closed_on and start <= n.closed_on <= end)
