@@ -20,6 +20,7 @@ follow`` runs it after the recalculation (``Followers``), under the same lease.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ from eventsourcing.persistence import IntegrityError, Notification, Tracking, Tr
 from eventsourcing.utils import get_topic
 
 from application.casework import Casework
+from application.errors import ConcurrentUpdate
 from application.followers import Progress, Recalculation
+from domain.errors import DomainError
 from domain.facts import facts_on
 from domain.household import Household
 from domain.household_register import open_notices
@@ -40,6 +43,7 @@ from domain.rules.may_qualify import candidates
 from domain.values import Actor, Context, Role
 
 NAME = "jiuzhu_may_qualify"
+log = logging.getLogger("jiuzhu.notices")
 SYSTEM = Actor("system:may-qualify", Role.SYSTEM, "")
 #: The facts after which the programs are run again (helpers adding a fact event add it here).
 FACTS: tuple[type[Household.Event], ...] = (
@@ -139,11 +143,16 @@ class MayQualify:
     def _handle(self, n: Notification) -> list[UUID]:
         event = self.casework.mapper.to_domain_event(n)
         assert isinstance(event, Household.Event)
-        if isinstance(event, Household.ApplicationFiled):
-            self.casework._update(event.originator_id, None, SYSTEM, lambda h, _: _close(h, event))
-            raised: list[UUID] = []
-        else:
-            raised, _ = self.casework._update(event.originator_id, None, SYSTEM, lambda h, _: self._raise(h, event))
+        raised: list[UUID] = []
+        try:
+            if isinstance(event, Household.ApplicationFiled):
+                self.casework._update(event.originator_id, None, SYSTEM, lambda h, _: _close(h, event))
+            else:
+                raised, _ = self.casework._update(event.originator_id, None, SYSTEM, lambda h, _: self._raise(h, event))
+        except ConcurrentUpdate:
+            raise  # the household kept changing: handled again on the next round
+        except DomainError as e:  # e.g. a household failing verification: logged, not retried for ever
+            log.error("may-qualify skipped %s: %s", n.id, e.message, extra={"event": "may-qualify-skipped"})
         try:
             self.tracking.insert_tracking(Tracking(self.name, n.id))
         except IntegrityError:  # a racing follower tracked it: the notices were raised once all the same

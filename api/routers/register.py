@@ -16,7 +16,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from api.deps import ActorDep, ServicesDep, WriteDep
+from api.deps import ActorDep, PurposeDep, RequestIdDep, ServicesDep, WriteDep, log_read
 from api.schemas import IsoDate, RequestBody, Text
 from application.commands import DismissNotice, EnterRegister, LeaveRegister
 from application.months import last_day, month_text, parse_month
@@ -189,9 +189,12 @@ def leave_register(
 
 
 @router.get("/households/{household_id}/notices/{notice_id}", operation_id="get_notice", response_model=NoticeOut)
-def get_notice(household_id: UUID, notice_id: UUID, actor: ActorDep, services: ServicesDep) -> NoticeOut:
-    """A "may qualify" notice with the rule outcome that raised it, and how it was closed."""
+def get_notice(
+    household_id: UUID, notice_id: UUID, actor: ActorDep, services: ServicesDep, purpose: PurposeDep, rid: RequestIdDep
+) -> NoticeOut:
+    """A "may qualify" notice with the rule outcome that raised it, and how it was closed; the read is logged."""
     h = services.casework.read_household(household_id, actor)
+    log_read(services, actor, household_id, purpose, rid)  # the rule outcome speaks of the members
     return NoticeOut.of(household_id, notice(h, notice_id))
 
 

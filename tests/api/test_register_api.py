@@ -50,8 +50,10 @@ def test_the_death_of_the_earner_shows_on_the_worklist_and_is_dismissed_with_who
     assert line["enrolment_id"] is None
     assert line["detail"].startswith("may qualify for dibao from 2025-03-10: 1560.00 a month")
     path = f"{API}/households/{hid}/notices/{line['notice_id']}"
-    shown = client.get(path, headers=auth("auditor"))
+    shown = client.get(path, headers={**auth("auditor", user="au-1"), "X-Purpose": "notice-check"})
     assert shown.status_code == 200, shown.text
+    log = client.get(f"{API}/audit/access-log", headers=auth("auditor", user="au-1")).json()
+    assert ("au-1", hid, "notice-check") in [(e["user_id"], e["household_id"], e["purpose"]) for e in log]
     n = shown.json()
     assert n["eligible"] is True
     assert n["monthly_amount"] == "1560.00"
