@@ -43,7 +43,7 @@ class RegisterEntryOut(BaseModel):
 
 
 class RegisterOut(BaseModel):
-    on: date
+    effective_on: date
     division: str
     as_of: datetime | None
     households: int
@@ -118,13 +118,15 @@ class NoticeDismissalIn(RequestBody):
 def read_register(
     actor: ActorDep,
     services: ServicesDep,
-    on: Annotated[date, Query(description="the households in the register on this date")],
+    effective_on: Annotated[date, Query(description="the households in the register on this date")],
     division: Division = None,
     as_of: Annotated[datetime | None, Query(description="as known at this instant (recorded by then)")] = None,
 ) -> RegisterOut:
-    """The households of a division in the register on a date, each with its grounds and reasons."""
+    """The households of a division in the register on a date (``effective_on``), each with its grounds and
+    reasons, as known now or at ``as_of``."""
+    on = effective_on
     prefix = services.reports.division(actor, division)
-    services.casework.check_date(on, "on")
+    services.casework.check_date(on, "effective_on")
     if as_of is not None:
         as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
         if as_of > services.casework.clock():
@@ -140,7 +142,9 @@ def read_register(
         for e in services.register.entries(prefix, on, as_of)
     ]
     persons = sum(e.persons for e in entries)
-    return RegisterOut(on=on, division=prefix, as_of=as_of, households=len(entries), persons=persons, entries=entries)
+    return RegisterOut(
+        effective_on=on, division=prefix, as_of=as_of, households=len(entries), persons=persons, entries=entries
+    )
 
 
 @router.get("/register/statistics", operation_id="register_statistics")

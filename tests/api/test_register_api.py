@@ -96,7 +96,7 @@ def test_the_register_on_a_date_and_a_caseworkers_decisions(client: TestClient, 
     """The margin household is in the register on its ground; a decision needs a reason; outside the
     jurisdiction a division is refused; an analyst may not read the register."""
     hid = death(client, auth)
-    r = client.get(f"{API}/register?on=2025-02-01", headers=auth("approver"))
+    r = client.get(f"{API}/register?effective_on=2025-02-01", headers=auth("approver"))
     assert r.status_code == 200, r.text
     body = r.json()
     assert (body["households"], body["persons"]) == (1, 3)
@@ -105,8 +105,12 @@ def test_the_register_on_a_date_and_a_caseworkers_decisions(client: TestClient, 
     assert entry["grounds"] == ["margin"]
     assert entry["reasons"][0]["code"] == "REGISTER_MARGIN"
     assert entry["reasons"][0]["legal_basis"]
-    assert client.get(f"{API}/register?on=2025-02-01", headers=auth("analyst")).status_code == 403
-    outside = client.get(f"{API}/register?on=2025-02-01&division=4301", headers=auth("caseworker"))
+    assert client.get(f"{API}/register?effective_on=2025-02-01", headers=auth("analyst")).status_code == 403
+    future = client.get(f"{API}/register?effective_on=2025-02-01&as_of=2030-01-01T00:00:00Z", headers=auth("approver"))
+    assert_problem(future, 422, "invalid-value", field="as_of", rule="as-of-not-future")
+    then = client.get(f"{API}/register?effective_on=2025-02-01&as_of=2025-06-01T09:00:00Z", headers=auth("approver"))
+    assert then.json()["households"] == 1  # as known at the fixed clock's instant: everything recorded
+    outside = client.get(f"{API}/register?effective_on=2025-02-01&division=4301", headers=auth("caseworker"))
     assert outside.status_code == 403, outside.text
 
     no_reason = client.post(
@@ -116,12 +120,12 @@ def test_the_register_on_a_date_and_a_caseworkers_decisions(client: TestClient, 
     leave = {"effective_on": "2025-04-01", "reason": "核查：亲属长期资助"}
     r = client.post(f"{API}/households/{hid}/register/exit", json=leave, headers=auth("caseworker"))
     assert r.status_code == 200, r.text
-    assert client.get(f"{API}/register?on=2025-04-01", headers=auth("caseworker")).json()["households"] == 0
-    assert client.get(f"{API}/register?on=2025-03-31", headers=auth("caseworker")).json()["households"] == 1
+    assert client.get(f"{API}/register?effective_on=2025-04-01", headers=auth("caseworker")).json()["households"] == 0
+    assert client.get(f"{API}/register?effective_on=2025-03-31", headers=auth("caseworker")).json()["households"] == 1
     enter = {"effective_on": "2025-05-01", "reason": "复核：资助已停止"}
     r = client.post(f"{API}/households/{hid}/register/entry", json=enter, headers=auth("caseworker"))
     assert r.status_code == 200, r.text
-    [entry] = client.get(f"{API}/register?on=2025-05-01", headers=auth("caseworker")).json()["entries"]
+    [entry] = client.get(f"{API}/register?effective_on=2025-05-01", headers=auth("caseworker")).json()["entries"]
     assert entry["grounds"] == ["margin", "decision"]
     figures = client.get(f"{API}/register/statistics?from=2025-04&to=2025-05", headers=auth("auditor")).json()
     assert figures["register"] | {"by_ground": None} == {
