@@ -7,8 +7,8 @@ households in difficulty"):
 - ``margin``: with its means declared, the household's per-capita counted income (the dibao count:
   who counts, which income is excluded, the costs deducted) lies strictly below
   ``dibao.margin_multiplier`` × the dibao standard (低保边缘家庭);
-- ``expenses``: its necessary expenses (the declared medical and disability costs) exceed
-  ``register.expense_share`` × its gross monthly income (刚性支出困难家庭);
+- ``expenses``: its members' necessary expenses (the declared medical and disability costs) exceed
+  ``register.expense_share`` × their gross monthly income (刚性支出困难家庭);
 - ``decision``: a caseworker entered it by a decision in force on the date.
 
 A caseworker's decision taking it out holds against ``margin``, ``expenses`` and an earlier entry
@@ -34,8 +34,6 @@ from domain.values import ZERO, Program
 
 DIBAO, TEKUN, MARGIN, EXPENSES, DECISION = "dibao", "tekun", "margin", "expenses", "decision"
 GROUNDS = (DIBAO, TEKUN, MARGIN, EXPENSES, DECISION)
-#: The grounds a caseworker's decision to take the household out holds against.
-JUDGED = frozenset({MARGIN, EXPENSES, DECISION})
 
 _GUIDANCE = "《关于加强低收入人口动态监测做好分层分类社会救助工作的意见》(2023年10月)"
 CATALOGUE = ReasonCatalogue(
@@ -102,8 +100,8 @@ def _means(h: HouseholdFacts, on: date, params: ParameterSnapshot) -> list[Reaso
     if "register.expense_share" not in params.values:  # a store seeded before the register: no such ground yet
         return found
     share = params.decimal("register.expense_share")
-    gross = sum((i.monthly_amount for i in means.incomes), ZERO)
-    costs = sum((c.monthly_amount for c in means.costs), ZERO)
+    gross = sum((i.monthly_amount for i in means.incomes if i.person_id in h.members), ZERO)
+    costs = sum((c.monthly_amount for c in means.costs if c.person_id in h.members), ZERO)
     if costs > 0 and costs > share * gross:
         found.append(
             CATALOGUE.reason(
