@@ -166,6 +166,9 @@ def register_statistics(
         "division": prefix,
         "from": month_text(first),
         "to": month_text(last),
+        "period_start": first.isoformat(),
+        "period_end": last.isoformat(),
+        "as_known_at": services.casework.clock().isoformat(),
         "register": {"on": last.isoformat(), **services.register.statistics(prefix, first, last)},
         "notices": services.notices.counts(prefix, first, last),
     }

@@ -128,6 +128,8 @@ def test_the_register_on_a_date_and_a_caseworkers_decisions(client: TestClient, 
     [entry] = client.get(f"{API}/register?effective_on=2025-05-01", headers=auth("caseworker")).json()["entries"]
     assert entry["grounds"] == ["margin", "decision"]
     figures = client.get(f"{API}/register/statistics?from=2025-04&to=2025-05", headers=auth("auditor")).json()
+    period = (figures["division"], figures["period_start"], figures["period_end"])
+    assert period == ("430112", "2025-04-01", "2025-05-31")
     assert figures["register"] | {"by_ground": None} == {
         "on": "2025-05-31",
         "households": 1,
