@@ -29,6 +29,7 @@ from api.routers import (
     payroll,
     policy,
     programs,
+    register,
     reports,
 )
 
@@ -114,5 +115,6 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     ):
         app.include_router(module.router)
     install_dci(app)  # other agencies' systems: the DCI IBR lookups under /dci/ibr (docs/dci.md)
+    app.include_router(register.router)  # the register of households in difficulty and the notices
     install_desk(app)  # the web desk for people under /desk/ (HTML; outside the OpenAPI schema)
     return app

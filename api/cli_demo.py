@@ -35,6 +35,8 @@ def generate(settings: Settings, *, households: int, seed: int, console: Console
             report = district.run(
                 lambda what, done, total: progress.update(task, description=what, completed=done, total=total)
             )
+            progress.update(task, description="may-qualify notices")
+            notices = len(services.notices.follow())  # the year's facts run through every program's rules
     finally:
         services.views.close()
         services.casework.close()
@@ -45,7 +47,7 @@ def generate(settings: Settings, *, households: int, seed: int, console: Console
         f"({report.refused} refused by the rules), {report.approved} approved, {report.rejected} rejected, "
         f"{sum(report.reviews.values())} reviews, {report.adjusted} amounts re-computed for the July raise, "
         f"{report.suspended} suspensions, {report.terminated} terminations, {report.grants} temporary grants; "
-        f"12 payrolls: {payments} payments, {paid} yuan — in {report.seconds:.1f} s",
+        f"12 payrolls: {payments} payments, {paid} yuan; {notices} may-qualify notices — in {report.seconds:.1f} s",
         highlight=False,
     )
     return report

@@ -76,8 +76,9 @@ def project(
 def follow(
     interval: float = typer.Option(1.0, min=0.01, help="seconds between polls of the event log"),
 ) -> None:
-    """Run a follower worker: re-price enrolments after each new parameter value, exactly once, while
-    holding the followers' lease; stand by otherwise (docs/architecture.md, "Followers").
+    """Run a follower worker: re-price enrolments after each new parameter value, and raise "may qualify"
+    notices after each fact, exactly once, while holding the followers' lease; stand by otherwise
+    (docs/architecture.md, "Followers").
 
     The API re-prices inline too; this worker finishes a value whose request died before re-pricing and
     serves values recorded elsewhere. Start as many as you like; one follows at a time."""
@@ -87,9 +88,9 @@ def follow(
 
     settings = Settings()
     configure(settings.log_format)
-    casework, recalculation, lease = build_follower(settings)
-    recalculation.start_at_end()
-    run_until_signalled(follower_worker(recalculation, lease, interval=interval).run, casework)
+    casework, followers, lease = build_follower(settings)
+    followers.start_at_end()
+    run_until_signalled(follower_worker(followers, lease, interval=interval).run, casework)
 
 
 def export(path: Path = typer.Argument(..., help="the backup file to write, e.g. jiuzhu-2025-06-01.jsonl.gz")) -> None:

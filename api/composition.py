@@ -9,7 +9,9 @@ from api.deps import Services
 from application.audit import Auditor
 from application.casework import Casework, utc_now
 from application.followers import Recalculation
+from application.notices import Followers, MayQualify
 from application.payroll import Payroll
+from application.register_reads import Register
 from application.views.projection import Views
 from application.views.reports import Reports
 from domain.values import Actor, Role
@@ -55,17 +57,22 @@ def _build(settings: Settings, env: dict[str, str], clock: Callable[[], datetime
     follow = settings.projection_wait_seconds if settings.projections == "workers" else None
     views = Views(casework, follow=follow)
     recalculation = Recalculation(casework, open_tracking(casework.recorder, env))
+    notices = MayQualify(casework, open_tracking(casework.recorder, env))
     if start_followers:  # a store that never ran it: the values set so far were re-priced already
         recalculation.start_at_end()
+        notices.start_at_end()  # the facts recorded before it existed are not re-examined
+    auditor = Auditor(casework)
     return Services(
         settings=settings,
         casework=casework,
-        auditor=Auditor(casework),
+        auditor=auditor,
         tokens=token_issuer(settings),
         views=views,
         payroll=Payroll(casework, views),
         reports=Reports(views, clock, min_cell=settings.analyst_min_cell),
         recalculation=recalculation,
+        register=Register(casework, auditor, views, clock),
+        notices=notices,
         idempotency=open_idempotency_store(
             casework.recorder,
             cipher=casework.mapper.cipher,
@@ -105,12 +112,16 @@ def build_projector(settings: Settings, *, page_size: int = 500) -> tuple[Casewo
     return casework, Views(casework, page_size=page_size), open_lease(env, "views")
 
 
-def build_follower(settings: Settings) -> tuple[Casework, Recalculation, Lease]:
+def build_follower(settings: Settings) -> tuple[Casework, Followers, Lease]:
     """A follower worker's parts (``jiuzhu follow``): the application, its followers, and their lease."""
     env = settings.persistence_env()
     cap_reconnect_backoff()
     casework = open_casework(settings.model_copy(update={"seed_policy": False}), env)
-    return casework, Recalculation(casework, open_tracking(casework.recorder, env)), open_lease(env, "followers")
+    followers = Followers(
+        Recalculation(casework, open_tracking(casework.recorder, env)),
+        MayQualify(casework, open_tracking(casework.recorder, env)),
+    )
+    return casework, followers, open_lease(env, "followers")
 
 
 def migrate(settings: Settings) -> int:

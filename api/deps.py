@@ -20,7 +20,9 @@ from application.audit import Auditor
 from application.casework import Casework
 from application.commands import Meta
 from application.followers import Recalculation
+from application.notices import MayQualify
 from application.payroll import Payroll
+from application.register_reads import Register
 from application.views.projection import Views
 from application.views.reports import Reports
 from application.views.rows import AccessRecord
@@ -45,6 +47,8 @@ class Services:
     payroll: Payroll
     reports: Reports
     recalculation: Recalculation  # the follower that re-prices after a new parameter value
+    register: Register  # the register of households in difficulty (低收入人口)
+    notices: MayQualify  # the follower raising and closing "may qualify" notices
     idempotency: IdempotencyStore | None = None  # Idempotency-Key storage beside the events (api.idempotency)
     national_findings: ProvinceNationalStore | None = None  # cross-province findings (PostgreSQL stores only)
     agencies: AgencyRegistry | None = None  # the DCI lookups' registered clients (infrastructure/agencies.py)

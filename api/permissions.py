@@ -62,6 +62,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "import_roll": ADMIN,  # a bureau's roll uploaded (POST /api/v1/imports/roll)
     "dci_search": AGENCY,  # DCI IBR sync/search: by ID number, logged with the client's registered purpose
     "dci_enrolled": AGENCY,  # DCI IBR sync/enrolled
+    "read_register": READ_PERSONAL,
+    "register_statistics": READ_PERSONAL,
+    "enter_register": CASEWORK,
+    "leave_register": CASEWORK,
+    "get_notice": READ_PERSONAL,
+    "dismiss_notice": CASEWORK,
 }
 
 #: Operations anyone may call without a token: liveness, readiness and the metrics (no personal data in any:

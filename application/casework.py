@@ -17,7 +17,7 @@ from typing import Any, Generic, NamedTuple, overload
 from uuid import UUID
 
 from application import commands as c
-from application import corrections, deadlines, enrolments, households, policy_service, roll_migration
+from application import corrections, deadlines, enrolments, households, policy_service, register, roll_migration
 from application.base import DEV_INDEX_KEY, CaseworkBase, T, check_jurisdiction, utc_now
 from application.jobs import Jobs
 from domain.household import Household
@@ -52,6 +52,9 @@ HANDLERS: dict[type[c.Command[Any]], Callable[..., Any]] = {
     c.SetParameter: policy_service.set_parameter,
     c.ConfirmParameter: policy_service.confirm_parameter,
     c.ImportRollBatch: roll_migration.import_roll_batch,
+    c.EnterRegister: register.enter_register,
+    c.LeaveRegister: register.leave_register,
+    c.DismissNotice: register.dismiss_notice,
 }
 
 

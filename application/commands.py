@@ -251,3 +251,22 @@ class RecordPayeeAccount(HouseholdCommand[None]):
     payee_id: UUID
     bank: str
     account_number: str = field(repr=False)
+
+
+# ------------------------------------------------- the register of households in difficulty
+
+
+class EnterRegister(HouseholdCommand[None]):
+    """Enter the household in the register of households in difficulty from ``meta.effective_on``; the
+    reason (``meta.reason``) is required."""
+
+
+class LeaveRegister(HouseholdCommand[None]):
+    """Take the household out of the register from ``meta.effective_on``, with a reason (refused while
+    dibao or tekun pays)."""
+
+
+class DismissNotice(HouseholdCommand[None]):
+    """Dismiss an open "may qualify" notice, saying why (``meta.reason``)."""
+
+    notice_id: UUID

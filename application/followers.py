@@ -26,7 +26,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Protocol, cast
 
 from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
 from eventsourcing.utils import get_topic
@@ -116,7 +116,14 @@ class Recalculation:
         return Recalculated(n.id, event.value, event.request_id, report)
 
 
-def follower_worker(follower: Recalculation, lease: Lease, *, interval: float = 1.0) -> ProjectionWorker:
+class Follower(Protocol):
+    """What the workers' loop asks of a follower (the recalculation, or ``application.notices.Followers``)."""
+
+    def catch_up(self, progress: Progress | None = None) -> int: ...
+    def position(self) -> int: ...
+
+
+def follower_worker(follower: Follower, lease: Lease, *, interval: float = 1.0) -> ProjectionWorker:
     """The loop ``jiuzhu follow`` runs: the projection workers' (lease, stand-by, take-over, back-off), which
     asks of what it keeps only ``catch_up(progress)`` and ``position()``; a follower has both, as the views do."""
     return ProjectionWorker(cast(Views, follower), lease, interval=interval)

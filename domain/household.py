@@ -31,6 +31,8 @@ from domain import household_facts as fact_commands
 from domain import household_migration as migration
 from domain import household_payment_events as payment_events
 from domain import household_payments as payment_commands
+from domain import household_register as register_commands
+from domain import household_register_events as register_events
 from domain.circumstances import Circumstances
 from domain.enrolment import Enrolment
 from domain.errors import InvalidValue, RuleViolation
@@ -77,6 +79,12 @@ class Household(Aggregate):
     PaymentsSettled: TypeAlias = payment_events.PaymentsSettled
     EntitlementChanged: TypeAlias = payment_events.EntitlementChanged
 
+    RegisterEntered: TypeAlias = register_events.RegisterEntered
+    RegisterLeft: TypeAlias = register_events.RegisterLeft
+    QualificationNoticeRaised: TypeAlias = register_events.QualificationNoticeRaised
+    QualificationNoticeDismissed: TypeAlias = register_events.QualificationNoticeDismissed
+    QualificationNoticeActedOn: TypeAlias = register_events.QualificationNoticeActedOn
+
     # ------------------------------------------------------------------ state
 
     def __init__(self) -> None:
@@ -93,6 +101,8 @@ class Household(Aggregate):
         self.grants: dict[UUID, Grant] = {}
         self.accounts: list[tuple[date, int, PayeeAccount]] = []  # in effective order (ties: recorded)
         self.fact_log: list[tuple[date, int, fact_events.Event]] = []  # facts in effective order (ties: recorded)
+        self.register_decisions: list[register_events.RegisterDecision] = []  # in effective order
+        self.notices: dict[UUID, register_events.Notice] = {}  # "may qualify" notices, open and closed
 
     def log_fact(self, event: fact_events.Event) -> None:
         insort(self.fact_log, (event.effective_on, len(self.fact_log), event), key=lambda x: (x[0], x[1]))
@@ -164,6 +174,12 @@ class Household(Aggregate):
     change_entitlement = payment_commands.change_entitlement
     correct_payments = payment_commands.correct_payments
     settle_payments = payment_commands.settle_payments
+
+    enter_register = register_commands.enter_register
+    leave_register = register_commands.leave_register
+    raise_notice = register_commands.raise_notice
+    dismiss_notice = register_commands.dismiss_notice
+    act_on_notice = register_commands.act_on_notice
 
     # ---------------------------------------------------------------- helpers
 

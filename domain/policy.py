@@ -36,6 +36,7 @@ CATALOGUE: dict[str, tuple[ParameterKind, str]] = {
     "dibao.asset.vehicle_value_limit": (ParameterKind.AMOUNT, "yuan"),
     "dibao.asset.max_dwellings": (ParameterKind.COUNT, "dwellings"),
     "dibao.margin_multiplier": (ParameterKind.RATIO, "times the standard"),
+    "register.expense_share": (ParameterKind.RATIO, "times the gross income"),
     "dibao.income.excluded_kinds": (ParameterKind.CODES, "income kinds"),
     "dibao.public_notice_days": (ParameterKind.COUNT, "days"),
     "dibao.benefit_start_months": (ParameterKind.COUNT, "months"),

@@ -30,6 +30,7 @@ WORK = {
     "decision_late": "审批超时",
     "notice_ended": "公示期满待审批",
     "awaiting_decision": "待审批",
+    "may_qualify": "可能符合条件",
 }
 
 
@@ -39,10 +40,12 @@ def _last_month(today: date) -> date:
 
 @router.get("/worklist")
 def worklist(request: Request, within_days: Annotated[int, Query(ge=0, le=366)] = 30) -> Response:
-    """Reviews due or overdue, decisions late, notices ended: the application's worklist."""
+    """Reviews due or overdue, decisions late, notices ended, households that may qualify: the worklist."""
     actor = signed_in(request, "read_worklist")
     services = get_services(request)
-    items = services.reports.worklist(actor, within_days)
+    items: list[Any] = list(services.reports.worklist(actor, within_days))
+    services.notices.follow()  # "may qualify" notices, brought up to date with the facts recorded
+    items.extend(services.notices.items(actor.jurisdiction))
     today = services.reports.today()
     return page(request, "worklist.html", items=items, kinds=WORK, within_days=within_days, today=today)
 

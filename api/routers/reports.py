@@ -201,8 +201,12 @@ def read_worklist(
 ) -> WorklistOut:
     """Reviews overdue or due soon, decisions late (after `decision.deadline_working_days`, or an extension
     to `decision.extended_deadline_working_days`), notices ended awaiting a decision, and people the nation
-    found on dibao or tekun in another province too (`cross_province_duplicate`, with the finding's id)."""
+    found on dibao or tekun in another province too (`cross_province_duplicate`, with the finding's id), and
+    households that may qualify for a program they are not enrolled in (`may_qualify`, with the notice's id:
+    the notices are brought up to date with the facts recorded first)."""
     items = services.reports.worklist(actor, within_days)
+    services.notices.follow()
+    items.extend(services.notices.items(services.reports.division(actor, None)))
     if services.national_findings is not None:
         for f, division in open_findings(services.casework, services.national_findings, actor):
             items.append(

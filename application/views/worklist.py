@@ -6,7 +6,8 @@
   approver extended it (``application.deadlines``). Working days are Monday to Friday; public
   holidays are not known yet;
 - notices ended awaiting the county's decision, and township opinions that needed no notice;
-- (added by the API where the national layer runs) people the nation found on roll in another province.
+- (added by the API where the national layer runs) people the nation found on roll in another province;
+- (added by the API and the desk) households that may qualify for a program (``application.notices``).
 """
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ class WorkItem:
         str  # review_overdue | review_due | decision_late | notice_ended | awaiting_decision | cross_province_duplicate
     )
     due: date | None
-    enrolment_id: UUID
+    enrolment_id: UUID | None  # None for a "may qualify" notice (no enrolment yet)
     household_id: UUID
     division_code: str
     program: str
     status: str
     detail: str
     finding_id: str | None = None  # a cross-province finding: resolve it at /api/v1/national-findings/{id}/resolution
+    notice_id: UUID | None = None  # a "may qualify" notice: /api/v1/households/{id}/notices/{notice_id}
 
 
 def worklist(views: Views, prefix: str, today: date, within_days: int) -> list[WorkItem]:

@@ -37,6 +37,7 @@ SAMPLE_PATH = {
     "month": "2025-05",
     "program": "dibao",
     "finding_id": "43-0000-sample",
+    "notice_id": str(uuid.uuid4()),
 }
 
 
