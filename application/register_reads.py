@@ -19,6 +19,7 @@ from uuid import UUID
 from application.audit import Auditor
 from application.base import CaseworkBase
 from application.views.projection import Views
+from application.views.rows import HouseholdQuery
 from domain.assessment import Reason
 from domain.errors import NotFound
 from domain.facts import facts_on
@@ -49,7 +50,7 @@ class Register:
         """Every household registered in the division (from the views, after they catch up)."""
         self.views.catch_up()
         today, offset = self.clock().date(), 0
-        while page := self.views.store.search(prefix, today, limit=500, offset=offset):
+        while page := self.views.store.search(HouseholdQuery(prefix, today, limit=500, offset=offset)):
             yield from (UUID(str(r["household_id"])) for r in page)
             offset += len(page)
 
