@@ -53,10 +53,12 @@ class Recalculated:
     report: JobReport
 
 
-class Recalculation:
-    """The follower that re-prices enrolments after each new parameter value (see the module's docstring)."""
+class TrackedFollower:
+    """What every tracked follower shares: its name, its position (the tracking recorder's), starting at the
+    log's end on a store that never ran it, and reading the log a page at a time filtered to its ``topics``."""
 
-    name = NAME
+    name: str
+    topics: tuple[str, ...]
 
     def __init__(self, casework: Casework, tracking: TrackingRecorder, *, page_size: int = 100) -> None:
         self.casework = casework
@@ -69,10 +71,9 @@ class Recalculation:
         return self.tracking.max_tracking_id(self.name) or 0
 
     def start_at_end(self) -> bool:
-        """On a store that never ran this follower, start after what is recorded now: the values already
-        set were re-priced when they were set (inline in the request, before this follower existed), and
-        an enrolment approved after a value was priced with it by its approval. Returns True when it
-        started the follower, False when it had a position already."""
+        """On a store that never ran this follower, start after what is recorded now: what was recorded
+        before it existed was handled inline when it was recorded. Returns True when it started the
+        follower, False when it had a position already."""
         if self.tracking.max_tracking_id(self.name) is not None:
             return False
         try:
@@ -80,6 +81,20 @@ class Recalculation:
         except IntegrityError:  # another process started it at the same moment
             return False
         return True
+
+    def _next_page(self) -> Sequence[Notification]:
+        return self.casework.recorder.select_notifications(
+            self.position(), self.page_size, topics=list(self.topics), inclusive_of_start=False
+        )
+
+
+class Recalculation(TrackedFollower):
+    """The follower that re-prices enrolments after each new parameter value (see the module's docstring).
+    A value set before it existed was re-priced inline in the request, and an enrolment approved after a
+    value was priced with it by its approval: so it starts at the log's end."""
+
+    name = NAME
+    topics = (VALUE_SET_TOPIC,)
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Handle every parameter value recorded since the position; returns how many were handled."""
@@ -98,11 +113,6 @@ class Recalculation:
                     if progress:
                         progress(n.id, page[-1].id)
         return done
-
-    def _next_page(self) -> Sequence[Notification]:
-        return self.casework.recorder.select_notifications(
-            self.position(), self.page_size, topics=[VALUE_SET_TOPIC], inclusive_of_start=False
-        )
 
     def _handle(self, n: Notification) -> Recalculated | None:
         """Re-price for one value, then track it; None if another follower tracked it first."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -32,7 +31,7 @@ from eventsourcing.utils import get_topic
 
 from application.casework import Casework
 from application.errors import ConcurrentUpdate
-from application.followers import Progress, Recalculation
+from application.followers import Progress, Recalculation, TrackedFollower
 from application.views.worklist import WorkItem
 from domain.errors import DomainError
 from domain.facts import facts_on
@@ -81,32 +80,17 @@ def describe(n: Notice) -> str:
     )
 
 
-class MayQualify:
+class MayQualify(TrackedFollower):
     """The follower that raises and closes "may qualify" notices (see the module's docstring)."""
 
     name = NAME
+    topics = (*FACT_TOPICS, APPLIED_TOPIC)
 
     def __init__(self, casework: Casework, tracking: TrackingRecorder, *, page_size: int = 100) -> None:
-        self.casework = casework
-        self.tracking = tracking
-        self.page_size = page_size
-        self._lock = threading.Lock()
+        super().__init__(casework, tracking, page_size=page_size)
         self._reads = threading.Lock()
         self._read_to = 0  # the notice events read into ``_known`` so far
         self._known: dict[UUID, tuple[str, tuple[Notice, ...]]] = {}  # household → (division, its notices)
-
-    def position(self) -> int:
-        return self.tracking.max_tracking_id(self.name) or 0
-
-    def start_at_end(self) -> bool:
-        """On a store that never ran it, start after what is recorded now (True when it started it)."""
-        if self.tracking.max_tracking_id(self.name) is not None:
-            return False
-        try:
-            self.tracking.insert_tracking(Tracking(self.name, self.casework.recorder.max_notification_id() or 0))
-        except IntegrityError:
-            return False
-        return True
 
     def catch_up(self, progress: Any = None) -> int:
         return len(self.follow())
@@ -120,11 +104,6 @@ class MayQualify:
                 for n in page:
                     raised.extend(self._handle(n))
         return raised
-
-    def _next_page(self) -> Sequence[Notification]:
-        return self.casework.recorder.select_notifications(
-            self.position(), self.page_size, topics=[*FACT_TOPICS, APPLIED_TOPIC], inclusive_of_start=False
-        )
 
     def _handle(self, n: Notification) -> list[UUID]:
         event = self.casework.mapper.to_domain_event(n)
