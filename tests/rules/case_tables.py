@@ -24,6 +24,7 @@ from domain.rules.tekun import Ages, Arrangement, DailyActivity, TekunFacts, abl
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
 from domain.rules.unsupported_child import assess_unsupported_child
 from domain.values import AreaType
+from tests.rules.case_tables_elderly import ELDERLY_RULES
 from tests.rules.support import CASES, checked, member, parents, read_table, snapshot
 
 STRANGER = "stranger"  # a beneficiary who is no member of the household
@@ -193,6 +194,7 @@ RULES: dict[str, Callable[[Case, ParameterSnapshot], dict[str, Any]]] = {
     "children.whole_months": run_whole_months,
     "temporary": run_temporary,
 }
+RULES.update(ELDERLY_RULES)
 
 
 # --- expectations ---------------------------------------------------------------------------
