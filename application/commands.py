@@ -20,6 +20,7 @@ from domain.circumstances import Circumstances
 from domain.enrolment import TownshipOpinion
 from domain.household_migration import RollSource
 from domain.members import AdditionCause, Member, RemovalCause
+from domain.residence import Residence
 from domain.rules.children import ParentStatus
 from domain.rules.temporary import ApprovalLevel, GrantKind
 from domain.values import Actor, AreaType, Context, Program
@@ -113,6 +114,13 @@ class RecordParents(HouseholdCommand[None]):
     person_id: UUID
     father: tuple[ParentStatus, ...]
     mother: tuple[ParentStatus, ...]
+
+
+class RecordResidence(HouseholdCommand[None]):
+    """A member's residence registration (户籍/居住登记) as known from ``meta.effective_on``."""
+
+    person_id: UUID
+    residence: Residence
 
 
 class GrantTemporary(HouseholdCommand[UUID]):

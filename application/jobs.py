@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
+from application.elderly_jobs import tick_elderly
 from application.enrolments import EnrolmentCommands
 from domain.enrolment import Status
 from domain.entitlement import Trigger, birthday, month_of
@@ -104,6 +105,8 @@ class Jobs(EnrolmentCommands):
             if not h.division_code.startswith(actor.jurisdiction):
                 continue
             report.households += 1
+            tick_elderly(self, h, on, actor, report)
+            h = self.get_household(hid)
             for e in list(h.enrolments.values()):
                 if e.status is Status.GRADUAL_EXIT and e.exit_until is not None and e.exit_until <= on:
                     self._close(

@@ -24,10 +24,10 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain import facts
-from domain import household_enrolment_events as enrolment_events
-from domain import household_enrolments as enrolment_commands
 from domain import household_elderly as elderly_commands
 from domain import household_elderly_events as elderly_events
+from domain import household_enrolment_events as enrolment_events
+from domain import household_enrolments as enrolment_commands
 from domain import household_events as fact_events
 from domain import household_facts as fact_commands
 from domain import household_migration as migration

@@ -21,7 +21,9 @@ def _residence(spec: dict[str, Any] | str) -> Residence | None:
     if spec == "none":
         return None
     assert isinstance(spec, dict)
-    return Residence(str(spec.get("division", "430112001001")), spec.get("since", date(1990, 1, 1)), spec.get("ended_on"))
+    return Residence(
+        str(spec.get("division", "430112001001")), spec.get("since", date(1990, 1, 1)), spec.get("ended_on")
+    )
 
 
 def run_elderly_allowance(case: Case, params: ParameterSnapshot) -> dict[str, Any]:

@@ -47,7 +47,8 @@ def residence_test(facts: AllowanceFacts) -> Finding[bool]:
         text = "no residence registration recorded"
     else:
         until = f" until {r.ended_on}" if r.ended_on else ""
-        text = f"registered in {r.division_code} from {r.registered_from}{until}: not in {facts.jurisdiction} on {facts.on}"
+        where = f"registered in {r.division_code} from {r.registered_from}{until}"
+        text = f"{where}: not in {facts.jurisdiction} on {facts.on}"
     return Finding(False, (reason(RESIDENT_NOT_REGISTERED, text),))
 
 
@@ -62,7 +63,10 @@ def inputs(facts: AllowanceFacts) -> dict[str, Any]:
     r = facts.residence
     return {
         "on": facts.on.isoformat(),
-        "person": {"person_id": str(facts.person.person_id), "age_before_month": age_before_month(facts.person, facts.on)},
+        "person": {
+            "person_id": str(facts.person.person_id),
+            "age_before_month": age_before_month(facts.person, facts.on),
+        },
         "residence": None
         if r is None
         else {
@@ -87,7 +91,7 @@ def assess_elderly_allowance(facts: AllowanceFacts, params: ParameterSnapshot) -
         eligible=eligible,
         monthly_amount=amount.value,
         reasons=tuple(r for f in (age, resident, amount) for r in f.reasons),
-        figures={"band": band, "band_ages": {k: v for k, v in ages.items()}},
+        figures={"band": band, "band_ages": dict(ages)},
         inputs=inputs(facts),
         parameters=params.used_values(),
     )
