@@ -36,7 +36,7 @@ def tick_elderly(jobs: Jobs, h: Household, on: date, actor: Actor, report: JobRe
     """The elderly allowance's calendar for one household on ``on``."""
     policy = jobs.policy()
     for e in list(h.enrolments.values()):
-        if e.program is Program.ELDERLY_ALLOWANCE and e.status is Status.ACTIVE and e.next_review_due is not None:
+        if e.program is Program.ELDERLY_ALLOWANCE and e.status_on(on) is Status.ACTIVE and e.next_review_due:
             _suspend_if_missed(jobs, h, e.enrolment_id, e.next_review_due, on, actor, report, policy)
     for person_id in list(h.members):
         _enrol_at_birthday(jobs, h, person_id, on, actor, report, policy)
