@@ -61,7 +61,9 @@ def elderly_paid(totals: dict[str, Any]) -> Decimal:
     return sum((Decimal(p["amount"]) for p in totals["by_program"] if p["program"] == "elderly_allowance"), Decimal(0))
 
 
-def test_the_elderly_allowance_through_its_whole_life(client: TestClient, auth: Auth) -> None:
+def test_the_elderly_allowance_through_its_whole_life(any_client: TestClient, auth: Auth) -> None:
+    """On the in-memory store and on PostgreSQL."""
+    client = any_client
     cw, ap = auth("caseworker", user="cw-1"), auth("approver", user="ap-1")
     a_born, b_born = date(1944, 3, 15), date(1934, 6, 10)  # 80 in March 2024; 90 on 10 June 2024
     h = register(client, cw, members=[member_json("head", a_born, name="高寿甲"), member_json("spouse", b_born)])
