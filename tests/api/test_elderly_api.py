@@ -87,6 +87,11 @@ def test_the_elderly_allowance_through_its_whole_life(any_client: TestClient, au
     assert [oracle(b_born, date(2024, m, 1)) for m in (5, 6, 7)] == [Decimal("50.00")] * 2 + [Decimal("100.00")]
     stats = ok(client.get(f"{API}/statistics?from=2024-05&to=2024-07", headers=ap))
     assert Decimal(stats["payments_by_program"]["elderly_allowance"]["funds"]) == Decimal("350.00")
+    assert stats["payments_by_program"]["elderly_allowance"]["person_months"] == 6  # 人次
+    on_roll = stats["on_roll"]["programs"]["elderly_allowance"]  # on 31 July 2024, by age band
+    assert on_roll["persons"] == 2
+    assert {band: c["persons"] for band, c in on_roll["by_care_level"].items()} == {"band_1": 1, "band_2": 1}
+    assert stats["new"]["programs"]["elderly_allowance"]["persons"] == 2
     explained = ok(client.get(f"{enrolment_path(hid, eb)}?on=2024-07-01", headers=ap))
     assert explained["amount_payable"] == "100.00"
     assert explained["assessment"]["figures"]["band"] == "band_1"  # the approval's; the schedule re-priced it
