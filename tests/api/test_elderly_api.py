@@ -92,6 +92,17 @@ def test_the_elderly_allowance_through_its_whole_life(any_client: TestClient, au
     assert on_roll["persons"] == 2
     assert {band: c["persons"] for band, c in on_roll["by_care_level"].items()} == {"band_1": 1, "band_2": 1}
     assert stats["new"]["programs"]["elderly_allowance"]["persons"] == 2
+    history = ok(client.get(f"{household_path(hid)}/history?program=elderly_allowance", headers=ap))["events"]
+    (crossing,) = [
+        e
+        for e in history
+        if e["event"] == "EntitlementChanged" and e["enrolment_id"] == eb and e["effective_on"] == "2024-07-01"
+    ]
+    assert "turns 90 on 2024-06-10" in crossing["reason"]
+    assert crossing["changes"]["cause"] == "age"
+    why = ok(client.get(f"{household_path(hid)}/decisions/{crossing['decision_id']}", headers=ap))
+    assert "ALLOWANCE_BAND" in str(why)
+    assert "高龄津贴" in str(why)  # the reasons carry their legal basis
     explained = ok(client.get(f"{enrolment_path(hid, eb)}?on=2024-07-01", headers=ap))
     assert explained["amount_payable"] == "100.00"
     assert explained["assessment"]["figures"]["band"] == "band_1"  # the approval's; the schedule re-priced it
@@ -253,3 +264,19 @@ def test_no_home_care_subsidy_in_concentrated_tekun(client: TestClient, auth: Au
     r = client.post(f"{enrolment_path(hid, eid)}/approval", headers=ap, json={"effective_on": "2024-02-20"})
     assert r.status_code == 422
     assert r.json()["errors"][0]["rule"] == "assessment-not-eligible"
+
+
+def test_a_band_birthday_on_the_first_of_a_month_counts_from_the_month_after(client: TestClient, auth: Auth) -> None:
+    """90 on 1 July 2024: July is still paid in the first band (the age completed by 30 June is 89), August
+    in the second — the month after a birthday is re-priced even when nothing else happens in it."""
+    cw, ap = auth("caseworker", user="cw-1"), auth("approver", user="ap-1")
+    born = date(1934, 7, 1)
+    h = register(client, cw, members=[member_json("head", born)])
+    hid, pid = h["household_id"], h["members"][0]["person_id"]
+    ok(client.put(f"{household_path(hid)}/members/{pid}/residence", headers=cw, json=RESIDENT))
+    eid = elderly_enrolment(client, cw, ap, hid, pid)
+    for month in (date(2024, 6, 1), date(2024, 7, 1), date(2024, 8, 1), date(2024, 9, 1)):
+        got = ok(client.get(f"{enrolment_path(hid, eid)}?on={month}", headers=ap))["amount_payable"]
+        assert Decimal(got) == oracle(born, month), month
+    assert oracle(born, date(2024, 7, 1)) == Decimal("50.00")
+    assert oracle(born, date(2024, 8, 1)) == Decimal("100.00")
