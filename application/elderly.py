@@ -4,6 +4,8 @@ verification itself (docs/rules.md, "The elderly allowance and the home-care sub
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from eventsourcing.domain import Aggregate
 
 from application import claims
@@ -24,7 +26,7 @@ def record_residence(app: CaseworkBase, cmd: RecordResidence, h: Household, othe
     h.record_residence(cmd.person_id, cmd.residence, ctx=cmd.meta.context)
 
 
-def end_at_death(app: CaseworkBase, h: Household, person_id: object, ctx: Context, others: list[Aggregate]) -> None:
+def end_at_death(app: CaseworkBase, h: Household, person_id: UUID, ctx: Context, others: list[Aggregate]) -> None:
     """Terminate the dead person's open elderly enrolments from the death (what was paid for the months
     after it is settled as a recovery, 追回, by the next payroll)."""
     for e in list(h.enrolments.values()):

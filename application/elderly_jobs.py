@@ -6,12 +6,13 @@ run twice or late, each is recorded once, dated when the calendar brought it abo
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from application import claims
+from application.base import Command
 from application.elderly import VERIFICATION_MISSED
 from domain.enrolment import Status, TownshipOpinion
 from domain.entitlement import birthday
@@ -32,14 +33,15 @@ MISSED_TEXT = "未按期完成年度生存认证，暂停发放 the annual verif
 ENROLLED_TEXT = "户籍老年人年满{age}周岁，按规定自动纳入高龄津贴 enrolled automatically at the birthday"
 
 
-def tick_elderly(jobs: Jobs, h: Household, on: date, actor: Actor, report: JobReport) -> None:
-    """The elderly allowance's calendar for one household on ``on``."""
-    policy = jobs.policy()
+def tick_elderly(jobs: Jobs, h: Household, on: date, actor: Actor, report: JobReport) -> bool:
+    """The elderly allowance's calendar for one household on ``on``; whether it recorded anything."""
+    policy, before = jobs.policy(), len(report.recorded)
     for e in list(h.enrolments.values()):
         if e.program is Program.ELDERLY_ALLOWANCE and e.status_on(on) is Status.ACTIVE and e.next_review_due:
             _suspend_if_missed(jobs, h, e.enrolment_id, e.next_review_due, on, actor, report, policy)
     for person_id in list(h.members):
         _enrol_at_birthday(jobs, h, person_id, on, actor, report, policy)
+    return len(report.recorded) > before
 
 
 def _suspend_if_missed(
@@ -105,9 +107,9 @@ def _enrol_at_birthday(
     _run(jobs, h.id, person_id, actor, command, "ENROLLED_AT_BIRTHDAY", report)
 
 
-def _run(jobs: Jobs, hid: UUID, about: UUID, actor: Actor, command: object, code: str, report: JobReport) -> None:
+def _run(jobs: Jobs, hid: UUID, about: UUID, actor: Actor, command: Command[Any], code: str, report: JobReport) -> None:
     try:
-        jobs._update(hid, None, actor, command)  # type: ignore[arg-type]
+        jobs._update(hid, None, actor, command)
     except DomainError as exc:
         report.skipped.append((hid, about, f"{exc.rule}: {exc.message}"))
         return

@@ -92,7 +92,8 @@ class Jobs(EnrolmentCommands):
 
     def tick(self, on: date, actor: Actor = SYSTEM, progress: Progress | None = None) -> JobReport:
         """Apply what the calendar decides by ``on``: children age out the month after their 18th
-        birthday; a gradual exit that has run out is closed by an explicit termination.
+        birthday; a gradual exit that has run out is closed by an explicit termination; the elderly
+        allowance's missed verifications and enrolments at the birthday (``application.elderly_jobs``).
 
         Only households inside the actor's jurisdiction are touched and reported (the system's
         jurisdiction is empty: the unattended job covers the whole store)."""
@@ -105,8 +106,8 @@ class Jobs(EnrolmentCommands):
             if not h.division_code.startswith(actor.jurisdiction):
                 continue
             report.households += 1
-            tick_elderly(self, h, on, actor, report)
-            h = self.get_household(hid)
+            if tick_elderly(self, h, on, actor, report):  # it recorded something: read the household again
+                h = self.get_household(hid)
             for e in list(h.enrolments.values()):
                 if e.status is Status.GRADUAL_EXIT and e.exit_until is not None and e.exit_until <= on:
                     self._close(
