@@ -21,6 +21,7 @@ from api.problems import install_problem_handlers
 from api.routers import (
     audit,
     deadlines,
+    elderly,
     enrolments,
     findings,
     health,
@@ -102,6 +103,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     install_problem_handlers(app)
     for module in (
         households,
+        elderly,
         enrolments,
         deadlines,
         programs,

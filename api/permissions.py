@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "remove_member": CASEWORK,
     "record_circumstances": CASEWORK,
     "record_payee_account": CASEWORK,
+    "record_residence": CASEWORK,
     "apply": CASEWORK,
     "get_enrolment": READ_PERSONAL,
     "withdraw_application": CASEWORK,

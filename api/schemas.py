@@ -207,7 +207,8 @@ class Apply(Dated):
         default_factory=dict,
         max_length=10,
         description="tekun: arrangement (concentrated|dispersed), has_capable_supporter; "
-        "orphan / unsupported_child: placement (institutional|community)",
+        "orphan / unsupported_child: placement (institutional|community); "
+        "home_care_subsidy: paid_as (money|service_credit)",
     )
 
 

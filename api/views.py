@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from domain.enrolment import Enrolment
 from domain.household import Household
 from domain.members import Member
 from domain.policy import ParameterValue
+from domain.residence import Residence
 
 
 class MemberOut(BaseModel):
@@ -33,10 +35,14 @@ class MemberOut(BaseModel):
     absence: str | None
     resident: bool
     support_duty: bool
+    residence: dict[str, Any] | None = Field(
+        default=None, description="the residence registration in effect: division_code, registered_from, ended_on"
+    )
 
     @classmethod
-    def of(cls, m: Member) -> MemberOut:
+    def of(cls, m: Member, residence: Residence | None = None) -> MemberOut:
         return cls(
+            residence=None if residence is None else dataclasses.asdict(residence),
             person_id=m.person_id,
             name=m.name,
             id_number_masked=m.id_number.masked(),
@@ -218,7 +224,7 @@ class HouseholdOut(BaseModel):
             division_code=h.division_code,
             address=h.address,
             registered_on=h.registered_on,
-            members=[MemberOut.of(m) for m in h.members.values()],
+            members=[MemberOut.of(m, h.residence_on(m.person_id, today)) for m in h.members.values()],
             enrolments=[EnrolmentOut.of(e, today, in_effect_only=in_effect_only) for e in h.enrolments.values()],
             temporary_grants=[
                 {

@@ -17,7 +17,16 @@ from typing import Any, Generic, NamedTuple, overload
 from uuid import UUID
 
 from application import commands as c
-from application import corrections, deadlines, enrolments, households, policy_service, register, roll_migration
+from application import (
+    corrections,
+    deadlines,
+    elderly,
+    enrolments,
+    households,
+    policy_service,
+    register,
+    roll_migration,
+)
 from application.base import DEV_INDEX_KEY, CaseworkBase, T, check_jurisdiction, utc_now
 from application.jobs import Jobs
 from domain.household import Household
@@ -38,6 +47,7 @@ HANDLERS: dict[type[c.Command[Any]], Callable[..., Any]] = {
     c.RecordParents: households.record_parents,
     c.GrantTemporary: households.grant_temporary,
     c.RecordPayeeAccount: households.record_payee_account,
+    c.RecordResidence: elderly.record_residence,
     c.FileApplication: enrolments.file_application,
     c.Withdraw: enrolments.withdraw,
     c.RecordTownshipReview: enrolments.record_township_review,

@@ -21,6 +21,7 @@ from domain.enrolment import TownshipOpinion
 from domain.household_migration import RollSource
 from domain.members import AdditionCause, Member, RemovalCause
 from domain.payee import PayeeAccount
+from domain.residence import Residence
 from domain.rules.children import ParentStatus
 from domain.rules.temporary import ApprovalLevel, GrantKind
 from domain.values import Actor, AreaType, Context, Program
@@ -114,6 +115,13 @@ class RecordParents(HouseholdCommand[None]):
     person_id: UUID
     father: tuple[ParentStatus, ...]
     mother: tuple[ParentStatus, ...]
+
+
+class RecordResidence(HouseholdCommand[None]):
+    """A member's residence registration (户籍/居住登记) as known from ``meta.effective_on``."""
+
+    person_id: UUID
+    residence: Residence
 
 
 class GrantTemporary(HouseholdCommand[UUID]):

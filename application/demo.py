@@ -36,6 +36,7 @@ from application.commands import (
     RunPayroll,
 )
 from application.demo_changes import APPROVER, Case, DemoReport, DistrictBase
+from application.demo_elderly import register_elderly
 from application.demo_people import Family, People
 from application.payroll import Payroll
 from application.views.projection import Views
@@ -151,6 +152,7 @@ class District(DistrictBase):
                 meta=Meta(actor=cw, effective_on=day),
             )
         )
+        register_elderly(self, h.id, fam, cw, day)  # residents aged 60+; the elderly allowance from 80
         applied = day + timedelta(days=2)
         program, beneficiaries, terms = self._program_facts(h.id, fam, cw, day)
         got = self._do(

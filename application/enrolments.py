@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from application import claims
+from application import claims, elderly
 from application.base import CaseworkBase
 from application.commands import (
     Approve,
@@ -84,6 +84,7 @@ def reject(app: CaseworkBase, cmd: Reject, h: Household, others: list[Aggregate]
 def review(app: CaseworkBase, cmd: Review, h: Household, others: list[Aggregate]) -> UUID:
     """Re-run the rules on the facts of the review's date and decide: continue, adjust, exit or end."""
     on, e = cmd.meta.effective_on, h.enrolment(cmd.enrolment_id)
+    elderly.resume_for_verification(h, e, cmd.meta.context)
     params = app.policy().snapshot(h.division_code, on)
     previous = e.last_assessment
     facts = facts_on(h, on)  # the facts in effect on the review's date, whenever recorded

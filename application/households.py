@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from pydantic import TypeAdapter, ValidationError
 
+from application import elderly
 from application.base import CaseworkBase, check_jurisdiction
 from application.commands import (
     AddMember,
@@ -29,7 +30,7 @@ from application.commands import (
 )
 from domain.errors import InvalidValue
 from domain.household import Household
-from domain.members import MemberChanges
+from domain.members import MemberChanges, RemovalCause
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
 
 #: Types a member change as ``MemberChanged`` stores it (enums from their values, a disability from its fields).
@@ -74,6 +75,8 @@ def remove_member(app: CaseworkBase, cmd: RemoveMember, h: Household, others: li
     params = app.policy().snapshot(h.division_code, cmd.meta.effective_on)
     months = params.count_in_force("household.death_review_months")
     h.remove_member(cmd.person_id, cause=cmd.cause, review_months=months, ctx=cmd.meta.context)
+    if RemovalCause(cmd.cause) is RemovalCause.DEATH:
+        elderly.end_at_death(app, h, cmd.person_id, cmd.meta.context, others)
 
 
 def record_circumstances(app: CaseworkBase, cmd: RecordCircumstances, h: Household, others: list[Aggregate]) -> None:

@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
+from application.elderly_jobs import tick_elderly
 from application.enrolments import EnrolmentCommands
 from domain.enrolment import Status
 from domain.entitlement import Trigger, birthday, month_of
@@ -91,7 +92,8 @@ class Jobs(EnrolmentCommands):
 
     def tick(self, on: date, actor: Actor = SYSTEM, progress: Progress | None = None) -> JobReport:
         """Apply what the calendar decides by ``on``: children age out the month after their 18th
-        birthday; a gradual exit that has run out is closed by an explicit termination.
+        birthday; a gradual exit that has run out is closed by an explicit termination; the elderly
+        allowance's missed verifications and enrolments at the birthday (``application.elderly_jobs``).
 
         Only households inside the actor's jurisdiction are touched and reported (the system's
         jurisdiction is empty: the unattended job covers the whole store)."""
@@ -104,6 +106,8 @@ class Jobs(EnrolmentCommands):
             if not h.division_code.startswith(actor.jurisdiction):
                 continue
             report.households += 1
+            if tick_elderly(self, h, on, actor, report):  # it recorded something: read the household again
+                h = self.get_household(hid)
             for e in list(h.enrolments.values()):
                 if e.status is Status.GRADUAL_EXIT and e.exit_until is not None and e.exit_until <= on:
                     self._close(

@@ -34,6 +34,8 @@ MEMO: dict[str, str] = {
     "orphan": "孤儿基本生活费",
     "unsupported_child": "事实无人抚养儿童基本生活费",
     "temporary": "临时救助金",
+    "elderly_allowance": "高龄津贴",
+    "home_care_subsidy": "居家养老服务补贴",
 }
 
 

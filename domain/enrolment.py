@@ -205,8 +205,13 @@ class Enrolment:
 
 
 def parts_of(assessment: Assessment | None) -> tuple[tuple[str, Decimal], ...]:
-    """The parts an amount is made of, where the program keeps them apart (tekun: 基本生活费, 护理补贴)."""
-    if assessment is None or Program(assessment.program) is not Program.TEKUN or not assessment.eligible:
+    """The parts an amount is made of, where the program keeps them apart (tekun: 基本生活费, 护理补贴; the
+    elderly allowance: the one age band it is paid for, so that the rolls count it by band)."""
+    if assessment is None or not assessment.eligible:
+        return ()
+    if Program(assessment.program) is Program.ELDERLY_ALLOWANCE:
+        return ((str(assessment.figures["band"]), assessment.monthly_amount),)
+    if Program(assessment.program) is not Program.TEKUN:
         return ()
     figures = assessment.figures
     return (("basic_living", Decimal(figures["basic_living"])), ("care_subsidy", Decimal(figures["care_subsidy"])))

@@ -183,6 +183,9 @@ def change_months(h: Household, param_dates: Iterable[date], ages: Ages, since: 
         dates.update(x.effective_on for x in e.schedule)
         dates.update(d for d in (e.benefits_from, e.exit_until) if d is not None)
     dates.update(day for _, _, day in birthdays(h, ages))
+    dates.update(
+        first_of_next_month(day) for _, _, day in birthdays(h, ages)
+    )  # a birthday counting from the next month
     months = {month_of(d) for d in dates}
     return sorted(m for m in months if since is None or m >= since)
 

@@ -17,6 +17,7 @@ from uuid import UUID
 from domain.circumstances import Circumstances
 from domain.errors import NotFound
 from domain.members import Member
+from domain.residence import Residence
 from domain.rules.children import ParentStatus
 from domain.values import AreaType
 
@@ -52,7 +53,9 @@ class HouseholdFacts(Protocol):
     care: dict[UUID, list[tuple[date, tuple[str, ...]]]]
     parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]]
     enrolments: dict[UUID, Enrolment]
+    residences: dict[UUID, list[tuple[date, Residence]]]
 
+    def residence_on(self, person_id: UUID, on: date) -> Residence | None: ...
     def care_on(self, person_id: UUID, on: date) -> tuple[str, ...]: ...
     def parents_on(self, person_id: UUID, on: date) -> tuple[tuple[ParentStatus, ...], tuple[ParentStatus, ...]]: ...
     def circumstances_on(self, on: date) -> Circumstances: ...
@@ -64,6 +67,12 @@ def care_on(h: HouseholdFacts, person_id: UUID, on: date) -> tuple[str, ...]:
     """The daily activities the person could not do at the latest assessment in effect on a date."""
     found = _latest(h.care.get(person_id, []), on)
     return found[1] if found else ()
+
+
+def residence_on(h: HouseholdFacts, person_id: UUID, on: date) -> Residence | None:
+    """The member's residence registration as last recorded with effect by a date (None: none recorded)."""
+    found = _latest(h.residences.get(person_id, []), on)
+    return found[1] if found else None
 
 
 def parents_on(
@@ -100,6 +109,7 @@ class FactsOn:
     """A household's facts in effect on ``on``, with the household's enrolments (its decisions)."""
 
     care_on = care_on
+    residence_on = residence_on
     parents_on = parents_on
     circumstances_on = circumstances_on
     member = member
@@ -117,6 +127,7 @@ class FactsOn:
         self.care: dict[UUID, list[tuple[date, tuple[str, ...]]]] = {}
         self.parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]] = {}
         self.enrolments: dict[UUID, Enrolment] = household.enrolments
+        self.residences: dict[UUID, list[tuple[date, Residence]]] = {}
         for effective_on, _, event in household.fact_log:
             if effective_on > on:
                 break
@@ -140,6 +151,8 @@ class FactsOn:
             self.parents.setdefault(event.person_id, []).append(
                 (event.effective_on, tuple(event.father), tuple(event.mother))
             )
+        elif kind == "ResidenceRecorded":
+            self.residences.setdefault(event.person_id, []).append((event.effective_on, event.residence))
         elif kind == "CircumstancesRecorded":
             self.circumstances.append((event.effective_on, event.circumstances))
 

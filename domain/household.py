@@ -24,6 +24,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain import facts
+from domain import household_elderly as elderly_commands
+from domain import household_elderly_events as elderly_events
 from domain import household_enrolment_events as enrolment_events
 from domain import household_enrolments as enrolment_commands
 from domain import household_events as fact_events
@@ -39,6 +41,7 @@ from domain.errors import InvalidValue, RuleViolation
 from domain.household_events import Grant
 from domain.members import MAX_MEMBERS, Member
 from domain.payee import PayeeAccount
+from domain.residence import Residence
 from domain.rules.children import ParentStatus
 from domain.values import AreaType, Context, DivisionCode
 
@@ -61,6 +64,7 @@ class Household(Aggregate):
     CircumstancesRecorded: TypeAlias = fact_events.CircumstancesRecorded
     TemporaryAssistanceGranted: TypeAlias = fact_events.TemporaryAssistanceGranted
     PayeeAccountRecorded: TypeAlias = fact_events.PayeeAccountRecorded
+    ResidenceRecorded: TypeAlias = elderly_events.ResidenceRecorded
 
     ApplicationFiled: TypeAlias = enrolment_events.ApplicationFiled
     ApplicationWithdrawn: TypeAlias = enrolment_events.ApplicationWithdrawn
@@ -99,6 +103,7 @@ class Household(Aggregate):
         self.care: dict[UUID, list[tuple[date, tuple[str, ...]]]] = {}
         self.parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]] = {}
         self.grants: dict[UUID, Grant] = {}
+        self.residences: dict[UUID, list[tuple[date, Residence]]] = {}
         self.accounts: list[tuple[date, int, PayeeAccount]] = []  # in effective order (ties: recorded)
         self.fact_log: list[tuple[date, int, fact_events.Event]] = []  # facts in effective order (ties: recorded)
         self.register_decisions: list[register_events.RegisterDecision] = []  # in effective order
@@ -110,6 +115,7 @@ class Household(Aggregate):
     # ---------------------------------------------------------------- queries
 
     care_on = facts.care_on
+    residence_on = facts.residence_on
     parents_on = facts.parents_on
     circumstances_on = facts.circumstances_on
     member = facts.member
@@ -157,6 +163,7 @@ class Household(Aggregate):
     record_parents = fact_commands.record_parents
     grant_temporary = fact_commands.grant_temporary
     record_payee_account = fact_commands.record_payee_account
+    record_residence = elderly_commands.record_residence
 
     file_application = enrolment_commands.file_application
     withdraw_application = enrolment_commands.withdraw_application

@@ -25,6 +25,8 @@ EXCLUSIVE_WITH: dict[Program, frozenset[Program]] = {
     Program.ORPHAN: frozenset({Program.ORPHAN, Program.UNSUPPORTED_CHILD}),
     Program.UNSUPPORTED_CHILD: frozenset({Program.ORPHAN, Program.UNSUPPORTED_CHILD}),
     Program.TEMPORARY: frozenset(),
+    Program.ELDERLY_ALLOWANCE: frozenset({Program.ELDERLY_ALLOWANCE}),
+    Program.HOME_CARE_SUBSIDY: frozenset({Program.HOME_CARE_SUBSIDY}),
 }
 
 

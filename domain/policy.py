@@ -66,6 +66,19 @@ CATALOGUE: dict[str, tuple[ParameterKind, str]] = {
     "person.elderly_age": (ParameterKind.COUNT, "years of age"),
     "person.working_age": (ParameterKind.COUNT, "years of age"),
     "household.death_review_months": (ParameterKind.COUNT, "months"),
+    "elderly_allowance.age.band_1": (ParameterKind.COUNT, "years of age"),
+    "elderly_allowance.age.band_2": (ParameterKind.COUNT, "years of age"),
+    "elderly_allowance.age.band_3": (ParameterKind.COUNT, "years of age"),
+    "elderly_allowance.amount.band_1": (ParameterKind.AMOUNT, "yuan per month"),
+    "elderly_allowance.amount.band_2": (ParameterKind.AMOUNT, "yuan per month"),
+    "elderly_allowance.amount.band_3": (ParameterKind.AMOUNT, "yuan per month"),
+    "elderly_allowance.verification_months": (ParameterKind.COUNT, "months"),
+    "elderly_allowance.verification_grace_days": (ParameterKind.COUNT, "days"),
+    "elderly_allowance.automatic_enrolment": (ParameterKind.COUNT, "0 no, 1 yes"),
+    "home_care.min_age": (ParameterKind.COUNT, "years of age"),
+    "home_care.amount.partial": (ParameterKind.AMOUNT, "yuan per month"),
+    "home_care.amount.full": (ParameterKind.AMOUNT, "yuan per month"),
+    "home_care.review_months": (ParameterKind.COUNT, "months"),
 }
 
 #: The values national law fixes for the parameters added after stores were first seeded. A store (or a

@@ -63,6 +63,8 @@ class Program(StrEnum):
     ORPHAN = "orphan"
     UNSUPPORTED_CHILD = "unsupported_child"
     TEMPORARY = "temporary"
+    ELDERLY_ALLOWANCE = "elderly_allowance"  # 高龄津贴
+    HOME_CARE_SUBSIDY = "home_care_subsidy"  # 居家养老服务补贴
 
 
 class Role(StrEnum):

@@ -17,7 +17,7 @@ def from_fen(fen: int | Decimal | None) -> Decimal:
 
 def part_fens(parts: dict[str, Decimal]) -> tuple[int | None, int | None]:
     """tekun's basic living and care subsidy in fen for the payments view (None for other programs)."""
-    if not parts:
+    if "basic_living" not in parts:
         return None, None
     return to_fen(parts.get("basic_living", Decimal("0.00"))), to_fen(parts.get("care_subsidy", Decimal("0.00")))
 

@@ -21,6 +21,7 @@ from domain.enrolment import MonthCorrection
 from domain.members import Disability, Member
 from domain.payroll import CorrectionLine, Payment
 from domain.policy import ParameterValue
+from domain.residence import Residence
 from domain.rules.children import ParentStatus
 from domain.values import Actor, IdNumber
 
@@ -83,6 +84,7 @@ VALUE_OBJECTS: tuple[tuple[type, str], ...] = (
     (MonthCorrection, "month_correction"),
     (Payment, "payroll_payment"),
     (CorrectionLine, "payroll_correction_line"),
+    (Residence, "residence"),
 )
 
 

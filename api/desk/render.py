@@ -22,6 +22,7 @@ PROGRAMS = {
     "unsupported_child": "事实无人抚养儿童",
     "temporary": "临时救助",
     "elderly_allowance": "高龄津贴",
+    "home_care_subsidy": "居家养老服务补贴",
 }
 STATUSES = {
     "applied": "已申请",

@@ -117,7 +117,8 @@ class JobOut(BaseModel):
 
 @router.post("/api/v1/jobs/tick", operation_id="run_tick", response_model=JobOut)
 def run_tick(actor: ActorDep, services: ServicesDep, on: Annotated[date, Query(alias="date")]) -> JobOut:
-    """Apply what the calendar decided by a date: ageing out at 18, gradual exits that ran out. Idempotent."""
+    """Apply what the calendar decided by a date: ageing out at 18, gradual exits that ran out, the elderly
+    allowance's missed verifications and enrolments at the birthday. Idempotent."""
     services.casework.check_date(on, "date")
     report = services.casework.tick(on, actor)
     return JobOut(

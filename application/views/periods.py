@@ -21,6 +21,7 @@ from domain.enrolment import PAYABLE, Enrolment, Entitlement, Status
 from domain.entitlement import ENTITLED
 from domain.household import Household
 from domain.members import Member, Relation
+from domain.values import Program
 
 ZERO = Decimal("0.00")
 #: Reason given to the termination the calendar brings about when a gradual exit runs out.
@@ -179,10 +180,18 @@ def _period(h: Household, e: Enrolment, seq: int, p: Piece, notes: list[StepNote
         beneficiaries=covered,
         reason_code=reason,
         arrangement=_term(e, "arrangement"),
-        care_level=note.care_level,
+        care_level=_level(e, p, note),
         placement=_term(e, "placement"),
         parts=p.entry.parts if p.entry is not None and p.amount > 0 else (),
     )
+
+
+def _level(e: Enrolment, p: Piece, note: StepNote) -> str | None:
+    """The level the amount is paid at: tekun's care level at the step; the elderly allowance's age band in
+    the schedule's entry (a birthday changes it without a step)."""
+    if e.program is Program.ELDERLY_ALLOWANCE:
+        return p.entry.parts[0][0] if p.entry is not None and p.entry.parts else None
+    return note.care_level
 
 
 def _term(e: Enrolment, name: str) -> str | None:

@@ -18,6 +18,8 @@ from domain.members import Member, SchoolStatus
 from domain.policy import ParameterSnapshot
 from domain.rules.children import ChildFacts, Placement, assess_orphan
 from domain.rules.dibao import DibaoFacts, assess_dibao
+from domain.rules.elderly import PaidAs, assess_elderly_allowance, assess_home_care
+from domain.rules.elderly.household import allowance_facts, home_care_facts, precheck_elderly
 from domain.rules.tekun import Ages, Arrangement, DailyActivity, TekunFacts, able_to_work, assess_tekun
 from domain.rules.unsupported_child import assess_unsupported_child
 from domain.values import Program
@@ -26,11 +28,14 @@ if TYPE_CHECKING:
     from domain.facts import HouseholdFacts
 
 #: Programs whose enrolments cover one person only.
-PERSONAL = frozenset({Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD})
+PERSONAL = frozenset(
+    {Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD, Program.ELDERLY_ALLOWANCE, Program.HOME_CARE_SUBSIDY}
+)
 CHILDREN = frozenset({Program.ORPHAN, Program.UNSUPPORTED_CHILD})
+ELDERLY = frozenset({Program.ELDERLY_ALLOWANCE, Program.HOME_CARE_SUBSIDY})
 #: Programs with a public notice after the township opinion (docs/rules.md).
 NOTICED = frozenset({Program.DIBAO, Program.TEKUN})
-ENROLLING = frozenset({Program.DIBAO, Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD})
+ENROLLING = frozenset({Program.DIBAO, Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD}) | ELDERLY
 
 
 def parse_terms(program: Program, terms: dict[str, Any]) -> dict[str, Any]:
@@ -40,6 +45,8 @@ def parse_terms(program: Program, terms: dict[str, Any]) -> dict[str, Any]:
         required = {"arrangement": Arrangement, "has_capable_supporter": None}
     elif program in CHILDREN:
         required = {"placement": Placement}
+    elif program is Program.HOME_CARE_SUBSIDY:
+        required = {"paid_as": PaidAs}
     unknown = sorted(set(terms) - set(required))
     if unknown:
         raise InvalidValue(
@@ -168,6 +175,10 @@ def assess(
     person = h.member(beneficiaries[0])
     if program is Program.TEKUN:
         return assess_tekun(_tekun_facts(h, person, terms, on, params), params)
+    if program is Program.ELDERLY_ALLOWANCE:
+        return assess_elderly_allowance(allowance_facts(h, person, on), params)
+    if program is Program.HOME_CARE_SUBSIDY:
+        return assess_home_care(home_care_facts(h, person, terms, on), params)
     facts = _child_facts(h, person, terms, on, enrolment_id, share)
     if program is Program.ORPHAN:
         return assess_orphan(facts, params)
@@ -180,6 +191,10 @@ def review_interval_key(program: Program) -> str | None:
         return "tekun.review_months"
     if program in CHILDREN:
         return "children.review_months"
+    if program is Program.ELDERLY_ALLOWANCE:
+        return "elderly_allowance.verification_months"
+    if program is Program.HOME_CARE_SUBSIDY:
+        return "home_care.review_months"
     return None
 
 
@@ -190,6 +205,8 @@ def precheck(
     if program not in PERSONAL:
         return
     person = h.member(beneficiaries[0])
+    if program in ELDERLY:
+        return precheck_elderly(program, person, on, params)
     age, ages = person.age_on(on), Ages.read(params)
     if program in CHILDREN and age >= ages.adult:
         raise RuleViolation(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +109,13 @@ def test_people_and_places_have_a_real_shape(twice: tuple[Any, ...]) -> None:
         assert len(division) == 12
         assert division.startswith("430112")
         assert area == ("rural" if division[9] == "2" else "urban")
+
+
+def test_the_district_has_elderly_residents_on_the_allowance(twice: tuple[Any, ...]) -> None:
+    """The elderly are registered residents; those of 80 or over (at registration, or reaching it during the
+    year and enrolled by the calendar job) are approved for the elderly allowance, which is paid."""
+    summary = twice[1][:HOUSEHOLDS]
+    allowances = [e for h in summary for e in h[5] if e[0] == "elderly_allowance"]
+    residences = [ev for h in summary for ev in h[4] if ev[0] == "ResidenceRecorded"]
+    assert residences
+    assert [e for e in allowances if e[1] == "approved" and e[3] is not None and Decimal(e[2]) > 0]

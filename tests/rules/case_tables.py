@@ -25,6 +25,7 @@ from domain.rules.tekun import Ages, Arrangement, DailyActivity, TekunFacts, abl
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
 from domain.rules.unsupported_child import assess_unsupported_child
 from domain.values import AreaType
+from tests.rules.case_tables_elderly import ELDERLY_RULES
 from tests.rules.support import CASES, checked, member, parents, read_table, snapshot
 
 STRANGER = "stranger"  # a beneficiary who is no member of the household
@@ -206,6 +207,7 @@ RULES: dict[str, Callable[[Case, ParameterSnapshot], dict[str, Any]]] = {
     "schedule.benefits_start": run_benefits_start,
     "schedule.gradual_exit_until": run_gradual_exit_until,
 }
+RULES.update(ELDERLY_RULES)
 
 
 # --- expectations ---------------------------------------------------------------------------
