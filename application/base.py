@@ -50,6 +50,7 @@ FACT_EVENTS = frozenset(
         "CareAssessed",
         "ParentsRecorded",
         "CircumstancesRecorded",
+        "DisabilityCertified",
     }
 )
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, overload
 from uuid import UUID
 
-from application import corrections, deadlines, enrolments, households, policy_service, roll_migration
+from application import corrections, deadlines, disability, enrolments, households, policy_service, roll_migration
 from application.base import DEV_INDEX_KEY, CaseworkBase, T, check_jurisdiction, utc_now
 from application.commands import (
     AddMember,
@@ -32,6 +32,7 @@ from application.commands import (
     HouseholdCommand,
     ImportRollBatch,
     RecordCircumstances,
+    RecordDisabilityCertificate,
     RecordParents,
     RecordPayeeAccount,
     RecordTownshipReview,
@@ -64,6 +65,7 @@ HANDLERS: dict[type[Command[Any]], Callable[..., Any]] = {
     RecordParents: households.record_parents,
     GrantTemporary: households.grant_temporary,
     RecordPayeeAccount: households.record_payee_account,
+    RecordDisabilityCertificate: disability.record_certificate,
     FileApplication: enrolments.file_application,
     Withdraw: enrolments.withdraw,
     RecordTownshipReview: enrolments.record_township_review,

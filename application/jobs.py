@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
+from application import disability
 from application.enrolments import EnrolmentCommands
 from domain.enrolment import Status
 from domain.entitlement import Trigger, birthday, month_of
@@ -25,7 +26,7 @@ from domain.household import Household
 from domain.members import SchoolStatus
 from domain.policy import ParameterValue
 from domain.rules.programs import CHILDREN
-from domain.values import Actor, Role
+from domain.values import Actor, Context, Role
 
 SYSTEM = Actor("system:jobs", Role.SYSTEM, "")
 OPEN = frozenset({Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT})
@@ -140,6 +141,7 @@ class Jobs(EnrolmentCommands):
         def command(h: Household, others: list[Aggregate]) -> UUID:
             did = h.close_by_calendar(eid, reason_code=code, reason=text, effective_on=on, actor=actor)
             self._release(h, eid, on, actor, None, others)
+            disability.when_dibao_ends(self, h, eid, Context(on, actor, text, None), others)
             return did
 
         try:

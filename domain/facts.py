@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from domain.circumstances import Circumstances
+from domain.disability import Certificates, DisabilityCertificate
+from domain.disability import certificate_on as _certificate_on
 from domain.errors import NotFound
 from domain.members import Member
 from domain.rules.children import ParentStatus
@@ -52,7 +54,9 @@ class HouseholdFacts(Protocol):
     care: dict[UUID, list[tuple[date, tuple[str, ...]]]]
     parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]]
     enrolments: dict[UUID, Enrolment]
+    certificates: Certificates
 
+    def certificate_on(self, person_id: UUID, on: date) -> DisabilityCertificate | None: ...
     def care_on(self, person_id: UUID, on: date) -> tuple[str, ...]: ...
     def parents_on(self, person_id: UUID, on: date) -> tuple[tuple[ParentStatus, ...], tuple[ParentStatus, ...]]: ...
     def circumstances_on(self, on: date) -> Circumstances: ...
@@ -64,6 +68,11 @@ def care_on(h: HouseholdFacts, person_id: UUID, on: date) -> tuple[str, ...]:
     """The daily activities the person could not do at the latest assessment in effect on a date."""
     found = _latest(h.care.get(person_id, []), on)
     return found[1] if found else ()
+
+
+def certificate_on(h: HouseholdFacts, person_id: UUID, on: date) -> DisabilityCertificate | None:
+    """The person's disability certificate as last recorded with effect by a date (valid or not)."""
+    return _certificate_on(h.certificates, person_id, on)
 
 
 def parents_on(
@@ -102,6 +111,7 @@ class FactsOn:
     care_on = care_on
     parents_on = parents_on
     circumstances_on = circumstances_on
+    certificate_on = certificate_on
     member = member
     enrolment = enrolment
 
@@ -116,6 +126,7 @@ class FactsOn:
         self.circumstances: list[tuple[date, Circumstances]] = []
         self.care: dict[UUID, list[tuple[date, tuple[str, ...]]]] = {}
         self.parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]] = {}
+        self.certificates: Certificates = {}
         self.enrolments: dict[UUID, Enrolment] = household.enrolments
         for effective_on, _, event in household.fact_log:
             if effective_on > on:
@@ -140,6 +151,8 @@ class FactsOn:
             self.parents.setdefault(event.person_id, []).append(
                 (event.effective_on, tuple(event.father), tuple(event.mother))
             )
+        elif kind == "DisabilityCertified":
+            self.certificates.setdefault(event.person_id, []).append((event.effective_on, event.certificate))
         elif kind == "CircumstancesRecorded":
             self.circumstances.append((event.effective_on, event.circumstances))
 

@@ -24,6 +24,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain import facts
+from domain import household_disability_events as disability_events
 from domain import household_enrolment_events as enrolment_events
 from domain import household_enrolments as enrolment_commands
 from domain import household_events as fact_events
@@ -32,6 +33,7 @@ from domain import household_migration as migration
 from domain import household_payment_events as payment_events
 from domain import household_payments as payment_commands
 from domain.circumstances import Circumstances
+from domain.disability import Certificates
 from domain.enrolment import Enrolment
 from domain.errors import InvalidValue, RuleViolation
 from domain.household_events import Grant
@@ -59,6 +61,7 @@ class Household(Aggregate):
     CircumstancesRecorded: TypeAlias = fact_events.CircumstancesRecorded
     TemporaryAssistanceGranted: TypeAlias = fact_events.TemporaryAssistanceGranted
     PayeeAccountRecorded: TypeAlias = fact_events.PayeeAccountRecorded
+    DisabilityCertified: TypeAlias = disability_events.DisabilityCertified
 
     ApplicationFiled: TypeAlias = enrolment_events.ApplicationFiled
     ApplicationWithdrawn: TypeAlias = enrolment_events.ApplicationWithdrawn
@@ -91,6 +94,7 @@ class Household(Aggregate):
         self.care: dict[UUID, list[tuple[date, tuple[str, ...]]]] = {}
         self.parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]] = {}
         self.grants: dict[UUID, Grant] = {}
+        self.certificates: Certificates = {}
         self.accounts: list[tuple[date, int, PayeeAccount]] = []  # in effective order (ties: recorded)
         self.fact_log: list[tuple[date, int, fact_events.Event]] = []  # facts in effective order (ties: recorded)
 
@@ -102,6 +106,7 @@ class Household(Aggregate):
     care_on = facts.care_on
     parents_on = facts.parents_on
     circumstances_on = facts.circumstances_on
+    certificate_on = facts.certificate_on
     member = facts.member
     enrolment = facts.enrolment
 
@@ -147,6 +152,7 @@ class Household(Aggregate):
     record_parents = fact_commands.record_parents
     grant_temporary = fact_commands.grant_temporary
     record_payee_account = fact_commands.record_payee_account
+    record_disability_certificate = disability_events.record_disability_certificate
 
     file_application = enrolment_commands.file_application
     withdraw_application = enrolment_commands.withdraw_application

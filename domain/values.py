@@ -63,6 +63,8 @@ class Program(StrEnum):
     ORPHAN = "orphan"
     UNSUPPORTED_CHILD = "unsupported_child"
     TEMPORARY = "temporary"
+    DISABILITY_LIVING = "disability_living"
+    DISABILITY_CARE = "disability_care"
 
 
 class Role(StrEnum):

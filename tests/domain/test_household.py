@@ -596,7 +596,7 @@ EVENT_CLASSES = sorted(
 
 def test_the_event_classes_are_found() -> None:
     """The docstring check below sees every fact the household records."""
-    assert len(EVENT_CLASSES) == 24  # EnrolmentMigrated (the roll import) is the 23rd, PayeeAccountRecorded the 24th
+    assert len(EVENT_CLASSES) == 25  # ... PayeeAccountRecorded the 24th, DisabilityCertified the 25th
     assert {c.__name__ for c in EVENT_CLASSES} >= {"Registered", "ApplicationApproved", "EnrolmentTerminated"}
 
 
