@@ -19,6 +19,7 @@ from api.problems import install_problem_handlers
 from api.routers import (
     audit,
     deadlines,
+    disability,
     enrolments,
     findings,
     health,
@@ -106,7 +107,19 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer, refusals included, carries the id
 
     install_problem_handlers(app)
-    for module in (households, enrolments, deadlines, programs, audit, policy, payroll, reports, findings, health):
+    for module in (
+        households,
+        enrolments,
+        deadlines,
+        programs,
+        disability,
+        audit,
+        policy,
+        payroll,
+        reports,
+        findings,
+        health,
+    ):
         app.include_router(module.router)
     install_desk(app)  # the web desk for people under /desk/ (HTML; outside the OpenAPI schema)
     return app

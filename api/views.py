@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from domain.assessment import Assessment
+from domain.disability import DisabilityCertificate
 from domain.enrolment import Enrolment
 from domain.household import Household
 from domain.members import Member
@@ -33,10 +34,14 @@ class MemberOut(BaseModel):
     absence: str | None
     resident: bool
     support_duty: bool
+    disability_certificate: dict[str, Any] | None = Field(
+        default=None, description="the certificate in effect on the day asked, its number masked"
+    )
 
     @classmethod
-    def of(cls, m: Member) -> MemberOut:
+    def of(cls, m: Member, certificate: DisabilityCertificate | None = None) -> MemberOut:
         return cls(
+            disability_certificate=certificate.shown() if certificate is not None else None,
             person_id=m.person_id,
             name=m.name,
             id_number_masked=m.id_number.masked(),
@@ -218,7 +223,7 @@ class HouseholdOut(BaseModel):
             division_code=h.division_code,
             address=h.address,
             registered_on=h.registered_on,
-            members=[MemberOut.of(m) for m in h.members.values()],
+            members=[MemberOut.of(m, h.certificate_on(m.person_id, today)) for m in h.members.values()],
             enrolments=[EnrolmentOut.of(e, today, in_effect_only=in_effect_only) for e in h.enrolments.values()],
             temporary_grants=[
                 {

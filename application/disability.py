@@ -13,6 +13,7 @@ from application.base import CaseworkBase
 from application.commands import RecordDisabilityCertificate
 from domain.enrolment import FINAL, Status
 from domain.household import Household
+from domain.person_index import PersonIndex, person_index_id
 from domain.rules import programs
 from domain.values import Context, Program
 
@@ -28,11 +29,14 @@ def record_certificate(
     h.record_disability_certificate(cmd.person_id, cmd.certificate, ctx=cmd.meta.context)
 
 
-def end_with_dibao(app: CaseworkBase, h: Household, ctx: Context, others: list[Aggregate]) -> list[UUID]:
-    """After a dibao enrolment ended on ``ctx.effective_on``: terminate, with the reason, every decided
-    living subsidy of the household whose rules no longer find it eligible on that day (no other dibao
-    of the household stands, and no margin rule reaches it); release their claims."""
-    on = ctx.effective_on
+def end_with_dibao(
+    app: CaseworkBase, h: Household, ctx: Context, others: list[Aggregate], *, ends: date | None = None
+) -> list[UUID]:
+    """After a dibao enrolment's termination decided on ``ctx.effective_on`` (in effect from ``ends``, the
+    next month's first day): terminate the same way, with the reason, every decided living subsidy of the
+    household whose rules no longer find it eligible once the dibao has ended (no other dibao of the
+    household stands, no margin rule reaches it); release their claims."""
+    on = ends or ctx.effective_on
     ended: list[UUID] = []
     for e in list(h.enrolments.values()):
         if e.program is not Program.DISABILITY_LIVING or e.status in FINAL or e.status_on(on) not in DECIDED:
@@ -40,8 +44,8 @@ def end_with_dibao(app: CaseworkBase, h: Household, ctx: Context, others: list[A
         params = app.policy().snapshot(h.division_code, on)
         if programs.assess(h, e.program, e.beneficiaries, e.terms, on, params).eligible:
             continue
-        when = max(on, e.last_step.effective_on)
-        text = f"家庭退出低保，困难残疾人生活补贴随之终止 the household's dibao ended on {on}" + (
+        when = max(ctx.effective_on, e.last_step.effective_on)
+        text = f"家庭退出低保，困难残疾人生活补贴随之终止 the household's dibao ends from {on}" + (
             f": {ctx.reason}" if ctx.reason else ""
         )
         ended.append(
@@ -54,8 +58,24 @@ def end_with_dibao(app: CaseworkBase, h: Household, ctx: Context, others: list[A
                 request_id=ctx.request_id,
             )
         )
-        claims.release(app, h, e.enrolment_id, Context(when, ctx.actor, text, ctx.request_id), others)
+        release(app, h, e.enrolment_id, Context(when, ctx.actor, text, ctx.request_id), others)
     return ended
+
+
+def release(app: CaseworkBase, h: Household, enrolment_id: UUID, ctx: Context, others: list[Aggregate]) -> None:
+    """``claims.release``, on the person index already in ``others`` when the dibao's release loaded it
+    (two copies of one index in a save would collide)."""
+    people = {**h.former_members, **h.members}
+    for pid in h.enrolment(enrolment_id).beneficiaries:
+        if pid not in people:
+            continue
+        index_id = person_index_id(people[pid].id_number, app.index_key)
+        index = next((o for o in others if isinstance(o, PersonIndex) and o.id == index_id), None)
+        if index is None:
+            index = claims.person_index(app, index_id)
+            if enrolment_id in index.claims:
+                others.append(index)
+        index.release(enrolment_id, ctx=ctx)
 
 
 def when_dibao_ends(
@@ -65,7 +85,7 @@ def when_dibao_ends(
     e = h.enrolment(enrolment_id)
     if e.program is not Program.DIBAO or e.status is not Status.TERMINATED:
         return []
-    return end_with_dibao(app, h, ctx, others)
+    return end_with_dibao(app, h, ctx, others, ends=e.last_step.effective_on)
 
 
 def review_cap(h: Household, program: Program, beneficiaries: tuple[UUID, ...], due: date) -> date:
