@@ -24,6 +24,7 @@ from domain.rules.tekun import Ages, Arrangement, DailyActivity, TekunFacts, abl
 from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_grant
 from domain.rules.unsupported_child import assess_unsupported_child
 from domain.values import AreaType
+from tests.rules.disability_cases import run_disability_care, run_disability_living
 from tests.rules.support import CASES, checked, member, parents, read_table, snapshot
 
 STRANGER = "stranger"  # a beneficiary who is no member of the household
@@ -192,6 +193,8 @@ RULES: dict[str, Callable[[Case, ParameterSnapshot], dict[str, Any]]] = {
     "unsupported_child": run_unsupported_child,
     "children.whole_months": run_whole_months,
     "temporary": run_temporary,
+    "disability_living": run_disability_living,
+    "disability_care": run_disability_care,
 }
 
 
