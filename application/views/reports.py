@@ -36,6 +36,7 @@ from uuid import UUID
 from application.deadlines import deadline_working_days, working_days_after
 from application.errors import OutsideJurisdiction
 from application.months import last_day, month_text, parse_month
+from application.views.disability_stats import disability_figures
 from application.views.disclosure import RollCell, roll_cells, suppress_statistics
 from application.views.ports import Counts
 from application.views.projection import Views
@@ -157,6 +158,14 @@ class Reports:
             "payments_by_program": self._paid_by_program(store, first, last, prefix, basic, care),
             "payments_by_area_type": self._paid_by_area(store, first, last, prefix),
             "tekun_funds": {"basic_living": str(basic), "care_subsidy": str(care)},
+            "disability": disability_figures(
+                self.views.store,
+                self.views.casework.get_household,
+                first,
+                last,
+                prefix,
+                None if actor.role in PERSONAL_ROLES else self.min_cell,
+            ),  # fmt: skip
         }
         if actor.role in PERSONAL_ROLES:
             return figures

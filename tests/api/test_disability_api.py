@@ -107,6 +107,24 @@ def test_the_disability_subsidies_whole_life(client: TestClient, auth: Auth) -> 
     stats = client.get(f"{API}/statistics?from=2024-07&to=2024-07", headers=ap).json()
     assert stats["payments_by_program"]["disability_living"]["funds"] == "80.00"
     assert stats["payments_by_program"]["disability_care"]["funds"] == "80.00"
+    july = {"households": 1, "persons": 1, "new_persons": 0, "person_months": 1, "funds": "80.00", "funds_wan": "0.01"}
+    for program in ("disability_living", "disability_care"):  # grade 3 intellectual since June
+        assert stats["disability"][program] == {"by_grade": {"3": july}, "by_category": {"intellectual": july}}
+    assert client.post(f"{API}/payroll/2024-03", headers=ap).status_code == 200
+    march = client.get(f"{API}/statistics?from=2024-03&to=2024-03", headers=ap).json()["disability"]["disability_care"]
+    assert march["by_grade"] == {
+        "1": {
+            "households": 1,
+            "persons": 1,
+            "new_persons": 1,
+            "person_months": 1,
+            "funds": "120.00",
+            "funds_wan": "0.01",
+        }
+    }
+    hidden = client.get(f"{API}/statistics?from=2024-07&to=2024-07", headers=auth("analyst", user="an-1")).json()
+    assert hidden["disability"]["disability_care"]["by_grade"]["3"]["suppressed"] is True  # one household
+    assert hidden["disability"]["disability_care"]["by_grade"]["3"]["funds"] is None
 
     # the household leaves dibao (decided 2024-10-15, from November): the living subsidy ends by itself with
     # it, saying why
