@@ -26,6 +26,7 @@ DECIDED = frozenset({Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GR
 def record_certificate(
     app: CaseworkBase, cmd: RecordDisabilityCertificate, h: Household, others: list[Aggregate]
 ) -> None:
+    app.check_date(cmd.certificate.issued_on, "issued_on")
     h.record_disability_certificate(cmd.person_id, cmd.certificate, ctx=cmd.meta.context)
 
 

@@ -19,6 +19,8 @@ from domain.members import DisabilityKind
 
 _NUMBER = re.compile(r"[0-9A-Z]{6,30}")
 
+#: The longest validity a certificate may state (a 长期 certificate is recorded as valid this long).
+MAX_VALID_YEARS = 100
 #: (effective date, certificate) per person, in recorded order.
 Certificates = dict[UUID, list[tuple[date, "DisabilityCertificate"]]]
 
@@ -44,9 +46,9 @@ class DisabilityCertificate:
                 rule="certificate-number-format",
             )
         object.__setattr__(self, "number", number)
-        if self.valid_until < self.issued_on:
+        if self.valid_until < self.issued_on or self.valid_until.year > self.issued_on.year + MAX_VALID_YEARS:
             raise InvalidValue(
-                "a certificate is valid until a day on or after its issue",
+                f"a certificate is valid until a day on or after its issue, within {MAX_VALID_YEARS} years",
                 field="valid_until",
                 rule="certificate-validity",
             )

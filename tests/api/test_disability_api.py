@@ -77,6 +77,12 @@ def test_the_disability_subsidies_whole_life(client: TestClient, auth: Auth) -> 
     reasons = [r["code"] for r in got["assessment"]["reasons"]]
     assert reasons == ["CERTIFICATE_VALID", "SEVERE_GRADE", "CARE_AMOUNT"]
     assert "国发〔2015〕52号" in got["assessment"]["reasons"][1]["legal_basis"]
+    approval = next(st["decision_id"] for st in got["steps"] if st["status"] == "approved")
+    explained = client.get(f"{household_path(hid)}/decisions/{approval}", headers=cw).json()
+    assert explained["event"] == "ApplicationApproved"
+    assert explained["recomputation"]["reproduced"] is True
+    assert [r["code"] for r in explained["assessment"]["reasons"]] == reasons
+    assert FIRST not in str(explained)
 
     # grade 1: living 100.00, care 120.00 (the district's parameters)
     assert payable(client, cw, hid, "2024-03-01") == {
@@ -176,6 +182,16 @@ def test_a_certificate_that_ends_before_it_begins_is_a_problem_and_writes_nothin
     )  # fmt: skip
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"].endswith("grade")
+    for issued, until, field in (
+        ("2024-02-01", "9999-12-31", "valid_until"),
+        ("1900-01-01", "1990-01-01", "issued_on"),
+    ):
+        r = certificate(
+            client, cw, hid, people[0], effective_on="2024-02-01", category="physical", grade=2,
+            certificate_number=FIRST, issued_on=issued, valid_until=until,
+        )  # fmt: skip
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["field"] == field
     assert etag(client.get(household_path(hid), headers=cw)) == version
 
 
