@@ -63,3 +63,37 @@ def test_the_number_is_normalised_and_never_shown_whole() -> None:
     assert "number" not in {k for k in c.shown() if k != "number_masked"}
     with pytest.raises(InvalidValue):
         DisabilityCertificate(DisabilityKind.MENTAL, 2, "43-01", date(2023, 1, 1), date(2027, 1, 1))
+
+
+def test_a_margin_household_where_the_parameter_names_it() -> None:
+    """Outside dibao, the living subsidy reaches a household whose per-capita income is at most the margin
+    limit only where ``disability_living.household_kinds`` names margin; the care subsidy asks no dibao."""
+    from decimal import Decimal
+
+    from domain.circumstances import Circumstances, IncomeItem, IncomeKind
+    from domain.rules.programs import assess
+    from domain.values import Program
+    from tests.rules.support import snapshot, table_parameters
+
+    head = member(Relation.HEAD, date(1970, 1, 1))
+    h = Household.register(
+        area_type=AreaType.URBAN, division_code=COMMUNITY, address="某街道1号", members=(head,),
+        ctx=Context(date(2024, 1, 10), CASEWORKER),
+    )  # fmt: skip
+    h.record_disability_certificate(
+        head.person_id, certified(1, date(2023, 1, 1), date(2027, 12, 31)), ctx=Context(date(2024, 1, 10), CASEWORKER)
+    )
+    params = {**table_parameters("dibao"), **table_parameters("disability")}
+    standard, multiplier = Decimal(params["dibao.standard.urban"]), Decimal(str(params["dibao.margin_multiplier"]))
+    on = date(2024, 3, 1)
+    for income, within in ((standard * multiplier, True), (standard * multiplier + Decimal("0.01"), False)):
+        means = Circumstances(incomes=(IncomeItem(head.person_id, IncomeKind.WAGES, income.quantize(Decimal("0.01"))),))
+        h.record_circumstances(means, ctx=Context(on, CASEWORKER))
+        only_dibao = assess(h, Program.DISABILITY_LIVING, (head.person_id,), {}, on, snapshot(params, on))
+        assert not only_dibao.eligible
+        assert only_dibao.inputs["in_margin"] is None  # not even asked
+        named = snapshot({**params, "disability_living.household_kinds": ["dibao", "margin"]}, on)
+        margin = assess(h, Program.DISABILITY_LIVING, (head.person_id,), {}, on, named)
+        assert margin.eligible is within, income
+        assert margin.inputs["in_margin"] is within
+        assert assess(h, Program.DISABILITY_CARE, (head.person_id,), {}, on, snapshot(params, on)).eligible
