@@ -34,6 +34,8 @@ MEMO: dict[str, str] = {
     "orphan": "孤儿基本生活费",
     "unsupported_child": "事实无人抚养儿童基本生活费",
     "temporary": "临时救助金",
+    "disability_living": "困难残疾人生活补贴",
+    "disability_care": "重度残疾人护理补贴",
 }
 
 

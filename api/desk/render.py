@@ -22,6 +22,8 @@ PROGRAMS = {
     "unsupported_child": "事实无人抚养儿童",
     "temporary": "临时救助",
     "elderly_allowance": "高龄津贴",
+    "disability_living": "困难残疾人生活补贴",
+    "disability_care": "重度残疾人护理补贴",
 }
 STATUSES = {
     "applied": "已申请",

@@ -10,6 +10,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from api.desk.session import COOKIE
+from domain.values import Role
 from tests.api.helpers import API, PROBLEM_JSON, decide, enrolment_path, etag, family_on_dibao, household_path
 
 Auth = Callable[..., dict[str, str]]
@@ -128,6 +130,14 @@ def test_the_disability_subsidies_whole_life(client: TestClient, auth: Auth) -> 
             "funds_wan": "0.01",
         }
     }
+    tokens = client.app.state.services.tokens  # type: ignore[attr-defined]
+    client.cookies.set(COOKIE, tokens.issue("ap-desk", Role.APPROVER, "430112"))
+    page = client.get("/desk/statistics", params={"from": "2024-07", "to": "2024-07"}).text
+    client.cookies.clear()
+    assert '<table id="disability_care">' in page
+    assert "重度残疾人护理补贴" in page
+    assert "<tr><th>3级</th>" in page
+    assert "<tr><th>智力</th>" in page
     hidden = client.get(f"{API}/statistics?from=2024-07&to=2024-07", headers=auth("analyst", user="an-1")).json()
     assert hidden["disability"]["disability_care"]["by_grade"]["3"]["suppressed"] is True  # one household
     assert hidden["disability"]["disability_care"]["by_grade"]["3"]["funds"] is None
