@@ -5,10 +5,12 @@ worklist and stopping the care subsidy, and the time travel showing each certifi
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from api.desk.session import COOKIE
 from domain.values import Role
@@ -130,6 +132,12 @@ def test_the_disability_subsidies_whole_life(client: TestClient, auth: Auth) -> 
             "funds_wan": "0.01",
         }
     }
+    r = client.get(f"{API}/statistics?from=2024-07&to=2024-07&format=xlsx", headers=ap)
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.content))["残疾人两项补贴"]
+    lines = [tuple(c.value for c in row) for row in sheet.iter_rows(min_row=2)]
+    assert ("重度残疾人护理补贴", "残疾等级", "3级", 1, 0, 1, 0.01) in lines
+    assert ("困难残疾人生活补贴", "残疾类别", "智力", 1, 0, 1, 0.01) in lines
     tokens = client.app.state.services.tokens  # type: ignore[attr-defined]
     client.cookies.set(COOKIE, tokens.issue("ap-desk", Role.APPROVER, "430112"))
     page = client.get("/desk/statistics", params={"from": "2024-07", "to": "2024-07"}).text
