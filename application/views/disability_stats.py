@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
-from application.views.ports import ViewStore
+from application.views.projection import Views
 from domain.household import Household
 from domain.values import CENT, Program
 
@@ -85,10 +85,9 @@ class _Split:
         }
 
 
-def disability_figures(
-    store: ViewStore, load: Callable[[UUID], Household], first: date, last: date, prefix: str, k: int | None
-) -> dict[str, Any]:
+def disability_figures(views: Views, first: date, last: date, prefix: str, k: int | None) -> dict[str, Any]:
     """Per disability program: the split by grade and by category (``k``: suppress cells under it)."""
+    store, load = views.store, views.casework.get_household
     cache: dict[UUID, Household] = {}
 
     def household(hid: UUID) -> Household:

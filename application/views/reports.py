@@ -132,6 +132,7 @@ class Reports:
         store = self.counts(prefix)
         exits = store.count_ended(first, last, prefix, ("program", "exit_reason"))
         basic, care = store.parts_paid(first, last, prefix)
+        small = None if actor.role in PERSONAL_ROLES else self.min_cell  # analysts: small cells suppressed
         figures = {
             "division": prefix,
             "from": month_text(first),
@@ -158,14 +159,7 @@ class Reports:
             "payments_by_program": self._paid_by_program(store, first, last, prefix, basic, care),
             "payments_by_area_type": self._paid_by_area(store, first, last, prefix),
             "tekun_funds": {"basic_living": str(basic), "care_subsidy": str(care)},
-            "disability": disability_figures(
-                self.views.store,
-                self.views.casework.get_household,
-                first,
-                last,
-                prefix,
-                None if actor.role in PERSONAL_ROLES else self.min_cell,
-            ),  # fmt: skip
+            "disability": disability_figures(self.views, first, last, prefix, small),  # by grade, category
         }
         if actor.role in PERSONAL_ROLES:
             return figures
