@@ -12,6 +12,7 @@ from application import claims
 from application.base import CaseworkBase
 from application.commands import RecordDisabilityCertificate
 from domain.enrolment import FINAL, Status
+from domain.errors import RuleViolation
 from domain.household import Household
 from domain.person_index import PersonIndex, person_index_id
 from domain.rules import programs
@@ -42,8 +43,7 @@ def end_with_dibao(
     for e in list(h.enrolments.values()):
         if e.program is not Program.DISABILITY_LIVING or e.status in FINAL or e.status_on(on) not in DECIDED:
             continue
-        params = app.policy().snapshot(h.division_code, on)
-        if programs.assess(h, e.program, e.beneficiaries, e.terms, on, params).eligible:
+        if still_eligible(app, h, e.enrolment_id, on):
             continue
         when = max(ctx.effective_on, e.last_step.effective_on)
         text = f"家庭退出低保，困难残疾人生活补贴随之终止 the household's dibao ends from {on}" + (
@@ -61,6 +61,17 @@ def end_with_dibao(
         )
         release(app, h, e.enrolment_id, Context(when, ctx.actor, text, ctx.request_id), others)
     return ended
+
+
+def still_eligible(app: CaseworkBase, h: Household, enrolment_id: UUID, on: date) -> bool:
+    """Whether the rules still find the living subsidy eligible on the day (a rule that cannot run — a
+    parameter missing — does not keep it open once the dibao has ended)."""
+    e = h.enrolment(enrolment_id)
+    try:
+        params = app.policy().snapshot(h.division_code, on)
+        return programs.assess(h, e.program, e.beneficiaries, e.terms, on, params).eligible
+    except RuleViolation:
+        return False
 
 
 def release(app: CaseworkBase, h: Household, enrolment_id: UUID, ctx: Context, others: list[Aggregate]) -> None:
