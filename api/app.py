@@ -21,6 +21,7 @@ from api.problems import install_problem_handlers
 from api.routers import (
     audit,
     deadlines,
+    disability,
     elderly,
     enrolments,
     findings,
@@ -107,6 +108,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
         enrolments,
         deadlines,
         programs,
+        disability,
         audit,
         policy,
         payroll,

@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "verify_store": frozenset({Role.AUDITOR, Role.ADMIN}),
     "access_log": frozenset({Role.AUDITOR}),
     "assess_care": CASEWORK,
+    "record_disability_certificate": CASEWORK,
     "record_parents": CASEWORK,
     "grant_temporary": CASEWORK | DECIDE,
     "run_tick": DECIDE | ADMIN,

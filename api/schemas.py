@@ -145,6 +145,17 @@ class Dated(RequestBody):
     reason: Text | None = None
 
 
+class DisabilityCertificateIn(Dated):
+    """A member's disability certificate (残疾人证) from ``effective_on``; ``reason`` is required for a new
+    certificate of a member who holds one (a grade change, a renewal)."""
+
+    category: Choice[DisabilityKind]
+    grade: int = Field(ge=1, le=4)
+    certificate_number: str = Field(min_length=6, max_length=30, pattern=r"^[0-9A-Za-z]+$")
+    issued_on: IsoDate
+    valid_until: IsoDate
+
+
 class AddMember(Dated):
     member: MemberIn
     cause: Choice[AdditionCause]

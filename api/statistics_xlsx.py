@@ -17,6 +17,8 @@ from typing import Any
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 
+from api.statistics_xlsx_disability import disability_sheet
+
 WAN = Decimal("0.01")
 SUPPRESSED = "—"
 #: (group heading, sub-column headings); the sub-columns follow column A (the figures' headings)
@@ -123,6 +125,7 @@ def statistics_xlsx(f: dict[str, Any]) -> bytes:
     sheet.column_dimensions["A"].width = 18
     for letter in "BCDEFGH":
         sheet.column_dimensions[letter].width = 12
+    disability_sheet(book, f)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

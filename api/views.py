@@ -11,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from domain.assessment import Assessment
+from domain.disability import DisabilityCertificate
 from domain.enrolment import Enrolment
 from domain.household import Household
 from domain.members import Member
@@ -38,11 +39,17 @@ class MemberOut(BaseModel):
     residence: dict[str, Any] | None = Field(
         default=None, description="the residence registration in effect: division_code, registered_from, ended_on"
     )
+    disability_certificate: dict[str, Any] | None = Field(
+        default=None, description="the certificate in effect on the day asked, its number masked"
+    )
 
     @classmethod
-    def of(cls, m: Member, residence: Residence | None = None) -> MemberOut:
+    def of(
+        cls, m: Member, residence: Residence | None = None, certificate: DisabilityCertificate | None = None
+    ) -> MemberOut:
         return cls(
             residence=None if residence is None else dataclasses.asdict(residence),
+            disability_certificate=certificate.shown() if certificate is not None else None,
             person_id=m.person_id,
             name=m.name,
             id_number_masked=m.id_number.masked(),
@@ -224,7 +231,10 @@ class HouseholdOut(BaseModel):
             division_code=h.division_code,
             address=h.address,
             registered_on=h.registered_on,
-            members=[MemberOut.of(m, h.residence_on(m.person_id, today)) for m in h.members.values()],
+            members=[
+                MemberOut.of(m, h.residence_on(m.person_id, today), h.certificate_on(m.person_id, today))
+                for m in h.members.values()
+            ],
             enrolments=[EnrolmentOut.of(e, today, in_effect_only=in_effect_only) for e in h.enrolments.values()],
             temporary_grants=[
                 {

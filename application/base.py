@@ -51,6 +51,7 @@ FACT_EVENTS = frozenset(
         "ParentsRecorded",
         "CircumstancesRecorded",
         "ResidenceRecorded",
+        "DisabilityCertified",
     }
 )
 

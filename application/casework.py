@@ -20,6 +20,7 @@ from application import commands as c
 from application import (
     corrections,
     deadlines,
+    disability,
     elderly,
     enrolments,
     households,
@@ -48,6 +49,7 @@ HANDLERS: dict[type[c.Command[Any]], Callable[..., Any]] = {
     c.GrantTemporary: households.grant_temporary,
     c.RecordPayeeAccount: households.record_payee_account,
     c.RecordResidence: elderly.record_residence,
+    c.RecordDisabilityCertificate: disability.record_certificate,
     c.FileApplication: enrolments.file_application,
     c.Withdraw: enrolments.withdraw,
     c.RecordTownshipReview: enrolments.record_township_review,

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from application.payroll_reports import RunReport
 from domain.circumstances import Circumstances
+from domain.disability import DisabilityCertificate
 from domain.enrolment import TownshipOpinion
 from domain.household_migration import RollSource
 from domain.members import AdditionCause, Member, RemovalCause
@@ -109,6 +110,13 @@ class RecordCircumstances(HouseholdCommand[None]):
 class AssessCare(HouseholdCommand[None]):
     person_id: UUID
     unable_activities: tuple[str, ...]
+
+
+class RecordDisabilityCertificate(HouseholdCommand[None]):
+    """A member's disability certificate from ``meta.effective_on`` (first issue, grade change, renewal)."""
+
+    person_id: UUID
+    certificate: DisabilityCertificate
 
 
 class RecordParents(HouseholdCommand[None]):

@@ -36,6 +36,7 @@ from application.commands import (
     RunPayroll,
 )
 from application.demo_changes import APPROVER, Case, DemoReport, DistrictBase
+from application.demo_disability import DisabilityDemo
 from application.demo_elderly import register_elderly
 from application.demo_people import Family, People
 from application.payroll import Payroll
@@ -73,6 +74,7 @@ class District(DistrictBase):
         self.pending: list[tuple[UUID, UUID, date, bool, Actor]] = []  # household, enrolment, decision day, eligible
         self.cases: dict[UUID, Case] = {}  # enrolment id → case, in approval order
         self.suspended: list[tuple[Case, date]] = []  # resumed on that day
+        self.disability = DisabilityDemo(self._do, seed, APPROVER)  # certificates and the disability subsidies
 
     def run(self, progress: Progress | None = None) -> DemoReport:
         started = time.perf_counter()
@@ -245,6 +247,7 @@ class District(DistrictBase):
                 if got is not None:
                     self.report.approved += 1
                     self.cases[eid] = Case(hid, eid, cw, got[1].enrolment(eid).next_review_due)
+                    self._follow_subsidies(hid, eid, when, cw, got[1])
                     program = str(got[1].enrolment(eid).program)
             else:
                 got = self._do(

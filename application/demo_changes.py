@@ -21,6 +21,7 @@ from application.commands import (
     Suspend,
     Terminate,
 )
+from application.demo_disability import DisabilityDemo
 from application.demo_people import DISTRICT, Family, People
 from domain.enrolment import Status
 from domain.errors import DomainError
@@ -73,6 +74,14 @@ class DistrictBase:
     families: dict[UUID, Family]  # registration order
     cases: dict[UUID, Case]  # enrolment id → case, in approval order
     suspended: list[tuple[Case, date]]  # resumed on that day
+    disability: DisabilityDemo
+
+    def _follow_subsidies(self, hid: UUID, dibao: UUID, on: date, cw: Actor, h: Household) -> None:
+        """A dibao household just approved: perhaps a certified member and their subsidies, followed like any case."""
+        for eid, due, program in self.disability.after_dibao(h, dibao, on, cw):
+            self.cases[eid] = Case(hid, eid, cw, due)
+            self.report.approved += 1
+            self.report.decided[program] = self.report.decided.get(program, 0) + 1
 
     def _do(self, cmd: HouseholdCommand[Any]) -> Any:
         """Run one command; a refusal by the rules is counted, not fatal (the district is random)."""

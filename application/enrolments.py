@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from application import claims, elderly
+from application import claims, disability, elderly
 from application.base import CaseworkBase
 from application.commands import (
     Approve,
@@ -113,6 +113,7 @@ def review(app: CaseworkBase, cmd: Review, h: Household, others: list[Aggregate]
     )
     if outcome is ReviewOutcome.TERMINATED:
         claims.release(app, h, cmd.enrolment_id, cmd.meta.context, others)
+        disability.when_dibao_ends(app, h, cmd.enrolment_id, cmd.meta.context, others)
     return did
 
 
@@ -127,6 +128,7 @@ def resume(app: CaseworkBase, cmd: Resume, h: Household, others: list[Aggregate]
 def terminate(app: CaseworkBase, cmd: Terminate, h: Household, others: list[Aggregate]) -> UUID:
     did = h.terminate(cmd.enrolment_id, reason_code=cmd.reason_code, ctx=cmd.meta.context)
     claims.release(app, h, cmd.enrolment_id, cmd.meta.context, others)
+    disability.when_dibao_ends(app, h, cmd.enrolment_id, cmd.meta.context, others)
     return did
 
 
@@ -141,7 +143,7 @@ def next_review(
     if key is None:
         covered = tuple(h.members[p] for p in beneficiaries if p in h.members)
         return schedule.next_review_due(start, covered, params)
-    return first_of_next_month(start, params.count(key))
+    return disability.review_cap(h, program, beneficiaries, first_of_next_month(start, params.count(key)))
 
 
 class EnrolmentCommands(CaseworkBase):

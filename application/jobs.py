@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
+from application import disability
 from application.elderly_jobs import tick_elderly
 from application.enrolments import EnrolmentCommands
 from domain.enrolment import Status
@@ -26,7 +27,7 @@ from domain.household import Household
 from domain.members import SchoolStatus
 from domain.policy import ParameterValue
 from domain.rules.programs import CHILDREN
-from domain.values import Actor, Role
+from domain.values import Actor, Context, Role
 
 SYSTEM = Actor("system:jobs", Role.SYSTEM, "")
 OPEN = frozenset({Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT})
@@ -144,6 +145,7 @@ class Jobs(EnrolmentCommands):
         def command(h: Household, others: list[Aggregate]) -> UUID:
             did = h.close_by_calendar(eid, reason_code=code, reason=text, effective_on=on, actor=actor)
             self._release(h, eid, on, actor, None, others)
+            disability.when_dibao_ends(self, h, eid, Context(on, actor, text, None), others)
             return did
 
         try:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.assessment import Assessment
+from domain.disability import certificate_dates
 from domain.enrolment import PAYABLE, Enrolment, Entitlement, Status, TownshipOpinion, parts_of
 from domain.errors import RuleViolation
 from domain.facts import FactsOn, facts_on
@@ -186,6 +187,7 @@ def change_months(h: Household, param_dates: Iterable[date], ages: Ages, since: 
     dates.update(
         first_of_next_month(day) for _, _, day in birthdays(h, ages)
     )  # a birthday counting from the next month
+    dates.update(certificate_dates(h.certificates))  # a certificate starting or lapsing
     months = {month_of(d) for d in dates}
     return sorted(m for m in months if since is None or m >= since)
 

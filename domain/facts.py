@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from domain.circumstances import Circumstances
+from domain.disability import Certificates, DisabilityCertificate
+from domain.disability import certificate_on as _certificate_on
 from domain.errors import NotFound
 from domain.members import Member
 from domain.residence import Residence
@@ -56,6 +58,10 @@ class HouseholdFacts(Protocol):
     residences: dict[UUID, list[tuple[date, Residence]]]
 
     def residence_on(self, person_id: UUID, on: date) -> Residence | None: ...
+
+    certificates: Certificates
+
+    def certificate_on(self, person_id: UUID, on: date) -> DisabilityCertificate | None: ...
     def care_on(self, person_id: UUID, on: date) -> tuple[str, ...]: ...
     def parents_on(self, person_id: UUID, on: date) -> tuple[tuple[ParentStatus, ...], tuple[ParentStatus, ...]]: ...
     def circumstances_on(self, on: date) -> Circumstances: ...
@@ -73,6 +79,11 @@ def residence_on(h: HouseholdFacts, person_id: UUID, on: date) -> Residence | No
     """The member's residence registration as last recorded with effect by a date (None: none recorded)."""
     found = _latest(h.residences.get(person_id, []), on)
     return found[1] if found else None
+
+
+def certificate_on(h: HouseholdFacts, person_id: UUID, on: date) -> DisabilityCertificate | None:
+    """The person's disability certificate as last recorded with effect by a date (valid or not)."""
+    return _certificate_on(h.certificates, person_id, on)
 
 
 def parents_on(
@@ -112,6 +123,7 @@ class FactsOn:
     residence_on = residence_on
     parents_on = parents_on
     circumstances_on = circumstances_on
+    certificate_on = certificate_on
     member = member
     enrolment = enrolment
 
@@ -126,6 +138,7 @@ class FactsOn:
         self.circumstances: list[tuple[date, Circumstances]] = []
         self.care: dict[UUID, list[tuple[date, tuple[str, ...]]]] = {}
         self.parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]] = {}
+        self.certificates: Certificates = {}
         self.enrolments: dict[UUID, Enrolment] = household.enrolments
         self.residences: dict[UUID, list[tuple[date, Residence]]] = {}
         for effective_on, _, event in household.fact_log:
@@ -153,6 +166,8 @@ class FactsOn:
             )
         elif kind == "ResidenceRecorded":
             self.residences.setdefault(event.person_id, []).append((event.effective_on, event.residence))
+        elif kind == "DisabilityCertified":
+            self.certificates.setdefault(event.person_id, []).append((event.effective_on, event.certificate))
         elif kind == "CircumstancesRecorded":
             self.circumstances.append((event.effective_on, event.circumstances))
 

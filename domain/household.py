@@ -24,6 +24,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain import facts
+from domain import household_disability_events as disability_events
 from domain import household_elderly as elderly_commands
 from domain import household_elderly_events as elderly_events
 from domain import household_enrolment_events as enrolment_events
@@ -36,6 +37,7 @@ from domain import household_payments as payment_commands
 from domain import household_register as register_commands
 from domain import household_register_events as register_events
 from domain.circumstances import Circumstances
+from domain.disability import Certificates
 from domain.enrolment import Enrolment
 from domain.errors import InvalidValue, RuleViolation
 from domain.household_events import Grant
@@ -65,6 +67,7 @@ class Household(Aggregate):
     TemporaryAssistanceGranted: TypeAlias = fact_events.TemporaryAssistanceGranted
     PayeeAccountRecorded: TypeAlias = fact_events.PayeeAccountRecorded
     ResidenceRecorded: TypeAlias = elderly_events.ResidenceRecorded
+    DisabilityCertified: TypeAlias = disability_events.DisabilityCertified
 
     ApplicationFiled: TypeAlias = enrolment_events.ApplicationFiled
     ApplicationWithdrawn: TypeAlias = enrolment_events.ApplicationWithdrawn
@@ -104,6 +107,7 @@ class Household(Aggregate):
         self.parents: dict[UUID, list[tuple[date, tuple[ParentStatus, ...], tuple[ParentStatus, ...]]]] = {}
         self.grants: dict[UUID, Grant] = {}
         self.residences: dict[UUID, list[tuple[date, Residence]]] = {}
+        self.certificates: Certificates = {}
         self.accounts: list[tuple[date, int, PayeeAccount]] = []  # in effective order (ties: recorded)
         self.fact_log: list[tuple[date, int, fact_events.Event]] = []  # facts in effective order (ties: recorded)
         self.register_decisions: list[register_events.RegisterDecision] = []  # in effective order
@@ -118,6 +122,7 @@ class Household(Aggregate):
     residence_on = facts.residence_on
     parents_on = facts.parents_on
     circumstances_on = facts.circumstances_on
+    certificate_on = facts.certificate_on
     member = facts.member
     enrolment = facts.enrolment
 
@@ -164,6 +169,7 @@ class Household(Aggregate):
     grant_temporary = fact_commands.grant_temporary
     record_payee_account = fact_commands.record_payee_account
     record_residence = elderly_commands.record_residence
+    record_disability_certificate = disability_events.record_disability_certificate
 
     file_application = enrolment_commands.file_application
     withdraw_application = enrolment_commands.withdraw_application

@@ -21,12 +21,15 @@ from domain.values import Actor, Context, IdNumber, Program
 #: Programs a person may not hold together with the key program (docs/rules.md, "Exclusions across programs").
 EXCLUSIVE_WITH: dict[Program, frozenset[Program]] = {
     Program.DIBAO: frozenset({Program.DIBAO, Program.TEKUN}),
-    Program.TEKUN: frozenset({Program.DIBAO, Program.TEKUN}),
+    Program.TEKUN: frozenset({Program.DIBAO, Program.TEKUN, Program.DISABILITY_LIVING, Program.DISABILITY_CARE}),
     Program.ORPHAN: frozenset({Program.ORPHAN, Program.UNSUPPORTED_CHILD}),
     Program.UNSUPPORTED_CHILD: frozenset({Program.ORPHAN, Program.UNSUPPORTED_CHILD}),
     Program.TEMPORARY: frozenset(),
     Program.ELDERLY_ALLOWANCE: frozenset({Program.ELDERLY_ALLOWANCE}),
     Program.HOME_CARE_SUBSIDY: frozenset({Program.HOME_CARE_SUBSIDY}),
+    # 国发〔2015〕52号: tekun's support includes living and care; the subsidies are not paid beside it
+    Program.DISABILITY_LIVING: frozenset({Program.DISABILITY_LIVING, Program.TEKUN}),
+    Program.DISABILITY_CARE: frozenset({Program.DISABILITY_CARE, Program.TEKUN}),
 }
 
 

@@ -79,6 +79,18 @@ CATALOGUE: dict[str, tuple[ParameterKind, str]] = {
     "home_care.amount.partial": (ParameterKind.AMOUNT, "yuan per month"),
     "home_care.amount.full": (ParameterKind.AMOUNT, "yuan per month"),
     "home_care.review_months": (ParameterKind.COUNT, "months"),
+    "disability_living.amount.grade_1": (ParameterKind.AMOUNT, "yuan per month"),
+    "disability_living.amount.grade_2": (ParameterKind.AMOUNT, "yuan per month"),
+    "disability_living.amount.grade_3": (ParameterKind.AMOUNT, "yuan per month"),
+    "disability_living.amount.grade_4": (ParameterKind.AMOUNT, "yuan per month"),
+    "disability_care.amount.grade_1": (ParameterKind.AMOUNT, "yuan per month"),
+    "disability_care.amount.grade_2": (ParameterKind.AMOUNT, "yuan per month"),
+    "disability_care.amount.grade_3": (ParameterKind.AMOUNT, "yuan per month"),
+    "disability_care.amount.grade_4": (ParameterKind.AMOUNT, "yuan per month"),
+    "disability_living.household_kinds": (ParameterKind.CODES, "household kinds"),
+    "disability_care.lesser_grade_categories": (ParameterKind.CODES, "disability categories"),
+    "disability_living.review_months": (ParameterKind.COUNT, "months"),
+    "disability_care.review_months": (ParameterKind.COUNT, "months"),
 }
 
 #: The values national law fixes for the parameters added after stores were first seeded. A store (or a

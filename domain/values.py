@@ -65,6 +65,8 @@ class Program(StrEnum):
     TEMPORARY = "temporary"
     ELDERLY_ALLOWANCE = "elderly_allowance"  # 高龄津贴
     HOME_CARE_SUBSIDY = "home_care_subsidy"  # 居家养老服务补贴
+    DISABILITY_LIVING = "disability_living"
+    DISABILITY_CARE = "disability_care"
 
 
 class Role(StrEnum):

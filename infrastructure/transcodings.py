@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 
 from domain.assessment import Assessment, Reason
 from domain.circumstances import Assets, Circumstances, CostItem, IncomeItem
+from domain.disability import DisabilityCertificate
 from domain.enrolment import MonthCorrection
 from domain.members import Disability, Member
 from domain.payroll import CorrectionLine, Payment
@@ -85,6 +86,7 @@ VALUE_OBJECTS: tuple[tuple[type, str], ...] = (
     (Payment, "payroll_payment"),
     (CorrectionLine, "payroll_correction_line"),
     (Residence, "residence"),
+    (DisabilityCertificate, "disability_certificate"),
 )
 
 

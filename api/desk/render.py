@@ -23,6 +23,8 @@ PROGRAMS = {
     "temporary": "临时救助",
     "elderly_allowance": "高龄津贴",
     "home_care_subsidy": "居家养老服务补贴",
+    "disability_living": "困难残疾人生活补贴",
+    "disability_care": "重度残疾人护理补贴",
 }
 STATUSES = {
     "applied": "已申请",

@@ -30,6 +30,7 @@ from typing import Any
 
 from application.errors import OutsideJurisdiction
 from application.months import last_day, month_text, parse_month
+from application.views.disability_stats import disability_figures
 from application.views.disclosure import RollCell, roll_cells, suppress_statistics
 from application.views.ports import Counts
 from application.views.projection import Views
@@ -114,6 +115,7 @@ class Reports:
         store = self.counts(prefix)
         exits = store.count_ended(first, last, prefix, ("program", "exit_reason"))
         basic, care = store.parts_paid(first, last, prefix)
+        small = None if actor.role in PERSONAL_ROLES else self.min_cell  # analysts: small cells suppressed
         figures = {
             "division": prefix,
             "from": month_text(first),
@@ -140,6 +142,7 @@ class Reports:
             "payments_by_program": self._paid_by_program(store, first, last, prefix, basic, care),
             "payments_by_area_type": self._paid_by_area(store, first, last, prefix),
             "tekun_funds": {"basic_living": str(basic), "care_subsidy": str(care)},
+            "disability": disability_figures(self.views, first, last, prefix, small),  # by grade, category
         }
         if actor.role in PERSONAL_ROLES:
             return figures

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.assessment import Assessment
-from domain.enrolment import FINAL
+from domain.enrolment import FINAL, Status
 from domain.errors import InvalidValue, RuleViolation
 from domain.members import Member, SchoolStatus
 from domain.policy import ParameterSnapshot
 from domain.rules.children import ChildFacts, Placement, assess_orphan
 from domain.rules.dibao import DibaoFacts, assess_dibao
+from domain.rules.disability import DisabilityFacts, HouseholdKind, assess_disability_care, assess_disability_living
 from domain.rules.elderly import PaidAs, assess_elderly_allowance, assess_home_care
 from domain.rules.elderly.household import allowance_facts, home_care_facts, precheck_elderly
 from domain.rules.tekun import Ages, Arrangement, DailyActivity, TekunFacts, able_to_work, assess_tekun
@@ -29,13 +30,24 @@ if TYPE_CHECKING:
 
 #: Programs whose enrolments cover one person only.
 PERSONAL = frozenset(
-    {Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD, Program.ELDERLY_ALLOWANCE, Program.HOME_CARE_SUBSIDY}
+    {
+        Program.TEKUN,
+        Program.ORPHAN,
+        Program.UNSUPPORTED_CHILD,
+        Program.ELDERLY_ALLOWANCE,
+        Program.HOME_CARE_SUBSIDY,
+        Program.DISABILITY_LIVING,
+        Program.DISABILITY_CARE,
+    }
 )
+DISABILITY = frozenset({Program.DISABILITY_LIVING, Program.DISABILITY_CARE})
 CHILDREN = frozenset({Program.ORPHAN, Program.UNSUPPORTED_CHILD})
 ELDERLY = frozenset({Program.ELDERLY_ALLOWANCE, Program.HOME_CARE_SUBSIDY})
 #: Programs with a public notice after the township opinion (docs/rules.md).
 NOTICED = frozenset({Program.DIBAO, Program.TEKUN})
-ENROLLING = frozenset({Program.DIBAO, Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD}) | ELDERLY
+ENROLLING = frozenset({Program.DIBAO, Program.TEKUN, Program.ORPHAN, Program.UNSUPPORTED_CHILD}) | ELDERLY | DISABILITY
+#: The statuses of a dibao enrolment in which its household is a dibao household (the living subsidy's test).
+DIBAO_STANDING = frozenset({Status.APPROVED, Status.ACTIVE, Status.SUSPENDED, Status.GRADUAL_EXIT})
 
 
 def parse_terms(program: Program, terms: dict[str, Any]) -> dict[str, Any]:
@@ -137,6 +149,27 @@ def _tekun_facts(
     )
 
 
+def in_dibao(h: HouseholdFacts, on: date) -> bool:
+    """Whether a dibao enrolment of the household is approved and not ended on a date."""
+    return any(e.program is Program.DIBAO and e.status_on(on) in DIBAO_STANDING for e in h.enrolments.values())
+
+
+def _disability_facts(h: HouseholdFacts, person: Member, on: date, params: ParameterSnapshot) -> DisabilityFacts:
+    """The certificate in force and the household's standing; margin only where the parameter reaches it."""
+    margin = None
+    if HouseholdKind.MARGIN in params.codes("disability_living.household_kinds"):
+        figures = assess_dibao(_dibao_facts(h, (), on), params).figures
+        per_capita = figures["per_capita_income"]
+        margin = per_capita is not None and Decimal(per_capita) <= Decimal(figures["margin_limit"])
+    return DisabilityFacts(
+        person_id=person.person_id,
+        on=on,
+        certificate=h.certificate_on(person.person_id, on),
+        in_dibao=in_dibao(h, on),
+        in_margin=margin,
+    )
+
+
 def _child_facts(
     h: HouseholdFacts, person: Member, terms: dict[str, Any], on: date, enrolment_id: UUID | None, share: Decimal | None
 ) -> ChildFacts:
@@ -179,6 +212,10 @@ def assess(
         return assess_elderly_allowance(allowance_facts(h, person, on), params)
     if program is Program.HOME_CARE_SUBSIDY:
         return assess_home_care(home_care_facts(h, person, terms, on), params)
+    if program is Program.DISABILITY_CARE:
+        return assess_disability_care(_disability_facts(h, person, on, params), params)
+    if program is Program.DISABILITY_LIVING:
+        return assess_disability_living(_disability_facts(h, person, on, params), params)
     facts = _child_facts(h, person, terms, on, enrolment_id, share)
     if program is Program.ORPHAN:
         return assess_orphan(facts, params)
@@ -195,6 +232,10 @@ def review_interval_key(program: Program) -> str | None:
         return "elderly_allowance.verification_months"
     if program is Program.HOME_CARE_SUBSIDY:
         return "home_care.review_months"
+    if program is Program.DISABILITY_LIVING:
+        return "disability_living.review_months"
+    if program is Program.DISABILITY_CARE:
+        return "disability_care.review_months"
     return None
 
 

@@ -80,6 +80,7 @@ def test_one_seed_gives_the_same_district(twice: tuple[Any, ...]) -> None:
     assert report_a.households == HOUSEHOLDS
     assert report_a.approved
     assert report_a.rejected
+    assert report_a.decided["disability_living"]  # certified members of dibao households and their subsidies
 
 
 def test_another_seed_gives_another_district(tmp_path: Path, twice: tuple[Any, ...]) -> None:

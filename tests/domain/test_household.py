@@ -596,8 +596,9 @@ EVENT_CLASSES = sorted(
 
 def test_the_event_classes_are_found() -> None:
     """The docstring check below sees every fact the household records."""
-    assert len(EVENT_CLASSES) == 30  # EnrolmentMigrated the 23rd, PayeeAccountRecorded the 24th,
-    # the register's five the 25th–29th, ResidenceRecorded (the elderly allowance) the 30th
+    assert len(EVENT_CLASSES) == 31  # EnrolmentMigrated the 23rd, PayeeAccountRecorded the 24th,
+    # the register's five the 25th–29th, ResidenceRecorded (the elderly allowance) the 30th,
+    # DisabilityCertified (the disability subsidies) the 31st
     assert {c.__name__ for c in EVENT_CLASSES} >= {"Registered", "ApplicationApproved", "EnrolmentTerminated"}
 
 

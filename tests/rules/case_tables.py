@@ -26,6 +26,7 @@ from domain.rules.temporary import ApprovalLevel, GrantKind, assess_temporary_gr
 from domain.rules.unsupported_child import assess_unsupported_child
 from domain.values import AreaType
 from tests.rules.case_tables_elderly import ELDERLY_RULES
+from tests.rules.disability_cases import run_disability_care, run_disability_living
 from tests.rules.support import CASES, checked, member, parents, read_table, snapshot
 
 STRANGER = "stranger"  # a beneficiary who is no member of the household
@@ -206,6 +207,8 @@ RULES: dict[str, Callable[[Case, ParameterSnapshot], dict[str, Any]]] = {
     "temporary": run_temporary,
     "schedule.benefits_start": run_benefits_start,
     "schedule.gradual_exit_until": run_gradual_exit_until,
+    "disability_living": run_disability_living,
+    "disability_care": run_disability_care,
 }
 RULES.update(ELDERLY_RULES)
 

@@ -1,0 +1,83 @@
+"""The disability subsidies' exclusion with tekun raced on PostgreSQL: the same person (one ID number) in
+two households, a tekun application in one and a care-subsidy application in the other, sent at once:
+exactly one wins, the other is refused naming the exclusion, and only one enrolment exists."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from api.composition import SEED_ACTOR
+from application import commands
+from application.casework import Casework
+from domain.errors import RuleViolation
+from domain.values import Actor, Program, Role
+from infrastructure.policy_seed import load_seed
+from tests.application.steps import register
+from tests.application.test_programs import same_person
+from tests.conftest import _postgres_env
+from tests.support import CASEWORKER, by, fixed_clock
+
+pytestmark = pytest.mark.postgres
+ROUNDS = 5
+TEKUN_TERMS = {"arrangement": "dispersed", "has_capable_supporter": False}
+
+
+@pytest.fixture
+def two_apps(postgres_database: str) -> Iterator[tuple[Casework, Casework]]:
+    env = _postgres_env(postgres_database)
+    first = Casework(env=env, clock=fixed_clock)
+    first.seed_policy(load_seed(), SEED_ACTOR)
+    second = Casework(env={**env, "CREATE_TABLE": "n"}, clock=fixed_clock)
+    yield first, second
+    first.close()
+    second.close()
+
+
+@pytest.mark.parametrize("subsidy", [Program.DISABILITY_CARE, Program.DISABILITY_LIVING])
+def test_tekun_and_a_disability_subsidy_for_one_person_at_once(
+    two_apps: tuple[Casework, Casework], subsidy: Program
+) -> None:
+    a, b = two_apps
+    other = Actor("cw-2", Role.CASEWORKER, "430112")
+    for _ in range(ROUNDS):
+        p1, p2 = same_person(date(1950, 1, 1))  # elderly: tekun's precheck lets the application in
+        h1 = register(a, p1, address="甲")
+        h2 = register(b, p2, address="乙", actor=other)
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def run(app: Casework, cmd: Any, barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes) -> None:
+            barrier.wait()
+            try:
+                app.handle(cmd)
+                outcomes.append("won")
+            except RuleViolation as e:
+                outcomes.append(e.rule or "refused")
+
+        on = date(2024, 1, 15)
+        tekun = commands.FileApplication(
+            household_id=h1.id,
+            program=Program.TEKUN,
+            beneficiaries=(p1.person_id,),
+            terms=TEKUN_TERMS,
+            meta=by(CASEWORKER, on),
+        )
+        disability = commands.FileApplication(
+            household_id=h2.id, program=subsidy, beneficiaries=(p2.person_id,), meta=by(other, on)
+        )
+        threads = [threading.Thread(target=run, args=(a, tekun)), threading.Thread(target=run, args=(b, disability))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert sorted(outcomes) in (
+            sorted(["won", f"exclusion-tekun-{subsidy}"]),
+            sorted(["won", f"exclusion-{subsidy}-tekun"]),
+        ), outcomes
+        enrolled = [len(app.get_household(h.id).enrolments) for app, h in ((a, h1), (b, h2))]
+        assert sorted(enrolled) == [0, 1]
