@@ -20,21 +20,8 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from application import commands as cmd
 from application.casework import Casework
-from application.commands import (
-    Approve,
-    AssessCare,
-    FileApplication,
-    Meta,
-    RecordCircumstances,
-    RecordParents,
-    RecordPayeeAccount,
-    RecordTownshipReview,
-    RegisterHousehold,
-    Reject,
-    Review,
-    RunPayroll,
-)
 from application.demo_changes import APPROVER, Case, DemoReport, DistrictBase
 from application.demo_disability import DisabilityDemo
 from application.demo_elderly import register_elderly
@@ -120,7 +107,7 @@ class District(DistrictBase):
                         self.report.adjusted += 1
 
     def _pay(self, month: date) -> None:
-        run = self.payroll.handle(RunPayroll(meta=Meta(actor=APPROVER, effective_on=month)))
+        run = self.payroll.handle(cmd.RunPayroll(meta=cmd.Meta(actor=APPROVER, effective_on=month)))
         self.report.payroll[f"{month:%Y-%m}"] = (run.issued, run.issued_amount)
 
     # -------------------------------------------------- applications, decisions
@@ -129,41 +116,41 @@ class District(DistrictBase):
         fam = self.people.family()
         cw, day = fam.place.caseworker, self._day(month, 0, 20)
         h = self.app.handle(
-            RegisterHousehold(
+            cmd.RegisterHousehold(
                 area_type=fam.place.area_type,
                 division_code=fam.place.division_code,
                 address=fam.place.address,
                 members=fam.members,
-                meta=Meta(actor=cw, effective_on=day),
+                meta=cmd.Meta(actor=cw, effective_on=day),
             )
         )
         self.families[h.id] = fam
         self.report.households += 1
         self.report.commands += 1
         self._do(
-            RecordCircumstances(
-                household_id=h.id, circumstances=fam.circumstances, meta=Meta(actor=cw, effective_on=day)
+            cmd.RecordCircumstances(
+                household_id=h.id, circumstances=fam.circumstances, meta=cmd.Meta(actor=cw, effective_on=day)
             )
         )
         self._do(  # the account the payroll credits, held by the head (numbers from the count: no draw)
-            RecordPayeeAccount(
+            cmd.RecordPayeeAccount(
                 household_id=h.id,
                 payee_id=fam.members[0].person_id,
                 bank=DEMO_BANK,
                 account_number=f"622848{self.report.households:013d}",
-                meta=Meta(actor=cw, effective_on=day),
+                meta=cmd.Meta(actor=cw, effective_on=day),
             )
         )
         register_elderly(self, h.id, fam, cw, day)  # residents aged 60+; the elderly allowance from 80
         applied = day + timedelta(days=2)
         program, beneficiaries, terms = self._program_facts(h.id, fam, cw, day)
         got = self._do(
-            FileApplication(
+            cmd.FileApplication(
                 household_id=h.id,
                 program=program,
                 beneficiaries=beneficiaries,
                 terms=terms,
-                meta=Meta(actor=cw, effective_on=applied),
+                meta=cmd.Meta(actor=cw, effective_on=applied),
             )
         )
         if got is not None:
@@ -173,13 +160,13 @@ class District(DistrictBase):
         """The township's investigation a few days after the application; the approval waits for its notice."""
         review_on = self._day(applied, 3, 12)
         reviewed = self._do(
-            RecordTownshipReview(
+            cmd.RecordTownshipReview(
                 household_id=hid,
                 enrolment_id=eid,
                 investigated_on=review_on,
                 findings="入户调查：核实家庭人口、收入和财产状况",
                 opinion=TownshipOpinion.APPROVE,
-                meta=Meta(actor=cw, effective_on=review_on),
+                meta=cmd.Meta(actor=cw, effective_on=review_on),
             )
         )
         if reviewed is None:
@@ -197,11 +184,11 @@ class District(DistrictBase):
         beneficiaries: tuple[UUID, ...]
         if fam.kind == "tekun":
             self._do(
-                AssessCare(
+                cmd.AssessCare(
                     household_id=hid,
                     person_id=head.person_id,
                     unable_activities=self.people.care_needs(),
-                    meta=Meta(actor=cw, effective_on=day),
+                    meta=cmd.Meta(actor=cw, effective_on=day),
                 )
             )
             program, beneficiaries = Program.TEKUN, (head.person_id,)
@@ -219,12 +206,12 @@ class District(DistrictBase):
             orphan = self.rng.random() < 0.4
             father, mother = (dead, dead) if orphan else (dead, away) if self.rng.random() < 0.5 else (away, away)
             self._do(
-                RecordParents(
+                cmd.RecordParents(
                     household_id=hid,
                     person_id=child.person_id,
                     father=father,
                     mother=mother,
-                    meta=Meta(actor=cw, effective_on=day),
+                    meta=cmd.Meta(actor=cw, effective_on=day),
                 )
             )
             program = Program.ORPHAN if orphan else Program.UNSUPPORTED_CHILD
@@ -242,7 +229,7 @@ class District(DistrictBase):
                 continue
             if eligible:
                 got = self._do(
-                    Approve(household_id=hid, enrolment_id=eid, meta=Meta(actor=APPROVER, effective_on=when))
+                    cmd.Approve(household_id=hid, enrolment_id=eid, meta=cmd.Meta(actor=APPROVER, effective_on=when))
                 )
                 if got is not None:
                     self.report.approved += 1
@@ -251,11 +238,11 @@ class District(DistrictBase):
                     program = str(got[1].enrolment(eid).program)
             else:
                 got = self._do(
-                    Reject(
+                    cmd.Reject(
                         household_id=hid,
                         enrolment_id=eid,
                         reason_code="NOT_ELIGIBLE",
-                        meta=Meta(actor=APPROVER, effective_on=when, reason="经审核不符合条件"),
+                        meta=cmd.Meta(actor=APPROVER, effective_on=when, reason="经审核不符合条件"),
                     )
                 )
                 if got is not None:
@@ -277,17 +264,17 @@ class District(DistrictBase):
                 h = self.app.get_household(case.household_id)
                 means = self.people.means(tuple(h.members.values()), fam.place, on=day)
                 self._do(
-                    RecordCircumstances(
+                    cmd.RecordCircumstances(
                         household_id=case.household_id,
                         circumstances=means,
-                        meta=Meta(actor=case.caseworker, effective_on=day),
+                        meta=cmd.Meta(actor=case.caseworker, effective_on=day),
                     )
                 )
             got = self._do(
-                Review(
+                cmd.Review(
                     household_id=case.household_id,
                     enrolment_id=case.enrolment_id,
-                    meta=Meta(actor=case.caseworker, effective_on=day),
+                    meta=cmd.Meta(actor=case.caseworker, effective_on=day),
                 )
             )
             if got is None:

@@ -52,6 +52,8 @@ FACTS: tuple[type[Household.Event], ...] = (
     Household.CareAssessed,
     Household.ParentsRecorded,
     Household.CircumstancesRecorded,
+    Household.DisabilityCertified,
+    Household.ResidenceRecorded,
 )
 FACT_TOPICS = tuple(get_topic(c) for c in FACTS)
 APPLIED_TOPIC = get_topic(Household.ApplicationFiled)

@@ -17,11 +17,12 @@ from application.commands import MigratedHousehold
 from application.followers import Recalculation
 from application.notices import NAME, Followers, MayQualify, describe
 from domain.circumstances import Circumstances
+from domain.disability import DisabilityCertificate
 from domain.enrolment import FINAL
 from domain.errors import InvalidValue, RuleViolation
 from domain.household import Household
 from domain.household_migration import RollSource
-from domain.members import Relation
+from domain.members import DisabilityKind, Relation
 from domain.rules.may_qualify import assessable_programs
 from domain.rules.programs import ENROLLING
 from domain.values import Actor, AreaType, Program, Role
@@ -225,3 +226,43 @@ def test_a_household_enrolled_at_a_lower_amount_may_qualify_for_more(casework: C
     n = casework.get_household(hid).notices[notice_id]
     assert (n.program, n.enrolled_amount, n.monthly_amount) == (Program.DIBAO, Decimal("500.00"), Decimal("1560.00"))
     assert "enrolled at 500.00" in describe(n)
+
+
+#: The district's care subsidy for a grade-1 certificate (parameters.yaml: 120.00 from 2024-01-01).
+CARE_GRADE_1 = Decimal("120.00")
+
+
+def test_the_earners_death_may_qualify_the_household_for_dibao_and_a_grade_1_member_for_the_care_subsidy(
+    casework: Casework,
+) -> None:
+    """A household of three whose head earns 3000.00; the child holds a grade-1 certificate. When the head dies
+    the rules run on every program: one notice for dibao (the two left) and one for the severe-disability care
+    subsidy (the child, at the grade-1 amount), each from the day of the death, each explained; nothing enrolled.
+    The living subsidy is not noticed: it needs a dibao household, and none is enrolled yet."""
+    hid = household(casework, size=3, wages="3000.00")
+    child = first_with(casework, hid, Relation.CHILD)
+    certificate = DisabilityCertificate(
+        DisabilityKind.INTELLECTUAL, 1, "43011220150601123X11", date(2023, 1, 1), date(2031, 12, 31)
+    )
+    casework.handle(
+        commands.RecordDisabilityCertificate(
+            household_id=hid, person_id=child.person_id, certificate=certificate, meta=by(CASEWORKER, date(2025, 1, 6))
+        )
+    )
+    f = follower(casework)
+    f.start_at_end()  # the notices begin here: the death is the first fact they see
+    removed(casework, hid, first_with(casework, hid, Relation.HEAD).person_id, DEATH, reason="户主病故")
+    raised = f.follow()
+    h = casework.get_household(hid)
+    notices = {h.notices[i].program: h.notices[i] for i in raised}
+    assert set(notices) == {Program.DIBAO, Program.DISABILITY_CARE}
+    care = notices[Program.DISABILITY_CARE]
+    assert care.beneficiaries == (child.person_id,)
+    assert care.eligible_from == DEATH
+    assert care.monthly_amount == CARE_GRADE_1
+    assert care.assessment.eligible
+    assert any("国发〔2015〕52号" in r.legal_basis for r in care.assessment.reasons)
+    assert "disability_care.amount.grade_1" in {p.name for p in care.assessment.parameters}
+    assert notices[Program.DIBAO].eligible_from == DEATH
+    assert len(notices[Program.DIBAO].beneficiaries) == 2
+    assert h.enrolments == {}
