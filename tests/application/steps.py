@@ -16,6 +16,7 @@ from uuid import UUID
 from application import commands
 from application.casework import Casework
 from domain.circumstances import Circumstances, IncomeItem, IncomeKind
+from domain.disability import DisabilityCertificate
 from domain.enrolment import TownshipOpinion
 from domain.household import Household
 from domain.members import Member, Relation, RemovalCause
@@ -172,6 +173,14 @@ def grant(
     """A one-off temporary grant: an emergency after a fire unless ``kind`` and ``reason`` say otherwise."""
     meta = by(actor, on, reason=reason)
     app.handle(commands.GrantTemporary(household_id=hid, kind=kind, level=level, amount=Decimal(amount), meta=meta))
+
+
+def certify(app: Casework, hid: UUID, person_id: UUID, certificate: DisabilityCertificate, on: date) -> None:
+    """Record a member's disability certificate from ``on``."""
+    meta = by(CASEWORKER, on)
+    app.handle(
+        commands.RecordDisabilityCertificate(household_id=hid, person_id=person_id, certificate=certificate, meta=meta)
+    )
 
 
 def first_with(app: Casework, hid: UUID, relation: Relation) -> Member:

@@ -16,7 +16,7 @@ from domain.household import Household
 from domain.members import AdditionCause, DisabilityKind, Member, Relation
 from domain.person_index import person_index_id
 from domain.values import Program
-from tests.application.steps import apply_for, approved, earning, record, register
+from tests.application.steps import apply_for, approved, certify, earning, record, register
 from tests.support import APPROVER, CASEWORKER, by, member
 
 D = Decimal
@@ -33,14 +33,7 @@ def on_dibao_with_the_subsidy(casework: Casework) -> tuple[Household, Member, UU
     certificate = DisabilityCertificate(
         DisabilityKind.PHYSICAL, 2, "43011220120101123X12", date(2023, 1, 1), date(2030, 12, 31)
     )
-    casework.handle(
-        commands.RecordDisabilityCertificate(
-            household_id=h.id,
-            person_id=child.person_id,
-            certificate=certificate,
-            meta=by(CASEWORKER, date(2024, 1, 10)),
-        )
-    )
+    certify(casework, h.id, child.person_id, certificate, date(2024, 1, 10))
     living = apply_for(casework, h.id, Program.DISABILITY_LIVING, child, on=date(2024, 2, 5))
     approved(casework, h.id, living, date(2024, 2, 6), date(2024, 2, 7))
     return h, child, dibao, living
@@ -106,14 +99,7 @@ def test_an_application_still_waiting_is_refused_at_its_review(casework: Casewor
     certificate = DisabilityCertificate(
         DisabilityKind.HEARING, 1, "43011220140101123X31", date(2023, 1, 1), date(2030, 12, 31)
     )
-    casework.handle(
-        commands.RecordDisabilityCertificate(
-            household_id=h.id,
-            person_id=sibling.person_id,
-            certificate=certificate,
-            meta=by(CASEWORKER, date(2024, 2, 2)),
-        )
-    )
+    certify(casework, h.id, sibling.person_id, certificate, date(2024, 2, 2))
     waiting = apply_for(casework, h.id, Program.DISABILITY_LIVING, sibling, on=date(2024, 8, 20))
     casework.handle(
         commands.Terminate(

@@ -28,7 +28,7 @@ from domain.rules.programs import ENROLLING
 from domain.values import Actor, AreaType, Program, Role
 from infrastructure.tracking import open_tracking
 from tests.application.scenarios import enrol, household, person
-from tests.application.steps import apply_for, earning, first_with, record, removed
+from tests.application.steps import apply_for, certify, earning, first_with, record, removed
 from tests.support import CASEWORKER, COMMUNITY, by
 
 ADMIN = Actor("ad-1", Role.ADMIN, "430112")
@@ -244,11 +244,7 @@ def test_the_earners_death_may_qualify_the_household_for_dibao_and_a_grade_1_mem
     certificate = DisabilityCertificate(
         DisabilityKind.INTELLECTUAL, 1, "43011220150601123X11", date(2023, 1, 1), date(2031, 12, 31)
     )
-    casework.handle(
-        commands.RecordDisabilityCertificate(
-            household_id=hid, person_id=child.person_id, certificate=certificate, meta=by(CASEWORKER, date(2025, 1, 6))
-        )
-    )
+    certify(casework, hid, child.person_id, certificate, date(2025, 1, 6))
     f = follower(casework)
     f.start_at_end()  # the notices begin here: the death is the first fact they see
     removed(casework, hid, first_with(casework, hid, Relation.HEAD).person_id, DEATH, reason="户主病故")

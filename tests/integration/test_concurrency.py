@@ -3,43 +3,20 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 
-from api.composition import SEED_ACTOR
 from application import commands
 from application.casework import Casework
 from domain.errors import RuleViolation
 from domain.values import Actor, Program, Role
-from infrastructure.policy_seed import load_seed
 from tests.application.steps import register
 from tests.application.test_programs import same_person
-from tests.conftest import _postgres_env
-from tests.support import CASEWORKER, by, fixed_clock
+from tests.support import CASEWORKER, by
 
 pytestmark = pytest.mark.postgres
 ROUNDS = 5
-
-
-@pytest.fixture(params=["two processes", "one process, group commit"])
-def two_apps(postgres_database: str, request: pytest.FixtureRequest) -> Iterator[tuple[Casework, Casework]]:
-    """Two applications on one store; or one application with group commit on, whose committer may put
-    both saves in one transaction (they share the person's index aggregate, so it never does)."""
-    env = _postgres_env(postgres_database)
-    if request.param == "one process, group commit":
-        app = Casework(env={**env, "GROUP_COMMIT": "y"}, clock=fixed_clock)
-        app.seed_policy(load_seed(), SEED_ACTOR)
-        yield app, app
-        app.close()
-        return
-    first = Casework(env=env, clock=fixed_clock)
-    first.seed_policy(load_seed(), SEED_ACTOR)
-    second = Casework(env={**env, "CREATE_TABLE": "n"}, clock=fixed_clock)
-    yield first, second
-    first.close()
-    second.close()
 
 
 def test_concurrent_dibao_applications_for_one_person(two_apps: tuple[Casework, Casework]) -> None:

@@ -5,37 +5,22 @@ exactly one wins, the other is refused naming the exclusion, and only one enrolm
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 
-from api.composition import SEED_ACTOR
 from application import commands
 from application.casework import Casework
 from domain.errors import RuleViolation
 from domain.values import Actor, Program, Role
-from infrastructure.policy_seed import load_seed
 from tests.application.steps import register
 from tests.application.test_programs import same_person
-from tests.conftest import _postgres_env
-from tests.support import CASEWORKER, by, fixed_clock
+from tests.support import CASEWORKER, by
 
 pytestmark = pytest.mark.postgres
 ROUNDS = 5
 TEKUN_TERMS = {"arrangement": "dispersed", "has_capable_supporter": False}
-
-
-@pytest.fixture
-def two_apps(postgres_database: str) -> Iterator[tuple[Casework, Casework]]:
-    env = _postgres_env(postgres_database)
-    first = Casework(env=env, clock=fixed_clock)
-    first.seed_policy(load_seed(), SEED_ACTOR)
-    second = Casework(env={**env, "CREATE_TABLE": "n"}, clock=fixed_clock)
-    yield first, second
-    first.close()
-    second.close()
 
 
 @pytest.mark.parametrize("subsidy", [Program.DISABILITY_CARE, Program.DISABILITY_LIVING])
