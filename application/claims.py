@@ -52,12 +52,39 @@ def claim(app: CaseworkBase, h: Household, enrolment_id: UUID, ctx: Context, oth
         others.append(index)
 
 
+def close_by_rule(
+    app: CaseworkBase,
+    h: Household,
+    enrolment_id: UUID,
+    reason: tuple[str, str],
+    on: date,
+    ctx: Context,
+    others: list[Aggregate],
+) -> UUID:
+    """End an enrolment by a rule, not a decision (the household left dibao, the person died), from ``on``
+    for ``reason`` (its code and text), and release its claims; the closing decision's id."""
+    code, text = reason
+    closed = h.close_by_calendar(
+        enrolment_id, reason_code=code, reason=text, effective_on=on, actor=ctx.actor, request_id=ctx.request_id
+    )
+    release(app, h, enrolment_id, Context(on, ctx.actor, text, ctx.request_id), others)
+    return closed
+
+
 def release(app: CaseworkBase, h: Household, enrolment_id: UUID, ctx: Context, others: list[Aggregate]) -> None:
-    """Release the claims of an enrolment that ended (withdrawn, rejected, terminated)."""
+    """Release the claims of an enrolment that ended (withdrawn, rejected, terminated), on the person index
+    already in ``others`` when an earlier release in the same write loaded it (two copies of one index in
+    a save would collide)."""
     people = {**h.former_members, **h.members}
     for pid in h.enrolment(enrolment_id).beneficiaries:
-        if pid in people:
-            index = person_index(app, person_index_id(people[pid].id_number, app.index_key))
+        if pid not in people:
+            continue
+        index_id = person_index_id(people[pid].id_number, app.index_key)
+        index = next((o for o in others if isinstance(o, PersonIndex) and o.id == index_id), None)
+        if index is not None:
             index.release(enrolment_id, ctx=ctx)
-            if index.pending_events:
-                others.append(index)
+            continue
+        index = person_index(app, index_id)
+        index.release(enrolment_id, ctx=ctx)
+        if index.pending_events:
+            others.append(index)

@@ -14,7 +14,6 @@ from application.commands import RecordDisabilityCertificate
 from domain.enrolment import FINAL, Status
 from domain.errors import RuleViolation
 from domain.household import Household
-from domain.person_index import PersonIndex, person_index_id
 from domain.rules import programs
 from domain.values import Context, Program
 
@@ -49,17 +48,7 @@ def end_with_dibao(
         text = f"家庭退出低保，困难残疾人生活补贴随之终止 the household's dibao ends from {on}" + (
             f": {ctx.reason}" if ctx.reason else ""
         )
-        ended.append(
-            h.close_by_calendar(
-                e.enrolment_id,
-                reason_code=DIBAO_ENDED,
-                reason=text,
-                effective_on=when,
-                actor=ctx.actor,
-                request_id=ctx.request_id,
-            )
-        )
-        release(app, h, e.enrolment_id, Context(when, ctx.actor, text, ctx.request_id), others)
+        ended.append(claims.close_by_rule(app, h, e.enrolment_id, (DIBAO_ENDED, text), when, ctx, others))
     return ended
 
 
@@ -72,22 +61,6 @@ def still_eligible(app: CaseworkBase, h: Household, enrolment_id: UUID, on: date
         return programs.assess(h, e.program, e.beneficiaries, e.terms, on, params).eligible
     except RuleViolation:
         return False
-
-
-def release(app: CaseworkBase, h: Household, enrolment_id: UUID, ctx: Context, others: list[Aggregate]) -> None:
-    """``claims.release``, on the person index already in ``others`` when the dibao's release loaded it
-    (two copies of one index in a save would collide)."""
-    people = {**h.former_members, **h.members}
-    for pid in h.enrolment(enrolment_id).beneficiaries:
-        if pid not in people:
-            continue
-        index_id = person_index_id(people[pid].id_number, app.index_key)
-        index = next((o for o in others if isinstance(o, PersonIndex) and o.id == index_id), None)
-        if index is None:
-            index = claims.person_index(app, index_id)
-            if enrolment_id in index.claims:
-                others.append(index)
-        index.release(enrolment_id, ctx=ctx)
 
 
 def when_dibao_ends(

@@ -35,15 +35,7 @@ def end_at_death(app: CaseworkBase, h: Household, person_id: UUID, ctx: Context,
         if e.status not in (Status.APPROVED, Status.ACTIVE, Status.SUSPENDED):
             continue
         on = max(ctx.effective_on, e.last_step.effective_on)
-        h.close_by_calendar(
-            e.enrolment_id,
-            reason_code=DEATH,
-            reason=DEATH_TEXT,
-            effective_on=on,
-            actor=ctx.actor,
-            request_id=ctx.request_id,
-        )
-        claims.release(app, h, e.enrolment_id, Context(on, ctx.actor, DEATH_TEXT, ctx.request_id), others)
+        claims.close_by_rule(app, h, e.enrolment_id, (DEATH, DEATH_TEXT), on, ctx, others)
 
 
 def resume_for_verification(h: Household, e: Enrolment, ctx: Context) -> None:
