@@ -51,8 +51,8 @@ class Event(Aggregate.Event):
 
     def state(self, kind: type[S], **more: Any) -> S:
         """A piece of the household's state (a dataclass) from this event's fields of the same names,
-        and ``more`` for the rest (who recorded it, from when)."""
-        names = {f.name for f in fields(kind)} - more.keys()  # type: ignore[arg-type]
+        and ``more`` for the rest (who recorded it, from when); fields the event lacks keep their defaults."""
+        names = {f.name for f in fields(kind) if f.name not in more and hasattr(self, f.name)}  # type: ignore[arg-type]
         return kind(**{name: getattr(self, name) for name in names}, **more)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

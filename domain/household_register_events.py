@@ -90,17 +90,7 @@ class QualificationNoticeRaised(Event):
     assessment: Assessment
 
     def apply(self, aggregate: Household) -> None:
-        aggregate.notices[self.notice_id] = Notice(
-            notice_id=self.notice_id,
-            program=self.program,
-            beneficiaries=self.beneficiaries,
-            eligible_from=self.eligible_from,
-            monthly_amount=self.monthly_amount,
-            enrolled_amount=self.enrolled_amount,
-            trigger=self.trigger,
-            assessment=self.assessment,
-            raised_by=self.actor.user_id,
-        )
+        aggregate.notices[self.notice_id] = self.state(Notice, raised_by=self.actor.user_id)
 
 
 class QualificationNoticeDismissed(Event):

@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -162,15 +162,10 @@ def _import(
         for p in found
     ]
     out = RollImportOut(
+        **asdict(c),
         dry_run=dry_run,
         file_hash=upload.sha256,
         sheet=roll.name,
-        rows=c.rows,
-        households=c.households,
-        imported=c.imported,
-        before=c.before,
-        skipped=c.skipped,
-        flagged=c.flagged,
         rows_per_minute=round(c.rows / seconds * 60, 1),
         problems=problems,
         report=f"the same request with Accept: {XLSX_MEDIA_TYPE} answers the report workbook",
