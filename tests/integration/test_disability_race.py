@@ -13,6 +13,7 @@ import pytest
 from application import commands
 from application.casework import Casework
 from domain.errors import RuleViolation
+from domain.residence import Residence
 from domain.values import Actor, Program, Role
 from tests.application.steps import register
 from tests.application.test_programs import same_person
@@ -65,4 +66,57 @@ def test_tekun_and_a_disability_subsidy_for_one_person_at_once(
             sorted(["won", f"exclusion-{subsidy}-tekun"]),
         ), outcomes
         enrolled = [len(app.get_household(h.id).enrolments) for app, h in ((a, h1), (b, h2))]
+        assert sorted(enrolled) == [0, 1]
+
+
+@pytest.mark.parametrize("program", [Program.ELDERLY_ALLOWANCE, Program.HOME_CARE_SUBSIDY])
+def test_one_person_applied_for_twice_at_once_is_enrolled_once(
+    two_apps: tuple[Casework, Casework], program: Program
+) -> None:
+    """The elderly programs: one person (born 1940, registered in the district) applied for in two households at
+    the same moment: exactly one application stands, the other is refused naming the exclusion."""
+    a, b = two_apps
+    other = Actor("cw-2", Role.CASEWORKER, "430112")
+    terms = {"paid_as": "money"} if program is Program.HOME_CARE_SUBSIDY else {}
+    on = date(2024, 1, 15)
+    for _ in range(ROUNDS):
+        p1, p2 = same_person(date(1940, 1, 1))
+        households = [
+            (a, register(a, p1, address="甲"), p1, CASEWORKER),
+            (b, register(b, p2, address="乙", actor=other), p2, other),
+        ]
+        for app, h, p, actor in households:
+            residence = Residence("430112", date(1990, 1, 1))
+            app.handle(
+                commands.RecordResidence(
+                    household_id=h.id, person_id=p.person_id, residence=residence, meta=by(actor, on)
+                )
+            )
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def run(app: Casework, cmd: Any, barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes) -> None:
+            barrier.wait()
+            try:
+                app.handle(cmd)
+                outcomes.append("won")
+            except RuleViolation as e:
+                outcomes.append(e.rule or "refused")
+
+        applications = [
+            (
+                app,
+                commands.FileApplication(
+                    household_id=h.id, program=program, beneficiaries=(p.person_id,), terms=terms, meta=by(actor, on)
+                ),
+            )
+            for app, h, p, actor in households
+        ]
+        threads = [threading.Thread(target=run, args=args) for args in applications]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert sorted(outcomes) == sorted(["won", f"exclusion-{program}-{program}"]), outcomes
+        enrolled = [len(app.get_household(h.id).enrolments) for app, h, _, _ in households]
         assert sorted(enrolled) == [0, 1]
