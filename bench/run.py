@@ -22,8 +22,8 @@ from typing import Any
 
 import psycopg
 
-from bench import api_writes, data, inprocess, raw, reads
-from bench.common import PG, console, cpu_seconds, new_schema, progress, scratch_database
+from bench import api_writes, data, inprocess, raw, reads, roll_import
+from bench.common import PG, console, cpu_seconds, new_schema, postgres_env, progress, scratch_database
 from bench.report import markdown
 
 HERE = Path(__file__).resolve().parent
@@ -135,7 +135,7 @@ def main() -> None:
     console.print(f"[bold]jiuzhu bench[/] — scale {cfg['scale']}: {cfg['district'] * cfg['copies']:,} households")
     with scratch_database() as database, progress() as bar:
         out["machine"] = _machine(database)
-        overall = bar.add_task("benchmarks", total=15)
+        overall = bar.add_task("benchmarks", total=16)
         detail = bar.add_task("", total=None)
 
         def step(what: str) -> None:
@@ -162,6 +162,8 @@ def main() -> None:
             }
         finally:
             data.close(inproc)
+        step("roll import")
+        out["roll_import"] = _roll_import(database)
         step("simulating the district")
         schema = new_schema(database, "data")
         services = data.services(database, schema)
@@ -197,6 +199,15 @@ def main() -> None:
     (HERE / "results.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (HERE / "results.md").write_text(markdown(out, SCRATCH / "profile-api-16.txt"), encoding="utf-8")
     console.print(f"wrote bench/results.json and bench/results.md in {out['seconds']} s")
+
+
+def _roll_import(database: str) -> dict[str, Any]:
+    """Rows a minute of a bureau's roll imported (issue 17's target: at least 10,000), SQLite and PostgreSQL."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = roll_import.measure(2000, roll_import.sqlite_env(Path(tmp)), Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp:
+        postgres = roll_import.measure(2000, postgres_env(database, new_schema(database, "roll")), Path(tmp))
+    return {"sqlite": sqlite, "postgres": postgres}
 
 
 def _national(database: str) -> dict[str, Any]:
