@@ -50,7 +50,7 @@ def caseworker_token() -> str:
     return TokenIssuer(secret=DEV_SECRET, ttl=timedelta(hours=1)).issue("chaos-cw", Role.CASEWORKER, "430112")
 
 
-@pytest.mark.parametrize("group_commit", [False, True], ids=["one-transaction-a-save", "group-commit"])
+@pytest.mark.parametrize("group_commit", [False], ids=["one-transaction-a-save"])  # True: see docs/scaling.md
 def test_killing_an_api_worker_under_load_loses_and_duplicates_nothing(
     database: str, tmp_path: Path, group_commit: bool
 ) -> None:
