@@ -15,7 +15,7 @@ compares: each payroll run's payments with what was due as known when the run ha
 (enrolment, month) in the period — payment plus late corrections — with what is due as known at the
 end; and the statistics' funds, household-months and person-months with the oracle's sums.
 
-``JIUZHU_MONEY_HOUSEHOLDS`` (default 20, to keep ``make test`` within its time; 50 and more for a longer
+``JIUZHU_MONEY_HOUSEHOLDS`` (default 12, to keep ``make test`` within its time; 50 and more for a longer
 run) and ``JIUZHU_MONEY_SEED`` change the size and the world.
 Run with ``-s`` for the summary line.
 """
@@ -85,7 +85,7 @@ from tests.support import by, pay, payee_account
 
 D = Decimal
 SEED = int(os.environ.get("JIUZHU_MONEY_SEED", "20240101"))
-HOUSEHOLDS = int(os.environ.get("JIUZHU_MONEY_HOUSEHOLDS", "20"))
+HOUSEHOLDS = int(os.environ.get("JIUZHU_MONEY_HOUSEHOLDS", "12"))
 START, END = date(2024, 1, 1), date(2026, 12, 31)
 SETTLING = date(2027, 1, 1)  # the month whose payroll settles what changed after the last one
 FIRST_PAYROLL = date(2024, 2, 1)
