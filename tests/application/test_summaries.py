@@ -96,7 +96,7 @@ def test_the_demo_districts_statistics_from_summaries_equal_the_recount(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=7, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     stories=st.lists(STORY, min_size=1, max_size=5),
     divisions=st.lists(st.sampled_from(DIVISIONS), min_size=5, max_size=5),
