@@ -24,6 +24,27 @@ ROUNDS = 5
 TEKUN_TERMS = {"arrangement": "dispersed", "has_capable_supporter": False}
 
 
+def race(applications: list[tuple[Casework, Any]]) -> list[str]:
+    """Send the commands at once, each on its own thread; what each got: "won" or the rule that refused it."""
+    barrier = threading.Barrier(len(applications))
+    outcomes: list[str] = []
+
+    def run(app: Casework, cmd: Any) -> None:
+        barrier.wait()
+        try:
+            app.handle(cmd)
+            outcomes.append("won")
+        except RuleViolation as e:
+            outcomes.append(e.rule or "refused")
+
+    threads = [threading.Thread(target=run, args=pair) for pair in applications]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return outcomes
+
+
 @pytest.mark.parametrize("subsidy", [Program.DISABILITY_CARE, Program.DISABILITY_LIVING])
 def test_tekun_and_a_disability_subsidy_for_one_person_at_once(
     two_apps: tuple[Casework, Casework], subsidy: Program
@@ -34,17 +55,6 @@ def test_tekun_and_a_disability_subsidy_for_one_person_at_once(
         p1, p2 = same_person(date(1950, 1, 1))  # elderly: tekun's precheck lets the application in
         h1 = register(a, p1, address="甲")
         h2 = register(b, p2, address="乙", actor=other)
-        barrier = threading.Barrier(2)
-        outcomes: list[str] = []
-
-        def run(app: Casework, cmd: Any, barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes) -> None:
-            barrier.wait()
-            try:
-                app.handle(cmd)
-                outcomes.append("won")
-            except RuleViolation as e:
-                outcomes.append(e.rule or "refused")
-
         on = date(2024, 1, 15)
         tekun = commands.FileApplication(
             household_id=h1.id,
@@ -56,11 +66,7 @@ def test_tekun_and_a_disability_subsidy_for_one_person_at_once(
         disability = commands.FileApplication(
             household_id=h2.id, program=subsidy, beneficiaries=(p2.person_id,), meta=by(other, on)
         )
-        threads = [threading.Thread(target=run, args=(a, tekun)), threading.Thread(target=run, args=(b, disability))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
+        outcomes = race([(a, tekun), (b, disability)])
         assert sorted(outcomes) in (
             sorted(["won", f"exclusion-tekun-{subsidy}"]),
             sorted(["won", f"exclusion-{subsidy}-tekun"]),
@@ -92,17 +98,6 @@ def test_one_person_applied_for_twice_at_once_is_enrolled_once(
                     household_id=h.id, person_id=p.person_id, residence=residence, meta=by(actor, on)
                 )
             )
-        barrier = threading.Barrier(2)
-        outcomes: list[str] = []
-
-        def run(app: Casework, cmd: Any, barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes) -> None:
-            barrier.wait()
-            try:
-                app.handle(cmd)
-                outcomes.append("won")
-            except RuleViolation as e:
-                outcomes.append(e.rule or "refused")
-
         applications = [
             (
                 app,
@@ -112,11 +107,7 @@ def test_one_person_applied_for_twice_at_once_is_enrolled_once(
             )
             for app, h, p, actor in households
         ]
-        threads = [threading.Thread(target=run, args=args) for args in applications]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
+        outcomes = race(applications)
         assert sorted(outcomes) == sorted(["won", f"exclusion-{program}-{program}"]), outcomes
         enrolled = [len(app.get_household(h.id).enrolments) for app, h, _, _ in households]
         assert sorted(enrolled) == [0, 1]
